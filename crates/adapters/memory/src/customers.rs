@@ -1,0 +1,94 @@
+//! Customers in memory, unique by e-mail address.
+
+use async_trait::async_trait;
+use oms_domain::customer::Customer;
+use oms_domain::email::Email;
+use oms_domain::ids::CustomerId;
+use oms_ports::draft::CustomerDraft;
+use oms_ports::error::{InsertError, StoreError};
+use oms_ports::query::{CustomerQuery, NameCursor, Page};
+use oms_ports::store::CustomerStore;
+
+use crate::MemoryStore;
+use crate::state::{State, corrupt};
+
+impl State {
+    /// The customer with `draft.email`, or a new one made from `draft`.
+    pub(crate) fn customer_for(
+        &self,
+        draft: &CustomerDraft,
+    ) -> Result<(Customer, bool), StoreError> {
+        match self.customer_emails.get(&draft.email) {
+            Some(id) => {
+                let found = self
+                    .customers
+                    .get(id)
+                    .ok_or_else(|| corrupt("customer e-mail index"))?;
+                Ok((found.clone(), false))
+            }
+            None => {
+                let new = Customer {
+                    id: draft.id,
+                    name: draft.name.clone(),
+                    email: draft.email.clone(),
+                    created_at: draft.at,
+                };
+                Ok((new, true))
+            }
+        }
+    }
+
+    pub(crate) fn add_customer(&mut self, customer: Customer) {
+        self.customer_emails
+            .insert(customer.email.clone(), customer.id);
+        self.customers
+            .insert(customer.id, customer.name.sort_key(), customer);
+    }
+}
+
+#[async_trait]
+impl CustomerStore for MemoryStore {
+    async fn insert_customer(&self, customer: &Customer) -> Result<(), InsertError> {
+        let mut state = self.state.write();
+        if state.customer_emails.contains_key(&customer.email) {
+            return Err(InsertError::DuplicateEmail);
+        }
+        state.add_customer(customer.clone());
+        Ok(())
+    }
+
+    async fn upsert_customer(&self, draft: &CustomerDraft) -> Result<Customer, StoreError> {
+        let mut state = self.state.write();
+        let (customer, is_new) = state.customer_for(draft)?;
+        if is_new {
+            state.add_customer(customer.clone());
+        }
+        Ok(customer)
+    }
+
+    async fn get_customer(&self, id: CustomerId) -> Result<Option<Customer>, StoreError> {
+        Ok(self.state.read().customers.get(&id).cloned())
+    }
+
+    async fn find_customer_by_email(&self, email: &Email) -> Result<Option<Customer>, StoreError> {
+        let state = self.state.read();
+        Ok(state
+            .customer_emails
+            .get(email)
+            .and_then(|id| state.customers.get(id))
+            .cloned())
+    }
+
+    async fn list_customers(
+        &self,
+        query: &CustomerQuery,
+    ) -> Result<Page<Customer, NameCursor<CustomerId>>, StoreError> {
+        let state = self.state.read();
+        let search = query.search.as_ref().map(|s| s.as_str());
+        Ok(state
+            .customers
+            .page(query.after.as_ref(), query.limit, |c| {
+                search.is_none_or(|s| c.name.sort_key().contains(s) || c.email.as_str().contains(s))
+            }))
+    }
+}

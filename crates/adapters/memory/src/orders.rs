@@ -1,0 +1,204 @@
+//! Orders in memory. Placing and revising are each one critical section:
+//! every check runs first, and the writes that follow cannot fail, so an
+//! order is either fully placed (stock, customer, order, key) or not at all.
+
+use std::ops::Bound;
+
+use async_trait::async_trait;
+use oms_domain::ids::{OrderId, ProductId};
+use oms_domain::order::line::OrderLine;
+use oms_domain::order::{CustomerSnapshot, NewOrder, Order, OrderError};
+use oms_domain::stock::{ReserveError, Stock, reserve_all};
+use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
+use oms_ports::error::{PlaceError, ReviseError, StoreError};
+use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, Page};
+use oms_ports::store::OrderStore;
+
+use crate::MemoryStore;
+use crate::state::{State, corrupt};
+
+/// The stock level each product drops to, and the lines at today's prices.
+type Priced = (Vec<(ProductId, Stock)>, Vec<OrderLine>);
+
+impl State {
+    /// The earlier order for this draft's idempotency key, if any.
+    fn replay(&self, draft: &OrderDraft) -> Result<Option<Order>, PlaceError> {
+        let Some(claim) = &draft.idempotency else {
+            return Ok(None);
+        };
+        let scope = (draft.placed_by.user, claim.key.clone());
+        let Some((fingerprint, order_id)) = self.idempotency.get(&scope) else {
+            return Ok(None);
+        };
+        if *fingerprint != claim.fingerprint {
+            return Err(PlaceError::KeyReused);
+        }
+        let order = self
+            .orders
+            .get(order_id)
+            .ok_or_else(|| corrupt("idempotency index"))?;
+        Ok(Some(order.clone()))
+    }
+
+    /// The new stock levels and priced lines for `draft`, or why not.
+    fn price(&self, draft: &OrderDraft) -> Result<Priced, PlaceError> {
+        let levels = reserve_all(&draft.lines, |id| self.products.get(&id).map(|p| p.stock))
+            .map_err(|e| self.reserve_error(e))?;
+        let lines = draft
+            .lines
+            .iter()
+            .map(|&(id, qty)| {
+                let product = self
+                    .products
+                    .get(&id)
+                    .ok_or_else(|| corrupt("product vanished"))?;
+                OrderLine::new(id, product.name.clone(), product.price, qty)
+                    .map_err(|_| PlaceError::Order(OrderError::TotalOverflow))
+            })
+            .collect::<Result<Vec<_>, PlaceError>>()?;
+        Ok((levels, lines))
+    }
+
+    fn reserve_error(&self, error: ReserveError) -> PlaceError {
+        match error {
+            ReserveError::UnknownProduct(id) => PlaceError::UnknownProduct(id),
+            ReserveError::OutOfStock { product, shortfall } => match self.products.get(&product) {
+                Some(p) => PlaceError::OutOfStock {
+                    product,
+                    name: p.name.clone(),
+                    requested: shortfall.requested,
+                    available: shortfall.available,
+                },
+                None => PlaceError::UnknownProduct(product),
+            },
+        }
+    }
+
+    fn place(&mut self, draft: OrderDraft) -> Result<Placement, PlaceError> {
+        if let Some(order) = self.replay(&draft)? {
+            return Ok(Placement {
+                order,
+                replayed: true,
+            });
+        }
+        let (levels, lines) = self.price(&draft)?;
+        let (customer, new_customer) = self.customer_for(&draft.customer)?;
+        let order = Order::place(NewOrder {
+            id: draft.id,
+            customer: CustomerSnapshot {
+                id: customer.id,
+                name: customer.name.clone(),
+                email: customer.email.clone(),
+            },
+            lines,
+            payment_collected: draft.payment_collected,
+            placed_by: draft.placed_by,
+            at: draft.at,
+        })?;
+
+        // Every check has passed; from here on nothing can fail.
+        for (id, level) in levels {
+            if let Some(product) = self.products.get_mut(&id) {
+                product.stock = level;
+                product.touch(draft.at);
+            }
+        }
+        if new_customer {
+            self.add_customer(customer);
+        }
+        if let Some(claim) = draft.idempotency {
+            self.idempotency.insert(
+                (draft.placed_by.user, claim.key),
+                (claim.fingerprint, order.id()),
+            );
+        }
+        self.order_times.insert((order.created_at(), order.id()));
+        self.orders.insert(order.id(), order.clone());
+        Ok(Placement {
+            order,
+            replayed: false,
+        })
+    }
+
+    fn revise(&mut self, revision: OrderRevision) -> Result<Order, ReviseError> {
+        let id = revision.order.id();
+        let stored = self.orders.get(&id).ok_or(ReviseError::NotFound)?;
+        if stored.version() != revision.expected_version {
+            return Err(ReviseError::VersionMismatch {
+                current: stored.version(),
+            });
+        }
+        if stored.created_at() != revision.order.created_at() {
+            return Err(corrupt("a revision may not move an order in time").into());
+        }
+        if revision.release_stock {
+            let at = revision.order.updated_at();
+            for (product, qty) in stored.reserved() {
+                if let Some(p) = self.products.get_mut(&product) {
+                    p.stock = p.stock.release(qty);
+                    p.touch(at);
+                }
+            }
+        }
+        self.orders.insert(id, revision.order.clone());
+        Ok(revision.order)
+    }
+
+    fn list_orders(&self, query: &OrderQuery) -> Page<Order, OrderCursor> {
+        let filter = query.filter;
+        let lower = filter.created_from.map_or(Bound::Unbounded, |from| {
+            Bound::Included((from, OrderId::MIN))
+        });
+        let to_bound = filter.created_to.map(|to| (to, OrderId::MIN));
+        let after = query.after.map(|c| (c.created_at, c.id));
+        let upper = match (to_bound, after) {
+            (Some(to), Some(after)) => Bound::Excluded(to.min(after)),
+            (Some(bound), None) | (None, Some(bound)) => Bound::Excluded(bound),
+            (None, None) => Bound::Unbounded,
+        };
+        let limit = query.limit.get();
+        let mut hits = self
+            .order_times
+            .range((lower, upper))
+            .rev()
+            .filter_map(|(_, id)| self.orders.get(id))
+            .filter(|order| matches(&filter, order));
+        let items: Vec<Order> = hits.by_ref().take(limit).cloned().collect();
+        let next = match items.last() {
+            Some(last) if hits.next().is_some() => Some(OrderCursor {
+                created_at: last.created_at(),
+                id: last.id(),
+            }),
+            _ => None,
+        };
+        Page { items, next }
+    }
+}
+
+fn matches(filter: &OrderFilter, order: &Order) -> bool {
+    filter.status.is_none_or(|s| order.status() == s)
+        && filter.customer.is_none_or(|c| order.customer().id == c)
+        && filter.placed_by.is_none_or(|u| order.placed_by().user == u)
+}
+
+#[async_trait]
+impl OrderStore for MemoryStore {
+    async fn place(&self, draft: OrderDraft) -> Result<Placement, PlaceError> {
+        self.state.write().place(draft)
+    }
+
+    async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError> {
+        Ok(self.state.read().orders.get(&id).cloned())
+    }
+
+    async fn list_orders(
+        &self,
+        query: &OrderQuery,
+    ) -> Result<Page<Order, OrderCursor>, StoreError> {
+        Ok(self.state.read().list_orders(query))
+    }
+
+    async fn revise(&self, revision: OrderRevision) -> Result<Order, ReviseError> {
+        self.state.write().revise(revision)
+    }
+}

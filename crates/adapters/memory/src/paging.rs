@@ -1,0 +1,74 @@
+//! Records kept sorted by case-folded name, paged by keyset.
+
+use std::collections::{BTreeSet, HashMap};
+use std::hash::Hash;
+use std::ops::Bound;
+
+use oms_ports::query::{NameCursor, Page, PageLimit};
+
+/// A map from id to record plus the `(sort key, id)` order lists use.
+#[derive(Debug)]
+pub(crate) struct NameIndexed<I, T> {
+    records: HashMap<I, T>,
+    by_name: BTreeSet<(String, I)>,
+}
+
+impl<I, T> Default for NameIndexed<I, T> {
+    fn default() -> Self {
+        NameIndexed {
+            records: HashMap::new(),
+            by_name: BTreeSet::new(),
+        }
+    }
+}
+
+impl<I: Copy + Ord + Hash, T: Clone> NameIndexed<I, T> {
+    /// Adds a record; names never change afterwards, so the key is fixed.
+    pub fn insert(&mut self, id: I, key: String, record: T) {
+        self.records.insert(id, record);
+        self.by_name.insert((key, id));
+    }
+
+    pub fn get(&self, id: &I) -> Option<&T> {
+        self.records.get(id)
+    }
+
+    /// For changes that keep the name.
+    pub fn get_mut(&mut self, id: &I) -> Option<&mut T> {
+        self.records.get_mut(id)
+    }
+
+    /// The records after `after` that satisfy `keep`, at most `limit` of them.
+    pub fn page(
+        &self,
+        after: Option<&NameCursor<I>>,
+        limit: PageLimit,
+        keep: impl Fn(&T) -> bool,
+    ) -> Page<T, NameCursor<I>> {
+        let start = match after {
+            Some(cursor) => Bound::Excluded((cursor.key.clone(), cursor.id)),
+            None => Bound::Unbounded,
+        };
+        let mut hits = self
+            .by_name
+            .range((start, Bound::Unbounded))
+            .filter_map(|(key, id)| {
+                let record = self.records.get(id)?;
+                keep(record).then_some((key, *id, record))
+            })
+            .take(limit.get() + 1);
+        let items: Vec<_> = hits.by_ref().take(limit.get()).collect();
+        let more = hits.next().is_some();
+        let next = match items.last() {
+            Some((key, id, _)) if more => Some(NameCursor {
+                key: (*key).clone(),
+                id: *id,
+            }),
+            _ => None,
+        };
+        Page {
+            items: items.into_iter().map(|(_, _, r)| r.clone()).collect(),
+            next,
+        }
+    }
+}

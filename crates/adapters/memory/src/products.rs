@@ -1,0 +1,54 @@
+//! The product catalogue in memory.
+
+use async_trait::async_trait;
+use oms_domain::ids::ProductId;
+use oms_domain::product::{Product, ProductChange};
+use oms_domain::timestamp::Timestamp;
+use oms_ports::error::{StoreError, UpdateProductError};
+use oms_ports::query::{NameCursor, Page, ProductQuery};
+use oms_ports::store::ProductStore;
+
+use crate::MemoryStore;
+
+#[async_trait]
+impl ProductStore for MemoryStore {
+    async fn insert_product(&self, product: &Product) -> Result<(), StoreError> {
+        let mut state = self.state.write();
+        state
+            .products
+            .insert(product.id, product.name.sort_key(), product.clone());
+        Ok(())
+    }
+
+    async fn get_product(&self, id: ProductId) -> Result<Option<Product>, StoreError> {
+        Ok(self.state.read().products.get(&id).cloned())
+    }
+
+    async fn list_products(
+        &self,
+        query: &ProductQuery,
+    ) -> Result<Page<Product, NameCursor<ProductId>>, StoreError> {
+        let state = self.state.read();
+        let search = query.search.as_ref().map(|s| s.as_str());
+        Ok(state.products.page(query.after.as_ref(), query.limit, |p| {
+            search.is_none_or(|s| p.name.sort_key().contains(s))
+        }))
+    }
+
+    async fn update_product(
+        &self,
+        id: ProductId,
+        change: ProductChange,
+        at: Timestamp,
+    ) -> Result<Product, UpdateProductError> {
+        let mut state = self.state.write();
+        let product = state
+            .products
+            .get_mut(&id)
+            .ok_or(UpdateProductError::NotFound)?;
+        // `apply` changes nothing when it fails, so the stored product is
+        // either fully updated or untouched.
+        product.apply(change, at)?;
+        Ok(product.clone())
+    }
+}

@@ -1,0 +1,34 @@
+//! The data behind the lock, with the secondary indexes the queries use.
+
+use std::collections::{BTreeSet, HashMap};
+
+use oms_domain::customer::Customer;
+use oms_domain::email::Email;
+use oms_domain::idempotency::{IdempotencyKey, RequestFingerprint};
+use oms_domain::ids::{CustomerId, OrderId, UserId};
+use oms_domain::order::Order;
+use oms_domain::product::Product;
+use oms_domain::timestamp::Timestamp;
+use oms_domain::user::User;
+use oms_ports::error::StoreError;
+
+use crate::paging::NameIndexed;
+
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    pub products: NameIndexed<oms_domain::ids::ProductId, Product>,
+    pub customers: NameIndexed<CustomerId, Customer>,
+    pub customer_emails: HashMap<Email, CustomerId>,
+    pub users: HashMap<UserId, User>,
+    pub user_emails: HashMap<Email, UserId>,
+    pub orders: HashMap<OrderId, Order>,
+    /// Orders by creation time, for newest-first pages.
+    pub order_times: BTreeSet<(Timestamp, OrderId)>,
+    /// Idempotency keys are scoped to the user who sent them.
+    pub idempotency: HashMap<(UserId, IdempotencyKey), (RequestFingerprint, OrderId)>,
+}
+
+/// A broken index is a bug in this crate, reported instead of panicking.
+pub(crate) fn corrupt(what: &'static str) -> StoreError {
+    StoreError::Internal(what.into())
+}

@@ -1,0 +1,3 @@
+//! The in-memory store against the conformance suite every store must pass.
+
+oms_store_contract::store_contract!(async { Some(oms_memory::MemoryStore::new()) });

@@ -1,0 +1,1 @@
+//! The OMS use cases, generic over the ports in `oms-ports`.

@@ -1,0 +1,139 @@
+//! E-mail addresses, normalised so that uniqueness ignores case and
+//! surrounding spaces: `" Ann@Example.COM "` and `"ann@example.com"` are one
+//! customer.
+
+use std::fmt;
+
+use email_address::{EmailAddress, Options};
+
+/// A syntactically valid e-mail address, trimmed and lower-cased.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Email(String);
+
+/// Why a text is not an [`Email`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EmailError {
+    /// Nothing but whitespace was given.
+    #[error("is required")]
+    Empty,
+    /// Longer than [`Email::MAX_LEN`] characters.
+    #[error("must be at most {max} characters")]
+    TooLong {
+        /// The limit that was exceeded.
+        max: usize,
+    },
+    /// Not of the form `local@domain.tld`.
+    #[error("is not a valid e-mail address")]
+    Invalid,
+}
+
+impl Email {
+    /// The longest address SMTP can carry (RFC 5321 path limit less the brackets).
+    pub const MAX_LEN: usize = 254;
+
+    /// Trims, lower-cases and validates `raw`.
+    ///
+    /// A shop mails its customers, so a domain must have at least two labels
+    /// (`user@localhost` is refused) and neither display names (`Ann <a@b.c>`)
+    /// nor IP literals are accepted.
+    ///
+    /// # Errors
+    /// [`EmailError`] says which rule `raw` broke.
+    pub fn parse(raw: &str) -> Result<Email, EmailError> {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            return Err(EmailError::Empty);
+        }
+        if trimmed.chars().count() > Self::MAX_LEN {
+            return Err(EmailError::TooLong { max: Self::MAX_LEN });
+        }
+        let lowered = trimmed.to_lowercase();
+        let options = Options::default()
+            .with_required_tld()
+            .without_display_text()
+            .without_domain_literal();
+        if lowered.chars().any(char::is_whitespace)
+            || EmailAddress::parse_with_options(&lowered, options).is_err()
+        {
+            return Err(EmailError::Invalid);
+        }
+        Ok(Email(lowered))
+    }
+
+    /// The normalised address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The address with all but the first character of the local part hidden
+    /// (`a***@example.com`), for pages anyone holding an order id may read.
+    pub fn masked(&self) -> String {
+        match self.0.split_once('@') {
+            Some((local, domain)) => {
+                let first: String = local.chars().take(1).collect();
+                format!("{first}***@{domain}")
+            }
+            None => "***".to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_is_trimmed_and_lower_cased() {
+        let email = Email::parse("  Ann.Lee@Example.COM \t").unwrap();
+        assert_eq!(email.as_str(), "ann.lee@example.com");
+    }
+
+    #[test]
+    fn two_spellings_of_one_address_are_equal() {
+        assert_eq!(
+            Email::parse("BOB@shop.io").unwrap(),
+            Email::parse("bob@SHOP.io").unwrap()
+        );
+    }
+
+    #[test]
+    fn an_empty_or_blank_address_is_required() {
+        assert_eq!(Email::parse(""), Err(EmailError::Empty));
+        assert_eq!(Email::parse("   "), Err(EmailError::Empty));
+    }
+
+    #[test]
+    fn malformed_addresses_are_refused() {
+        for raw in [
+            "plainaddress",
+            "@example.com",
+            "ann@",
+            "ann@@example.com",
+            "ann@localhost",
+            "ann lee@example.com",
+            "Ann <ann@example.com>",
+            "ann@[127.0.0.1]",
+            "ann@example..com",
+        ] {
+            assert_eq!(Email::parse(raw), Err(EmailError::Invalid), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn an_address_longer_than_smtp_allows_is_refused() {
+        let raw = format!("{}@example.com", "a".repeat(250));
+        assert_eq!(Email::parse(&raw), Err(EmailError::TooLong { max: 254 }));
+    }
+
+    #[test]
+    fn masking_keeps_the_first_letter_and_the_domain() {
+        let email = Email::parse("carol@example.org").unwrap();
+        assert_eq!(email.masked(), "c***@example.org");
+    }
+}

@@ -1,0 +1,333 @@
+//! Orders: placed once with their lines priced, then moved through the
+//! status machine. Fields are private so the total always equals the sum of
+//! the lines and every status change lands in the history.
+
+pub mod line;
+pub mod status;
+
+use std::collections::HashSet;
+
+use crate::email::Email;
+use crate::ids::{CustomerId, OrderId, ProductId};
+use crate::money::{Money, MoneyError};
+use crate::name::Name;
+use crate::quantity::Quantity;
+use crate::timestamp::Timestamp;
+use crate::user::Actor;
+use line::OrderLine;
+use status::OrderStatus;
+
+/// An order as the business sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Order {
+    id: OrderId,
+    customer: CustomerSnapshot,
+    lines: Vec<OrderLine>,
+    total: Money,
+    payment_collected: bool,
+    status: OrderStatus,
+    history: Vec<StatusEntry>,
+    placed_by: Actor,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    version: u64,
+}
+
+/// Who an order is for, as they were known when it was placed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomerSnapshot {
+    /// The customer record.
+    pub id: CustomerId,
+    /// Name at order time.
+    pub name: Name,
+    /// Address at order time.
+    pub email: Email,
+}
+
+/// One step of an order's history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatusEntry {
+    /// The status left.
+    pub from: OrderStatus,
+    /// The status entered.
+    pub to: OrderStatus,
+    /// When.
+    pub at: Timestamp,
+    /// Who.
+    pub by: Actor,
+}
+
+/// What a status change means beyond the order itself; the store performs
+/// it atomically with writing the order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatusChange {
+    /// The status left.
+    pub from: OrderStatus,
+    /// The status entered.
+    pub to: OrderStatus,
+    /// The order's reserved units go back on the shelf.
+    pub releases_stock: bool,
+}
+
+/// Everything needed to place an order whose lines are already priced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewOrder {
+    /// The id drawn for it.
+    pub id: OrderId,
+    /// Who it is for.
+    pub customer: CustomerSnapshot,
+    /// One priced line per product.
+    pub lines: Vec<OrderLine>,
+    /// Whether payment was taken when the order was placed.
+    pub payment_collected: bool,
+    /// Who placed it.
+    pub placed_by: Actor,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// An order's fields as a store keeps them, for [`Order::restore`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub struct OrderParts {
+    pub id: OrderId,
+    pub customer: CustomerSnapshot,
+    pub lines: Vec<OrderLine>,
+    pub total: Money,
+    pub payment_collected: bool,
+    pub status: OrderStatus,
+    pub history: Vec<StatusEntry>,
+    pub placed_by: Actor,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub version: u64,
+}
+
+/// Why an order cannot be placed or changed as asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum OrderError {
+    /// An order needs at least one line.
+    #[error("an order needs at least one item")]
+    NoLines,
+    /// More lines than [`Order::MAX_LINES`].
+    #[error("an order may have at most {max} items")]
+    TooManyLines {
+        /// The limit.
+        max: usize,
+    },
+    /// Two lines for one product (merge them first).
+    #[error("product {0} appears on more than one line")]
+    DuplicateProduct(ProductId),
+    /// The sum of the lines does not fit.
+    #[error("the order total is too large")]
+    TotalOverflow,
+    /// The status machine does not allow this move.
+    #[error("an order cannot go from {from} to {to}")]
+    IllegalTransition {
+        /// The current status.
+        from: OrderStatus,
+        /// The status asked for.
+        to: OrderStatus,
+    },
+    /// Payment cannot be recorded on a cancelled order.
+    #[error("a cancelled order cannot record a payment")]
+    PaymentOnCancelled,
+    /// Stored fields that break an order invariant.
+    #[error("stored order is inconsistent: {0}")]
+    Inconsistent(&'static str),
+}
+
+impl Order {
+    /// Keeps one order's reservation bounded and its page readable.
+    pub const MAX_LINES: usize = 100;
+
+    /// A new pending order at version 1.
+    ///
+    /// # Errors
+    /// [`OrderError`] when the lines are empty, too many, repeat a product,
+    /// or their total overflows.
+    pub fn place(new: NewOrder) -> Result<Order, OrderError> {
+        let total = check_lines(&new.lines)?;
+        Ok(Order {
+            id: new.id,
+            customer: new.customer,
+            lines: new.lines,
+            total,
+            payment_collected: new.payment_collected,
+            status: OrderStatus::Pending,
+            history: Vec::new(),
+            placed_by: new.placed_by,
+            created_at: new.at,
+            updated_at: new.at,
+            version: 1,
+        })
+    }
+
+    /// Rebuilds an order read from storage, checking its invariants.
+    ///
+    /// # Errors
+    /// [`OrderError::Inconsistent`] (or a line error) when the parts could not
+    /// have come from [`Order::place`] and its changes.
+    pub fn restore(parts: OrderParts) -> Result<Order, OrderError> {
+        if check_lines(&parts.lines)? != parts.total {
+            return Err(OrderError::Inconsistent(
+                "total is not the sum of the lines",
+            ));
+        }
+        if parts.version == 0 {
+            return Err(OrderError::Inconsistent("version must start at 1"));
+        }
+        let last = parts.history.last().map_or(OrderStatus::Pending, |e| e.to);
+        if last != parts.status {
+            return Err(OrderError::Inconsistent("status disagrees with history"));
+        }
+        Ok(Order {
+            id: parts.id,
+            customer: parts.customer,
+            lines: parts.lines,
+            total: parts.total,
+            payment_collected: parts.payment_collected,
+            status: parts.status,
+            history: parts.history,
+            placed_by: parts.placed_by,
+            created_at: parts.created_at,
+            updated_at: parts.updated_at,
+            version: parts.version,
+        })
+    }
+
+    /// Moves the order to `to`, or says why not.
+    ///
+    /// # Errors
+    /// [`OrderError::IllegalTransition`] when the status machine forbids it;
+    /// the order is unchanged.
+    pub fn change_status(
+        &mut self,
+        to: OrderStatus,
+        by: Actor,
+        at: Timestamp,
+    ) -> Result<StatusChange, OrderError> {
+        let from = self.status;
+        if !from.may_become(to) {
+            return Err(OrderError::IllegalTransition { from, to });
+        }
+        self.history.push(StatusEntry { from, to, at, by });
+        self.status = to;
+        self.touch(at);
+        Ok(StatusChange {
+            from,
+            to,
+            releases_stock: to == OrderStatus::Cancelled,
+        })
+    }
+
+    /// Records whether payment has been collected; returns whether anything
+    /// changed.
+    ///
+    /// # Errors
+    /// [`OrderError::PaymentOnCancelled`] on a cancelled order.
+    pub fn set_payment_collected(
+        &mut self,
+        collected: bool,
+        at: Timestamp,
+    ) -> Result<bool, OrderError> {
+        if self.status == OrderStatus::Cancelled {
+            return Err(OrderError::PaymentOnCancelled);
+        }
+        if self.payment_collected == collected {
+            return Ok(false);
+        }
+        self.payment_collected = collected;
+        self.touch(at);
+        Ok(true)
+    }
+
+    fn touch(&mut self, at: Timestamp) {
+        self.updated_at = at;
+        self.version += 1;
+    }
+
+    /// What this order holds back from stock while it is not cancelled.
+    pub fn reserved(&self) -> impl Iterator<Item = (ProductId, Quantity)> + '_ {
+        self.lines.iter().map(|l| (l.product_id(), l.quantity()))
+    }
+
+    /// Units of `product` this order holds.
+    pub fn units_of(&self, product: ProductId) -> u64 {
+        self.reserved()
+            .filter(|&(p, _)| p == product)
+            .map(|(_, q)| u64::from(q.get()))
+            .sum()
+    }
+
+    /// Identity (also the public tracking code).
+    pub fn id(&self) -> OrderId {
+        self.id
+    }
+    /// Who it is for.
+    pub fn customer(&self) -> &CustomerSnapshot {
+        &self.customer
+    }
+    /// The priced lines, one per product.
+    pub fn lines(&self) -> &[OrderLine] {
+        &self.lines
+    }
+    /// The sum of the line totals.
+    pub fn total(&self) -> Money {
+        self.total
+    }
+    /// Whether payment has been collected.
+    pub fn payment_collected(&self) -> bool {
+        self.payment_collected
+    }
+    /// The current status.
+    pub fn status(&self) -> OrderStatus {
+        self.status
+    }
+    /// Every status change, oldest first.
+    pub fn history(&self) -> &[StatusEntry] {
+        &self.history
+    }
+    /// Who placed it.
+    pub fn placed_by(&self) -> Actor {
+        self.placed_by
+    }
+    /// When it was placed.
+    pub fn created_at(&self) -> Timestamp {
+        self.created_at
+    }
+    /// When it last changed.
+    pub fn updated_at(&self) -> Timestamp {
+        self.updated_at
+    }
+    /// 1 when placed, plus one per change; the optimistic-concurrency token.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+}
+
+/// Checks the line rules and returns the total.
+fn check_lines(lines: &[OrderLine]) -> Result<Money, OrderError> {
+    if lines.is_empty() {
+        return Err(OrderError::NoLines);
+    }
+    if lines.len() > Order::MAX_LINES {
+        return Err(OrderError::TooManyLines {
+            max: Order::MAX_LINES,
+        });
+    }
+    let mut seen = HashSet::with_capacity(lines.len());
+    let mut total = Money::ZERO;
+    for line in lines {
+        if !seen.insert(line.product_id()) {
+            return Err(OrderError::DuplicateProduct(line.product_id()));
+        }
+        total = total
+            .checked_add(line.line_total())
+            .map_err(|_: MoneyError| OrderError::TotalOverflow)?;
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,151 @@
+//! Products in the catalogue and the changes an admin may make to them.
+
+use crate::ids::ProductId;
+use crate::money::{Money, MoneyError};
+use crate::name::Name;
+use crate::stock::{Stock, StockError};
+use crate::timestamp::Timestamp;
+
+/// Something the shop sells.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Product {
+    /// Identity.
+    pub id: ProductId,
+    /// Name shown to buyers; copied into each order line at order time.
+    pub name: Name,
+    /// Unit price; copied into each order line at order time.
+    pub price: Money,
+    /// Units not yet promised to any order.
+    pub stock: Stock,
+    /// When the product was created.
+    pub created_at: Timestamp,
+    /// When the product was last changed.
+    pub updated_at: Timestamp,
+    /// Bumped on every change, reservations included.
+    pub version: u64,
+}
+
+/// A change to a product's price and/or stock, applied atomically by a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct ProductChange {
+    /// The new unit price, if it changes.
+    pub price: Option<Money>,
+    /// The new stock level, if it changes.
+    pub stock: Option<StockChange>,
+}
+
+/// How a stock level changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StockChange {
+    /// Counted on the shelf: the level becomes this.
+    Set(Stock),
+    /// Received or written off: the level moves by this many units. Unlike
+    /// `Set`, it composes with orders placed in between.
+    Adjust(i64),
+}
+
+impl Product {
+    /// The highest unit price, in minor units (ten billion in major units).
+    /// With at most 10,000 units on each of at most 100 lines an order total
+    /// stays far inside 64 bits.
+    pub const MAX_PRICE: i64 = 1_000_000_000_000;
+
+    /// Checks a unit price typed by a person.
+    ///
+    /// # Errors
+    /// [`MoneyError`] when negative or above [`Product::MAX_PRICE`].
+    pub fn price_from_minor(minor: i64) -> Result<Money, MoneyError> {
+        let price = Money::from_minor(minor)?;
+        if minor > Self::MAX_PRICE {
+            return Err(MoneyError::AboveLimit {
+                max: Self::MAX_PRICE,
+            });
+        }
+        Ok(price)
+    }
+
+    /// Applies `change` as of `at`: all of it, or nothing when the new stock
+    /// level would be out of range.
+    ///
+    /// # Errors
+    /// [`StockError`] when an adjustment leaves the level out of range.
+    pub fn apply(&mut self, change: ProductChange, at: Timestamp) -> Result<(), StockError> {
+        let stock = match change.stock {
+            None => self.stock,
+            Some(StockChange::Set(level)) => level,
+            Some(StockChange::Adjust(delta)) => self.stock.adjust(delta)?,
+        };
+        self.price = change.price.unwrap_or(self.price);
+        self.stock = stock;
+        self.touch(at);
+        Ok(())
+    }
+
+    /// Records a change made at `at`.
+    pub fn touch(&mut self, at: Timestamp) {
+        self.updated_at = at;
+        self.version += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    use super::*;
+
+    fn mug() -> Product {
+        let at = Timestamp::from_unix_millis(0).unwrap();
+        Product {
+            id: ProductId::from_uuid(Uuid::from_u128(1)),
+            name: Name::parse("Mug").unwrap(),
+            price: Money::from_minor(500).unwrap(),
+            stock: Stock::new(4).unwrap(),
+            created_at: at,
+            updated_at: at,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn a_price_above_the_limit_is_refused() {
+        assert!(Product::price_from_minor(Product::MAX_PRICE).is_ok());
+        assert_eq!(
+            Product::price_from_minor(Product::MAX_PRICE + 1),
+            Err(MoneyError::AboveLimit {
+                max: Product::MAX_PRICE
+            })
+        );
+        assert_eq!(Product::price_from_minor(-5), Err(MoneyError::Negative(-5)));
+    }
+
+    #[test]
+    fn a_change_sets_price_and_adjusts_stock_and_bumps_the_version() {
+        let mut product = mug();
+        let later = Timestamp::from_unix_millis(1_000).unwrap();
+        let change = ProductChange {
+            price: Some(Money::from_minor(650).unwrap()),
+            stock: Some(StockChange::Adjust(6)),
+        };
+        product.apply(change, later).unwrap();
+        assert_eq!(product.price.minor(), 650);
+        assert_eq!(product.stock.units(), 10);
+        assert_eq!((product.version, product.updated_at), (2, later));
+    }
+
+    #[test]
+    fn a_change_that_would_empty_the_shelf_below_zero_changes_nothing() {
+        let mut product = mug();
+        let before = product.clone();
+        let change = ProductChange {
+            price: Some(Money::from_minor(1).unwrap()),
+            stock: Some(StockChange::Adjust(-5)),
+        };
+        let later = Timestamp::from_unix_millis(1_000).unwrap();
+        assert_eq!(
+            product.apply(change, later),
+            Err(StockError::OutOfRange { given: -1 })
+        );
+        assert_eq!(product, before);
+    }
+}

@@ -1,0 +1,139 @@
+//! Instants in UTC with millisecond precision.
+//!
+//! Millisecond precision is what MongoDB's date type stores, so every store
+//! hands back exactly the instant it was given and cursors built from one
+//! store's timestamps compare equal in another.
+
+use std::fmt;
+
+use time::format_description::well_known::Rfc3339;
+use time::{OffsetDateTime, UtcOffset};
+
+/// An instant between 1970 and the end of year 9999, in whole milliseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(i64);
+
+/// Why a value is not a [`Timestamp`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TimestampError {
+    /// Before 1970 or after 9999.
+    #[error("must be between 1970-01-01 and 9999-12-31")]
+    OutOfRange,
+    /// Not an RFC 3339 date-time such as `2026-11-25T08:00:00Z`.
+    #[error("must be an RFC 3339 date-time such as 2026-11-25T08:00:00Z")]
+    NotRfc3339,
+}
+
+impl Timestamp {
+    /// 9999-12-31T23:59:59.999Z, the last instant RFC 3339 can write.
+    const MAX_MILLIS: i64 = 253_402_300_799_999;
+
+    /// Milliseconds since 1970-01-01T00:00:00Z.
+    ///
+    /// # Errors
+    /// [`TimestampError::OutOfRange`] outside 1970..=9999.
+    pub fn from_unix_millis(millis: i64) -> Result<Timestamp, TimestampError> {
+        if (0..=Self::MAX_MILLIS).contains(&millis) {
+            Ok(Timestamp(millis))
+        } else {
+            Err(TimestampError::OutOfRange)
+        }
+    }
+
+    /// Truncates `at` to whole milliseconds.
+    ///
+    /// # Errors
+    /// [`TimestampError::OutOfRange`] outside 1970..=9999.
+    pub fn from_datetime(at: OffsetDateTime) -> Result<Timestamp, TimestampError> {
+        let millis = at.unix_timestamp_nanos() / 1_000_000;
+        i64::try_from(millis)
+            .map_err(|_| TimestampError::OutOfRange)
+            .and_then(Timestamp::from_unix_millis)
+    }
+
+    /// Reads an RFC 3339 date-time with any offset.
+    ///
+    /// # Errors
+    /// [`TimestampError`] when `text` is not RFC 3339 or out of range.
+    pub fn parse_rfc3339(text: &str) -> Result<Timestamp, TimestampError> {
+        let at =
+            OffsetDateTime::parse(text.trim(), &Rfc3339).map_err(|_| TimestampError::NotRfc3339)?;
+        Timestamp::from_datetime(at)
+    }
+
+    /// Milliseconds since 1970-01-01T00:00:00Z.
+    pub fn unix_millis(self) -> i64 {
+        self.0
+    }
+
+    /// The same instant as a `time` value in UTC.
+    pub fn to_datetime(self) -> OffsetDateTime {
+        // The constructor's range check keeps this inside what `time` accepts.
+        OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0) * 1_000_000)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+            .to_offset(UtcOffset::UTC)
+    }
+}
+
+impl fmt::Display for Timestamp {
+    /// RFC 3339 in UTC, e.g. `2026-11-25T08:00:00.123Z`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.to_datetime().format(&Rfc3339) {
+            Ok(text) => f.write_str(&text),
+            Err(_) => Err(fmt::Error),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_text_round_trips_at_millisecond_precision() {
+        let at = Timestamp::parse_rfc3339("2026-11-25T08:00:00.123Z").unwrap();
+        assert_eq!(at.unix_millis(), 1_795_593_600_123);
+        assert_eq!(at.to_string(), "2026-11-25T08:00:00.123Z");
+        assert_eq!(Timestamp::parse_rfc3339(&at.to_string()), Ok(at));
+    }
+
+    #[test]
+    fn an_offset_is_converted_to_utc() {
+        let at = Timestamp::parse_rfc3339("2026-11-25T10:00:00+02:00").unwrap();
+        assert_eq!(at.to_string(), "2026-11-25T08:00:00Z");
+    }
+
+    #[test]
+    fn sub_millisecond_digits_are_truncated() {
+        let at = Timestamp::parse_rfc3339("2026-11-25T08:00:00.123999Z").unwrap();
+        assert_eq!(at.unix_millis() % 1000, 123);
+    }
+
+    #[test]
+    fn text_that_is_not_rfc3339_is_refused() {
+        for raw in ["", "yesterday", "2026-11-25", "2026-13-01T00:00:00Z"] {
+            assert_eq!(
+                Timestamp::parse_rfc3339(raw),
+                Err(TimestampError::NotRfc3339),
+                "{raw:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn instants_outside_1970_to_9999_are_refused() {
+        assert_eq!(
+            Timestamp::from_unix_millis(-1),
+            Err(TimestampError::OutOfRange)
+        );
+        assert_eq!(
+            Timestamp::parse_rfc3339("1969-12-31T23:59:59Z"),
+            Err(TimestampError::OutOfRange)
+        );
+        assert!(Timestamp::from_unix_millis(253_402_300_799_999).is_ok());
+        assert_eq!(
+            Timestamp::from_unix_millis(253_402_300_800_000),
+            Err(TimestampError::OutOfRange)
+        );
+    }
+}

@@ -1,0 +1,107 @@
+//! What can go wrong in a store: one infrastructure error, plus a typed
+//! outcome per operation where the store is the one that decides.
+
+use oms_domain::ids::ProductId;
+use oms_domain::name::Name;
+use oms_domain::order::OrderError;
+use oms_domain::quantity::Quantity;
+use oms_domain::stock::{Stock, StockError};
+
+/// Any error, boxed, for causes the core only logs.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The store itself failed; nothing about the request was wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The store cannot be reached or timed out; retrying later may work.
+    #[error("the store is unavailable")]
+    Unavailable(#[source] BoxError),
+    /// Anything else: corrupt data, a bug, a driver error we did not expect.
+    #[error("the store failed")]
+    Internal(#[source] BoxError),
+}
+
+/// Why an order was not placed. In every case nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum PlaceError {
+    /// A line names a product that does not exist.
+    #[error("product {0} does not exist")]
+    UnknownProduct(ProductId),
+    /// A line asks for more than is left.
+    #[error("only {} of {name} left, {} requested", available.units(), requested.get())]
+    OutOfStock {
+        /// The product that is short.
+        product: ProductId,
+        /// Its name, for the message a buyer sees.
+        name: Name,
+        /// What the line asked for.
+        requested: Quantity,
+        /// What was left.
+        available: Stock,
+    },
+    /// The priced order breaks an order rule (its total overflows).
+    #[error(transparent)]
+    Order(#[from] OrderError),
+    /// The idempotency key was used before for a different request.
+    #[error("the idempotency key was already used for a different order")]
+    KeyReused,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Why an order revision was not written. In every case nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReviseError {
+    /// No order has that id.
+    #[error("no such order")]
+    NotFound,
+    /// Someone else changed the order first.
+    #[error("the order is at version {current}, not the expected one")]
+    VersionMismatch {
+        /// The version now stored.
+        current: u64,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Why a product change was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateProductError {
+    /// No product has that id.
+    #[error("no such product")]
+    NotFound,
+    /// The change would leave the stock level out of range.
+    #[error(transparent)]
+    Stock(#[from] StockError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Why a customer or user was not inserted.
+#[derive(Debug, thiserror::Error)]
+pub enum InsertError {
+    /// Another record already has this e-mail address.
+    #[error("the e-mail address is already taken")]
+    DuplicateEmail,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Why a user was not updated.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateUserError {
+    /// No user has that id.
+    #[error("no such user")]
+    NotFound,
+    /// Another user already has the new e-mail address.
+    #[error("the e-mail address is already taken")]
+    DuplicateEmail,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}

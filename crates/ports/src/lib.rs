@@ -1,0 +1,17 @@
+//! What the OMS core needs from the outside world, as traits: stores that
+//! keep products, customers, users and orders; a publisher for order events;
+//! a clock; a source of ids; password hashing.
+//!
+//! Depends on `oms-domain`, `async-trait` and `thiserror` only: no driver,
+//! framework or runtime type appears in any signature. Adapters implement
+//! these traits; use cases in `oms-app` are generic over them. With the
+//! `mock` feature every trait gets a `mockall` double (`MockOrderStore`, …).
+
+pub mod clock;
+pub mod draft;
+pub mod error;
+pub mod events;
+pub mod ids;
+pub mod passwords;
+pub mod query;
+pub mod store;

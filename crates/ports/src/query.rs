@@ -1,0 +1,154 @@
+//! List queries and keyset pagination.
+//!
+//! Pages are cut by the sort key of the last item seen, never by an offset:
+//! a page stays correct while orders are being placed, and the store reads
+//! only the page it returns.
+
+use oms_domain::ids::{CustomerId, OrderId, ProductId, UserId};
+use oms_domain::order::status::OrderStatus;
+use oms_domain::timestamp::Timestamp;
+
+/// How many items one page may hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageLimit(usize);
+
+impl PageLimit {
+    /// The largest page.
+    pub const MAX: usize = 100;
+    /// The page size when the client does not choose one.
+    pub const DEFAULT: PageLimit = PageLimit(20);
+
+    /// `n` when it is in `1..=MAX`.
+    pub fn new(n: usize) -> Option<PageLimit> {
+        (1..=Self::MAX).contains(&n).then_some(PageLimit(n))
+    }
+
+    /// The number of items.
+    pub fn get(self) -> usize {
+        self.0
+    }
+}
+
+impl Default for PageLimit {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// One page of results, and where the next one starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page<T, C> {
+    /// The items, in the list's sort order.
+    pub items: Vec<T>,
+    /// Present when more items follow.
+    pub next: Option<C>,
+}
+
+/// A position in a list sorted by case-folded name, then id.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct NameCursor<I> {
+    /// The last item's [`oms_domain::name::Name::sort_key`].
+    pub key: String,
+    /// The last item's id, which breaks ties between equal names.
+    pub id: I,
+}
+
+/// Case-folded text to look for inside names (and, for customers, e-mail
+/// addresses). Plain text: stores must match it literally, never as a
+/// pattern or operator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchText(String);
+
+impl SearchText {
+    /// The longest search text.
+    pub const MAX_LEN: usize = 100;
+
+    /// Trims and case-folds `raw`; `None` when nothing is left or it is too long.
+    pub fn new(raw: &str) -> Option<SearchText> {
+        let text = raw.trim().to_lowercase();
+        let fits = !text.is_empty() && text.chars().count() <= Self::MAX_LEN;
+        fits.then_some(SearchText(text))
+    }
+
+    /// The case-folded text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Products sorted by name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProductQuery {
+    /// Only products whose name contains this.
+    pub search: Option<SearchText>,
+    /// Start after this position.
+    pub after: Option<NameCursor<ProductId>>,
+    /// Page size.
+    pub limit: PageLimit,
+}
+
+/// Customers sorted by name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomerQuery {
+    /// Only customers whose name or e-mail address contains this.
+    pub search: Option<SearchText>,
+    /// Start after this position.
+    pub after: Option<NameCursor<CustomerId>>,
+    /// Page size.
+    pub limit: PageLimit,
+}
+
+/// A position in the order list, which runs newest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct OrderCursor {
+    /// The last order's creation time.
+    pub created_at: Timestamp,
+    /// The last order's id, which breaks ties between equal times.
+    pub id: OrderId,
+}
+
+/// Which orders to list; every set field must match.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OrderFilter {
+    /// Only orders in this status.
+    pub status: Option<OrderStatus>,
+    /// Only orders for this customer.
+    pub customer: Option<CustomerId>,
+    /// Only orders placed by this user.
+    pub placed_by: Option<UserId>,
+    /// Only orders created at or after this instant.
+    pub created_from: Option<Timestamp>,
+    /// Only orders created before this instant.
+    pub created_to: Option<Timestamp>,
+}
+
+/// Orders, newest first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OrderQuery {
+    /// Which orders.
+    pub filter: OrderFilter,
+    /// Start after this position.
+    pub after: Option<OrderCursor>,
+    /// Page size.
+    pub limit: PageLimit,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_holds_one_to_a_hundred_items() {
+        assert_eq!(PageLimit::new(0), None);
+        assert_eq!(PageLimit::new(1).map(PageLimit::get), Some(1));
+        assert_eq!(PageLimit::new(100).map(PageLimit::get), Some(100));
+        assert_eq!(PageLimit::new(101), None);
+    }
+
+    #[test]
+    fn search_text_is_trimmed_and_case_folded() {
+        assert_eq!(SearchText::new("  MuG ").unwrap().as_str(), "mug");
+        assert_eq!(SearchText::new("   "), None);
+        assert_eq!(SearchText::new(&"x".repeat(101)), None);
+    }
+}

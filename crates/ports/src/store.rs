@@ -1,0 +1,175 @@
+//! The store ports: one trait per kind of record, each method one atomic
+//! business step. Sessions and transactions never cross a port; each
+//! adapter makes its methods atomic in its own way.
+
+use async_trait::async_trait;
+use oms_domain::customer::Customer;
+use oms_domain::email::Email;
+use oms_domain::ids::{CustomerId, OrderId, ProductId, UserId};
+use oms_domain::order::Order;
+use oms_domain::product::{Product, ProductChange};
+use oms_domain::timestamp::Timestamp;
+use oms_domain::user::User;
+
+use crate::draft::{CustomerDraft, OrderDraft, OrderRevision, Placement};
+use crate::error::{
+    InsertError, PlaceError, ReviseError, StoreError, UpdateProductError, UpdateUserError,
+};
+use crate::query::{CustomerQuery, NameCursor, OrderCursor, OrderQuery, Page, ProductQuery};
+
+/// The product catalogue and its stock levels.
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait ProductStore: Send + Sync + 'static {
+    /// Adds a new product.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn insert_product(&self, product: &Product) -> Result<(), StoreError>;
+
+    /// The product with this id, if any.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn get_product(&self, id: ProductId) -> Result<Option<Product>, StoreError>;
+
+    /// One page of products sorted by case-folded name, then id.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn list_products(
+        &self,
+        query: &ProductQuery,
+    ) -> Result<Page<Product, NameCursor<ProductId>>, StoreError>;
+
+    /// Applies `change` to the stored product as it is at that moment (an
+    /// adjustment composes with reservations made meanwhile), all or nothing.
+    ///
+    /// # Errors
+    /// [`UpdateProductError::NotFound`] for an unknown id,
+    /// [`UpdateProductError::Stock`] when the level would leave its range;
+    /// nothing is written in either case.
+    async fn update_product(
+        &self,
+        id: ProductId,
+        change: ProductChange,
+        at: Timestamp,
+    ) -> Result<Product, UpdateProductError>;
+}
+
+/// The people orders are for, unique by e-mail address.
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait CustomerStore: Send + Sync + 'static {
+    /// Adds a new customer.
+    ///
+    /// # Errors
+    /// [`InsertError::DuplicateEmail`] when the address is taken; nothing is written.
+    async fn insert_customer(&self, customer: &Customer) -> Result<(), InsertError>;
+
+    /// Finds the customer with `draft.email`, or creates it from `draft`, as
+    /// one step: two concurrent calls for one address yield one customer.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn upsert_customer(&self, draft: &CustomerDraft) -> Result<Customer, StoreError>;
+
+    /// The customer with this id, if any.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn get_customer(&self, id: CustomerId) -> Result<Option<Customer>, StoreError>;
+
+    /// The customer with this address, if any.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn find_customer_by_email(&self, email: &Email) -> Result<Option<Customer>, StoreError>;
+
+    /// One page of customers sorted by case-folded name, then id.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn list_customers(
+        &self,
+        query: &CustomerQuery,
+    ) -> Result<Page<Customer, NameCursor<CustomerId>>, StoreError>;
+}
+
+/// People who sign in, unique by e-mail address.
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait UserStore: Send + Sync + 'static {
+    /// Adds a new user.
+    ///
+    /// # Errors
+    /// [`InsertError::DuplicateEmail`] when the address is taken; nothing is written.
+    async fn insert_user(&self, user: &User) -> Result<(), InsertError>;
+
+    /// Replaces the stored user that has `user.id`.
+    ///
+    /// # Errors
+    /// [`UpdateUserError::NotFound`] for an unknown id,
+    /// [`UpdateUserError::DuplicateEmail`] when another user has the address;
+    /// nothing is written in either case.
+    async fn update_user(&self, user: &User) -> Result<(), UpdateUserError>;
+
+    /// The user with this id, if any.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn get_user(&self, id: UserId) -> Result<Option<User>, StoreError>;
+
+    /// The user with this address, if any.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn find_user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError>;
+}
+
+/// Orders, and the stock they hold.
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait OrderStore: Send + Sync + 'static {
+    /// Places an order, all or nothing: finds or creates the customer by
+    /// e-mail, reserves stock for every line at the catalogue's current
+    /// price, and inserts the order. With an idempotency claim whose key this
+    /// user already used, returns the earlier order (`replayed`) when the
+    /// fingerprint matches and writes nothing.
+    ///
+    /// # Errors
+    /// [`PlaceError::UnknownProduct`] or [`PlaceError::OutOfStock`] for the
+    /// first line that cannot be reserved, [`PlaceError::KeyReused`] for a
+    /// key reused with another request, [`PlaceError::Order`] when the total
+    /// overflows. Nothing is written in any of these cases.
+    async fn place(&self, draft: OrderDraft) -> Result<Placement, PlaceError>;
+
+    /// The order with this id, if any.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError>;
+
+    /// One page of orders, newest first.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn list_orders(&self, query: &OrderQuery)
+    -> Result<Page<Order, OrderCursor>, StoreError>;
+
+    /// Writes `revision.order` only if the stored order is still at
+    /// `revision.expected_version` (compare-and-set), and with
+    /// `release_stock` puts every reserved unit back in the same step. So a
+    /// cancellation releases its stock exactly once however many race.
+    ///
+    /// # Errors
+    /// [`ReviseError::NotFound`] for an unknown id,
+    /// [`ReviseError::VersionMismatch`] when another change came first;
+    /// nothing is written in either case.
+    async fn revise(&self, revision: OrderRevision) -> Result<Order, ReviseError>;
+}
+
+/// Every store trait at once, so a caller has one type to be generic over.
+pub trait Store: OrderStore + ProductStore + CustomerStore + UserStore + Clone {}
+
+impl<T> Store for T where T: OrderStore + ProductStore + CustomerStore + UserStore + Clone {}

@@ -1,0 +1,150 @@
+//! Small builders for the suite's records. Ids and times are derived from
+//! a number, so a failing case prints values a person can follow.
+
+use oms_domain::customer::Customer;
+use oms_domain::email::Email;
+use oms_domain::ids::{CustomerId, OrderId, ProductId, UserId};
+use oms_domain::money::Money;
+use oms_domain::name::Name;
+use oms_domain::password::PasswordHash;
+use oms_domain::product::Product;
+use oms_domain::quantity::Quantity;
+use oms_domain::stock::Stock;
+use oms_domain::timestamp::Timestamp;
+use oms_domain::user::{Actor, Role, User};
+use oms_ports::draft::{CustomerDraft, OrderDraft};
+use oms_ports::store::{OrderStore, ProductStore};
+use uuid::Uuid;
+
+/// 2026-01-01T00:00:00Z plus `ms` milliseconds.
+pub fn at(ms: i64) -> Timestamp {
+    Timestamp::from_unix_millis(1_767_225_600_000 + ms).unwrap()
+}
+
+/// A product id made from `n`.
+pub fn product_id(n: u128) -> ProductId {
+    ProductId::from_uuid(Uuid::from_u128(n))
+}
+
+/// An order id made from `n`.
+pub fn order_id(n: u128) -> OrderId {
+    OrderId::from_uuid(Uuid::from_u128(n))
+}
+
+/// A customer id made from `n`.
+pub fn customer_id(n: u128) -> CustomerId {
+    CustomerId::from_uuid(Uuid::from_u128(n))
+}
+
+/// A user id made from `n`.
+pub fn user_id(n: u128) -> UserId {
+    UserId::from_uuid(Uuid::from_u128(n))
+}
+
+/// User `n` acting in `role`.
+pub fn actor(n: u128, role: Role) -> Actor {
+    Actor {
+        user: user_id(n),
+        role,
+    }
+}
+
+/// A valid name.
+pub fn name(text: &str) -> Name {
+    Name::parse(text).unwrap()
+}
+
+/// A valid e-mail address.
+pub fn email(text: &str) -> Email {
+    Email::parse(text).unwrap()
+}
+
+/// A valid quantity.
+pub fn qty(n: i64) -> Quantity {
+    Quantity::new(n).unwrap()
+}
+
+/// Product `n`, created at `at(0)`.
+pub fn product(n: u128, product_name: &str, price: i64, stock: i64) -> Product {
+    Product {
+        id: product_id(n),
+        name: name(product_name),
+        price: Money::from_minor(price).unwrap(),
+        stock: Stock::new(stock).unwrap(),
+        created_at: at(0),
+        updated_at: at(0),
+        version: 1,
+    }
+}
+
+/// Inserts product `n` and returns its id.
+pub async fn given_product<S: ProductStore>(
+    store: &S,
+    n: u128,
+    product_name: &str,
+    price: i64,
+    stock: i64,
+) -> ProductId {
+    store
+        .insert_product(&product(n, product_name, price, stock))
+        .await
+        .unwrap();
+    product_id(n)
+}
+
+/// The stock level of `id` as the store has it now.
+pub async fn stock_of<S: ProductStore>(store: &S, id: ProductId) -> u64 {
+    store.get_product(id).await.unwrap().unwrap().stock.units()
+}
+
+/// Customer `n`.
+pub fn customer(n: u128, customer_name: &str, address: &str) -> Customer {
+    Customer {
+        id: customer_id(n),
+        name: name(customer_name),
+        email: email(address),
+        created_at: at(0),
+    }
+}
+
+/// User `n` in `role`, with a placeholder hash (stores never look inside it).
+pub fn user(n: u128, address: &str, role: Role) -> User {
+    User {
+        id: user_id(n),
+        name: name(&format!("User {n}")),
+        email: email(address),
+        password_hash: PasswordHash::from_phc(format!(
+            "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ${n}"
+        )),
+        role,
+        created_at: at(0),
+        updated_at: at(0),
+    }
+}
+
+/// Order `n` for `address`, placed by staff user 1 at `at(n)`, asking for
+/// `lines` (product, units).
+pub fn draft(n: u128, address: &str, lines: &[(ProductId, i64)]) -> OrderDraft {
+    let when = at(i64::try_from(n).unwrap());
+    OrderDraft {
+        id: order_id(n),
+        customer: CustomerDraft {
+            id: customer_id(1_000_000 + n),
+            name: name(&format!("Customer of order {n}")),
+            email: email(address),
+            at: when,
+        },
+        lines: lines.iter().map(|&(p, units)| (p, qty(units))).collect(),
+        payment_collected: false,
+        placed_by: actor(1, Role::Staff),
+        at: when,
+        idempotency: None,
+    }
+}
+
+/// Places `draft`, which must succeed, and returns its order.
+pub async fn placed<S: OrderStore>(store: &S, draft: OrderDraft) -> oms_domain::order::Order {
+    let placement = store.place(draft).await.unwrap();
+    assert!(!placement.replayed);
+    placement.order
+}

@@ -1,0 +1,291 @@
+//! The order port: place, read, list, revise.
+
+use oms_domain::idempotency::{IdempotencyKey, RequestFingerprint};
+use oms_domain::money::Money;
+use oms_domain::order::line::OrderLine;
+use oms_domain::order::status::OrderStatus;
+use oms_domain::order::{CustomerSnapshot, NewOrder, Order};
+use oms_domain::user::Role;
+use oms_ports::draft::{IdempotencyClaim, OrderRevision};
+use oms_ports::error::{PlaceError, ReviseError};
+use oms_ports::query::{OrderFilter, OrderQuery, PageLimit};
+use oms_ports::store::Store;
+
+use crate::fixtures::{
+    actor, at, customer, draft, email, given_product, name, order_id, placed, product_id, qty,
+    stock_of,
+};
+
+pub async fn placing_takes_stock_prices_lines_and_creates_the_customer<S: Store>(store: S) {
+    let mug = given_product(&store, 1, "Mug", 1_250, 10).await;
+    let pot = given_product(&store, 2, "Teapot", 3_000, 2).await;
+    let order = placed(&store, draft(1, "ann@example.com", &[(mug, 3), (pot, 2)])).await;
+
+    assert_eq!(order.status(), OrderStatus::Pending);
+    assert_eq!(order.version(), 1);
+    assert_eq!(order.total().minor(), 3 * 1_250 + 2 * 3_000);
+    let lines: Vec<_> = order
+        .lines()
+        .iter()
+        .map(|l| {
+            (
+                l.product_id(),
+                l.name().to_string(),
+                l.unit_price().minor(),
+                l.quantity().get(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            (mug, "Mug".to_owned(), 1_250, 3),
+            (pot, "Teapot".to_owned(), 3_000, 2)
+        ]
+    );
+    assert_eq!(
+        (stock_of(&store, mug).await, stock_of(&store, pot).await),
+        (7, 0)
+    );
+
+    let customer = store
+        .find_customer_by_email(&email("ann@example.com"))
+        .await
+        .unwrap()
+        .expect("the customer was created with the order");
+    assert_eq!(order.customer().id, customer.id);
+    assert_eq!(store.get_order(order.id()).await.unwrap(), Some(order));
+}
+
+pub async fn placing_for_a_known_email_reuses_the_customer<S: Store>(store: S) {
+    let known = customer(5, "Ann Lee", "ann@example.com");
+    store.insert_customer(&known).await.unwrap();
+    let mug = given_product(&store, 1, "Mug", 100, 10).await;
+    let order = placed(&store, draft(1, "ANN@example.com", &[(mug, 1)])).await;
+    assert_eq!(order.customer().id, known.id);
+    assert_eq!(
+        order.customer().name,
+        known.name,
+        "the stored name is snapshotted"
+    );
+}
+
+pub async fn an_unknown_product_writes_nothing<S: Store>(store: S) {
+    let mug = given_product(&store, 1, "Mug", 100, 10).await;
+    let result = store
+        .place(draft(
+            1,
+            "ann@example.com",
+            &[(mug, 2), (product_id(404), 1)],
+        ))
+        .await;
+    assert!(
+        matches!(result, Err(PlaceError::UnknownProduct(p)) if p == product_id(404)),
+        "{result:?}"
+    );
+    assert_eq!(stock_of(&store, mug).await, 10);
+    assert_eq!(store.get_order(order_id(1)).await.unwrap(), None);
+    assert_eq!(
+        store
+            .find_customer_by_email(&email("ann@example.com"))
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+pub async fn an_idempotent_retry_returns_the_first_order<S: Store>(store: S) {
+    let mug = given_product(&store, 1, "Mug", 100, 10).await;
+    let claim = |fingerprint: &str| IdempotencyClaim {
+        key: IdempotencyKey::parse("retry-1").unwrap(),
+        fingerprint: RequestFingerprint::new(fingerprint.to_owned()),
+    };
+    let mut first = draft(1, "ann@example.com", &[(mug, 2)]);
+    first.idempotency = Some(claim("same"));
+    let original = placed(&store, first).await;
+
+    let mut retry = draft(2, "ann@example.com", &[(mug, 2)]);
+    retry.idempotency = Some(claim("same"));
+    let replay = store.place(retry).await.unwrap();
+    assert!(replay.replayed);
+    assert_eq!(replay.order, original);
+    assert_eq!(stock_of(&store, mug).await, 8, "stock taken once");
+    assert_eq!(store.get_order(order_id(2)).await.unwrap(), None);
+
+    let mut reuse = draft(3, "ann@example.com", &[(mug, 5)]);
+    reuse.idempotency = Some(claim("different"));
+    assert!(matches!(
+        store.place(reuse).await,
+        Err(PlaceError::KeyReused)
+    ));
+    assert_eq!(stock_of(&store, mug).await, 8);
+
+    let mut other_user = draft(4, "bob@example.com", &[(mug, 1)]);
+    other_user.placed_by = actor(2, Role::Customer);
+    other_user.idempotency = Some(claim("different"));
+    let theirs = store.place(other_user).await.unwrap();
+    assert!(
+        !theirs.replayed,
+        "keys are scoped to the user who sent them"
+    );
+    assert_eq!(stock_of(&store, mug).await, 7);
+}
+
+pub async fn orders_are_listed_newest_first_and_paged<S: Store>(store: S) {
+    let mug = given_product(&store, 1, "Mug", 100, 100).await;
+    for n in 1..=5 {
+        placed(&store, draft(n, "ann@example.com", &[(mug, 1)])).await;
+    }
+    let mut query = OrderQuery {
+        limit: PageLimit::new(2).unwrap(),
+        ..OrderQuery::default()
+    };
+    let mut seen = Vec::new();
+    for _ in 0..10 {
+        let page = store.list_orders(&query).await.unwrap();
+        seen.extend(page.items.iter().map(|o| o.id()));
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => break,
+        }
+    }
+    let expected: Vec<_> = (1..=5).rev().map(order_id).collect();
+    assert_eq!(seen, expected, "newest first, no repeats, no gaps");
+}
+
+pub async fn orders_are_filtered_by_status_customer_placer_and_time<S: Store>(store: S) {
+    let mug = given_product(&store, 1, "Mug", 100, 100).await;
+    let first = placed(&store, draft(10, "ann@example.com", &[(mug, 1)])).await;
+    let mut by_customer = draft(20, "bob@example.com", &[(mug, 1)]);
+    by_customer.placed_by = actor(2, Role::Customer);
+    let bobs = placed(&store, by_customer).await;
+    let third = placed(&store, draft(30, "ann@example.com", &[(mug, 1)])).await;
+
+    let mut confirmed = third.clone();
+    confirmed
+        .change_status(OrderStatus::Confirmed, actor(1, Role::Staff), at(40))
+        .unwrap();
+    store
+        .revise(OrderRevision {
+            order: confirmed,
+            expected_version: 1,
+            release_stock: false,
+        })
+        .await
+        .unwrap();
+
+    let ids = |filter: OrderFilter| {
+        let store = store.clone();
+        async move {
+            let query = OrderQuery {
+                filter,
+                ..OrderQuery::default()
+            };
+            let page = store.list_orders(&query).await.unwrap();
+            page.items.iter().map(|o| o.id()).collect::<Vec<_>>()
+        }
+    };
+    let status = OrderFilter {
+        status: Some(OrderStatus::Pending),
+        ..OrderFilter::default()
+    };
+    assert_eq!(ids(status).await, vec![bobs.id(), first.id()]);
+    let customer = OrderFilter {
+        customer: Some(first.customer().id),
+        ..OrderFilter::default()
+    };
+    assert_eq!(ids(customer).await, vec![third.id(), first.id()]);
+    let placer = OrderFilter {
+        placed_by: Some(actor(2, Role::Customer).user),
+        ..OrderFilter::default()
+    };
+    assert_eq!(ids(placer).await, vec![bobs.id()]);
+    let window = OrderFilter {
+        created_from: Some(at(20)),
+        created_to: Some(at(30)),
+        ..OrderFilter::default()
+    };
+    assert_eq!(
+        ids(window).await,
+        vec![bobs.id()],
+        "from is inclusive, to exclusive"
+    );
+    let combined = OrderFilter {
+        status: Some(OrderStatus::Pending),
+        created_from: Some(at(15)),
+        ..OrderFilter::default()
+    };
+    assert_eq!(ids(combined).await, vec![bobs.id()]);
+}
+
+pub async fn a_revision_is_compare_and_set<S: Store>(store: S) {
+    let mug = given_product(&store, 1, "Mug", 100, 10).await;
+    let order = placed(&store, draft(1, "ann@example.com", &[(mug, 1)])).await;
+    let staff = actor(1, Role::Staff);
+
+    let mut confirmed = order.clone();
+    confirmed
+        .change_status(OrderStatus::Confirmed, staff, at(5))
+        .unwrap();
+    let written = store
+        .revise(OrderRevision {
+            order: confirmed.clone(),
+            expected_version: 1,
+            release_stock: false,
+        })
+        .await
+        .unwrap();
+    assert_eq!(written, confirmed);
+
+    let mut stale = order.clone();
+    stale
+        .change_status(OrderStatus::Cancelled, staff, at(6))
+        .unwrap();
+    let err = store
+        .revise(OrderRevision {
+            order: stale,
+            expected_version: 1,
+            release_stock: true,
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ReviseError::VersionMismatch { current: 2 }),
+        "{err:?}"
+    );
+    assert_eq!(store.get_order(order.id()).await.unwrap(), Some(confirmed));
+    assert_eq!(
+        stock_of(&store, mug).await,
+        9,
+        "a refused cancel releases nothing"
+    );
+}
+
+pub async fn an_unknown_order_is_not_found<S: Store>(store: S) {
+    assert_eq!(store.get_order(order_id(9)).await.unwrap(), None);
+
+    // An order that was never placed in this store, built by the domain alone.
+    let ghost = Order::place(NewOrder {
+        id: order_id(9),
+        customer: CustomerSnapshot {
+            id: customer(1, "Ann", "ann@example.com").id,
+            name: name("Ann"),
+            email: email("ann@example.com"),
+        },
+        lines: vec![OrderLine::new(product_id(1), name("Mug"), Money::ZERO, qty(1)).unwrap()],
+        payment_collected: false,
+        placed_by: actor(1, Role::Staff),
+        at: at(1),
+    })
+    .unwrap();
+    let err = store
+        .revise(OrderRevision {
+            order: ghost,
+            expected_version: 1,
+            release_stock: true,
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ReviseError::NotFound), "{err:?}");
+    assert_eq!(store.get_order(order_id(9)).await.unwrap(), None);
+}
