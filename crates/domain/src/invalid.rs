@@ -11,6 +11,7 @@ use crate::idempotency::IdempotencyKeyError;
 use crate::ids::IdError;
 use crate::money::MoneyError;
 use crate::name::NameError;
+use crate::order::OrderError;
 use crate::order::status::StatusError;
 use crate::password::PasswordError;
 use crate::quantity::QuantityError;
@@ -54,6 +55,8 @@ pub enum Reason {
     Role(#[from] RoleError),
     #[error(transparent)]
     IdempotencyKey(#[from] IdempotencyKeyError),
+    #[error(transparent)]
+    Order(#[from] OrderError),
     /// A field that must be present is missing.
     #[error("is required")]
     Required,
@@ -111,6 +114,19 @@ impl fmt::Display for Invalid {
 }
 
 impl std::error::Error for Invalid {}
+
+impl Validation {
+    /// `value` when nothing was noted. Callers hand in `None` only together
+    /// with a noted failure; a `None` without one is reported against
+    /// `field` as missing rather than trusted.
+    ///
+    /// # Errors
+    /// [`Invalid`] with everything that was noted.
+    pub fn finish_with<T>(self, field: &str, value: Option<T>) -> Result<T, Invalid> {
+        self.finish()?;
+        value.ok_or_else(|| Invalid::one(field, Reason::Required))
+    }
+}
 
 /// Collects every broken rule of a request, so a client fixes them all in
 /// one round trip instead of one per submit.

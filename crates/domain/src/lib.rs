@@ -10,6 +10,8 @@
 //! `email_address`. Ids and timestamps are made outside and handed in, so
 //! every rule here is deterministic under test.
 
+#![warn(missing_docs)]
+
 pub mod customer;
 pub mod email;
 pub mod event;

@@ -3,6 +3,7 @@
 //! the lines and every status change lands in the history.
 
 pub mod line;
+mod restore;
 pub mod status;
 
 use std::collections::HashSet;
@@ -15,6 +16,7 @@ use crate::quantity::Quantity;
 use crate::timestamp::Timestamp;
 use crate::user::Actor;
 use line::OrderLine;
+pub use restore::OrderParts;
 use status::OrderStatus;
 
 /// An order as the business sees it.
@@ -86,23 +88,6 @@ pub struct NewOrder {
     pub at: Timestamp,
 }
 
-/// An order's fields as a store keeps them, for [`Order::restore`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[allow(missing_docs)]
-pub struct OrderParts {
-    pub id: OrderId,
-    pub customer: CustomerSnapshot,
-    pub lines: Vec<OrderLine>,
-    pub total: Money,
-    pub payment_collected: bool,
-    pub status: OrderStatus,
-    pub history: Vec<StatusEntry>,
-    pub placed_by: Actor,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    pub version: u64,
-}
-
 /// Why an order cannot be placed or changed as asked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum OrderError {
@@ -160,39 +145,6 @@ impl Order {
             created_at: new.at,
             updated_at: new.at,
             version: 1,
-        })
-    }
-
-    /// Rebuilds an order read from storage, checking its invariants.
-    ///
-    /// # Errors
-    /// [`OrderError::Inconsistent`] (or a line error) when the parts could not
-    /// have come from [`Order::place`] and its changes.
-    pub fn restore(parts: OrderParts) -> Result<Order, OrderError> {
-        if check_lines(&parts.lines)? != parts.total {
-            return Err(OrderError::Inconsistent(
-                "total is not the sum of the lines",
-            ));
-        }
-        if parts.version == 0 {
-            return Err(OrderError::Inconsistent("version must start at 1"));
-        }
-        let last = parts.history.last().map_or(OrderStatus::Pending, |e| e.to);
-        if last != parts.status {
-            return Err(OrderError::Inconsistent("status disagrees with history"));
-        }
-        Ok(Order {
-            id: parts.id,
-            customer: parts.customer,
-            lines: parts.lines,
-            total: parts.total,
-            payment_collected: parts.payment_collected,
-            status: parts.status,
-            history: parts.history,
-            placed_by: parts.placed_by,
-            created_at: parts.created_at,
-            updated_at: parts.updated_at,
-            version: parts.version,
         })
     }
 
@@ -307,7 +259,7 @@ impl Order {
 }
 
 /// Checks the line rules and returns the total.
-fn check_lines(lines: &[OrderLine]) -> Result<Money, OrderError> {
+pub(crate) fn check_lines(lines: &[OrderLine]) -> Result<Money, OrderError> {
     if lines.is_empty() {
         return Err(OrderError::NoLines);
     }

@@ -25,6 +25,9 @@ pub enum TimestampError {
 }
 
 impl Timestamp {
+    /// 1970-01-01T00:00:00Z.
+    pub const UNIX_EPOCH: Timestamp = Timestamp(0);
+
     /// 9999-12-31T23:59:59.999Z, the last instant RFC 3339 can write.
     const MAX_MILLIS: i64 = 253_402_300_799_999;
 

@@ -7,6 +7,8 @@
 //! these traits; use cases in `oms-app` are generic over them. With the
 //! `mock` feature every trait gets a `mockall` double (`MockOrderStore`, …).
 
+#![warn(missing_docs)]
+
 pub mod clock;
 pub mod draft;
 pub mod error;

@@ -3,7 +3,7 @@
 //! done when the whole suite passes unchanged.
 //!
 //! An adapter's test file stamps out one test per case:
-//! ```ignore
+//! ```text
 //! oms_store_contract::store_contract!(async { Some(oms_memory::MemoryStore::new()) });
 //! ```
 //! The expression yields `Option<store>`; `None` skips (a store that needs a

@@ -40,3 +40,60 @@ impl EventPublisher for BroadcastPublisher {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use oms_domain::event::OrderStatusUpdated;
+    use oms_domain::ids::{OrderId, UserId};
+    use oms_domain::order::status::OrderStatus;
+    use oms_domain::timestamp::Timestamp;
+    use oms_domain::user::{Actor, Role};
+
+    use super::*;
+
+    fn confirmed() -> OrderEvent {
+        OrderEvent::StatusUpdated(OrderStatusUpdated {
+            order_id: OrderId::MIN,
+            from: OrderStatus::Pending,
+            to: OrderStatus::Confirmed,
+            at: Timestamp::UNIX_EPOCH,
+            by: Actor {
+                user: UserId::MIN,
+                role: Role::Staff,
+            },
+            version: 2,
+        })
+    }
+
+    #[tokio::test]
+    async fn every_subscriber_receives_each_event_in_order() {
+        let bus = BroadcastPublisher::new(8);
+        let (mut first, mut second) = (bus.subscribe(), bus.subscribe());
+        bus.publish(&confirmed()).await.unwrap();
+        assert_eq!(first.recv().await.unwrap(), confirmed());
+        assert_eq!(second.recv().await.unwrap(), confirmed());
+    }
+
+    #[tokio::test]
+    async fn publishing_with_nobody_listening_is_not_an_error() {
+        assert!(
+            BroadcastPublisher::default()
+                .publish(&confirmed())
+                .await
+                .is_ok()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_subscriber_that_falls_behind_is_told_it_lagged() {
+        let bus = BroadcastPublisher::new(2);
+        let mut slow = bus.subscribe();
+        for _ in 0..3 {
+            bus.publish(&confirmed()).await.unwrap();
+        }
+        assert!(matches!(
+            slow.recv().await,
+            Err(broadcast::error::RecvError::Lagged(1))
+        ));
+    }
+}

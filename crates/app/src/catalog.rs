@@ -1,0 +1,223 @@
+//! The product catalogue: create, read, list and search products, change
+//! prices and stock.
+
+use oms_domain::ids::ProductId;
+use oms_domain::invalid::{Invalid, Reason, Validation};
+use oms_domain::name::Name;
+use oms_domain::product::{Product, ProductChange, StockChange};
+use oms_domain::stock::Stock;
+use oms_domain::user::{Actor, Permission};
+use oms_ports::clock::Clock;
+use oms_ports::error::{StoreError, UpdateProductError};
+use oms_ports::ids::IdSource;
+use oms_ports::query::{NameCursor, ProductQuery};
+use oms_ports::store::ProductStore;
+
+use crate::list::{self, ListError, PageOf};
+
+/// The catalogue use cases, over a store `S`, a clock `C` and ids `I`.
+#[derive(Clone, Debug)]
+pub struct CatalogService<S, C, I> {
+    store: S,
+    clock: C,
+    ids: I,
+}
+
+/// A new product, as the client sent it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CreateProduct {
+    /// Display name.
+    pub name: String,
+    /// Unit price in minor units.
+    pub price: i64,
+    /// Units on the shelf.
+    pub stock: i64,
+}
+
+/// New price and/or stock level, as the client sent them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UpdateProduct {
+    /// New unit price in minor units.
+    pub price: Option<i64>,
+    /// New stock level (a count, replacing the current level).
+    pub stock: Option<i64>,
+}
+
+/// Search and paging for the product list, as the client sent them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListProducts {
+    /// Text to look for in names.
+    pub q: Option<String>,
+    /// Page size, 1 to 100.
+    pub limit: Option<i64>,
+    /// From a previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+/// Why a product was not created or changed. Nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum ProductError {
+    /// No product has that id (or the id is not an id at all).
+    #[error("no such product")]
+    NotFound,
+    /// The request breaks field rules.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// The caller's role may not manage the catalogue.
+    #[error("not allowed: {0:?}")]
+    Forbidden(Permission),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl<S, C, I> CatalogService<S, C, I> {
+    /// A service over these ports.
+    pub fn new(store: S, clock: C, ids: I) -> Self {
+        CatalogService { store, clock, ids }
+    }
+}
+
+impl<S: ProductStore, C: Clock, I: IdSource> CatalogService<S, C, I> {
+    /// Adds a product (admins).
+    ///
+    /// # Errors
+    /// [`ProductError::Invalid`] naming every bad field; nothing is written.
+    #[tracing::instrument(skip_all, fields(user = %by.user))]
+    pub async fn create(&self, by: Actor, cmd: CreateProduct) -> Result<Product, ProductError> {
+        require(by, Permission::ManageCatalog)?;
+        let mut v = Validation::new();
+        let name = v.check("name", Name::parse(&cmd.name));
+        let price = v.check("price", Product::price_from_minor(cmd.price));
+        let stock = v.check("stock", Stock::new(cmd.stock));
+        let ((name, price), stock) = v.finish_with("name", name.zip(price).zip(stock))?;
+        let at = self.clock.now();
+        let product = Product {
+            id: self.ids.product_id(),
+            name,
+            price,
+            stock,
+            created_at: at,
+            updated_at: at,
+            version: 1,
+        };
+        self.store.insert_product(&product).await?;
+        Ok(product)
+    }
+
+    /// The product with this id (any signed-in user).
+    ///
+    /// # Errors
+    /// [`ProductError::NotFound`] for an unknown or malformed id.
+    pub async fn get(&self, by: Actor, id: &str) -> Result<Product, ProductError> {
+        require(by, Permission::ViewCatalog)?;
+        let id: ProductId = id.parse().map_err(|_| ProductError::NotFound)?;
+        self.store
+            .get_product(id)
+            .await?
+            .ok_or(ProductError::NotFound)
+    }
+
+    /// One page of products sorted by name, optionally searched (any
+    /// signed-in user).
+    ///
+    /// # Errors
+    /// [`ListError::Invalid`] for a bad page size, cursor or search text.
+    pub async fn list(
+        &self,
+        by: Actor,
+        request: &ListProducts,
+    ) -> Result<PageOf<Product>, ListError> {
+        if !by.may(Permission::ViewCatalog) {
+            return Err(ListError::Forbidden(Permission::ViewCatalog));
+        }
+        let mut v = Validation::new();
+        let search = list::search(&mut v, request.q.as_deref());
+        let limit = list::limit(&mut v, request.limit);
+        let after = list::cursor::<NameCursor<ProductId>>(&mut v, request.cursor.as_deref());
+        v.finish()?;
+        let query = ProductQuery {
+            search,
+            after,
+            limit,
+        };
+        Ok(PageOf::from_store(self.store.list_products(&query).await?))
+    }
+
+    /// Sets the price and/or the stock level (admins).
+    ///
+    /// # Errors
+    /// [`ProductError`]; nothing is written in any case.
+    #[tracing::instrument(skip_all, fields(product_id = %id, user = %by.user))]
+    pub async fn update(
+        &self,
+        by: Actor,
+        id: &str,
+        cmd: UpdateProduct,
+    ) -> Result<Product, ProductError> {
+        require(by, Permission::ManageCatalog)?;
+        let id: ProductId = id.parse().map_err(|_| ProductError::NotFound)?;
+        let mut v = Validation::new();
+        if cmd.price.is_none() && cmd.stock.is_none() {
+            v.fail("price", Reason::Rule("or stock must be given"));
+        }
+        let price = cmd
+            .price
+            .and_then(|p| v.check("price", Product::price_from_minor(p)));
+        let stock = cmd.stock.and_then(|s| v.check("stock", Stock::new(s)));
+        v.finish()?;
+        let change = ProductChange {
+            price,
+            stock: stock.map(StockChange::Set),
+        };
+        self.change(id, change, "stock").await
+    }
+
+    /// Adds `delta` units (negative: removes them) to what is on the shelf
+    /// now, composing with orders placed meanwhile (admins).
+    ///
+    /// # Errors
+    /// [`ProductError::Invalid`] (field `delta`) when the level would go
+    /// below zero or above the maximum; nothing is written.
+    #[tracing::instrument(skip_all, fields(product_id = %id, delta, user = %by.user))]
+    pub async fn adjust_stock(
+        &self,
+        by: Actor,
+        id: &str,
+        delta: i64,
+    ) -> Result<Product, ProductError> {
+        require(by, Permission::ManageCatalog)?;
+        let id: ProductId = id.parse().map_err(|_| ProductError::NotFound)?;
+        let change = ProductChange {
+            price: None,
+            stock: Some(StockChange::Adjust(delta)),
+        };
+        self.change(id, change, "delta").await
+    }
+
+    async fn change(
+        &self,
+        id: ProductId,
+        change: ProductChange,
+        stock_field: &str,
+    ) -> Result<Product, ProductError> {
+        match self
+            .store
+            .update_product(id, change, self.clock.now())
+            .await
+        {
+            Ok(product) => Ok(product),
+            Err(UpdateProductError::NotFound) => Err(ProductError::NotFound),
+            Err(UpdateProductError::Stock(e)) => Err(Invalid::one(stock_field, e).into()),
+            Err(UpdateProductError::Store(e)) => Err(e.into()),
+        }
+    }
+}
+
+fn require(by: Actor, permission: Permission) -> Result<(), ProductError> {
+    if by.may(permission) {
+        Ok(())
+    } else {
+        Err(ProductError::Forbidden(permission))
+    }
+}

@@ -1,0 +1,274 @@
+//! Placing an order: check the request, resolve who it is for, then one
+//! atomic store call that reserves every line or none.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use oms_domain::email::Email;
+use oms_domain::event::{OrderEvent, OrderPlaced};
+use oms_domain::idempotency::{IdempotencyKey, RequestFingerprint};
+use oms_domain::ids::ProductId;
+use oms_domain::invalid::{Invalid, Reason, Validation};
+use oms_domain::name::Name;
+use oms_domain::order::Order;
+use oms_domain::order::line::{MergedLine, merge_lines};
+use oms_domain::quantity::Quantity;
+use oms_domain::user::{Actor, Permission};
+use oms_ports::clock::Clock;
+use oms_ports::draft::{CustomerDraft, IdempotencyClaim, OrderDraft, Placement};
+use oms_ports::error::{PlaceError, StoreError};
+use oms_ports::events::EventPublisher;
+use oms_ports::ids::IdSource;
+use oms_ports::store::{OrderStore, UserStore};
+use sha2::{Digest, Sha256};
+
+use super::OrderService;
+
+/// A request to place an order, as the client sent it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PlaceOrder {
+    /// Who the order is for; staff and admins must name them, a customer
+    /// orders for itself.
+    pub customer: Option<CustomerInput>,
+    /// What is ordered.
+    pub items: Vec<ItemInput>,
+    /// Payment taken at the counter (staff and admins only).
+    pub payment_collected: bool,
+    /// The client's idempotency key, if it sent one.
+    pub idempotency_key: Option<String>,
+}
+
+/// The customer named in a request.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomerInput {
+    /// Their name.
+    pub name: String,
+    /// Their e-mail address, which identifies them.
+    pub email: String,
+}
+
+/// One requested line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ItemInput {
+    /// The product's id.
+    pub product_id: String,
+    /// How many units.
+    pub quantity: i64,
+}
+
+/// Why an order was not placed. In every case nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum PlaceOrderError {
+    /// The request breaks field rules.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// The caller's role may not do what the request asks.
+    #[error("not allowed: {0:?}")]
+    Forbidden(Permission),
+    /// The signed-in user no longer exists.
+    #[error("the signed-in user no longer exists")]
+    UnknownCaller,
+    /// A line names a product that does not exist.
+    #[error("{field}: product {product} does not exist")]
+    UnknownProduct {
+        /// The line's field, e.g. `items[1].productId`.
+        field: String,
+        /// The unknown id.
+        product: ProductId,
+    },
+    /// A line asks for more than is left.
+    #[error("{field}: only {available} of {name} left, {requested} requested")]
+    OutOfStock {
+        /// The line's field, e.g. `items[0].quantity`.
+        field: String,
+        /// The product.
+        product: ProductId,
+        /// Its name.
+        name: Name,
+        /// Units asked for (merged over the request's lines).
+        requested: u32,
+        /// Units left.
+        available: u64,
+    },
+    /// The idempotency key was already used for a different request.
+    #[error("the idempotency key was already used for a different order")]
+    KeyReused,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl<S, E, C, I> OrderService<S, E, C, I>
+where
+    S: OrderStore + UserStore,
+    E: EventPublisher,
+    C: Clock,
+    I: IdSource,
+{
+    /// Places an order for `cmd`, on behalf of `by`. With an idempotency key
+    /// already used by `by` for the same request, returns the earlier order
+    /// (`replayed`) and publishes nothing.
+    ///
+    /// # Errors
+    /// [`PlaceOrderError`]; nothing is written in any case.
+    #[tracing::instrument(skip_all, fields(lines = cmd.items.len(), user = %by.user))]
+    pub async fn place(&self, by: Actor, cmd: PlaceOrder) -> Result<Placement, PlaceOrderError> {
+        for permission in [Permission::PlaceOwnOrder, Permission::CollectPayment] {
+            let needed = permission == Permission::PlaceOwnOrder || cmd.payment_collected;
+            if needed && !by.may(permission) {
+                return Err(PlaceOrderError::Forbidden(permission));
+            }
+        }
+        let own = self.own_customer(by, cmd.customer.as_ref()).await?;
+        let mut v = Validation::new();
+        let customer = match own {
+            Some(details) => Some(details),
+            None => parse_customer(&mut v, cmd.customer.as_ref()),
+        };
+        let lines = parse_items(&mut v, &cmd.items);
+        let key = cmd
+            .idempotency_key
+            .as_deref()
+            .and_then(|raw| v.check("Idempotency-Key", IdempotencyKey::parse(raw)));
+        let (customer, lines) = v.finish_with("customer", customer.zip(lines))?;
+
+        let at = self.clock.now();
+        let draft = OrderDraft {
+            id: self.ids.order_id(),
+            idempotency: key.map(|key| IdempotencyClaim {
+                key,
+                fingerprint: fingerprint(&customer, &lines, cmd.payment_collected),
+            }),
+            customer: CustomerDraft {
+                id: self.ids.customer_id(),
+                name: customer.0,
+                email: customer.1,
+                at,
+            },
+            lines: lines.iter().map(|l| (l.product_id, l.quantity)).collect(),
+            payment_collected: cmd.payment_collected,
+            placed_by: by,
+            at,
+        };
+        let placement = self
+            .store
+            .place(draft)
+            .await
+            .map_err(|e| place_error(e, &lines))?;
+        if !placement.replayed {
+            let order = placement.order.clone();
+            self.publish(OrderEvent::Placed(OrderPlaced { order }))
+                .await;
+        }
+        Ok(placement)
+    }
+
+    /// For a caller who may only order for itself: its own name and address.
+    /// Naming anyone else is refused rather than silently ignored.
+    async fn own_customer(
+        &self,
+        by: Actor,
+        named: Option<&CustomerInput>,
+    ) -> Result<Option<(Name, Email)>, PlaceOrderError> {
+        if by.may(Permission::PlaceOrderForAnyone) {
+            return Ok(None);
+        }
+        let user = self
+            .store
+            .get_user(by.user)
+            .await?
+            .ok_or(PlaceOrderError::UnknownCaller)?;
+        let someone_else =
+            named.is_some_and(|c| Email::parse(&c.email).ok().as_ref() != Some(&user.email));
+        if someone_else {
+            return Err(PlaceOrderError::Forbidden(Permission::PlaceOrderForAnyone));
+        }
+        Ok(Some((user.name, user.email)))
+    }
+}
+
+fn parse_customer(v: &mut Validation, input: Option<&CustomerInput>) -> Option<(Name, Email)> {
+    let Some(input) = input else {
+        v.fail("customer", Reason::Required);
+        return None;
+    };
+    let name = v.check("customer.name", Name::parse(&input.name));
+    let email = v.check("customer.email", Email::parse(&input.email));
+    name.zip(email)
+}
+
+fn parse_items(v: &mut Validation, items: &[ItemInput]) -> Option<Vec<MergedLine>> {
+    if items.is_empty() {
+        v.fail("items", Reason::Empty);
+        return None;
+    }
+    if items.len() > Order::MAX_LINES {
+        v.fail(
+            "items",
+            Reason::TooMany {
+                max: Order::MAX_LINES,
+            },
+        );
+        return None;
+    }
+    let parsed: Vec<_> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let id = v.check(
+                format!("items[{i}].productId"),
+                item.product_id.parse::<ProductId>(),
+            );
+            let qty = v.check(format!("items[{i}].quantity"), Quantity::new(item.quantity));
+            id.zip(qty)
+        })
+        .collect();
+    let parsed: Vec<_> = parsed.into_iter().collect::<Option<_>>()?;
+    match merge_lines(parsed) {
+        Ok(merged) => Some(merged),
+        Err(e) => {
+            v.fail(format!("items[{}].quantity", e.index), e.error);
+            None
+        }
+    }
+}
+
+/// A digest of what was asked for, after normalisation: the same order
+/// written with other spacing or letter case is the same request.
+fn fingerprint(customer: &(Name, Email), lines: &[MergedLine], paid: bool) -> RequestFingerprint {
+    let mut digest = Sha256::new();
+    digest.update(format!("v1\n{}\n{}\n{paid}\n", customer.1, customer.0));
+    for line in lines {
+        digest.update(format!("{} {}\n", line.product_id, line.quantity.get()));
+    }
+    RequestFingerprint::new(URL_SAFE_NO_PAD.encode(digest.finalize()))
+}
+
+fn place_error(error: PlaceError, lines: &[MergedLine]) -> PlaceOrderError {
+    let index_of = |product: ProductId| {
+        lines
+            .iter()
+            .find(|l| l.product_id == product)
+            .map_or(0, |l| l.first_index)
+    };
+    match error {
+        PlaceError::UnknownProduct(product) => PlaceOrderError::UnknownProduct {
+            field: format!("items[{}].productId", index_of(product)),
+            product,
+        },
+        PlaceError::OutOfStock {
+            product,
+            name,
+            requested,
+            available,
+        } => PlaceOrderError::OutOfStock {
+            field: format!("items[{}].quantity", index_of(product)),
+            product,
+            name,
+            requested: requested.get(),
+            available: available.units(),
+        },
+        PlaceError::Order(e) => PlaceOrderError::Invalid(Invalid::one("items", e)),
+        PlaceError::KeyReused => PlaceOrderError::KeyReused,
+        PlaceError::Store(e) => PlaceOrderError::Store(e),
+    }
+}

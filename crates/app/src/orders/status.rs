@@ -1,0 +1,221 @@
+//! Moving an order along its status machine and recording payment, each as
+//! a compare-and-set on the order's version.
+
+use oms_domain::event::{OrderEvent, OrderStatusUpdated};
+use oms_domain::ids::OrderId;
+use oms_domain::invalid::Invalid;
+use oms_domain::order::status::OrderStatus;
+use oms_domain::order::{Order, OrderError, StatusChange};
+use oms_domain::timestamp::Timestamp;
+use oms_domain::user::{Actor, Permission};
+use oms_ports::clock::Clock;
+use oms_ports::draft::OrderRevision;
+use oms_ports::error::{ReviseError, StoreError};
+use oms_ports::events::EventPublisher;
+use oms_ports::store::OrderStore;
+
+use super::OrderService;
+
+/// A request to change an order's status, as the client sent it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChangeStatus {
+    /// The status to move to, by its wire name (`confirmed`, …).
+    pub status: String,
+    /// Also record (or clear) payment, in the same change.
+    pub payment_collected: Option<bool>,
+    /// Refuse unless the order is still at this version.
+    pub expected_version: Option<u64>,
+}
+
+/// Why an order was not changed. In every case nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeStatusError {
+    /// No order has that id (or the id is not an id at all).
+    #[error("no such order")]
+    NotFound,
+    /// The request breaks field rules.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// The caller's role may not make this change to this order.
+    #[error("not allowed: {0:?}")]
+    Forbidden(Permission),
+    /// The order's rules refuse the change (an illegal transition, payment
+    /// on a cancelled order).
+    #[error(transparent)]
+    Rejected(#[from] OrderError),
+    /// The order is no longer at the expected version.
+    #[error("the order is at version {current}")]
+    VersionMismatch {
+        /// The version now stored.
+        current: u64,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Re-reads after losing a race this many times before giving up; each
+/// loss means another change landed, so contention this long is extreme.
+const MAX_ATTEMPTS: usize = 8;
+
+impl<S: OrderStore, E: EventPublisher, C: Clock, I> OrderService<S, E, C, I> {
+    /// Moves the order to `cmd.status` (and records payment if asked).
+    /// Staff and admins may make any legal move; a customer may only cancel
+    /// its own pending order. Asking for the current status together with a
+    /// payment change records only the payment.
+    ///
+    /// # Errors
+    /// [`ChangeStatusError`]; nothing is written in any case.
+    #[tracing::instrument(skip_all, fields(order_id = %order_id, to = %cmd.status, user = %by.user))]
+    pub async fn change_status(
+        &self,
+        by: Actor,
+        order_id: &str,
+        cmd: ChangeStatus,
+    ) -> Result<Order, ChangeStatusError> {
+        let to: OrderStatus = cmd.status.parse().map_err(|e| Invalid::one("status", e))?;
+        let payment = cmd.payment_collected;
+        self.revise_order(by, order_id, cmd.expected_version, |order, now| {
+            let transition = (to != order.status() || payment.is_none()).then_some(to);
+            plan(by, order, transition, payment, now)
+        })
+        .await
+    }
+
+    /// Cancels the order, putting its stock back.
+    ///
+    /// # Errors
+    /// As [`OrderService::change_status`].
+    pub async fn cancel(
+        &self,
+        by: Actor,
+        order_id: &str,
+        expected_version: Option<u64>,
+    ) -> Result<Order, ChangeStatusError> {
+        self.revise_order(by, order_id, expected_version, |order, now| {
+            plan(by, order, Some(OrderStatus::Cancelled), None, now)
+        })
+        .await
+    }
+
+    /// Records whether payment has been collected (staff and admins).
+    ///
+    /// # Errors
+    /// As [`OrderService::change_status`].
+    pub async fn set_payment_collected(
+        &self,
+        by: Actor,
+        order_id: &str,
+        collected: bool,
+        expected_version: Option<u64>,
+    ) -> Result<Order, ChangeStatusError> {
+        self.revise_order(by, order_id, expected_version, |order, now| {
+            plan(by, order, None, Some(collected), now)
+        })
+        .await
+    }
+
+    /// Reads the order, lets `decide` compute its next state, and writes it
+    /// only if nobody changed the order meanwhile. Without an expected
+    /// version, a lost race is retried on the fresh order, so the rules are
+    /// always checked against what is actually stored.
+    async fn revise_order(
+        &self,
+        by: Actor,
+        order_id: &str,
+        expected: Option<u64>,
+        decide: impl Fn(&Order, Timestamp) -> Result<(Order, Option<StatusChange>), ChangeStatusError>,
+    ) -> Result<Order, ChangeStatusError> {
+        let id: OrderId = order_id.parse().map_err(|_| ChangeStatusError::NotFound)?;
+        let mut current = 0;
+        for _ in 0..MAX_ATTEMPTS {
+            let order = self
+                .store
+                .get_order(id)
+                .await?
+                .ok_or(ChangeStatusError::NotFound)?;
+            current = order.version();
+            if expected.is_some_and(|v| v != current) {
+                return Err(ChangeStatusError::VersionMismatch { current });
+            }
+            let (next, change) = decide(&order, self.clock.now())?;
+            if next.version() == current {
+                return Ok(order);
+            }
+            let revision = OrderRevision {
+                release_stock: change.is_some_and(|c| c.releases_stock),
+                expected_version: current,
+                order: next,
+            };
+            match self.store.revise(revision).await {
+                Ok(saved) => {
+                    if let Some(change) = change {
+                        self.publish(status_event(&saved, change, by)).await;
+                    }
+                    return Ok(saved);
+                }
+                Err(ReviseError::VersionMismatch { current: now }) if expected.is_none() => {
+                    current = now
+                }
+                Err(ReviseError::VersionMismatch { current }) => {
+                    return Err(ChangeStatusError::VersionMismatch { current });
+                }
+                Err(ReviseError::NotFound) => return Err(ChangeStatusError::NotFound),
+                Err(ReviseError::Store(e)) => return Err(e.into()),
+            }
+        }
+        Err(ChangeStatusError::VersionMismatch { current })
+    }
+}
+
+/// The order after the request, and the status change it makes, if any.
+/// Payment is applied first, so "collected, then delivered" is one request.
+fn plan(
+    by: Actor,
+    order: &Order,
+    to: Option<OrderStatus>,
+    payment: Option<bool>,
+    now: Timestamp,
+) -> Result<(Order, Option<StatusChange>), ChangeStatusError> {
+    let mut next = order.clone();
+    if let Some(collected) = payment {
+        if !by.may(Permission::CollectPayment) {
+            return Err(ChangeStatusError::Forbidden(Permission::CollectPayment));
+        }
+        next.set_payment_collected(collected, now)?;
+    }
+    let change = match to {
+        Some(to) => {
+            authorize(by, order, to)?;
+            Some(next.change_status(to, by, now)?)
+        }
+        None => None,
+    };
+    Ok((next, change))
+}
+
+/// Staff and admins may make any legal move; a customer may only cancel
+/// an order it placed itself while it is still pending.
+fn authorize(by: Actor, order: &Order, to: OrderStatus) -> Result<(), ChangeStatusError> {
+    if by.may(Permission::ChangeOrderStatus) {
+        return Ok(());
+    }
+    let own_pending_cancel = to == OrderStatus::Cancelled
+        && order.status() == OrderStatus::Pending
+        && order.placed_by().user == by.user;
+    if by.may(Permission::CancelOwnPendingOrder) && own_pending_cancel {
+        return Ok(());
+    }
+    Err(ChangeStatusError::Forbidden(Permission::ChangeOrderStatus))
+}
+
+fn status_event(order: &Order, change: StatusChange, by: Actor) -> OrderEvent {
+    OrderEvent::StatusUpdated(OrderStatusUpdated {
+        order_id: order.id(),
+        from: change.from,
+        to: change.to,
+        at: order.updated_at(),
+        by,
+        version: order.version(),
+    })
+}

@@ -1,0 +1,263 @@
+//! Users: register, sign in, and the administrator's create-or-update.
+//!
+//! Hashing runs on tokio's blocking pool: an Argon2id hash takes tens of
+//! milliseconds of CPU, which would stall every request sharing the thread.
+
+use std::sync::Arc;
+
+use oms_domain::email::Email;
+use oms_domain::ids::UserId;
+use oms_domain::invalid::{Invalid, Validation};
+use oms_domain::name::Name;
+use oms_domain::password::{Password, PasswordHash};
+use oms_domain::user::{Role, User};
+use oms_ports::clock::Clock;
+use oms_ports::error::{InsertError, StoreError, UpdateUserError};
+use oms_ports::ids::IdSource;
+use oms_ports::passwords::{HashingError, PasswordHashing};
+use oms_ports::store::UserStore;
+use tokio::sync::OnceCell;
+
+/// The user use cases, over a store `S`, a hasher `H`, a clock `C` and ids `I`.
+#[derive(Debug)]
+pub struct UserService<S, H, C, I> {
+    store: S,
+    hashing: Arc<H>,
+    clock: C,
+    ids: I,
+    /// A hash no password matches, verified when there is no real one to
+    /// verify, so an unknown address costs as much time as a wrong password.
+    decoy: Arc<OnceCell<PasswordHash>>,
+}
+
+impl<S: Clone, H, C: Clone, I: Clone> Clone for UserService<S, H, C, I> {
+    fn clone(&self) -> Self {
+        UserService {
+            store: self.store.clone(),
+            hashing: Arc::clone(&self.hashing),
+            clock: self.clock.clone(),
+            ids: self.ids.clone(),
+            decoy: Arc::clone(&self.decoy),
+        }
+    }
+}
+
+/// A new user's details, as the client sent them.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Register {
+    /// Display name.
+    pub name: String,
+    /// Sign-in address.
+    pub email: String,
+    /// The chosen password.
+    pub password: String,
+}
+
+impl std::fmt::Debug for Register {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Register")
+            .field("name", &self.name)
+            .field("email", &self.email)
+            .field("password", &"[redacted]")
+            .finish()
+    }
+}
+
+/// Why a user was not created or updated. Nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum RegisterError {
+    /// The request breaks field rules.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// A user with this e-mail address already exists.
+    #[error("a user with this e-mail address already exists")]
+    DuplicateEmail,
+    /// The password could not be hashed.
+    #[error(transparent)]
+    Hashing(#[from] HashingError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Why signing in failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthenticateError {
+    /// Unknown address, wrong password or malformed input: one answer for
+    /// all, so the response does not tell which addresses have accounts.
+    #[error("invalid e-mail address or password")]
+    InvalidCredentials,
+    /// The hasher failed (e.g. a corrupt stored hash).
+    #[error(transparent)]
+    Hashing(#[from] HashingError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A valid password that protects nothing, for the decoy hash.
+const DECOY_PASSWORD: &str = "decoy password, never a real one";
+
+impl<S, H, C, I> UserService<S, H, C, I> {
+    /// A service over these ports.
+    pub fn new(store: S, hashing: H, clock: C, ids: I) -> Self {
+        UserService {
+            store,
+            hashing: Arc::new(hashing),
+            clock,
+            ids,
+            decoy: Arc::new(OnceCell::new()),
+        }
+    }
+}
+
+impl<S: UserStore, H: PasswordHashing, C: Clock, I: IdSource> UserService<S, H, C, I> {
+    /// Signs up a new customer: the role is always `Customer`.
+    ///
+    /// # Errors
+    /// [`RegisterError::DuplicateEmail`] when the address is taken,
+    /// [`RegisterError::Invalid`] naming every bad field.
+    #[tracing::instrument(skip_all)]
+    pub async fn register(&self, cmd: Register) -> Result<User, RegisterError> {
+        self.create(cmd, Role::Customer).await
+    }
+
+    /// Creates a user with any role; for operators (the command line, the
+    /// configured administrator), never for a public endpoint.
+    ///
+    /// # Errors
+    /// As [`UserService::register`].
+    #[tracing::instrument(skip_all, fields(%role))]
+    pub async fn create(&self, cmd: Register, role: Role) -> Result<User, RegisterError> {
+        let user = self.new_user(&cmd, role).await?;
+        match self.store.insert_user(&user).await {
+            Ok(()) => Ok(user),
+            Err(InsertError::DuplicateEmail) => Err(RegisterError::DuplicateEmail),
+            Err(InsertError::Store(e)) => Err(e.into()),
+        }
+    }
+
+    /// Creates the user, or, when the address exists, gives it this name,
+    /// password and role: how a configured administrator is kept in line
+    /// with the configuration at every start.
+    ///
+    /// # Errors
+    /// [`RegisterError::Invalid`] naming every bad field.
+    #[tracing::instrument(skip_all, fields(%role))]
+    pub async fn ensure(&self, cmd: Register, role: Role) -> Result<User, RegisterError> {
+        let mut user = self.new_user(&cmd, role).await?;
+        // Two passes cover a concurrent start that inserts between our read
+        // and our insert: the second pass finds that user and updates it.
+        for _ in 0..2 {
+            if let Some(existing) = self.store.find_user_by_email(&user.email).await? {
+                user.id = existing.id;
+                user.created_at = existing.created_at;
+                return match self.store.update_user(&user).await {
+                    Ok(()) => Ok(user),
+                    Err(UpdateUserError::DuplicateEmail) => Err(RegisterError::DuplicateEmail),
+                    Err(UpdateUserError::NotFound) => {
+                        Err(StoreError::Internal("user vanished".into()).into())
+                    }
+                    Err(UpdateUserError::Store(e)) => Err(e.into()),
+                };
+            }
+            match self.store.insert_user(&user).await {
+                Ok(()) => return Ok(user),
+                Err(InsertError::DuplicateEmail) => continue,
+                Err(InsertError::Store(e)) => return Err(e.into()),
+            }
+        }
+        Err(RegisterError::DuplicateEmail)
+    }
+
+    /// The user whose address and password these are.
+    ///
+    /// # Errors
+    /// [`AuthenticateError::InvalidCredentials`] for any mismatch, after the
+    /// same amount of hashing work whatever the reason.
+    #[tracing::instrument(skip_all)]
+    pub async fn authenticate(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<User, AuthenticateError> {
+        let password = Password::new(password).ok();
+        let user = match (Email::parse(email), &password) {
+            (Ok(email), Some(_)) => self.store.find_user_by_email(&email).await?,
+            _ => None,
+        };
+        match (user, password) {
+            (Some(user), Some(password)) => {
+                if self.verify(password, user.password_hash.clone()).await? {
+                    Ok(user)
+                } else {
+                    Err(AuthenticateError::InvalidCredentials)
+                }
+            }
+            _ => {
+                let decoy = self.decoy().await?;
+                let password =
+                    Password::new(DECOY_PASSWORD).map_err(|e| HashingError(e.to_string()))?;
+                self.verify(password, decoy).await?;
+                Err(AuthenticateError::InvalidCredentials)
+            }
+        }
+    }
+
+    /// The user with this id, if any.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    pub async fn get(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        self.store.get_user(id).await
+    }
+
+    async fn new_user(&self, cmd: &Register, role: Role) -> Result<User, RegisterError> {
+        let mut v = Validation::new();
+        let name = v.check("name", Name::parse(&cmd.name));
+        let email = v.check("email", Email::parse(&cmd.email));
+        let password = v.check("password", Password::new(&cmd.password));
+        let ((name, email), password) = v.finish_with("name", name.zip(email).zip(password))?;
+        let password_hash = self.hash(password).await?;
+        let at = self.clock.now();
+        Ok(User {
+            id: self.ids.user_id(),
+            name,
+            email,
+            password_hash,
+            role,
+            created_at: at,
+            updated_at: at,
+        })
+    }
+
+    async fn hash(&self, password: Password) -> Result<PasswordHash, HashingError> {
+        let hashing = Arc::clone(&self.hashing);
+        run_blocking(move || hashing.hash(&password)).await
+    }
+
+    async fn verify(&self, password: Password, hash: PasswordHash) -> Result<bool, HashingError> {
+        let hashing = Arc::clone(&self.hashing);
+        run_blocking(move || hashing.verify(&password, &hash)).await
+    }
+
+    async fn decoy(&self) -> Result<PasswordHash, HashingError> {
+        let hash = self
+            .decoy
+            .get_or_try_init(|| async {
+                let password =
+                    Password::new(DECOY_PASSWORD).map_err(|e| HashingError(e.to_string()))?;
+                self.hash(password).await
+            })
+            .await?;
+        Ok(hash.clone())
+    }
+}
+
+async fn run_blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, HashingError> + Send + 'static,
+) -> Result<T, HashingError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| HashingError(e.to_string()))?
+}

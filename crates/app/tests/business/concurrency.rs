@@ -1,0 +1,99 @@
+//! The use cases under contention, on a multi-threaded runtime.
+
+use oms_app::orders::{ChangeStatus, ChangeStatusError, PlaceOrderError};
+use oms_domain::order::OrderError;
+use oms_domain::order::status::OrderStatus;
+
+use crate::support::{order_for, staff, world};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_buyers_for_fifty_units_make_exactly_fifty_orders() {
+    let w = world();
+    let mug = w.product("Mug", 100, 50).await;
+    let buyers = (0..200).map(|n| {
+        let orders = w.orders.clone();
+        let cmd = order_for(&format!("buyer{n}@example.com"), &[(&mug, 1)]);
+        tokio::spawn(async move { orders.place(staff(), cmd).await })
+    });
+    let mut placed = 0;
+    for result in futures::future::join_all(buyers).await {
+        match result.unwrap() {
+            Ok(_) => placed += 1,
+            Err(PlaceOrderError::OutOfStock {
+                available: 0,
+                requested: 1,
+                ..
+            }) => {}
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(placed, 50);
+    assert_eq!(w.stock(&mug).await, 0);
+    assert_eq!(
+        w.events.events().len(),
+        50,
+        "one event per order, none for refusals"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_cancellations_release_the_stock_once() {
+    let w = world();
+    let mug = w.product("Mug", 100, 10).await;
+    let id = w
+        .place("ann@example.com", &[(&mug, 7)])
+        .await
+        .unwrap()
+        .id()
+        .to_string();
+    let cancels = (0..16).map(|_| {
+        let (orders, id) = (w.orders.clone(), id.clone());
+        tokio::spawn(async move { orders.cancel(staff(), &id, None).await })
+    });
+    let mut won = 0;
+    for result in futures::future::join_all(cancels).await {
+        match result.unwrap() {
+            Ok(_) => won += 1,
+            Err(ChangeStatusError::Rejected(OrderError::IllegalTransition {
+                from: OrderStatus::Cancelled,
+                ..
+            })) => {}
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(won, 1);
+    assert_eq!(w.stock(&mug).await, 10);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_changes_without_a_version_are_all_kept() {
+    let w = world();
+    let mug = w.product("Mug", 100, 10).await;
+    let id = w
+        .place("ann@example.com", &[(&mug, 1)])
+        .await
+        .unwrap()
+        .id()
+        .to_string();
+    let confirm = {
+        let (orders, id) = (w.orders.clone(), id.clone());
+        tokio::spawn(async move {
+            let cmd = ChangeStatus {
+                status: "confirmed".into(),
+                ..ChangeStatus::default()
+            };
+            orders.change_status(staff(), &id, cmd).await
+        })
+    };
+    let pay = {
+        let (orders, id) = (w.orders.clone(), id.clone());
+        tokio::spawn(async move { orders.set_payment_collected(staff(), &id, true, None).await })
+    };
+    confirm.await.unwrap().unwrap();
+    pay.await.unwrap().unwrap();
+    let order = w.orders.get(&id).await.unwrap();
+    assert_eq!(
+        (order.status(), order.payment_collected(), order.version()),
+        (OrderStatus::Confirmed, true, 3)
+    );
+}

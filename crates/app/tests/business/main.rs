@@ -1,0 +1,14 @@
+//! Business tests: every use case on the in-memory store, with a clock and
+//! ids a test controls; mockall only where a failure must be injected.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod catalog;
+mod concurrency;
+mod conservation;
+mod customers;
+mod listing;
+mod place_order;
+mod publishing;
+mod status_flow;
+mod support;
+mod users;
