@@ -86,7 +86,27 @@ impl fmt::Display for Email {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #[test]
+        fn parsing_is_idempotent(raw in "\\PC{0,40}") {
+            if let Ok(email) = Email::parse(&raw) {
+                prop_assert_eq!(Email::parse(email.as_str()), Ok(email.clone()));
+                prop_assert_eq!(email.as_str(), email.as_str().trim().to_lowercase());
+            }
+        }
+
+        #[test]
+        fn any_plain_address_survives_case_and_spaces(local in "[a-z0-9._-]{1,20}", domain in "[a-z0-9]{1,15}", tld in "[a-z]{2,6}") {
+            prop_assume!(!local.starts_with('.') && !local.ends_with('.') && !local.contains(".."));
+            let plain = format!("{local}@{domain}.{tld}");
+            let shouted = format!("  {}  ", plain.to_uppercase());
+            prop_assert_eq!(Email::parse(&shouted).map(|e| e.as_str().to_owned()), Ok(plain));
+        }
+    }
 
     #[test]
     fn an_address_is_trimmed_and_lower_cased() {

@@ -76,7 +76,17 @@ id_type!(
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #[test]
+        fn every_id_round_trips_through_its_text(bits in any::<u128>()) {
+            let id = CustomerId::from_uuid(Uuid::from_u128(bits));
+            prop_assert_eq!(id.to_string().parse::<CustomerId>(), Ok(id));
+        }
+    }
 
     #[test]
     fn an_id_round_trips_through_its_text() {

@@ -90,7 +90,18 @@ impl fmt::Display for Timestamp {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #[test]
+        fn every_instant_round_trips_through_rfc3339(millis in 0i64..=253_402_300_799_999) {
+            let at = Timestamp::from_unix_millis(millis).unwrap();
+            prop_assert_eq!(Timestamp::parse_rfc3339(&at.to_string()), Ok(at));
+            prop_assert_eq!(Timestamp::from_datetime(at.to_datetime()), Ok(at));
+        }
+    }
 
     #[test]
     fn rfc3339_text_round_trips_at_millisecond_precision() {
