@@ -10,10 +10,10 @@ use oms_domain::user::{Actor, Permission};
 use oms_ports::clock::Clock;
 use oms_ports::error::{StoreError, UpdateProductError};
 use oms_ports::ids::IdSource;
-use oms_ports::query::{NameCursor, ProductQuery};
+use oms_ports::query::ProductQuery;
 use oms_ports::store::ProductStore;
 
-use crate::list::{self, ListError, PageOf};
+use crate::list::{self, ListByName, ListError, PageOf};
 
 /// The catalogue use cases, over a store `S`, a clock `C` and ids `I`.
 #[derive(Clone, Debug)]
@@ -41,17 +41,6 @@ pub struct UpdateProduct {
     pub price: Option<i64>,
     /// New stock level (a count, replacing the current level).
     pub stock: Option<i64>,
-}
-
-/// Search and paging for the product list, as the client sent them.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ListProducts {
-    /// Text to look for in names.
-    pub q: Option<String>,
-    /// Page size, 1 to 100.
-    pub limit: Option<i64>,
-    /// From a previous page's `next_cursor`.
-    pub cursor: Option<String>,
 }
 
 /// Why a product was not created or changed. Nothing was written.
@@ -126,21 +115,12 @@ impl<S: ProductStore, C: Clock, I: IdSource> CatalogService<S, C, I> {
     pub async fn list(
         &self,
         by: Actor,
-        request: &ListProducts,
+        request: &ListByName,
     ) -> Result<PageOf<Product>, ListError> {
         if !by.may(Permission::ViewCatalog) {
             return Err(ListError::Forbidden(Permission::ViewCatalog));
         }
-        let mut v = Validation::new();
-        let search = list::search(&mut v, request.q.as_deref());
-        let limit = list::limit(&mut v, request.limit);
-        let after = list::cursor::<NameCursor<ProductId>>(&mut v, request.cursor.as_deref());
-        v.finish()?;
-        let query = ProductQuery {
-            search,
-            after,
-            limit,
-        };
+        let query: ProductQuery = list::name_query(request)?;
         Ok(PageOf::from_store(self.store.list_products(&query).await?))
     }
 

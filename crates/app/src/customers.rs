@@ -10,10 +10,10 @@ use oms_ports::clock::Clock;
 use oms_ports::draft::CustomerDraft;
 use oms_ports::error::{InsertError, StoreError};
 use oms_ports::ids::IdSource;
-use oms_ports::query::{CustomerQuery, NameCursor};
+use oms_ports::query::CustomerQuery;
 use oms_ports::store::CustomerStore;
 
-use crate::list::{self, ListError, PageOf};
+use crate::list::{self, ListByName, ListError, PageOf};
 
 /// The customer use cases, over a store `S`, a clock `C` and ids `I`.
 #[derive(Clone, Debug)]
@@ -30,17 +30,6 @@ pub struct CreateCustomer {
     pub name: String,
     /// Their e-mail address, unique among customers.
     pub email: String,
-}
-
-/// Search and paging for the customer list, as the client sent them.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ListCustomers {
-    /// Text to look for in names and e-mail addresses.
-    pub q: Option<String>,
-    /// Page size, 1 to 100.
-    pub limit: Option<i64>,
-    /// From a previous page's `next_cursor`.
-    pub cursor: Option<String>,
 }
 
 /// Why a customer was not created or read. Nothing was written.
@@ -128,21 +117,12 @@ impl<S: CustomerStore, C: Clock, I: IdSource> CustomerService<S, C, I> {
     pub async fn list(
         &self,
         by: Actor,
-        request: &ListCustomers,
+        request: &ListByName,
     ) -> Result<PageOf<Customer>, ListError> {
         if !by.may(Permission::ManageCustomers) {
             return Err(ListError::Forbidden(Permission::ManageCustomers));
         }
-        let mut v = Validation::new();
-        let search = list::search(&mut v, request.q.as_deref());
-        let limit = list::limit(&mut v, request.limit);
-        let after = list::cursor::<NameCursor<CustomerId>>(&mut v, request.cursor.as_deref());
-        v.finish()?;
-        let query = CustomerQuery {
-            search,
-            after,
-            limit,
-        };
+        let query: CustomerQuery = list::name_query(request)?;
         Ok(PageOf::from_store(self.store.list_customers(&query).await?))
     }
 

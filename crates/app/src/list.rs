@@ -4,7 +4,7 @@
 use oms_domain::invalid::{Invalid, Reason, Validation};
 use oms_domain::user::Permission;
 use oms_ports::error::StoreError;
-use oms_ports::query::{PageLimit, SearchText};
+use oms_ports::query::{NameCursor, NameQuery, PageLimit, SearchText};
 
 use crate::cursor::{self, Cursor};
 
@@ -25,6 +25,35 @@ impl<T> PageOf<T> {
             next_cursor: page.next.as_ref().map(cursor::encode),
         }
     }
+}
+
+/// Search and paging for a list sorted by name (products, customers), as
+/// the client sent them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListByName {
+    /// Text to look for (in names, and for customers e-mail addresses).
+    pub q: Option<String>,
+    /// Page size, 1 to 100.
+    pub limit: Option<i64>,
+    /// From a previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+/// The store query for `request`.
+pub(crate) fn name_query<I>(request: &ListByName) -> Result<NameQuery<I>, Invalid>
+where
+    NameCursor<I>: Cursor,
+{
+    let mut v = Validation::new();
+    let search = search(&mut v, request.q.as_deref());
+    let limit = limit(&mut v, request.limit);
+    let after = cursor(&mut v, request.cursor.as_deref());
+    v.finish()?;
+    Ok(NameQuery {
+        search,
+        after,
+        limit,
+    })
 }
 
 /// Why a list could not be read.
@@ -70,7 +99,7 @@ pub(crate) fn cursor<C: Cursor>(v: &mut Validation, raw: Option<&str>) -> Option
 }
 
 /// The search text in `q`; blank means no search.
-pub(crate) fn search(v: &mut Validation, q: Option<&str>) -> Option<SearchText> {
+fn search(v: &mut Validation, q: Option<&str>) -> Option<SearchText> {
     let q = q?;
     if q.trim().chars().count() > SearchText::MAX_LEN {
         v.fail("q", Reason::Rule("must be at most 100 characters"));

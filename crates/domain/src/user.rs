@@ -64,6 +64,22 @@ pub enum Permission {
     ExportOrders,
 }
 
+impl Permission {
+    /// Every permission, for tables that list them all.
+    pub const ALL: [Permission; 10] = [
+        Permission::ViewCatalog,
+        Permission::ManageCatalog,
+        Permission::ManageCustomers,
+        Permission::PlaceOwnOrder,
+        Permission::PlaceOrderForAnyone,
+        Permission::ViewAllOrders,
+        Permission::ChangeOrderStatus,
+        Permission::CancelOwnPendingOrder,
+        Permission::CollectPayment,
+        Permission::ExportOrders,
+    ];
+}
+
 impl Role {
     /// The whole permission table, one screen. Matching on the permission
     /// (not the role) means a new permission stops the build here until
@@ -136,22 +152,13 @@ mod tests {
     #[test]
     fn the_permission_table_reads_as_the_business_says() {
         use Permission::*;
-        let all = [
-            ViewCatalog,
-            ManageCatalog,
-            ManageCustomers,
-            PlaceOwnOrder,
-            PlaceOrderForAnyone,
-            ViewAllOrders,
-            ChangeOrderStatus,
-            CancelOwnPendingOrder,
-            CollectPayment,
-            ExportOrders,
-        ];
         let allowed = |role: Role| -> Vec<Permission> {
-            all.iter().copied().filter(|p| role.may(*p)).collect()
+            Permission::ALL
+                .into_iter()
+                .filter(|p| role.may(*p))
+                .collect()
         };
-        assert_eq!(allowed(Role::Admin), all.to_vec());
+        assert_eq!(allowed(Role::Admin), Permission::ALL.to_vec());
         assert_eq!(
             allowed(Role::Staff),
             vec![

@@ -76,27 +76,34 @@ impl SearchText {
     }
 }
 
-/// Products sorted by name.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ProductQuery {
-    /// Only products whose name contains this.
+/// A list sorted by case-folded name, then id: products (`I` =
+/// [`ProductId`]) or customers (`I` = [`CustomerId`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameQuery<I> {
+    /// Only records whose name (and, for customers, e-mail address)
+    /// contains this.
     pub search: Option<SearchText>,
     /// Start after this position.
-    pub after: Option<NameCursor<ProductId>>,
+    pub after: Option<NameCursor<I>>,
     /// Page size.
     pub limit: PageLimit,
 }
 
-/// Customers sorted by name.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CustomerQuery {
-    /// Only customers whose name or e-mail address contains this.
-    pub search: Option<SearchText>,
-    /// Start after this position.
-    pub after: Option<NameCursor<CustomerId>>,
-    /// Page size.
-    pub limit: PageLimit,
+impl<I> Default for NameQuery<I> {
+    fn default() -> Self {
+        NameQuery {
+            search: None,
+            after: None,
+            limit: PageLimit::DEFAULT,
+        }
+    }
 }
+
+/// Products sorted by name.
+pub type ProductQuery = NameQuery<ProductId>;
+
+/// Customers sorted by name.
+pub type CustomerQuery = NameQuery<CustomerId>;
 
 /// A position in the order list, which runs newest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -1,7 +1,7 @@
 //! The product catalogue: who may change it, what is valid, search and paging.
 
-use oms_app::catalog::{CreateProduct, ListProducts, ProductError, UpdateProduct};
-use oms_app::list::ListError;
+use oms_app::catalog::{CreateProduct, ProductError, UpdateProduct};
+use oms_app::list::{ListByName, ListError};
 use oms_domain::invalid::Reason;
 use oms_domain::money::MoneyError;
 use oms_domain::user::Permission;
@@ -70,7 +70,7 @@ async fn every_bad_product_field_is_named_and_nothing_is_written() {
     ));
     assert!(
         w.catalog
-            .list(ADMIN, &ListProducts::default())
+            .list(ADMIN, &ListByName::default())
             .await
             .unwrap()
             .items
@@ -176,7 +176,7 @@ async fn products_are_searched_and_paged_by_name_for_any_signed_in_user() {
         .catalog
         .list(
             zoe,
-            &ListProducts {
+            &ListByName {
                 q: Some(" MUG ".to_owned()),
                 limit: Some(1),
                 cursor: None,
@@ -189,7 +189,7 @@ async fn products_are_searched_and_paged_by_name_for_any_signed_in_user() {
         .catalog
         .list(
             zoe,
-            &ListProducts {
+            &ListByName {
                 q: Some("mug".to_owned()),
                 limit: Some(1),
                 cursor: first.next_cursor,
@@ -200,7 +200,7 @@ async fn products_are_searched_and_paged_by_name_for_any_signed_in_user() {
     assert_eq!(second.items[0].name.as_str(), "Mug rack");
     assert_eq!(second.next_cursor, None);
 
-    let bad = ListProducts {
+    let bad = ListByName {
         q: Some("x".repeat(101)),
         limit: Some(1_000),
         cursor: Some("junk".to_owned()),

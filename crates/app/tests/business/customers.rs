@@ -1,7 +1,7 @@
 //! Customers: unique addresses, find-or-create, search, and who may.
 
-use oms_app::customers::{CreateCustomer, CustomerError, ListCustomers};
-use oms_app::list::ListError;
+use oms_app::customers::{CreateCustomer, CustomerError};
+use oms_app::list::{ListByName, ListError};
 use oms_domain::user::Permission;
 
 use crate::support::{ADMIN, staff, world};
@@ -102,9 +102,9 @@ async fn customers_are_searched_by_name_or_address_by_staff_only() {
         .customers
         .list(
             staff(),
-            &ListCustomers {
+            &ListByName {
                 q: Some("LEE".to_owned()),
-                ..ListCustomers::default()
+                ..ListByName::default()
             },
         )
         .await
@@ -113,7 +113,7 @@ async fn customers_are_searched_by_name_or_address_by_staff_only() {
     assert_eq!(names, vec!["Ann Lee", "Bob Stone"]);
 
     let zoe = w.customer_user("Zoe", "zoe@example.com").await;
-    let refused = w.customers.list(zoe, &ListCustomers::default()).await;
+    let refused = w.customers.list(zoe, &ListByName::default()).await;
     assert!(matches!(
         refused,
         Err(ListError::Forbidden(Permission::ManageCustomers))
