@@ -10,10 +10,12 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use oms_app::catalog::{CatalogService, CreateProduct};
 use oms_app::orders::{CustomerInput, ItemInput, OrderService, PlaceOrder};
 use oms_app::system::{RandomIds, SystemClock};
+use oms_domain::event::OrderEvent;
 use oms_domain::ids::UserId;
 use oms_domain::user::{Actor, Role};
 use oms_memory::MemoryStore;
 use oms_memory::publisher::BroadcastPublisher;
+use tokio::sync::broadcast::Receiver;
 
 type Orders = OrderService<MemoryStore, BroadcastPublisher, SystemClock, RandomIds>;
 
@@ -22,8 +24,10 @@ const STAFF: Actor = Actor {
     role: Role::Staff,
 };
 
-/// A fresh store with three products, and a 3-line order for them.
-async fn setup() -> (Orders, PlaceOrder) {
+/// A fresh store with three products, a 3-line order for them, and a
+/// subscriber to the event bus, which the caller keeps for the timed loop so
+/// every publish really clones the event into the channel.
+async fn setup() -> (Orders, PlaceOrder, Receiver<OrderEvent>) {
     let store = MemoryStore::new();
     let catalog = CatalogService::new(store.clone(), SystemClock, RandomIds);
     let admin = Actor {
@@ -52,11 +56,9 @@ async fn setup() -> (Orders, PlaceOrder) {
         ..PlaceOrder::default()
     };
     let events = BroadcastPublisher::default();
-    let _subscriber = events.subscribe();
-    (
-        OrderService::new(store, events, SystemClock, RandomIds),
-        order,
-    )
+    let subscriber = events.subscribe();
+    let orders = OrderService::new(store, events, SystemClock, RandomIds);
+    (orders, order, subscriber)
 }
 
 fn place_order(c: &mut Criterion) {
@@ -70,7 +72,7 @@ fn place_order(c: &mut Criterion) {
 
     group.bench_function("3_lines", |b| {
         b.to_async(&runtime).iter_custom(|iters| async move {
-            let (orders, cmd) = setup().await;
+            let (orders, cmd, _subscriber) = setup().await;
             let start = Instant::now();
             for _ in 0..iters {
                 orders.place(STAFF, cmd.clone()).await.unwrap();
@@ -81,7 +83,7 @@ fn place_order(c: &mut Criterion) {
 
     group.bench_function("3_lines_4_tasks", |b| {
         b.to_async(&runtime).iter_custom(|iters| async move {
-            let (orders, cmd) = setup().await;
+            let (orders, cmd, _subscriber) = setup().await;
             let start = Instant::now();
             let tasks: Vec<_> = (0..4)
                 .map(|_| {

@@ -39,7 +39,9 @@ pub struct CreateProduct {
 pub struct UpdateProduct {
     /// New unit price in minor units.
     pub price: Option<i64>,
-    /// New stock level (a count, replacing the current level).
+    /// New available level (units not promised to any order), replacing the
+    /// current one; [`CatalogService::adjust_stock`] composes with orders
+    /// placed meanwhile and suits goods received.
     pub stock: Option<i64>,
 }
 

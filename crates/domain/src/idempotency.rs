@@ -62,7 +62,17 @@ impl RequestFingerprint {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #[test]
+        fn a_key_is_accepted_exactly_when_visible_ascii_of_bounded_length(raw in "\\PC{0,300}") {
+            let expected = !raw.is_empty() && raw.len() <= 255 && raw.bytes().all(|b| b.is_ascii_graphic());
+            prop_assert_eq!(IdempotencyKey::parse(&raw).is_ok(), expected);
+        }
+    }
 
     #[test]
     fn a_key_is_visible_ascii_of_bounded_length() {

@@ -66,7 +66,20 @@ impl fmt::Display for Name {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #[test]
+        fn a_parsed_name_parses_to_itself(raw in "\\PC{0,220}") {
+            if let Ok(name) = Name::parse(&raw) {
+                prop_assert_eq!(Name::parse(name.as_str()), Ok(name.clone()));
+                prop_assert!(name.as_str().chars().count() <= Name::MAX_LEN);
+                prop_assert_eq!(name.as_str(), raw.trim());
+            }
+        }
+    }
 
     #[test]
     fn a_name_is_trimmed() {

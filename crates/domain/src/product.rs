@@ -37,7 +37,9 @@ pub struct ProductChange {
 /// How a stock level changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StockChange {
-    /// Counted on the shelf: the level becomes this.
+    /// The available level (units not promised to any order) becomes this.
+    /// Orders placed between reading the level and setting it are not
+    /// accounted for, so goods received are better booked with `Adjust`.
     Set(Stock),
     /// Received or written off: the level moves by this many units. Unlike
     /// `Set`, it composes with orders placed in between.

@@ -48,7 +48,25 @@ impl Quantity {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #[test]
+        fn a_quantity_exists_exactly_for_one_to_the_maximum(n in any::<i64>()) {
+            prop_assert_eq!(Quantity::new(n).is_ok(), (1..=10_000).contains(&n));
+        }
+
+        #[test]
+        fn merging_adds_or_refuses_past_the_maximum(a in 1i64..=10_000, b in 1i64..=10_000) {
+            let merged = Quantity::new(a).unwrap().merge(Quantity::new(b).unwrap());
+            match merged {
+                Ok(q) => prop_assert_eq!(i64::from(q.get()), a + b),
+                Err(e) => prop_assert!(e.given == a + b && a + b > 10_000),
+            }
+        }
+    }
 
     #[test]
     fn one_and_the_maximum_are_accepted() {

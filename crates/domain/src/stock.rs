@@ -85,12 +85,14 @@ impl Stock {
     /// The level after a person adds (or removes, when negative) `delta` units.
     ///
     /// # Errors
-    /// [`StockError::OutOfRange`] when the result would be negative or above
-    /// [`Stock::MAX`].
+    /// [`StockError::OutOfRange`] when the result would be negative, or when
+    /// an addition would lift it above [`Stock::MAX`]. A removal is allowed
+    /// from a level that releases have already lifted past the maximum.
     pub fn adjust(self, delta: i64) -> Result<Stock, StockError> {
         let next = i128::from(self.0) + i128::from(delta);
+        let too_high = delta > 0 && next > i128::from(Self::MAX);
         match u64::try_from(next) {
-            Ok(units) if units <= Self::MAX => Ok(Stock(units)),
+            Ok(units) if !too_high => Ok(Stock(units)),
             _ => Err(StockError::OutOfRange {
                 given: i64::try_from(next).unwrap_or(if next < 0 { i64::MIN } else { i64::MAX }),
             }),
@@ -144,9 +146,41 @@ pub fn reserve_all(
 mod tests {
     use std::collections::HashMap;
 
+    use proptest::prelude::*;
     use uuid::Uuid;
 
     use super::*;
+
+    proptest! {
+        #[test]
+        fn reserving_then_releasing_restores_the_level(level in 0u64..=2 * Stock::MAX, units in 1i64..=10_000) {
+            let level = Stock::from_units(level);
+            let qty = Quantity::new(units).unwrap();
+            match level.reserve(qty) {
+                Ok(after) => {
+                    prop_assert_eq!(after.units() + qty.get() as u64, level.units());
+                    prop_assert_eq!(after.release(qty), level);
+                }
+                Err(shortfall) => prop_assert!(shortfall.available.units() < u64::from(qty.get())),
+            }
+        }
+
+        #[test]
+        fn an_adjustment_never_yields_a_negative_or_inflated_level(level in 0u64..=2 * Stock::MAX, delta in any::<i64>()) {
+            let level = Stock::from_units(level);
+            if let Ok(after) = level.adjust(delta) {
+                prop_assert_eq!(i128::from(after.units()), i128::from(level.units()) + i128::from(delta));
+                prop_assert!(delta <= 0 || after.units() <= Stock::MAX);
+            }
+        }
+    }
+
+    #[test]
+    fn a_level_lifted_past_the_maximum_by_releases_can_still_be_written_off() {
+        let high = Stock::from_units(Stock::MAX).release(Quantity::new(10).unwrap());
+        assert_eq!(high.adjust(-5), Ok(Stock::from_units(Stock::MAX + 5)));
+        assert!(high.adjust(1).is_err(), "but not raised further");
+    }
 
     fn qty(n: i64) -> Quantity {
         Quantity::new(n).unwrap()

@@ -62,12 +62,16 @@ pub struct Placement {
 
 /// An order's next state, to write only if the stored one is still at
 /// `expected_version`.
+///
+/// Only an order's changeable state is revised (status, history, payment,
+/// `updated_at`, `version`); what it holds (customer, lines, total, who
+/// placed it, when) is fixed at placement. Whether stock goes back is not
+/// the caller's to say: the store releases it exactly when the revision
+/// moves the stored order into `Cancelled`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OrderRevision {
     /// The order as it should be stored.
     pub order: Order,
     /// The version the change was computed from.
     pub expected_version: u64,
-    /// Put the order's reserved units back on the shelf in the same step.
-    pub release_stock: bool,
 }

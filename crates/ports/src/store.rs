@@ -24,7 +24,9 @@ pub trait ProductStore: Send + Sync + 'static {
     /// Adds a new product.
     ///
     /// # Errors
-    /// [`StoreError`] when the store fails.
+    /// [`StoreError`] when the store fails, or when a product with this id
+    /// exists (ids are drawn fresh, so that is a bug, and the stored product
+    /// is left as it was).
     async fn insert_product(&self, product: &Product) -> Result<(), StoreError>;
 
     /// The product with this id, if any.
@@ -158,14 +160,17 @@ pub trait OrderStore: Send + Sync + 'static {
     -> Result<Page<Order, OrderCursor>, StoreError>;
 
     /// Writes `revision.order` only if the stored order is still at
-    /// `revision.expected_version` (compare-and-set), and with
-    /// `release_stock` puts every reserved unit back in the same step. So a
-    /// cancellation releases its stock exactly once however many race.
+    /// `revision.expected_version` (compare-and-set). When the revision
+    /// moves the stored order into `Cancelled`, every unit it reserved goes
+    /// back on the shelf in the same step; so a cancellation releases its
+    /// stock exactly once however many race.
     ///
     /// # Errors
     /// [`ReviseError::NotFound`] for an unknown id,
-    /// [`ReviseError::VersionMismatch`] when another change came first;
-    /// nothing is written in either case.
+    /// [`ReviseError::VersionMismatch`] when another change came first,
+    /// [`ReviseError::Store`] when the revision would change what the order
+    /// holds or does not raise its version; nothing is written in any of
+    /// these cases.
     async fn revise(&self, revision: OrderRevision) -> Result<Order, ReviseError>;
 }
 

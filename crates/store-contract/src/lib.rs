@@ -25,21 +25,23 @@ pub use customers::{
     upserting_one_email_concurrently_makes_one_customer,
 };
 pub use orders::{
-    a_revision_is_compare_and_set, an_idempotent_retry_returns_the_first_order,
-    an_unknown_order_is_not_found, an_unknown_product_writes_nothing,
-    orders_are_filtered_by_status_customer_placer_and_time,
+    a_revision_is_compare_and_set, a_revision_may_change_only_status_history_and_payment,
+    an_idempotent_retry_returns_the_first_order, an_unknown_order_is_not_found,
+    an_unknown_product_writes_nothing, orders_are_filtered_by_status_customer_placer_and_time,
     orders_are_listed_newest_first_and_paged, placing_for_a_known_email_reuses_the_customer,
     placing_takes_stock_prices_lines_and_creates_the_customer,
+    racing_orders_for_a_new_address_make_one_customer, racing_retries_with_one_key_place_one_order,
 };
 pub use products::{
-    a_product_change_that_would_go_below_zero_writes_nothing,
+    a_product_change_that_would_go_below_zero_writes_nothing, a_product_id_is_inserted_once,
     changing_an_unknown_product_is_not_found, inserted_products_are_read_back,
     product_search_is_case_blind_and_literal, products_are_listed_by_name_and_paged,
     updating_a_product_sets_price_and_adjusts_stock,
 };
 pub use stock::{
-    a_short_line_writes_nothing, cancelling_returns_stock_exactly_once,
-    stock_is_conserved_under_a_concurrent_mixed_workload, the_last_units_are_sold_exactly_once,
+    a_draft_repeating_a_product_writes_nothing, a_short_line_writes_nothing,
+    cancelling_returns_stock_exactly_once, stock_is_conserved_under_a_concurrent_mixed_workload,
+    the_last_units_are_sold_exactly_once,
 };
 pub use users::{
     a_duplicate_user_email_is_refused, updating_a_user_keeps_emails_unique,
@@ -57,6 +59,7 @@ macro_rules! store_contract {
             updating_a_product_sets_price_and_adjusts_stock,
             a_product_change_that_would_go_below_zero_writes_nothing,
             changing_an_unknown_product_is_not_found,
+            a_product_id_is_inserted_once,
             a_duplicate_customer_email_is_refused,
             customers_are_found_by_id_and_email,
             upserting_one_email_concurrently_makes_one_customer,
@@ -73,6 +76,10 @@ macro_rules! store_contract {
             orders_are_listed_newest_first_and_paged,
             orders_are_filtered_by_status_customer_placer_and_time,
             a_revision_is_compare_and_set,
+            a_revision_may_change_only_status_history_and_payment,
+            racing_retries_with_one_key_place_one_order,
+            racing_orders_for_a_new_address_make_one_customer,
+            a_draft_repeating_a_product_writes_nothing,
             an_unknown_order_is_not_found,
             the_last_units_are_sold_exactly_once,
             cancelling_returns_stock_exactly_once,

@@ -4,7 +4,7 @@ use oms_domain::idempotency::{IdempotencyKey, RequestFingerprint};
 use oms_domain::money::Money;
 use oms_domain::order::line::OrderLine;
 use oms_domain::order::status::OrderStatus;
-use oms_domain::order::{CustomerSnapshot, NewOrder, Order};
+use oms_domain::order::{CustomerSnapshot, NewOrder, Order, OrderParts};
 use oms_domain::user::Role;
 use oms_ports::draft::{IdempotencyClaim, OrderRevision};
 use oms_ports::error::{PlaceError, ReviseError};
@@ -169,7 +169,6 @@ pub async fn orders_are_filtered_by_status_customer_placer_and_time<S: Store>(st
         .revise(OrderRevision {
             order: confirmed,
             expected_version: 1,
-            release_stock: false,
         })
         .await
         .unwrap();
@@ -231,7 +230,6 @@ pub async fn a_revision_is_compare_and_set<S: Store>(store: S) {
         .revise(OrderRevision {
             order: confirmed.clone(),
             expected_version: 1,
-            release_stock: false,
         })
         .await
         .unwrap();
@@ -245,7 +243,6 @@ pub async fn a_revision_is_compare_and_set<S: Store>(store: S) {
         .revise(OrderRevision {
             order: stale,
             expected_version: 1,
-            release_stock: true,
         })
         .await
         .unwrap_err();
@@ -282,10 +279,89 @@ pub async fn an_unknown_order_is_not_found<S: Store>(store: S) {
         .revise(OrderRevision {
             order: ghost,
             expected_version: 1,
-            release_stock: true,
         })
         .await
         .unwrap_err();
     assert!(matches!(err, ReviseError::NotFound), "{err:?}");
     assert_eq!(store.get_order(order_id(9)).await.unwrap(), None);
+}
+
+pub async fn racing_retries_with_one_key_place_one_order<S: Store>(store: S) {
+    let mug = given_product(&store, 1, "Mug", 100, 50).await;
+    let retries = (1..=12u128).map(|n| {
+        let store = store.clone();
+        let mut retry = draft(n, "ann@example.com", &[(mug, 2)]);
+        retry.idempotency = Some(IdempotencyClaim {
+            key: IdempotencyKey::parse("double-click").unwrap(),
+            fingerprint: RequestFingerprint::new("same".to_owned()),
+        });
+        tokio::spawn(async move { store.place(retry).await.unwrap() })
+    });
+    let placements: Vec<_> = futures::future::join_all(retries)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap())
+        .collect();
+    let originals = placements.iter().filter(|p| !p.replayed).count();
+    assert_eq!(originals, 1, "one request placed, the others replayed it");
+    assert!(placements.iter().all(|p| p.order == placements[0].order));
+    assert_eq!(stock_of(&store, mug).await, 48);
+}
+
+pub async fn racing_orders_for_a_new_address_make_one_customer<S: Store>(store: S) {
+    let mug = given_product(&store, 1, "Mug", 100, 50).await;
+    let buyers = (1..=12u128).map(|n| {
+        let store = store.clone();
+        tokio::spawn(async move { placed(&store, draft(n, "new@example.com", &[(mug, 1)])).await })
+    });
+    let orders: Vec<_> = futures::future::join_all(buyers)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap())
+        .collect();
+    let customers: std::collections::HashSet<_> = orders.iter().map(|o| o.customer().id).collect();
+    assert_eq!(customers.len(), 1);
+    let found = store
+        .find_customer_by_email(&email("new@example.com"))
+        .await
+        .unwrap();
+    assert_eq!(found.map(|c| c.id), customers.into_iter().next());
+}
+
+pub async fn a_revision_may_change_only_status_history_and_payment<S: Store>(store: S) {
+    let mug = given_product(&store, 1, "Mug", 100, 10).await;
+    let order = placed(&store, draft(1, "ann@example.com", &[(mug, 1)])).await;
+
+    let mut more = OrderParts::from(&order);
+    more.lines =
+        vec![OrderLine::new(mug, name("Mug"), Money::from_minor(100).unwrap(), qty(5)).unwrap()];
+    more.total = Money::from_minor(500).unwrap();
+    more.version = 2;
+    let grown = Order::restore(more).unwrap();
+    let err = store
+        .revise(OrderRevision {
+            order: grown,
+            expected_version: 1,
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ReviseError::Store(_)), "{err:?}");
+
+    let mut same_version = OrderParts::from(&order);
+    same_version.payment_collected = true;
+    let unversioned = Order::restore(same_version).unwrap();
+    let err = store
+        .revise(OrderRevision {
+            order: unversioned,
+            expected_version: 1,
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ReviseError::Store(_)),
+        "the version must rise: {err:?}"
+    );
+
+    assert_eq!(store.get_order(order.id()).await.unwrap(), Some(order));
+    assert_eq!(stock_of(&store, mug).await, 9);
 }

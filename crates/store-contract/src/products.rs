@@ -132,3 +132,13 @@ pub async fn changing_an_unknown_product_is_not_found<S: Store>(store: S) {
         .unwrap_err();
     assert!(matches!(err, UpdateProductError::NotFound), "{err:?}");
 }
+
+pub async fn a_product_id_is_inserted_once<S: Store>(store: S) {
+    let mug = product(1, "Mug", 500, 10);
+    store.insert_product(&mug).await.unwrap();
+    let impostor = product(1, "Another name", 1, 99);
+    assert!(store.insert_product(&impostor).await.is_err());
+    assert_eq!(store.get_product(mug.id).await.unwrap(), Some(mug));
+    let listed = store.list_products(&ProductQuery::default()).await.unwrap();
+    assert_eq!(listed.items.len(), 1, "listed once, under its first name");
+}

@@ -49,6 +49,18 @@ pub async fn a_short_line_writes_nothing<S: Store>(store: S) {
     );
 }
 
+pub async fn a_draft_repeating_a_product_writes_nothing<S: Store>(store: S) {
+    let mug = given_product(&store, 1, "Mug", 100, 10).await;
+    let mut repeated = draft(1, "ann@example.com", &[(mug, 3)]);
+    repeated.lines.push((mug, crate::fixtures::qty(4)));
+    assert!(
+        store.place(repeated).await.is_err(),
+        "drafts carry merged lines; a repeat is refused"
+    );
+    assert_eq!(stock_of(&store, mug).await, 10);
+    assert_eq!(store.get_order(order_id(1)).await.unwrap(), None);
+}
+
 pub async fn the_last_units_are_sold_exactly_once<S: Store>(store: S) {
     let mug = given_product(&store, 1, "Mug", 100, 10).await;
     let buyers = (1..=100u128).map(|n| {
@@ -88,7 +100,6 @@ pub async fn cancelling_returns_stock_exactly_once<S: Store>(store: S) {
             let revision = OrderRevision {
                 order: cancelled,
                 expected_version: 1,
-                release_stock: true,
             };
             store.revise(revision).await
         })
@@ -160,7 +171,6 @@ pub async fn stock_is_conserved_under_a_concurrent_mixed_workload<S: Store>(stor
             let revision = OrderRevision {
                 order: changed,
                 expected_version: 1,
-                release_stock: next == OrderStatus::Cancelled,
             };
             store.revise(revision).await.unwrap();
             restock

@@ -38,11 +38,17 @@ impl State {
         }
     }
 
-    pub(crate) fn add_customer(&mut self, customer: Customer) {
-        self.customer_emails
-            .insert(customer.email.clone(), customer.id);
-        self.customers
-            .insert(customer.id, customer.name.sort_key(), customer);
+    /// Adds a customer whose address is known to be free.
+    pub(crate) fn add_customer(&mut self, customer: Customer) -> Result<(), StoreError> {
+        let (id, email) = (customer.id, customer.email.clone());
+        if !self
+            .customers
+            .insert(id, customer.name.sort_key(), customer)
+        {
+            return Err(corrupt("a customer with this id already exists"));
+        }
+        self.customer_emails.insert(email, id);
+        Ok(())
     }
 }
 
@@ -53,15 +59,14 @@ impl CustomerStore for MemoryStore {
         if state.customer_emails.contains_key(&customer.email) {
             return Err(InsertError::DuplicateEmail);
         }
-        state.add_customer(customer.clone());
-        Ok(())
+        Ok(state.add_customer(customer.clone())?)
     }
 
     async fn upsert_customer(&self, draft: &CustomerDraft) -> Result<Customer, StoreError> {
         let mut state = self.state.write();
         let (customer, is_new) = state.customer_for(draft)?;
         if is_new {
-            state.add_customer(customer.clone());
+            state.add_customer(customer.clone())?;
         }
         Ok(customer)
     }

@@ -7,6 +7,7 @@ use std::ops::Bound;
 use async_trait::async_trait;
 use oms_domain::ids::{OrderId, ProductId};
 use oms_domain::order::line::OrderLine;
+use oms_domain::order::status::OrderStatus;
 use oms_domain::order::{CustomerSnapshot, NewOrder, Order, OrderError};
 use oms_domain::stock::{ReserveError, Stock, reserve_all};
 use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
@@ -96,15 +97,19 @@ impl State {
             at: draft.at,
         })?;
 
-        // Every check has passed; from here on nothing can fail.
+        if self.orders.contains_key(&order.id()) {
+            return Err(corrupt("an order with this id already exists").into());
+        }
+        // The one write that can still fail (a taken customer id) goes first,
+        // so a failure leaves nothing behind; the writes after it cannot fail.
+        if new_customer {
+            self.add_customer(customer)?;
+        }
         for (id, level) in levels {
             if let Some(product) = self.products.get_mut(&id) {
                 product.stock = level;
                 product.touch(draft.at);
             }
-        }
-        if new_customer {
-            self.add_customer(customer);
         }
         if let Some(claim) = draft.idempotency {
             self.idempotency.insert(
@@ -121,26 +126,32 @@ impl State {
     }
 
     fn revise(&mut self, revision: OrderRevision) -> Result<Order, ReviseError> {
-        let id = revision.order.id();
-        let stored = self.orders.get(&id).ok_or(ReviseError::NotFound)?;
+        let next = &revision.order;
+        let stored = self.orders.get(&next.id()).ok_or(ReviseError::NotFound)?;
         if stored.version() != revision.expected_version {
             return Err(ReviseError::VersionMismatch {
                 current: stored.version(),
             });
         }
-        if stored.created_at() != revision.order.created_at() {
-            return Err(corrupt("a revision may not move an order in time").into());
+        // A version that did not rise would let a later compare-and-set
+        // mistake this state for an earlier one.
+        if !same_holdings(stored, next) || next.version() <= stored.version() {
+            return Err(corrupt(
+                "a revision may change only status, history and payment, and must raise the version",
+            )
+            .into());
         }
-        if revision.release_stock {
-            let at = revision.order.updated_at();
+        let cancels =
+            stored.status() != OrderStatus::Cancelled && next.status() == OrderStatus::Cancelled;
+        if cancels {
             for (product, qty) in stored.reserved() {
                 if let Some(p) = self.products.get_mut(&product) {
                     p.stock = p.stock.release(qty);
-                    p.touch(at);
+                    p.touch(next.updated_at());
                 }
             }
         }
-        self.orders.insert(id, revision.order.clone());
+        self.orders.insert(next.id(), revision.order.clone());
         Ok(revision.order)
     }
 
@@ -173,6 +184,15 @@ impl State {
         };
         Page { items, next }
     }
+}
+
+/// Whether two states of one order hold the same things.
+fn same_holdings(a: &Order, b: &Order) -> bool {
+    a.customer() == b.customer()
+        && a.lines() == b.lines()
+        && a.total() == b.total()
+        && a.placed_by() == b.placed_by()
+        && a.created_at() == b.created_at()
 }
 
 fn matches(filter: &OrderFilter, order: &Order) -> bool {

@@ -23,10 +23,15 @@ impl<I, T> Default for NameIndexed<I, T> {
 }
 
 impl<I: Copy + Ord + Hash, T: Clone> NameIndexed<I, T> {
-    /// Adds a record; names never change afterwards, so the key is fixed.
-    pub fn insert(&mut self, id: I, key: String, record: T) {
+    /// Adds a record under a new id; names never change afterwards, so the
+    /// key is fixed. Returns `false`, changing nothing, when the id exists.
+    pub fn insert(&mut self, id: I, key: String, record: T) -> bool {
+        if self.records.contains_key(&id) {
+            return false;
+        }
         self.records.insert(id, record);
         self.by_name.insert((key, id));
+        true
     }
 
     pub fn get(&self, id: &I) -> Option<&T> {

@@ -9,15 +9,18 @@ use oms_ports::query::{NameCursor, Page, ProductQuery};
 use oms_ports::store::ProductStore;
 
 use crate::MemoryStore;
+use crate::state::corrupt;
 
 #[async_trait]
 impl ProductStore for MemoryStore {
     async fn insert_product(&self, product: &Product) -> Result<(), StoreError> {
         let mut state = self.state.write();
-        state
-            .products
-            .insert(product.id, product.name.sort_key(), product.clone());
-        Ok(())
+        let key = product.name.sort_key();
+        if state.products.insert(product.id, key, product.clone()) {
+            Ok(())
+        } else {
+            Err(corrupt("a product with this id already exists"))
+        }
     }
 
     async fn get_product(&self, id: ProductId) -> Result<Option<Product>, StoreError> {

@@ -27,7 +27,10 @@ pub struct ChangeStatus {
     pub expected_version: Option<u64>,
 }
 
-/// Why an order was not changed. In every case nothing was written.
+/// Why an order was not changed, for all three ways of changing one
+/// (status, cancel, payment): they share one read-decide-write step and so
+/// one set of outcomes. `Invalid` comes only from `change_status`'s status
+/// text. In every case nothing was written.
 #[derive(Debug, thiserror::Error)]
 pub enum ChangeStatusError {
     /// No order has that id (or the id is not an id at all).
@@ -43,12 +46,16 @@ pub enum ChangeStatusError {
     /// on a cancelled order).
     #[error(transparent)]
     Rejected(#[from] OrderError),
-    /// The order is no longer at the expected version.
+    /// The order is no longer at the version the caller expected.
     #[error("the order is at version {current}")]
     VersionMismatch {
         /// The version now stored.
         current: u64,
     },
+    /// Other changes kept landing first, attempt after attempt; the request
+    /// may simply be sent again.
+    #[error("the order is changing too often to apply this change now")]
+    Contended,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -127,14 +134,13 @@ impl<S: OrderStore, E: EventPublisher, C: Clock, I> OrderService<S, E, C, I> {
         decide: impl Fn(&Order, Timestamp) -> Result<(Order, Option<StatusChange>), ChangeStatusError>,
     ) -> Result<Order, ChangeStatusError> {
         let id: OrderId = order_id.parse().map_err(|_| ChangeStatusError::NotFound)?;
-        let mut current = 0;
         for _ in 0..MAX_ATTEMPTS {
             let order = self
                 .store
                 .get_order(id)
                 .await?
                 .ok_or(ChangeStatusError::NotFound)?;
-            current = order.version();
+            let current = order.version();
             if expected.is_some_and(|v| v != current) {
                 return Err(ChangeStatusError::VersionMismatch { current });
             }
@@ -143,7 +149,6 @@ impl<S: OrderStore, E: EventPublisher, C: Clock, I> OrderService<S, E, C, I> {
                 return Ok(order);
             }
             let revision = OrderRevision {
-                release_stock: change.is_some_and(|c| c.releases_stock),
                 expected_version: current,
                 order: next,
             };
@@ -154,9 +159,8 @@ impl<S: OrderStore, E: EventPublisher, C: Clock, I> OrderService<S, E, C, I> {
                     }
                     return Ok(saved);
                 }
-                Err(ReviseError::VersionMismatch { current: now }) if expected.is_none() => {
-                    current = now
-                }
+                // Someone else changed the order first: decide again on what they left.
+                Err(ReviseError::VersionMismatch { .. }) if expected.is_none() => {}
                 Err(ReviseError::VersionMismatch { current }) => {
                     return Err(ChangeStatusError::VersionMismatch { current });
                 }
@@ -164,7 +168,7 @@ impl<S: OrderStore, E: EventPublisher, C: Clock, I> OrderService<S, E, C, I> {
                 Err(ReviseError::Store(e)) => return Err(e.into()),
             }
         }
-        Err(ChangeStatusError::VersionMismatch { current })
+        Err(ChangeStatusError::Contended)
     }
 }
 

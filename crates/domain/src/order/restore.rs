@@ -60,3 +60,22 @@ impl Order {
         })
     }
 }
+
+impl From<&Order> for OrderParts {
+    /// Every field of `order`, e.g. for a store to write it out.
+    fn from(order: &Order) -> OrderParts {
+        OrderParts {
+            id: order.id,
+            customer: order.customer.clone(),
+            lines: order.lines.clone(),
+            total: order.total,
+            payment_collected: order.payment_collected,
+            status: order.status,
+            history: order.history.clone(),
+            placed_by: order.placed_by,
+            created_at: order.created_at,
+            updated_at: order.updated_at,
+            version: order.version,
+        }
+    }
+}

@@ -180,19 +180,7 @@ fn payment_is_recorded_once_and_never_on_a_cancelled_order() {
 }
 
 fn parts_of(order: &Order) -> OrderParts {
-    OrderParts {
-        id: order.id(),
-        customer: order.customer().clone(),
-        lines: order.lines().to_vec(),
-        total: order.total(),
-        payment_collected: order.payment_collected(),
-        status: order.status(),
-        history: order.history().to_vec(),
-        placed_by: order.placed_by(),
-        created_at: order.created_at(),
-        updated_at: order.updated_at(),
-        version: order.version(),
-    }
+    OrderParts::from(order)
 }
 
 #[test]

@@ -1,0 +1,116 @@
+//! A status change that loses a race is decided again on the order as the
+//! winner left it, a bounded number of times; one that named a version is
+//! refused at once. The store double makes the race happen on cue.
+
+use mockall::Sequence;
+use oms_app::orders::{ChangeStatus, ChangeStatusError};
+use oms_domain::event::OrderEvent;
+use oms_domain::order::status::OrderStatus;
+use oms_domain::timestamp::Timestamp;
+use oms_ports::error::ReviseError;
+use oms_ports::events::MockEventPublisher;
+
+use crate::mocks::{MockStore, confirm, pending_order, service};
+use crate::support::staff;
+
+#[tokio::test]
+async fn a_lost_race_is_decided_again_on_the_winners_order() {
+    let first = pending_order();
+    let mut paid = first.clone();
+    paid.set_payment_collected(true, Timestamp::UNIX_EPOCH)
+        .unwrap();
+
+    let mut seq = Sequence::new();
+    let mut store = MockStore::new();
+    let stale = first.clone();
+    store
+        .expect_get_order()
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(move |_| Ok(Some(stale.clone())));
+    store
+        .expect_revise()
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|_| Err(ReviseError::VersionMismatch { current: 2 }));
+    let fresh = paid.clone();
+    store
+        .expect_get_order()
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(move |_| Ok(Some(fresh.clone())));
+    store
+        .expect_revise()
+        .times(1)
+        .in_sequence(&mut seq)
+        .withf(|r| r.expected_version == 2)
+        .returning(|r| Ok(r.order));
+    let mut events = MockEventPublisher::new();
+    events
+        .expect_publish()
+        .times(1)
+        .in_sequence(&mut seq)
+        .withf(|e| matches!(e, OrderEvent::StatusUpdated(u) if u.version == 3))
+        .returning(|_| Ok(()));
+
+    let order = service(store, events)
+        .change_status(staff(), &first.id().to_string(), confirm())
+        .await
+        .unwrap();
+    assert_eq!(order.status(), OrderStatus::Confirmed);
+    assert!(order.payment_collected(), "the winner's change is kept");
+    assert_eq!(order.version(), 3);
+}
+
+#[tokio::test]
+async fn losing_every_attempt_is_reported_as_contention() {
+    let order = pending_order();
+    let mut store = MockStore::new();
+    let stored = order.clone();
+    store
+        .expect_get_order()
+        .times(8)
+        .returning(move |_| Ok(Some(stored.clone())));
+    store
+        .expect_revise()
+        .times(8)
+        .returning(|_| Err(ReviseError::VersionMismatch { current: 2 }));
+    let mut events = MockEventPublisher::new();
+    events.expect_publish().never();
+
+    let err = service(store, events)
+        .change_status(staff(), &order.id().to_string(), confirm())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ChangeStatusError::Contended), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_lost_race_with_an_expected_version_is_refused_without_retrying() {
+    let order = pending_order();
+    let mut store = MockStore::new();
+    let stored = order.clone();
+    store
+        .expect_get_order()
+        .times(1)
+        .returning(move |_| Ok(Some(stored.clone())));
+    store
+        .expect_revise()
+        .times(1)
+        .returning(|_| Err(ReviseError::VersionMismatch { current: 2 }));
+    let mut events = MockEventPublisher::new();
+    events.expect_publish().never();
+
+    let pinned = ChangeStatus {
+        expected_version: Some(1),
+        ..confirm()
+    };
+    let err = service(store, events)
+        .change_status(staff(), &order.id().to_string(), pinned)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ChangeStatusError::VersionMismatch { current: 2 }),
+        "{err:?}"
+    );
+}
