@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use oms_domain::customer::Customer;
 use oms_domain::email::Email;
 use oms_domain::idempotency::{IdempotencyKey, RequestFingerprint};
-use oms_domain::ids::{CustomerId, OrderId, UserId};
+use oms_domain::ids::{CustomerId, OrderId, ProductId, UserId};
 use oms_domain::order::Order;
 use oms_domain::product::Product;
 use oms_domain::timestamp::Timestamp;
@@ -16,7 +16,7 @@ use crate::paging::NameIndexed;
 
 #[derive(Debug, Default)]
 pub(crate) struct State {
-    pub products: NameIndexed<oms_domain::ids::ProductId, Product>,
+    pub products: NameIndexed<ProductId, Product>,
     pub customers: NameIndexed<CustomerId, Customer>,
     pub customer_emails: HashMap<Email, CustomerId>,
     pub users: HashMap<UserId, User>,

@@ -112,11 +112,11 @@ where
     /// [`PlaceOrderError`]; nothing is written in any case.
     #[tracing::instrument(skip_all, fields(lines = cmd.items.len(), user = %by.user))]
     pub async fn place(&self, by: Actor, cmd: PlaceOrder) -> Result<Placement, PlaceOrderError> {
-        for permission in [Permission::PlaceOwnOrder, Permission::CollectPayment] {
-            let needed = permission == Permission::PlaceOwnOrder || cmd.payment_collected;
-            if needed && !by.may(permission) {
-                return Err(PlaceOrderError::Forbidden(permission));
-            }
+        if !by.may(Permission::PlaceOwnOrder) {
+            return Err(PlaceOrderError::Forbidden(Permission::PlaceOwnOrder));
+        }
+        if cmd.payment_collected && !by.may(Permission::CollectPayment) {
+            return Err(PlaceOrderError::Forbidden(Permission::CollectPayment));
         }
         let own = self.own_customer(by, cmd.customer.as_ref()).await?;
         let mut v = Validation::new();
