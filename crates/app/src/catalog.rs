@@ -45,7 +45,9 @@ pub struct UpdateProduct {
     pub stock: Option<i64>,
 }
 
-/// Why a product was not created or changed. Nothing was written.
+/// Why a product was not created, read or changed, for every catalogue
+/// method but `list`: `NotFound` comes from the methods that take an id,
+/// `Invalid` from those that take input. Nothing was written.
 #[derive(Debug, thiserror::Error)]
 pub enum ProductError {
     /// No product has that id (or the id is not an id at all).

@@ -32,7 +32,10 @@ pub struct CreateCustomer {
     pub email: String,
 }
 
-/// Why a customer was not created or read. Nothing was written.
+/// Why a customer was not created or read, for every customer method but
+/// `list`: `NotFound` comes only from `get`, `DuplicateEmail` only from
+/// `create` (`upsert_by_email` finds the existing customer instead), and
+/// `Invalid` from those that take input. Nothing was written.
 #[derive(Debug, thiserror::Error)]
 pub enum CustomerError {
     /// No customer has that id (or the id is not an id at all).
