@@ -169,7 +169,7 @@ impl Order {
         Ok(StatusChange {
             from,
             to,
-            releases_stock: to == OrderStatus::Cancelled,
+            releases_stock: from.releases_stock_on(to),
         })
     }
 

@@ -7,7 +7,6 @@ use std::ops::Bound;
 use async_trait::async_trait;
 use oms_domain::ids::{OrderId, ProductId};
 use oms_domain::order::line::OrderLine;
-use oms_domain::order::status::OrderStatus;
 use oms_domain::order::{CustomerSnapshot, NewOrder, Order, OrderError};
 use oms_domain::stock::{ReserveError, Stock, reserve_all};
 use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
@@ -141,9 +140,7 @@ impl State {
             )
             .into());
         }
-        let cancels =
-            stored.status() != OrderStatus::Cancelled && next.status() == OrderStatus::Cancelled;
-        if cancels {
+        if stored.status().releases_stock_on(next.status()) {
             for (product, qty) in stored.reserved() {
                 if let Some(p) = self.products.get_mut(&product) {
                     p.stock = p.stock.release(qty);

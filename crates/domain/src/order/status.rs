@@ -45,6 +45,13 @@ impl OrderStatus {
         }
     }
 
+    /// Whether moving from this status to `next` puts an order's reserved
+    /// units back on the shelf: entering `Cancelled` from anywhere else.
+    /// Stores decide a release with this, from the status they hold.
+    pub fn releases_stock_on(self, next: OrderStatus) -> bool {
+        self != OrderStatus::Cancelled && next == OrderStatus::Cancelled
+    }
+
     /// Whether no transition leaves this status.
     pub fn is_terminal(self) -> bool {
         Self::ALL.iter().all(|&next| !self.may_become(next))
@@ -110,6 +117,16 @@ mod tests {
         for (from, row) in expected {
             for (to, allowed) in OrderStatus::ALL.into_iter().zip(row) {
                 assert_eq!(from.may_become(to), allowed, "{from} -> {to}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_entering_cancelled_releases_stock() {
+        for from in OrderStatus::ALL {
+            for to in OrderStatus::ALL {
+                let expected = to == Cancelled && from != Cancelled;
+                assert_eq!(from.releases_stock_on(to), expected, "{from} -> {to}");
             }
         }
     }
