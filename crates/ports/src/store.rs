@@ -174,7 +174,24 @@ pub trait OrderStore: Send + Sync + 'static {
     async fn revise(&self, revision: OrderRevision) -> Result<Order, ReviseError>;
 }
 
-/// Every store trait at once, so a caller has one type to be generic over.
-pub trait Store: OrderStore + ProductStore + CustomerStore + UserStore + Clone {}
+/// Whether the store can serve requests right now, for readiness probes.
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait StoreHealth: Send + Sync + 'static {
+    /// Succeeds when the store answers a trivial request.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when it cannot be reached in time.
+    async fn ping(&self) -> Result<(), StoreError>;
+}
 
-impl<T> Store for T where T: OrderStore + ProductStore + CustomerStore + UserStore + Clone {}
+/// Every store trait at once, so a caller has one type to be generic over.
+pub trait Store:
+    OrderStore + ProductStore + CustomerStore + UserStore + StoreHealth + Clone
+{
+}
+
+impl<T> Store for T where
+    T: OrderStore + ProductStore + CustomerStore + UserStore + StoreHealth + Clone
+{
+}

@@ -34,9 +34,9 @@ pub use orders::{
 };
 pub use products::{
     a_product_change_that_would_go_below_zero_writes_nothing, a_product_id_is_inserted_once,
-    changing_an_unknown_product_is_not_found, inserted_products_are_read_back,
-    product_search_is_case_blind_and_literal, products_are_listed_by_name_and_paged,
-    updating_a_product_sets_price_and_adjusts_stock,
+    a_reachable_store_answers_a_ping, changing_an_unknown_product_is_not_found,
+    inserted_products_are_read_back, product_search_is_case_blind_and_literal,
+    products_are_listed_by_name_and_paged, updating_a_product_sets_price_and_adjusts_stock,
 };
 pub use stock::{
     a_draft_repeating_a_product_writes_nothing, a_short_line_writes_nothing,
@@ -53,6 +53,7 @@ pub use users::{
 macro_rules! store_contract {
     ($fresh:expr) => {
         $crate::store_contract!(@cases $fresh;
+            a_reachable_store_answers_a_ping,
             inserted_products_are_read_back,
             products_are_listed_by_name_and_paged,
             product_search_is_case_blind_and_literal,

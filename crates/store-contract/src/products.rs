@@ -9,6 +9,10 @@ use oms_ports::store::Store;
 
 use crate::fixtures::{at, given_product, product, product_id, stock_of};
 
+pub async fn a_reachable_store_answers_a_ping<S: Store>(store: S) {
+    store.ping().await.unwrap();
+}
+
 pub async fn inserted_products_are_read_back<S: Store>(store: S) {
     let mug = product(1, "Blue Mug", 1_250, 7);
     store.insert_product(&mug).await.unwrap();

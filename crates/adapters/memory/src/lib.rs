@@ -35,3 +35,11 @@ impl MemoryStore {
         MemoryStore::default()
     }
 }
+
+#[async_trait::async_trait]
+impl oms_ports::store::StoreHealth for MemoryStore {
+    /// Memory is always there.
+    async fn ping(&self) -> Result<(), oms_ports::error::StoreError> {
+        Ok(())
+    }
+}

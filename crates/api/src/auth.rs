@@ -1,0 +1,260 @@
+//! Bearer tokens: issued at sign-in, checked on every protected request.
+//! HS256 only; `exp`, `iat`, `iss`, `aud` and `sub` are all required, so a
+//! token from another issuer, another audience or `alg: none` never passes.
+
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::{FromRequest, HttpRequest, web};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use oms_domain::ids::UserId;
+use oms_domain::timestamp::Timestamp;
+use oms_domain::user::{Actor, Role, User};
+use serde::{Deserialize, Serialize};
+
+use crate::problem::ApiError;
+use crate::settings::JwtSettings;
+
+/// Clock skew tolerated on `exp` and `iat`, in seconds.
+const LEEWAY_SECS: i64 = 5;
+
+/// What a token says.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user's id.
+    pub sub: String,
+    /// The user's role when the token was issued.
+    pub role: String,
+    /// Issuer.
+    pub iss: String,
+    /// Audience.
+    pub aud: String,
+    /// Issued at, unix seconds.
+    pub iat: i64,
+    /// Expires at, unix seconds.
+    pub exp: i64,
+}
+
+/// A freshly signed token.
+#[derive(Debug)]
+pub struct IssuedToken {
+    /// The compact JWT.
+    pub token: String,
+    /// When it stops working.
+    pub expires_at: Timestamp,
+}
+
+/// Signs and checks tokens with the configured key.
+pub struct Tokens {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    issuer: String,
+    audience: String,
+    ttl_secs: i64,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("issuer", &self.issuer)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Tokens {
+    /// Keys and rules from the settings.
+    pub fn new(settings: &JwtSettings) -> Tokens {
+        let secret = settings.secret.expose().as_bytes();
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+        validation.set_issuer(&[&settings.issuer]);
+        validation.set_audience(&[&settings.audience]);
+        validation.leeway = LEEWAY_SECS.unsigned_abs();
+        Tokens {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            issuer: settings.issuer.clone(),
+            audience: settings.audience.clone(),
+            ttl_secs: i64::try_from(settings.ttl.as_secs()).unwrap_or(i64::MAX),
+        }
+    }
+
+    /// A token for `user`, valid from `now` for the configured lifetime.
+    ///
+    /// # Errors
+    /// 500 if signing fails, which only a broken key could cause.
+    pub fn issue(&self, user: &User, now: Timestamp) -> Result<IssuedToken, ApiError> {
+        let iat = now.unix_millis().div_euclid(1000);
+        let exp = iat.saturating_add(self.ttl_secs);
+        let claims = Claims {
+            sub: user.id.to_string(),
+            role: user.role.as_str().to_owned(),
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            iat,
+            exp,
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| {
+            tracing::error!(error = %e, "token signing failed");
+            ApiError::internal()
+        })?;
+        let expires_at = Timestamp::from_unix_millis(exp.saturating_mul(1000))
+            .map_err(|_| ApiError::internal())?;
+        Ok(IssuedToken { token, expires_at })
+    }
+
+    /// Who a token speaks for, if it is genuine, current and meant for us.
+    ///
+    /// # Errors
+    /// 401 for any fault; the reason is logged, not returned.
+    pub fn verify(&self, token: &str, now: Timestamp) -> Result<Actor, ApiError> {
+        let invalid = |reason: &dyn std::fmt::Display| {
+            tracing::info!(%reason, "bearer token refused");
+            ApiError::unauthorized("the token is invalid or expired; sign in again", true)
+        };
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map_err(|e| invalid(&e))?;
+        let claims = data.claims;
+        if claims.iat > now.unix_millis().div_euclid(1000) + LEEWAY_SECS {
+            return Err(invalid(&"issued in the future"));
+        }
+        let user: UserId = claims.sub.parse().map_err(|e| invalid(&e))?;
+        let role: Role = claims.role.parse().map_err(|e| invalid(&e))?;
+        Ok(Actor { user, role })
+    }
+}
+
+/// The signed-in caller of a protected route; 401 without a valid token.
+#[derive(Clone, Copy, Debug)]
+pub struct Caller(pub Actor);
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Ready<Result<Caller, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(caller(req))
+    }
+}
+
+/// The caller of a public route: `None` without an `Authorization` header;
+/// a header that is there must still hold a valid token (401 otherwise).
+#[derive(Clone, Copy, Debug)]
+pub struct MaybeCaller(pub Option<Actor>);
+
+impl FromRequest for MaybeCaller {
+    type Error = ApiError;
+    type Future = Ready<Result<MaybeCaller, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if req.headers().contains_key(AUTHORIZATION) {
+            ready(caller(req).map(|Caller(actor)| MaybeCaller(Some(actor))))
+        } else {
+            ready(Ok(MaybeCaller(None)))
+        }
+    }
+}
+
+fn caller(req: &HttpRequest) -> Result<Caller, ApiError> {
+    let Some(tokens) = req.app_data::<web::Data<Tokens>>() else {
+        tracing::error!("token keys are not registered with the app");
+        return Err(ApiError::internal());
+    };
+    let header = req
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let Some(header) = header else {
+        return Err(ApiError::unauthorized(
+            "sign in: this needs a bearer token",
+            false,
+        ));
+    };
+    let token = match header.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
+        _ => {
+            return Err(ApiError::unauthorized(
+                "use the Bearer authorization scheme",
+                true,
+            ));
+        }
+    };
+    let now = oms_ports::clock::Clock::now(&oms_app::system::SystemClock);
+    tokens.verify(token, now).map(Caller)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use oms_domain::email::Email;
+    use oms_domain::name::Name;
+    use oms_domain::password::PasswordHash;
+
+    use super::*;
+    use crate::secret::Secret;
+
+    fn settings(secret: &str) -> JwtSettings {
+        JwtSettings {
+            secret: Secret::new(secret),
+            generated: false,
+            issuer: "oms".into(),
+            audience: "oms-api".into(),
+            ttl: Duration::from_secs(3600),
+        }
+    }
+
+    fn user() -> User {
+        User {
+            id: UserId::MIN,
+            name: Name::parse("Ada").unwrap(),
+            email: Email::parse("ada@example.com").unwrap(),
+            password_hash: PasswordHash::from_phc("$argon2id$x".into()),
+            role: Role::Staff,
+            created_at: Timestamp::UNIX_EPOCH,
+            updated_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    fn now() -> Timestamp {
+        Timestamp::from_unix_millis(1_800_000_000_000).unwrap()
+    }
+
+    #[test]
+    fn a_token_round_trips_to_its_actor_and_expires_after_the_ttl() {
+        let tokens = Tokens::new(&settings("a-secret-of-at-least-thirty-two-bytes"));
+        let issued = tokens.issue(&user(), now()).unwrap();
+        assert_eq!(
+            issued.expires_at.unix_millis(),
+            1_800_000_000_000 + 3_600_000
+        );
+        let actor = tokens.verify(&issued.token, now()).unwrap();
+        assert_eq!(
+            actor,
+            Actor {
+                user: UserId::MIN,
+                role: Role::Staff
+            }
+        );
+    }
+
+    #[test]
+    fn a_token_from_another_key_is_refused() {
+        let ours = Tokens::new(&settings("a-secret-of-at-least-thirty-two-bytes"));
+        let theirs = Tokens::new(&settings("another-secret-of-thirty-two-bytes!"));
+        let token = theirs.issue(&user(), now()).unwrap().token;
+        assert!(ours.verify(&token, now()).is_err());
+    }
+
+    #[test]
+    fn a_token_issued_in_the_future_is_refused() {
+        let tokens = Tokens::new(&settings("a-secret-of-at-least-thirty-two-bytes"));
+        let later = Timestamp::from_unix_millis(1_800_000_100_000).unwrap();
+        let token = tokens.issue(&user(), later).unwrap().token;
+        assert!(tokens.verify(&token, now()).is_err());
+    }
+}

@@ -1,0 +1,68 @@
+//! The `oms` command line.
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Order management service.
+#[derive(Debug, Parser)]
+#[command(name = "oms", version, about)]
+pub struct Cli {
+    /// A TOML file of `NAME = "value"` settings; the environment wins over it.
+    #[arg(long, env = "OMS_CONFIG", global = true)]
+    pub config: Option<String>,
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (the default).
+    Serve,
+    /// Apply pending store migrations, then exit.
+    Migrate,
+    /// Load the demo fixtures from `seed/` into the store, then exit.
+    Seed,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+/// Account subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account (or update the one with this address). The password
+    /// is read from `OMS_USER_PASSWORD`.
+    Create {
+        /// The account's role.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Sign-in address.
+        #[arg(long)]
+        email: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+/// Roles as typed on the command line.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RoleArg {
+    /// Everything.
+    Admin,
+    /// Orders and customers.
+    Staff,
+    /// Own orders only.
+    Customer,
+}
+
+impl From<RoleArg> for oms_domain::user::Role {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Admin => oms_domain::user::Role::Admin,
+            RoleArg::Staff => oms_domain::user::Role::Staff,
+            RoleArg::Customer => oms_domain::user::Role::Customer,
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! Order wire types. One view serves both audiences: the public tracking
+//! view masks the e-mail address and leaves out who made each change.
+
+use oms_domain::order::Order;
+use oms_domain::user::{Actor, Permission};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::dto::page::parse_limit;
+use crate::problem::ApiError;
+
+/// `POST /api/orders`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PlaceOrderRequest {
+    /// Whom the order is for; staff and admins must give it, customers must not.
+    pub customer: Option<OrderCustomerRequest>,
+    /// 1 to 100 lines; a product on several lines is merged.
+    pub items: Vec<OrderItemRequest>,
+    /// Whether payment was taken with the order.
+    #[serde(default)]
+    pub payment_collected: bool,
+}
+
+/// The customer an order is for, found or created by e-mail.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderCustomerRequest {
+    /// Name (kept as first recorded for a known address).
+    pub name: String,
+    /// E-mail address.
+    pub email: String,
+}
+
+/// One line of a new order.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct OrderItemRequest {
+    /// The product's id.
+    pub product_id: String,
+    /// 1 to 10,000 units.
+    pub quantity: i64,
+}
+
+impl PlaceOrderRequest {
+    /// The app's command, with the `Idempotency-Key` header if sent.
+    pub fn into_app(self, idempotency_key: Option<String>) -> oms_app::orders::PlaceOrder {
+        oms_app::orders::PlaceOrder {
+            customer: self.customer.map(|c| oms_app::orders::CustomerInput {
+                name: c.name,
+                email: c.email,
+            }),
+            items: self
+                .items
+                .into_iter()
+                .map(|i| oms_app::orders::ItemInput {
+                    product_id: i.product_id,
+                    quantity: i.quantity,
+                })
+                .collect(),
+            payment_collected: self.payment_collected,
+            idempotency_key,
+        }
+    }
+}
+
+/// `PUT /api/orders/{id}/status`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ChangeStatusRequest {
+    /// `pending`, `confirmed`, `shipped`, `delivered` or `cancelled`.
+    pub status: String,
+    /// Record payment as collected (or not) in the same step.
+    pub payment_collected: Option<bool>,
+    /// Refuse with 409 unless the order is still at this version.
+    pub expected_version: Option<u64>,
+}
+
+impl From<ChangeStatusRequest> for oms_app::orders::ChangeStatus {
+    fn from(r: ChangeStatusRequest) -> Self {
+        oms_app::orders::ChangeStatus {
+            status: r.status,
+            payment_collected: r.payment_collected,
+            expected_version: r.expected_version,
+        }
+    }
+}
+
+/// Filters for `GET /api/orders` and the CSV export.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct OrderListQuery {
+    /// Only orders in this status.
+    pub status: Option<String>,
+    /// Only this customer's orders.
+    pub customer_id: Option<String>,
+    /// Placed at or after (RFC 3339).
+    pub from: Option<String>,
+    /// Placed before (RFC 3339).
+    pub to: Option<String>,
+    /// Page size, 1 to 100 (default 20).
+    pub limit: Option<String>,
+    /// The `nextCursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl OrderListQuery {
+    /// The app's list request.
+    ///
+    /// # Errors
+    /// 422 when `limit` is not a whole number.
+    pub fn into_app(self) -> Result<oms_app::orders::ListOrders, ApiError> {
+        Ok(oms_app::orders::ListOrders {
+            limit: parse_limit(self.limit.as_deref())?,
+            status: self.status,
+            customer_id: self.customer_id,
+            from: self.from,
+            to: self.to,
+            cursor: self.cursor,
+        })
+    }
+}
+
+/// An order.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderView {
+    /// Identity; also the tracking number.
+    pub id: String,
+    /// Whom it is for.
+    pub customer: OrderCustomerView,
+    /// The lines, with prices as they were when ordered.
+    pub items: Vec<OrderLineView>,
+    /// Sum of the line totals, minor units.
+    pub total: i64,
+    /// Whether payment has been collected.
+    pub payment_collected: bool,
+    /// Current status.
+    pub status: String,
+    /// Every status change, oldest first.
+    pub history: Vec<StatusEntryView>,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+    /// Rises with every change; send as `expectedVersion`.
+    pub version: u64,
+}
+
+/// The customer on an order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderCustomerView {
+    /// The customer's id.
+    pub id: String,
+    /// Name at order time.
+    pub name: String,
+    /// Address at order time; masked (`a***@example.com`) in the public view.
+    pub email: String,
+}
+
+/// One order line.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderLineView {
+    /// The product's id.
+    pub product_id: String,
+    /// The product's name when ordered.
+    pub name: String,
+    /// Unit price when ordered, minor units.
+    pub unit_price: i64,
+    /// Units.
+    pub quantity: u32,
+    /// `unitPrice * quantity`, minor units.
+    pub line_total: i64,
+}
+
+/// One status change.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusEntryView {
+    /// The status left.
+    pub from: String,
+    /// The status entered.
+    pub to: String,
+    /// RFC 3339.
+    pub at: String,
+    /// The role of whoever made the change.
+    pub by_role: String,
+    /// Their user id; absent from the public view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_user_id: Option<String>,
+}
+
+/// Who is looking at an order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    /// Anyone with the order id: no address, no staff ids.
+    Public,
+    /// The customer who placed it, staff and admins.
+    Trusted,
+}
+
+impl Audience {
+    /// Staff, admins and the user who placed the order see it whole.
+    pub fn for_viewer(order: &Order, viewer: Option<Actor>) -> Audience {
+        match viewer {
+            Some(actor)
+                if actor.may(Permission::ViewAllOrders) || order.placed_by().user == actor.user =>
+            {
+                Audience::Trusted
+            }
+            _ => Audience::Public,
+        }
+    }
+}
+
+impl OrderView {
+    /// The order as `audience` may see it.
+    pub fn of(order: &Order, audience: Audience) -> OrderView {
+        let customer = order.customer();
+        let email = match audience {
+            Audience::Public => customer.email.masked(),
+            Audience::Trusted => customer.email.as_str().to_owned(),
+        };
+        OrderView {
+            id: order.id().to_string(),
+            customer: OrderCustomerView {
+                id: customer.id.to_string(),
+                name: customer.name.as_str().to_owned(),
+                email,
+            },
+            items: order.lines().iter().map(line_view).collect(),
+            total: order.total().minor(),
+            payment_collected: order.payment_collected(),
+            status: order.status().as_str().to_owned(),
+            history: order
+                .history()
+                .iter()
+                .map(|h| StatusEntryView {
+                    from: h.from.as_str().to_owned(),
+                    to: h.to.as_str().to_owned(),
+                    at: h.at.to_string(),
+                    by_role: h.by.role.as_str().to_owned(),
+                    by_user_id: (audience == Audience::Trusted).then(|| h.by.user.to_string()),
+                })
+                .collect(),
+            created_at: order.created_at().to_string(),
+            updated_at: order.updated_at().to_string(),
+            version: order.version(),
+        }
+    }
+}
+
+fn line_view(line: &oms_domain::order::line::OrderLine) -> OrderLineView {
+    OrderLineView {
+        product_id: line.product_id().to_string(),
+        name: line.name().as_str().to_owned(),
+        unit_price: line.unit_price().minor(),
+        quantity: line.quantity().get(),
+        line_total: line.line_total().minor(),
+    }
+}

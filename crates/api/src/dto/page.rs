@@ -1,0 +1,68 @@
+//! One page of a list, and the query text every list shares.
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::problem::{ApiError, FieldProblem};
+
+/// A page of items and the cursor for the next one (absent on the last page).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Page<T> {
+    /// The items, in list order.
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// Maps an app page to wire items.
+    pub fn from_app<U>(page: oms_app::list::PageOf<U>, view: impl Fn(U) -> T) -> Page<T> {
+        Page {
+            items: page.items.into_iter().map(view).collect(),
+            next_cursor: page.next_cursor,
+        }
+    }
+}
+
+/// Search, page size and cursor for name-sorted lists.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NameListQuery {
+    /// Case-insensitive text the name must contain.
+    pub q: Option<String>,
+    /// Page size, 1 to 100 (default 20).
+    pub limit: Option<String>,
+    /// The `nextCursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl NameListQuery {
+    /// The app's list request.
+    ///
+    /// # Errors
+    /// 422 when `limit` is not a whole number.
+    pub fn into_app(self) -> Result<oms_app::list::ListByName, ApiError> {
+        Ok(oms_app::list::ListByName {
+            q: self.q,
+            limit: parse_limit(self.limit.as_deref())?,
+            cursor: self.cursor,
+        })
+    }
+}
+
+/// `limit` from query text; range rules are the app's.
+///
+/// # Errors
+/// 422 naming `limit` when it is not a whole number.
+pub fn parse_limit(raw: Option<&str>) -> Result<Option<i64>, ApiError> {
+    raw.map(|text| {
+        text.trim().parse::<i64>().map_err(|_| {
+            ApiError::fields(vec![FieldProblem {
+                field: "limit".to_owned(),
+                message: "must be a whole number from 1 to 100".to_owned(),
+            }])
+        })
+    })
+    .transpose()
+}

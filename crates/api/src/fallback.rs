@@ -1,0 +1,62 @@
+//! The last word on error bodies: any error response that is not already
+//! problem+json (actix's own 404/405, a middleware's refusal) is rewritten
+//! as one, keeping its status and headers.
+
+use actix_web::body::{BoxBody, EitherBody};
+use actix_web::dev::ServiceResponse;
+use actix_web::http::StatusCode;
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{HttpResponse, ResponseError};
+
+use crate::problem::{ApiError, PROBLEM_JSON};
+
+/// For `ErrorHandlers::default_handler`.
+///
+/// # Errors
+/// Never; the signature is actix's.
+pub fn to_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let (req, old) = res.into_parts();
+    let mut new: HttpResponse<BoxBody> = problem_for(old.status()).error_response();
+    for (name, value) in old.headers() {
+        if name != CONTENT_TYPE && name != actix_web::http::header::CONTENT_LENGTH {
+            new.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    let res = ServiceResponse::new(req, new).map_body(|_, body| EitherBody::right(body));
+    Ok(ErrorHandlerResponse::Response(res))
+}
+
+fn problem_for(status: StatusCode) -> ApiError {
+    let (code, detail) = match status {
+        StatusCode::NOT_FOUND => ("not_found", "no such resource"),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("method_not_allowed", "this path does not take that method")
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "the body is too large"),
+        StatusCode::BAD_REQUEST => ("malformed_request", "the request could not be read"),
+        s if s.is_server_error() => ("internal", "something went wrong on our side"),
+        _ => ("request_refused", "the request was refused"),
+    };
+    ApiError::new(status, code, detail)
+}
+
+/// For `App::default_service`: a path no route serves.
+///
+/// # Errors
+/// Always: 404.
+pub async fn no_route() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such resource",
+    ))
+}

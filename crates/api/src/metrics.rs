@@ -1,0 +1,71 @@
+//! Prometheus metrics: request counts and latencies by route pattern and
+//! status (actix-web-prom), plus the business counters below, all in one
+//! registry served at `/metrics`.
+
+use prometheus::{IntCounter, Registry};
+
+/// Counters the handlers bump.
+#[derive(Clone, Debug)]
+pub struct BusinessMetrics {
+    /// Orders placed (replays of an idempotent request not counted).
+    pub orders_placed: IntCounter,
+    /// Orders refused because a product had too little stock.
+    pub stock_conflicts: IntCounter,
+}
+
+/// The registry and the counters registered in it.
+#[derive(Clone, Debug)]
+pub struct Metrics {
+    /// Everything `/metrics` exposes.
+    pub registry: Registry,
+    /// The business counters.
+    pub business: BusinessMetrics,
+}
+
+impl Metrics {
+    /// A fresh registry with the business counters in it.
+    ///
+    /// # Errors
+    /// Only if two metrics were given one name, which is a bug.
+    pub fn new() -> Result<Metrics, prometheus::Error> {
+        let registry = Registry::new();
+        let orders_placed = IntCounter::new("oms_orders_placed_total", "Orders placed")?;
+        let stock_conflicts = IntCounter::new(
+            "oms_stock_conflicts_total",
+            "Orders refused because a product had too little stock",
+        )?;
+        registry.register(Box::new(orders_placed.clone()))?;
+        registry.register(Box::new(stock_conflicts.clone()))?;
+        Ok(Metrics {
+            registry,
+            business: BusinessMetrics {
+                orders_placed,
+                stock_conflicts,
+            },
+        })
+    }
+
+    /// The middleware that times every request into this registry.
+    ///
+    /// # Errors
+    /// Only if the request metrics clash with a registered name.
+    pub fn middleware(
+        &self,
+    ) -> Result<actix_web_prom::PrometheusMetrics, Box<dyn std::error::Error + Send + Sync>> {
+        actix_web_prom::PrometheusMetricsBuilder::new("oms")
+            .registry(self.registry.clone())
+            .mask_unmatched_patterns("UNMATCHED")
+            .build()
+    }
+
+    /// The Prometheus text exposition of everything registered.
+    pub fn render(&self) -> String {
+        let encoder = prometheus::TextEncoder::new();
+        encoder
+            .encode_to_string(&self.registry.gather())
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "metrics encoding failed");
+                String::new()
+            })
+    }
+}

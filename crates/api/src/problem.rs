@@ -1,0 +1,294 @@
+//! `ApiError`: every failure the API reports, rendered as RFC 9457
+//! `application/problem+json`. The status for each use-case outcome is
+//! chosen once, in the exhaustive tables under `problem/`.
+
+mod accounts;
+mod catalog;
+mod orders;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use oms_domain::invalid::Invalid;
+use oms_ports::error::StoreError;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+
+/// The media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One broken rule, under the name the client sent the field by.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// Where, e.g. `items[0].quantity` or `customer.email`.
+    pub field: String,
+    /// What is wrong, as a sentence ending.
+    pub message: String,
+}
+
+/// A failed request: a status, a stable `code` clients branch on, and the
+/// details the body carries. Boxed, so `Result<_, ApiError>` stays small.
+#[derive(Debug)]
+pub struct ApiError(Box<Details>);
+
+#[derive(Debug)]
+struct Details {
+    status: StatusCode,
+    code: &'static str,
+    detail: String,
+    errors: Vec<FieldProblem>,
+    extensions: Map<String, Value>,
+    bearer_challenge: Option<&'static str>,
+    retry_after: Option<u64>,
+}
+
+/// The body of every error response (RFC 9457 plus `code` and `errors`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// `/problems/<code>`, documented in docs/api.md.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The status's reason phrase.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// What happened, for a person.
+    pub detail: String,
+    /// Stable snake_case identifier.
+    pub code: String,
+    /// Every invalid field, for validation failures.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+    /// Outcome-specific members (`productId`, `available`, `currentVersion`, ...).
+    #[serde(flatten)]
+    pub extensions: Map<String, Value>,
+}
+
+impl ApiError {
+    /// A problem with this status, code and detail.
+    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> ApiError {
+        ApiError(Box::new(Details {
+            status,
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+            extensions: Map::new(),
+            bearer_challenge: None,
+            retry_after: None,
+        }))
+    }
+
+    /// 400: the body could not be read as JSON at all.
+    pub fn malformed(detail: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "malformed_request", detail)
+    }
+
+    /// 401 with `WWW-Authenticate: Bearer`; `token_given` adds the RFC 6750
+    /// `invalid_token` error so clients know to sign in again.
+    pub fn unauthorized(detail: impl Into<String>, token_given: bool) -> ApiError {
+        let mut err = ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", detail);
+        err.0.bearer_challenge = Some(if token_given {
+            "Bearer error=\"invalid_token\""
+        } else {
+            "Bearer"
+        });
+        err
+    }
+
+    /// 403: signed in, but the role may not do this.
+    pub fn forbidden() -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "your role may not do this",
+        )
+    }
+
+    /// 404 for an id (or path) that names nothing.
+    pub fn not_found(what: &str) -> ApiError {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no such {what}"),
+        )
+    }
+
+    /// 422 naming every invalid field.
+    pub fn invalid(invalid: &Invalid) -> ApiError {
+        let errors: Vec<FieldProblem> = invalid
+            .errors()
+            .iter()
+            .map(|e| FieldProblem {
+                field: e.field.clone(),
+                message: e.reason.to_string(),
+            })
+            .collect();
+        ApiError::fields(errors)
+    }
+
+    /// 422 from field problems found at the edge (JSON types, query text).
+    pub fn fields(errors: Vec<FieldProblem>) -> ApiError {
+        let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        let detail = format!("invalid fields: {}", names.join(", "));
+        let mut err = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            detail,
+        );
+        err.0.errors = errors;
+        err
+    }
+
+    /// 429 with `Retry-After`.
+    pub fn too_many_requests(retry_after_secs: u64) -> ApiError {
+        let mut err = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!("too many requests; retry in {retry_after_secs} s"),
+        );
+        err.0.retry_after = Some(retry_after_secs);
+        err
+    }
+
+    /// 503 or an opaque 500; the cause goes to the log, never the body.
+    pub fn from_store(err: &StoreError) -> ApiError {
+        match err {
+            StoreError::Unavailable(_) => {
+                tracing::warn!(error.cause_chain = ?err, "store unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "store_unavailable",
+                    "the store is unavailable; try again shortly",
+                )
+            }
+            StoreError::Internal(_) => {
+                tracing::error!(error.cause_chain = ?err, "store failed");
+                ApiError::internal()
+            }
+        }
+    }
+
+    /// 500 with a generic detail.
+    pub fn internal() -> ApiError {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "something went wrong on our side",
+        )
+    }
+
+    /// Adds an outcome-specific member to the body.
+    pub fn with(mut self, name: &str, value: impl Into<Value>) -> ApiError {
+        self.0.extensions.insert(name.to_owned(), value.into());
+        self
+    }
+
+    /// Replaces the code, for a more specific kind of a general problem.
+    pub fn with_code(mut self, code: &'static str) -> ApiError {
+        self.0.code = code;
+        self
+    }
+
+    /// The body this error renders to.
+    pub fn problem(&self) -> Problem {
+        let d = &self.0;
+        Problem {
+            kind: format!("/problems/{}", d.code),
+            title: d.status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: d.status.as_u16(),
+            detail: d.detail.clone(),
+            code: d.code.to_owned(),
+            errors: d.errors.clone(),
+            extensions: d.extensions.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}: {}",
+            self.0.status.as_u16(),
+            self.0.code,
+            self.0.detail
+        )
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.0.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.0.status);
+        response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        if let Some(challenge) = self.0.bearer_challenge {
+            response.insert_header((
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(challenge),
+            ));
+        }
+        if let Some(secs) = self.0.retry_after {
+            response.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
+        let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
+        response.body(body)
+    }
+}
+
+impl From<Invalid> for ApiError {
+    fn from(invalid: Invalid) -> ApiError {
+        ApiError::invalid(&invalid)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::body::to_bytes;
+
+    use super::*;
+
+    #[actix_web::test]
+    async fn a_problem_renders_as_problem_json_with_its_members() {
+        let err =
+            ApiError::new(StatusCode::CONFLICT, "out_of_stock", "only 2 left").with("available", 2);
+        let response = err.error_response();
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        assert_eq!(
+            response.headers().get(header::CONTENT_TYPE).unwrap(),
+            PROBLEM_JSON
+        );
+        let body: Value =
+            serde_json::from_slice(&to_bytes(response.into_body()).await.unwrap()).unwrap();
+        assert_eq!(body["type"], "/problems/out_of_stock");
+        assert_eq!(body["title"], "Conflict");
+        assert_eq!(body["status"], 409);
+        assert_eq!(body["detail"], "only 2 left");
+        assert_eq!(body["code"], "out_of_stock");
+        assert_eq!(body["available"], 2);
+        assert!(body.get("errors").is_none());
+    }
+
+    #[test]
+    fn unauthorized_carries_a_bearer_challenge() {
+        let response = ApiError::unauthorized("sign in", true).error_response();
+        assert_eq!(
+            response.headers().get(header::WWW_AUTHENTICATE).unwrap(),
+            "Bearer error=\"invalid_token\""
+        );
+    }
+
+    #[test]
+    fn a_store_outage_is_503_and_anything_else_is_an_opaque_500() {
+        let down = ApiError::from_store(&StoreError::Unavailable("connection refused".into()));
+        assert_eq!(down.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        let broken = ApiError::from_store(&StoreError::Internal("secret driver detail".into()));
+        assert_eq!(broken.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!broken.problem().detail.contains("secret"));
+    }
+}

@@ -1,0 +1,45 @@
+//! HTTP outcomes of the catalogue, customer and list use cases.
+
+use actix_web::http::StatusCode;
+use oms_app::catalog::ProductError;
+use oms_app::customers::CustomerError;
+use oms_app::list::ListError;
+
+use super::ApiError;
+
+impl From<ProductError> for ApiError {
+    fn from(err: ProductError) -> ApiError {
+        match err {
+            ProductError::NotFound => ApiError::not_found("product"),
+            ProductError::Invalid(invalid) => ApiError::invalid(&invalid),
+            ProductError::Forbidden(_) => ApiError::forbidden(),
+            ProductError::Store(e) => ApiError::from_store(&e),
+        }
+    }
+}
+
+impl From<CustomerError> for ApiError {
+    fn from(err: CustomerError) -> ApiError {
+        match err {
+            CustomerError::NotFound => ApiError::not_found("customer"),
+            CustomerError::Invalid(invalid) => ApiError::invalid(&invalid),
+            CustomerError::Forbidden(_) => ApiError::forbidden(),
+            CustomerError::DuplicateEmail => ApiError::new(
+                StatusCode::CONFLICT,
+                "duplicate_email",
+                "a customer with this e-mail address already exists",
+            ),
+            CustomerError::Store(e) => ApiError::from_store(&e),
+        }
+    }
+}
+
+impl From<ListError> for ApiError {
+    fn from(err: ListError) -> ApiError {
+        match err {
+            ListError::Invalid(invalid) => ApiError::invalid(&invalid),
+            ListError::Forbidden(_) => ApiError::forbidden(),
+            ListError::Store(e) => ApiError::from_store(&e),
+        }
+    }
+}

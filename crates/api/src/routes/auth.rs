@@ -1,0 +1,66 @@
+//! `/auth`: register, sign in, who am I.
+
+use actix_web::{HttpResponse, web};
+use oms_app::system::SystemClock;
+use oms_ports::clock::Clock;
+use oms_ports::store::Store;
+
+use crate::auth::{Caller, Tokens};
+use crate::dto::auth::{LoginRequest, RegisterRequest, TokenResponse, UserView};
+use crate::json::JsonBody;
+use crate::problem::{ApiError, Problem};
+use crate::state::AppState;
+
+/// Creates a customer account and signs it in.
+#[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegisterRequest,
+    responses(
+        (status = 201, body = TokenResponse),
+        (status = 409, description = "e-mail taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json")))]
+pub async fn register<S: Store>(
+    state: web::Data<AppState<S>>,
+    tokens: web::Data<Tokens>,
+    JsonBody(body): JsonBody<RegisterRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let user = state.users.register(body.into()).await?;
+    let issued = tokens.issue(&user, SystemClock.now())?;
+    Ok(HttpResponse::Created().json(TokenResponse::new(issued, &user)))
+}
+
+/// Exchanges an e-mail address and password for a bearer token.
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 401, description = "any failure, one message", body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json")))]
+pub async fn login<S: Store>(
+    state: web::Data<AppState<S>>,
+    tokens: web::Data<Tokens>,
+    JsonBody(body): JsonBody<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let user = state
+        .users
+        .authenticate(&body.email, &body.password)
+        .await?;
+    let issued = tokens.issue(&user, SystemClock.now())?;
+    Ok(HttpResponse::Ok().json(TokenResponse::new(issued, &user)))
+}
+
+/// The signed-in account.
+#[utoipa::path(get, path = "/auth/me", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 200, body = UserView),
+        (status = 401, body = Problem, content_type = "application/problem+json")))]
+pub async fn me<S: Store>(
+    state: web::Data<AppState<S>>,
+    Caller(caller): Caller,
+) -> Result<HttpResponse, ApiError> {
+    let user = state
+        .users
+        .get(caller.user)
+        .await
+        .map_err(|e| ApiError::from_store(&e))?;
+    let user = user.ok_or_else(|| ApiError::unauthorized("this account no longer exists", true))?;
+    Ok(HttpResponse::Ok().json(UserView::from(&user)))
+}

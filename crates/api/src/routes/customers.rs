@@ -1,0 +1,69 @@
+//! `/api/customers`: the people orders are for (staff and admins).
+
+use actix_web::{HttpResponse, web};
+use oms_ports::store::Store;
+
+use crate::auth::Caller;
+use crate::dto::customers::{CreateCustomerRequest, CustomerView};
+use crate::dto::page::{NameListQuery, Page};
+use crate::json::JsonBody;
+use crate::problem::{ApiError, Problem};
+use crate::state::AppState;
+
+/// Records a customer; 409 when the e-mail address is taken.
+#[utoipa::path(post, path = "/api/customers", tag = "customers", security(("bearer" = [])),
+    request_body = CreateCustomerRequest,
+    responses(
+        (status = 201, body = CustomerView),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn create<S: Store>(
+    state: web::Data<AppState<S>>,
+    Caller(caller): Caller,
+    JsonBody(body): JsonBody<CreateCustomerRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let customer = state.customers.create(caller, body.into()).await?;
+    let location = format!("/api/customers/{}", customer.id);
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", location))
+        .json(CustomerView::from(customer)))
+}
+
+/// Lists customers by name; `q` searches names and addresses.
+#[utoipa::path(get, path = "/api/customers", tag = "customers", security(("bearer" = [])),
+    params(NameListQuery),
+    responses(
+        (status = 200, body = Page<CustomerView>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn list<S: Store>(
+    state: web::Data<AppState<S>>,
+    Caller(caller): Caller,
+    query: web::Query<NameListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = state
+        .customers
+        .list(caller, &query.into_inner().into_app()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(Page::from_app(page, CustomerView::from)))
+}
+
+/// One customer.
+#[utoipa::path(get, path = "/api/customers/{id}", tag = "customers", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Customer id")),
+    responses(
+        (status = 200, body = CustomerView),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get<S: Store>(
+    state: web::Data<AppState<S>>,
+    Caller(caller): Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let customer = state.customers.get(caller, &id).await?;
+    Ok(HttpResponse::Ok().json(CustomerView::from(customer)))
+}

@@ -1,0 +1,47 @@
+//! Probes and metrics: `/healthz` (the process answers), `/readyz` (the
+//! store answers too), `/metrics` (Prometheus text).
+
+use actix_web::{HttpResponse, web};
+use oms_ports::store::Store;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::metrics::Metrics;
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// A probe's answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HealthView {
+    /// `ok`.
+    pub status: &'static str,
+}
+
+/// Liveness: answers while the process can serve HTTP.
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, body = HealthView)))]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(HealthView { status: "ok" })
+}
+
+/// Readiness: answers 200 only while the store does.
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses(
+    (status = 200, body = HealthView),
+    (status = 503, body = crate::problem::Problem, content_type = "application/problem+json")))]
+pub async fn readyz<S: Store>(state: web::Data<AppState<S>>) -> Result<HttpResponse, ApiError> {
+    state
+        .store
+        .ping()
+        .await
+        .map_err(|e| ApiError::from_store(&e))?;
+    Ok(HttpResponse::Ok().json(HealthView { status: "ok" }))
+}
+
+/// Request counts and latencies by route and status, orders placed, stock conflicts.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, content_type = "text/plain", body = String)))]
+pub async fn metrics(metrics: web::Data<Metrics>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(metrics.render())
+}

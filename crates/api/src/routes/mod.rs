@@ -1,0 +1,170 @@
+//! Every route in one table: registration and the OpenAPI completeness
+//! test read the same list, so a route cannot be added to one and not the
+//! other.
+
+pub mod auth;
+pub mod customers;
+pub mod export;
+pub mod health;
+pub mod orders;
+pub mod products;
+
+use actix_web::http::Method;
+use actix_web::{Route, web};
+use oms_ports::store::Store;
+
+/// Which request budget a route draws on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Budget {
+    /// The per-client budget every route shares.
+    General,
+    /// Also the much smaller sign-in budget (password guessing).
+    SignIn,
+}
+
+/// One route: method, path (actix and OpenAPI share `{name}` syntax), the
+/// budget it draws on and its handler.
+pub struct RouteDef {
+    /// HTTP method.
+    pub method: Method,
+    /// Path pattern.
+    pub path: &'static str,
+    /// Rate-limit budget.
+    pub budget: Budget,
+    /// The handler.
+    pub route: Route,
+}
+
+impl std::fmt::Debug for RouteDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.method, self.path)
+    }
+}
+
+fn def(method: Method, path: &'static str, budget: Budget, route: Route) -> RouteDef {
+    RouteDef {
+        method,
+        path,
+        budget,
+        route,
+    }
+}
+
+/// The whole API, in matching order (`/export/csv` before `/{id}`).
+pub fn table<S: Store>() -> Vec<RouteDef> {
+    use Budget::{General, SignIn};
+    use Method as M;
+    vec![
+        def(M::GET, "/healthz", General, web::get().to(health::healthz)),
+        def(
+            M::GET,
+            "/readyz",
+            General,
+            web::get().to(health::readyz::<S>),
+        ),
+        def(M::GET, "/metrics", General, web::get().to(health::metrics)),
+        def(
+            M::POST,
+            "/auth/register",
+            SignIn,
+            web::post().to(auth::register::<S>),
+        ),
+        def(
+            M::POST,
+            "/auth/login",
+            SignIn,
+            web::post().to(auth::login::<S>),
+        ),
+        def(M::GET, "/auth/me", General, web::get().to(auth::me::<S>)),
+        def(
+            M::POST,
+            "/api/products",
+            General,
+            web::post().to(products::create::<S>),
+        ),
+        def(
+            M::GET,
+            "/api/products",
+            General,
+            web::get().to(products::list::<S>),
+        ),
+        def(
+            M::GET,
+            "/api/products/{id}",
+            General,
+            web::get().to(products::get::<S>),
+        ),
+        def(
+            M::PATCH,
+            "/api/products/{id}",
+            General,
+            web::patch().to(products::update::<S>),
+        ),
+        def(
+            M::POST,
+            "/api/customers",
+            General,
+            web::post().to(customers::create::<S>),
+        ),
+        def(
+            M::GET,
+            "/api/customers",
+            General,
+            web::get().to(customers::list::<S>),
+        ),
+        def(
+            M::GET,
+            "/api/customers/{id}",
+            General,
+            web::get().to(customers::get::<S>),
+        ),
+        def(
+            M::POST,
+            "/api/orders",
+            General,
+            web::post().to(orders::place::<S>),
+        ),
+        def(
+            M::GET,
+            "/api/orders",
+            General,
+            web::get().to(orders::list::<S>),
+        ),
+        def(
+            M::GET,
+            "/api/orders/export/csv",
+            General,
+            web::get().to(export::csv::<S>),
+        ),
+        def(
+            M::GET,
+            "/api/orders/{id}",
+            General,
+            web::get().to(orders::get::<S>),
+        ),
+        def(
+            M::PUT,
+            "/api/orders/{id}/status",
+            General,
+            web::put().to(orders::change_status::<S>),
+        ),
+    ]
+}
+
+/// Routes grouped by path, in first-seen order: one actix resource per path,
+/// so a wrong method on a known path is 405, not 404.
+pub fn by_path(table: Vec<RouteDef>) -> Vec<(&'static str, Budget, Vec<Route>)> {
+    let mut groups: Vec<(&'static str, Budget, Vec<Route>)> = Vec::new();
+    for def in table {
+        match groups.iter_mut().find(|(path, ..)| *path == def.path) {
+            Some((_, budget, routes)) => {
+                if def.budget == Budget::SignIn {
+                    *budget = Budget::SignIn;
+                }
+                routes.push(def.route);
+            }
+            None => groups.push((def.path, def.budget, vec![def.route])),
+        }
+    }
+    groups
+}

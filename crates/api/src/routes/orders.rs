@@ -1,0 +1,119 @@
+//! `/api/orders`: place, track, list, and move orders through their statuses.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use oms_app::orders::PlaceOrderError;
+use oms_ports::store::Store;
+
+use crate::auth::{Caller, MaybeCaller};
+use crate::dto::orders::{
+    Audience, ChangeStatusRequest, OrderListQuery, OrderView, PlaceOrderRequest,
+};
+use crate::dto::page::Page;
+use crate::json::JsonBody;
+use crate::problem::{ApiError, FieldProblem, Problem};
+use crate::state::AppState;
+
+/// Places an order, reserving its stock all or nothing. A repeated
+/// `Idempotency-Key` returns the first order (`Idempotent-Replayed: true`).
+#[utoipa::path(post, path = "/api/orders", tag = "orders", security(("bearer" = [])),
+    request_body = PlaceOrderRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: 1 to 255 visible ASCII characters")),
+    responses(
+        (status = 201, body = OrderView),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "not enough stock", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid field or unknown product", body = Problem, content_type = "application/problem+json")))]
+pub async fn place<S: Store>(
+    state: web::Data<AppState<S>>,
+    Caller(caller): Caller,
+    req: HttpRequest,
+    JsonBody(body): JsonBody<PlaceOrderRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let command = body.into_app(idempotency_key(&req)?);
+    let placement = state.orders.place(caller, command).await.inspect_err(|e| {
+        if matches!(e, PlaceOrderError::OutOfStock { .. }) {
+            state.metrics.stock_conflicts.inc();
+        }
+    })?;
+    if !placement.replayed {
+        state.metrics.orders_placed.inc();
+    }
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/orders/{}", placement.order.id())))
+        .insert_header(("Idempotent-Replayed", placement.replayed.to_string()))
+        .json(OrderView::of(&placement.order, Audience::Trusted)))
+}
+
+fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get("Idempotency-Key") else {
+        return Ok(None);
+    };
+    let text = value.to_str().map_err(|_| {
+        ApiError::fields(vec![FieldProblem {
+            field: "Idempotency-Key".to_owned(),
+            message: "must be visible ASCII".to_owned(),
+        }])
+    })?;
+    Ok(Some(text.to_owned()))
+}
+
+/// Tracks an order by id (public). Without a token, or for someone else's
+/// order, the e-mail address is masked and staff ids are left out.
+#[utoipa::path(get, path = "/api/orders/{id}", tag = "orders",
+    params(("id" = String, Path, description = "Order id")),
+    responses(
+        (status = 200, body = OrderView),
+        (status = 401, description = "a token was sent and is invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get<S: Store>(
+    state: web::Data<AppState<S>>,
+    MaybeCaller(viewer): MaybeCaller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let order = state.orders.get(&id).await?;
+    let audience = Audience::for_viewer(&order, viewer);
+    Ok(HttpResponse::Ok().json(OrderView::of(&order, audience)))
+}
+
+/// Lists orders, newest first (staff and admins; a customer sees its own).
+#[utoipa::path(get, path = "/api/orders", tag = "orders", security(("bearer" = [])),
+    params(OrderListQuery),
+    responses(
+        (status = 200, body = Page<OrderView>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn list<S: Store>(
+    state: web::Data<AppState<S>>,
+    Caller(caller): Caller,
+    query: web::Query<OrderListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = state
+        .orders
+        .list(caller, &query.into_inner().into_app()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(Page::from_app(page, |o| {
+        OrderView::of(&o, Audience::Trusted)
+    })))
+}
+
+/// Moves an order to a new status, releasing its stock when cancelled.
+#[utoipa::path(put, path = "/api/orders/{id}/status", tag = "orders", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Order id")),
+    request_body = ChangeStatusRequest,
+    responses(
+        (status = 200, body = OrderView),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "illegal transition or stale expectedVersion", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn change_status<S: Store>(
+    state: web::Data<AppState<S>>,
+    Caller(caller): Caller,
+    id: web::Path<String>,
+    JsonBody(body): JsonBody<ChangeStatusRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let order = state.orders.change_status(caller, &id, body.into()).await?;
+    Ok(HttpResponse::Ok().json(OrderView::of(&order, Audience::Trusted)))
+}

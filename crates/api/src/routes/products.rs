@@ -1,0 +1,86 @@
+//! `/api/products`: the catalogue.
+
+use actix_web::{HttpResponse, web};
+use oms_ports::store::Store;
+
+use crate::auth::Caller;
+use crate::dto::page::{NameListQuery, Page};
+use crate::dto::products::{CreateProductRequest, ProductView, UpdateProductRequest};
+use crate::json::JsonBody;
+use crate::problem::{ApiError, Problem};
+use crate::state::AppState;
+
+/// Adds a product (admin).
+#[utoipa::path(post, path = "/api/products", tag = "products", security(("bearer" = [])),
+    request_body = CreateProductRequest,
+    responses(
+        (status = 201, body = ProductView),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn create<S: Store>(
+    state: web::Data<AppState<S>>,
+    Caller(caller): Caller,
+    JsonBody(body): JsonBody<CreateProductRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let product = state.catalog.create(caller, body.into()).await?;
+    let location = format!("/api/products/{}", product.id);
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", location))
+        .json(ProductView::from(product)))
+}
+
+/// Lists products by name, with optional search (any signed-in user).
+#[utoipa::path(get, path = "/api/products", tag = "products", security(("bearer" = [])),
+    params(NameListQuery),
+    responses(
+        (status = 200, body = Page<ProductView>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn list<S: Store>(
+    state: web::Data<AppState<S>>,
+    Caller(caller): Caller,
+    query: web::Query<NameListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = state
+        .catalog
+        .list(caller, &query.into_inner().into_app()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(Page::from_app(page, ProductView::from)))
+}
+
+/// One product (any signed-in user).
+#[utoipa::path(get, path = "/api/products/{id}", tag = "products", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Product id")),
+    responses(
+        (status = 200, body = ProductView),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get<S: Store>(
+    state: web::Data<AppState<S>>,
+    Caller(caller): Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let product = state.catalog.get(caller, &id).await?;
+    Ok(HttpResponse::Ok().json(ProductView::from(product)))
+}
+
+/// Changes price and/or stock level (admin).
+#[utoipa::path(patch, path = "/api/products/{id}", tag = "products", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Product id")),
+    request_body = UpdateProductRequest,
+    responses(
+        (status = 200, body = ProductView),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn update<S: Store>(
+    state: web::Data<AppState<S>>,
+    Caller(caller): Caller,
+    id: web::Path<String>,
+    JsonBody(body): JsonBody<UpdateProductRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let product = state.catalog.update(caller, &id, body.into()).await?;
+    Ok(HttpResponse::Ok().json(ProductView::from(product)))
+}

@@ -1,0 +1,216 @@
+//! Building and running the server: services over the chosen store, the
+//! middleware stack, the routes, and graceful shutdown.
+
+use std::net::TcpListener;
+
+use actix_cors::Cors;
+use actix_governor::Governor;
+use actix_web::dev::Server;
+use actix_web::middleware::{ErrorHandlers, from_fn};
+use actix_web::{App, HttpServer, web};
+use oms_app::passwords::Argon2Hashing;
+use oms_memory::publisher::BroadcastPublisher;
+use oms_ports::store::Store;
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::Tokens;
+use crate::metrics::Metrics;
+use crate::openapi::ApiDoc;
+use crate::rate_limit::{Budget as RateBudget, budgets};
+use crate::routes::{self, Budget};
+use crate::seed::{self, SeedReport};
+use crate::settings::{Settings, StoreSettings};
+use crate::state::AppState;
+use crate::telemetry::RequestSpan;
+use crate::{fallback, headers, request_id};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The listen address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Demo data or the configured administrator could not be written.
+    #[error(transparent)]
+    Seed(#[from] seed::SeedError),
+    /// Anything else that is wrong with the configuration.
+    #[error("{0}")]
+    Config(String),
+}
+
+/// A server bound to its port, not yet running.
+pub struct Application<S> {
+    server: Server,
+    port: u16,
+    state: AppState<S>,
+    seeded: SeedReport,
+}
+
+impl<S> std::fmt::Debug for Application<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("port", &self.port)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: Store> Application<S> {
+    /// Wires services over `store`, loads demo data and the configured
+    /// administrator, and binds the listener.
+    ///
+    /// # Errors
+    /// [`StartupError`].
+    pub async fn build(settings: Settings, store: S) -> Result<Application<S>, StartupError> {
+        let config = |e: &dyn std::fmt::Display| StartupError::Config(e.to_string());
+        let metrics = Metrics::new().map_err(|e| config(&e))?;
+        let (memory_kib, passes) = settings.argon2;
+        let hashing = Argon2Hashing::with_cost(memory_kib, passes).map_err(|e| config(&e))?;
+        let state = AppState::new(
+            store,
+            BroadcastPublisher::default(),
+            hashing,
+            metrics.business.clone(),
+        );
+        let seeded = match settings.store {
+            StoreSettings::Memory { demo: true } => seed::load(&state, &settings).await?,
+            StoreSettings::Memory { demo: false } | StoreSettings::Mongo { .. } => {
+                SeedReport::default()
+            }
+        };
+        seed::ensure_admin(&state, &settings)
+            .await
+            .map_err(seed::SeedError::from)?;
+        let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
+            addr: settings.bind,
+            source,
+        })?;
+        let port = listener.local_addr().map_err(|e| config(&e))?.port();
+        let server = serve(&settings, state.clone(), metrics, listener)?;
+        Ok(Application {
+            server,
+            port,
+            state,
+            seeded,
+        })
+    }
+}
+
+impl<S> Application<S> {
+    /// The port the listener got (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The services, for embedders and the test harness.
+    pub fn state(&self) -> &AppState<S> {
+        &self.state
+    }
+
+    /// What the demo seed created, including passwords to show once.
+    pub fn seeded(&self) -> &SeedReport {
+        &self.seeded
+    }
+
+    /// Serves until SIGINT/SIGTERM; in-flight requests get the configured
+    /// shutdown timeout to finish.
+    ///
+    /// # Errors
+    /// I/O errors from the server.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn serve<S: Store>(
+    settings: &Settings,
+    state: AppState<S>,
+    metrics: Metrics,
+    listener: TcpListener,
+) -> Result<Server, StartupError> {
+    let (general, sign_in) =
+        budgets(&settings.rate_limits).map_err(|e| StartupError::Config(e.into()))?;
+    let prometheus = metrics
+        .middleware()
+        .map_err(|e| StartupError::Config(e.to_string()))?;
+    let tokens = web::Data::new(Tokens::new(&settings.jwt));
+    let state = web::Data::new(state);
+    let metrics = web::Data::new(metrics);
+    let origins = settings.cors_origins.clone();
+    let hsts = settings.hsts;
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(tokens.clone())
+            .app_data(metrics.clone())
+            .configure(|cfg| configure::<S>(cfg, &sign_in))
+            .service(
+                SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi()),
+            )
+            .default_service(web::to(fallback::no_route))
+            .wrap(Governor::new(&general))
+            .wrap(ErrorHandlers::new().default_handler(fallback::to_problem))
+            .wrap(cors(&origins))
+            .wrap(headers::security_headers(hsts))
+            .wrap(prometheus.clone())
+            .wrap(sentry_actix::Sentry::new())
+            .wrap(TracingLogger::<RequestSpan>::new())
+            .wrap(from_fn(request_id::assign))
+    })
+    .listen(listener)
+    .map_err(|e| StartupError::Config(e.to_string()))?
+    .shutdown_timeout(settings.shutdown_timeout.as_secs())
+    .run();
+    Ok(server)
+}
+
+/// Registers every route in [`routes::table`], sign-in routes behind their
+/// own budget.
+fn configure<S: Store>(cfg: &mut web::ServiceConfig, sign_in: &RateBudget) {
+    for (path, budget, handlers) in routes::by_path(routes::table::<S>()) {
+        let mut resource = web::resource(path).default_service(web::to(method_not_allowed));
+        for handler in handlers {
+            resource = resource.route(handler);
+        }
+        match budget {
+            Budget::General => cfg.service(resource),
+            Budget::SignIn => cfg.service(resource.wrap(Governor::new(sign_in))),
+        };
+    }
+}
+
+async fn method_not_allowed() -> Result<actix_web::HttpResponse, crate::problem::ApiError> {
+    Err(crate::problem::ApiError::new(
+        actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this path does not take that method",
+    ))
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH"])
+        .allowed_headers([
+            "Authorization",
+            "Content-Type",
+            "Idempotency-Key",
+            "X-Request-Id",
+        ])
+        .expose_headers([
+            "X-Request-Id",
+            "Location",
+            "Retry-After",
+            "Idempotent-Replayed",
+        ])
+        .max_age(3600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}

@@ -1,0 +1,98 @@
+//! Logging and error reporting: `RUST_LOG` filter, JSON or pretty lines,
+//! one span per request carrying its request id, Sentry when configured.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::{Error, HttpMessage};
+use tracing::Span;
+use tracing_actix_web::{DefaultRootSpanBuilder, RootSpanBuilder};
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer};
+
+use crate::request_id::RequestId;
+use crate::secret::Secret;
+use crate::settings::LogFormat;
+
+/// Keeps Sentry flushing until dropped at exit.
+pub type SentryGuard = Option<sentry::ClientInitGuard>;
+
+/// Installs the global subscriber (and Sentry when `dsn` is given).
+pub fn init(format: LogFormat, dsn: Option<&Secret>) -> SentryGuard {
+    let guard = dsn.map(|dsn| {
+        sentry::init((
+            dsn.expose(),
+            sentry::ClientOptions {
+                release: sentry::release_name!(),
+                send_default_pii: false,
+                ..Default::default()
+            },
+        ))
+    });
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let fmt = match format {
+        LogFormat::Json => tracing_subscriber::fmt::layer()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .boxed(),
+        LogFormat::Pretty => tracing_subscriber::fmt::layer().boxed(),
+    };
+    let sentry_layer = guard
+        .as_ref()
+        .map(|_| sentry::integrations::tracing::layer());
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(fmt)
+        .with(sentry_layer)
+        .init();
+    guard
+}
+
+/// A JSON subscriber writing to `writer` at `debug`, for tests that read
+/// the logs back; ignored if one is already installed.
+pub fn init_for_tests<W>(writer: W)
+where
+    W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
+{
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_current_span(true)
+        .with_env_filter(EnvFilter::new("debug,h2=info,hyper=info,reqwest=info"))
+        .with_writer(writer)
+        .try_init();
+}
+
+/// The root span of each request: method, route pattern, path, request id.
+#[derive(Debug)]
+pub struct RequestSpan;
+
+impl RootSpanBuilder for RequestSpan {
+    fn on_request_start(request: &ServiceRequest) -> Span {
+        let request_id = request.extensions().get::<RequestId>().map(|r| r.0.clone());
+        let route = request
+            .match_pattern()
+            .unwrap_or_else(|| "UNMATCHED".to_owned());
+        tracing::info_span!(
+            "request",
+            request_id = request_id.as_deref().unwrap_or(""),
+            http.method = %request.method(),
+            http.route = %route,
+            http.target = %request.path(),
+            http.status_code = tracing::field::Empty,
+            otel.status_code = tracing::field::Empty,
+            exception.message = tracing::field::Empty,
+            exception.details = tracing::field::Empty,
+        )
+    }
+
+    fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, Error>) {
+        let status = match outcome {
+            Ok(response) => response.status().as_u16(),
+            Err(error) => error.as_response_error().status_code().as_u16(),
+        };
+        span.in_scope(|| tracing::info!(status, "request finished"));
+        DefaultRootSpanBuilder::on_request_end(span, outcome);
+    }
+}

@@ -1,0 +1,153 @@
+//! Who may call what: every route against every kind of caller.
+
+use std::collections::BTreeSet;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app, uuid};
+
+#[derive(Clone, Copy, Debug)]
+enum Who {
+    Anonymous,
+    Customer,
+    Staff,
+    Admin,
+}
+
+const CALLERS: [Who; 4] = [Who::Anonymous, Who::Customer, Who::Staff, Who::Admin];
+
+/// What each route needs to succeed once its caller is allowed.
+struct Fixture {
+    product: String,
+    customer: String,
+    order: String,
+}
+
+/// One row: a route, and the status expected for anonymous, customer, staff, admin.
+struct Row {
+    method: Method,
+    pattern: &'static str,
+    expected: [u16; 4],
+}
+
+fn row(method: Method, pattern: &'static str, expected: [u16; 4]) -> Row {
+    Row {
+        method,
+        pattern,
+        expected,
+    }
+}
+
+fn matrix() -> Vec<Row> {
+    use Method as M;
+    vec![
+        row(M::GET, "/healthz", [200, 200, 200, 200]),
+        row(M::GET, "/readyz", [200, 200, 200, 200]),
+        row(M::GET, "/metrics", [200, 200, 200, 200]),
+        row(M::POST, "/auth/register", [201, 201, 201, 201]),
+        row(M::POST, "/auth/login", [200, 200, 200, 200]),
+        row(M::GET, "/auth/me", [401, 200, 200, 200]),
+        row(M::POST, "/api/products", [401, 403, 403, 201]),
+        row(M::GET, "/api/products", [401, 200, 200, 200]),
+        row(M::GET, "/api/products/{id}", [401, 200, 200, 200]),
+        row(M::PATCH, "/api/products/{id}", [401, 403, 403, 200]),
+        row(M::POST, "/api/customers", [401, 403, 201, 201]),
+        row(M::GET, "/api/customers", [401, 403, 200, 200]),
+        row(M::GET, "/api/customers/{id}", [401, 403, 200, 200]),
+        row(M::POST, "/api/orders", [401, 201, 201, 201]),
+        row(M::GET, "/api/orders", [401, 200, 200, 200]),
+        row(M::GET, "/api/orders/export/csv", [401, 403, 403, 200]),
+        row(M::GET, "/api/orders/{id}", [200, 200, 200, 200]),
+        row(M::PUT, "/api/orders/{id}/status", [401, 403, 200, 200]),
+    ]
+}
+
+/// A request for `row` that succeeds for an allowed caller.
+async fn request(app: &TestApp, fx: &Fixture, row: &Row, who: Who) -> (String, Option<Value>) {
+    let id = match row.pattern {
+        p if p.starts_with("/api/products/") => fx.product.clone(),
+        p if p.starts_with("/api/customers/") => fx.customer.clone(),
+        "/api/orders/{id}/status" => app
+            .order_for(&format!("m-{}@example.com", uuid()), &fx.product, 1)
+            .await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        _ => fx.order.clone(),
+    };
+    let path = row.pattern.replace("{id}", &id);
+    let email = format!("matrix-{}@example.com", uuid());
+    let body = match (row.method.as_str(), row.pattern) {
+        ("POST", "/auth/register") => {
+            Some(json!({ "name": "M", "email": email, "password": "password-1" }))
+        }
+        ("POST", "/auth/login") => Some(
+            json!({ "email": crate::helpers::STAFF_EMAIL, "password": crate::helpers::STAFF_PASSWORD }),
+        ),
+        ("POST", "/api/products") => Some(json!({ "name": "Matrix", "price": 1, "stock": 1 })),
+        ("PATCH", _) => Some(json!({ "price": 2 })),
+        ("POST", "/api/customers") => Some(json!({ "name": "M", "email": email })),
+        ("POST", "/api/orders") => {
+            let items = json!([{ "productId": fx.product, "quantity": 1 }]);
+            match who {
+                Who::Customer => Some(json!({ "items": items })),
+                _ => Some(json!({ "customer": { "name": "M", "email": email }, "items": items })),
+            }
+        }
+        ("PUT", _) => Some(json!({ "status": "confirmed" })),
+        _ => None,
+    };
+    (path, body)
+}
+
+#[tokio::test]
+async fn every_route_answers_each_kind_of_caller_as_the_matrix_says() {
+    let app = spawn_app().await;
+    let product = app.product("Matrix Mug", 100, 1_000).await;
+    let first = app.order_for("first@example.com", &product, 1).await;
+    let fx = Fixture {
+        product,
+        customer: first["customer"]["id"].as_str().unwrap().to_owned(),
+        order: first["id"].as_str().unwrap().to_owned(),
+    };
+    let (customer, _) = app.customer("Matrix").await;
+    let matrix = matrix();
+
+    let routes: BTreeSet<(String, String)> = oms_api::routes::table::<oms_memory::MemoryStore>()
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.to_owned()))
+        .collect();
+    let covered: BTreeSet<(String, String)> = matrix
+        .iter()
+        .map(|r| (r.method.to_string(), r.pattern.to_owned()))
+        .collect();
+    assert_eq!(
+        covered, routes,
+        "the matrix covers exactly the registered routes"
+    );
+
+    let mut wrong = Vec::new();
+    for row in &matrix {
+        for (n, who) in CALLERS.into_iter().enumerate() {
+            let token = match who {
+                Who::Anonymous => None,
+                Who::Customer => Some(customer.as_str()),
+                Who::Staff => Some(app.staff.as_str()),
+                Who::Admin => Some(app.admin.as_str()),
+            };
+            let (path, body) = request(&app, &fx, row, who).await;
+            let status = app
+                .send(row.method.clone(), &path, token, body.as_ref())
+                .await
+                .status();
+            if status.as_u16() != row.expected[n] {
+                wrong.push(format!(
+                    "{} {} as {who:?}: {status}, expected {}",
+                    row.method, row.pattern, row.expected[n]
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

@@ -1,0 +1,216 @@
+//! `spawn_app`: the whole service on a random port over a fresh in-memory
+//! store, and a client that talks to it as any other client would.
+
+use std::io::Write;
+use std::sync::{LazyLock, Mutex};
+
+use oms_api::settings::{Settings, Source};
+use oms_api::startup::Application;
+use oms_app::users::Register;
+use oms_domain::user::Role;
+use oms_memory::MemoryStore;
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{Value, json};
+
+pub const JWT_SECRET: &str = "test-secret-that-is-at-least-32-bytes-long";
+pub const ADMIN_EMAIL: &str = "admin@test.example";
+pub const ADMIN_PASSWORD: &str = "admin-password-1";
+pub const STAFF_EMAIL: &str = "staff@test.example";
+pub const STAFF_PASSWORD: &str = "staff-password-1";
+
+/// Every log line every test's server wrote, to check what is never logged.
+pub static LOGS: LazyLock<Mutex<Vec<u8>>> = LazyLock::new(Mutex::default);
+
+struct LogSink;
+
+impl Write for LogSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if std::env::var_os("TEST_LOG").is_some() {
+            std::io::stderr().write_all(buf)?;
+        }
+        LOGS.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+static TRACING: LazyLock<()> = LazyLock::new(|| oms_api::telemetry::init_for_tests(|| LogSink));
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub admin: String,
+    pub staff: String,
+}
+
+/// The settings every test starts from; `overrides` win.
+fn settings(overrides: &[(&str, &str)]) -> Settings {
+    let mut pairs = vec![
+        ("OMS_BIND", "127.0.0.1:0"),
+        ("OMS_JWT_SECRET", JWT_SECRET),
+        ("OMS_ADMIN_EMAIL", ADMIN_EMAIL),
+        ("OMS_ADMIN_PASSWORD", ADMIN_PASSWORD),
+        ("OMS_DEMO_DATA", "false"),
+        ("OMS_AUTH_RATE_LIMIT_BURST", "100"),
+        ("OMS_AUTH_RATE_LIMIT_PER_MINUTE", "600"),
+        // Cheap hashing: tests sign in often; production cost is the default.
+        ("OMS_ARGON2_MEMORY_KIB", "64"),
+        ("OMS_ARGON2_PASSES", "1"),
+    ];
+    pairs.extend_from_slice(overrides);
+    Settings::load(&Source::from_pairs(pairs)).expect("test settings are valid")
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
+    LazyLock::force(&TRACING);
+    let app = Application::build(settings(overrides), MemoryStore::default())
+        .await
+        .expect("the app builds");
+    // What `oms user create --role staff` does against a persistent store.
+    let staff = Register {
+        name: "Test Staff".into(),
+        email: STAFF_EMAIL.into(),
+        password: STAFF_PASSWORD.into(),
+    };
+    app.state()
+        .users
+        .ensure(staff, Role::Staff)
+        .await
+        .expect("staff account");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let mut app = TestApp {
+        base,
+        http,
+        admin: String::new(),
+        staff: String::new(),
+    };
+    app.admin = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    app.staff = app.login(STAFF_EMAIL, STAFF_PASSWORD).await;
+    app
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut request = self.http.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.expect("the server answers")
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.send(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.send(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let body = json!({ "email": email, "password": password });
+        let response = self.post("/auth/login", None, &body).await;
+        assert_eq!(response.status(), StatusCode::OK, "login as {email}");
+        let body: Value = response.json().await.unwrap();
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Registers a new customer account; returns its token and address.
+    pub async fn customer(&self, name: &str) -> (String, String) {
+        let email = format!("{}-{}@shop.example", name.to_lowercase(), uuid());
+        let body = json!({ "name": name, "email": email, "password": "customer-pass-1" });
+        let response = self.post("/auth/register", None, &body).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let body: Value = response.json().await.unwrap();
+        (body["token"].as_str().unwrap().to_owned(), email)
+    }
+
+    /// A product created by the admin; returns its id.
+    pub async fn product(&self, name: &str, price: i64, stock: i64) -> String {
+        let body = json!({ "name": name, "price": price, "stock": stock });
+        let response = self.post("/api/products", Some(&self.admin), &body).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let body: Value = response.json().await.unwrap();
+        body["id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn stock_of(&self, product: &str) -> u64 {
+        let response = self
+            .get(&format!("/api/products/{product}"), Some(&self.admin))
+            .await;
+        let body: Value = response.json().await.unwrap();
+        body["stock"].as_u64().unwrap()
+    }
+
+    /// An order placed by staff for `email`; returns the order body.
+    pub async fn order_for(&self, email: &str, product: &str, quantity: i64) -> Value {
+        let body = json!({
+            "customer": { "name": "Pat Buyer", "email": email },
+            "items": [{ "productId": product, "quantity": quantity }],
+        });
+        let response = self.post("/api/orders", Some(&self.staff), &body).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.unwrap()
+    }
+
+    pub async fn set_status(&self, token: &str, order: &str, body: &Value) -> Response {
+        let path = format!("/api/orders/{order}/status");
+        self.send(Method::PUT, &path, Some(token), Some(body)).await
+    }
+}
+
+/// Asserts a problem+json response with `status`; returns its body.
+pub async fn problem(response: Response, status: u16) -> Value {
+    assert_eq!(response.status().as_u16(), status, "status");
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], status);
+    for member in ["type", "title", "detail", "code"] {
+        assert!(
+            body[member].is_string(),
+            "problem member {member} in {body}"
+        );
+    }
+    body
+}
+
+/// The fields a 422 names.
+pub fn fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| e["field"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub fn uuid() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}

@@ -1,0 +1,14 @@
+//! The API over HTTP, as a client sees it. One binary for link time.
+
+// Helpers outside #[test] functions panic on purpose: a failed step is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod auth;
+mod authz;
+mod binary;
+mod catalog;
+mod export;
+mod helpers;
+mod operations;
+mod orders;
+mod security;

@@ -1,0 +1,151 @@
+//! Probes, metrics, the OpenAPI document and the docs page, the demo data.
+
+use std::collections::BTreeSet;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn probes_answer() {
+    let app = spawn_app().await;
+    for path in ["/healthz", "/readyz"] {
+        let response = app.get(path, None).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.json::<Value>().await.unwrap()["status"], "ok");
+    }
+}
+
+fn sample(metrics: &str, name: &str) -> f64 {
+    metrics
+        .lines()
+        .find(|l| l.starts_with(name))
+        .and_then(|l| l.rsplit(' ').next())
+        .map_or(0.0, |v| v.parse().unwrap())
+}
+
+#[tokio::test]
+async fn metrics_count_requests_orders_and_stock_conflicts() {
+    let app = spawn_app().await;
+    let mug = app.product("Mug", 100, 1).await;
+    app.order_for("a@example.com", &mug, 1).await;
+    let body = json!({
+        "customer": { "name": "B", "email": "b@example.com" },
+        "items": [{ "productId": mug, "quantity": 1 }],
+    });
+    assert_eq!(
+        app.post("/api/orders", Some(&app.staff), &body)
+            .await
+            .status(),
+        StatusCode::CONFLICT
+    );
+    assert_eq!(app.stock_of(&mug).await, 0);
+    let response = app.get("/metrics", None).await;
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = response.text().await.unwrap();
+    assert_eq!(sample(&text, "oms_orders_placed_total"), 1.0);
+    assert_eq!(sample(&text, "oms_stock_conflicts_total"), 1.0);
+    let placed = text
+        .lines()
+        .find(|l| {
+            l.starts_with("oms_http_requests_total")
+                && l.contains("endpoint=\"/api/orders\"")
+                && l.contains("status=\"201\"")
+        })
+        .unwrap_or_else(|| panic!("no request count for POST /api/orders in\n{text}"));
+    assert!(placed.ends_with(" 1"), "{placed}");
+    assert!(text.contains("oms_http_requests_duration_seconds_bucket"));
+    assert!(
+        text.contains("endpoint=\"/api/products/{id}\""),
+        "routes are labelled by pattern"
+    );
+    assert!(!text.contains(&mug), "ids never become labels");
+}
+
+#[tokio::test]
+async fn every_registered_route_is_in_the_openapi_document() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .get("/api-docs/openapi.json", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| (m.to_uppercase(), path.clone()))
+        })
+        .collect();
+    let routes: BTreeSet<(String, String)> = oms_api::routes::table::<oms_memory::MemoryStore>()
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.to_owned()))
+        .collect();
+    let missing: Vec<_> = routes.difference(&documented).collect();
+    assert!(missing.is_empty(), "undocumented routes: {missing:?}");
+    let extra: Vec<_> = documented.difference(&routes).collect();
+    assert!(extra.is_empty(), "documented but not served: {extra:?}");
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    assert!(doc["components"]["schemas"]["OrderView"].is_object());
+}
+
+#[tokio::test]
+async fn the_docs_page_is_served_without_the_internet() {
+    let app = spawn_app().await;
+    let page = app.get("/docs/", None).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    assert!(
+        !html.contains("https://"),
+        "the page loads nothing from elsewhere"
+    );
+    for asset in [
+        "/docs/swagger-ui.css",
+        "/docs/swagger-ui-bundle.js",
+        "/docs/swagger-initializer.js",
+    ] {
+        assert_eq!(
+            app.get(asset, None).await.status(),
+            StatusCode::OK,
+            "{asset}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_demo_store_is_loaded_from_the_seed_fixtures() {
+    let app = spawn_app_with(&[
+        ("OMS_DEMO_DATA", "true"),
+        ("OMS_STAFF_PASSWORD", "demo-staff-pass"),
+    ])
+    .await;
+    let fixtures: Vec<Value> =
+        serde_json::from_str(include_str!("../../../../seed/products.json")).unwrap();
+    let products: Value = app
+        .get("/api/products?limit=100", Some(&app.staff))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(products["items"].as_array().unwrap().len(), fixtures.len());
+    let customers: Value = app
+        .get("/api/customers", Some(&app.staff))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(customers["items"].as_array().unwrap().len(), 3);
+    app.login("staff@example.com", "demo-staff-pass").await;
+}
