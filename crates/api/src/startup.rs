@@ -150,6 +150,7 @@ fn serve<S: Store>(
             .app_data(tokens.clone())
             .app_data(metrics.clone())
             .configure(|cfg| configure::<S>(cfg, &sign_in))
+            .service(web::redirect("/docs", "/docs/"))
             .service(
                 SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi()),
             )

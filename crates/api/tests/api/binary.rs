@@ -122,3 +122,79 @@ async fn the_server_starts_on_the_memory_store_and_stops_cleanly_on_sigterm() {
         "but never in the log"
     );
 }
+
+/// Waits up to 10 s for the server on `port` to answer.
+async fn wait_until_up(http: &reqwest::Client, port: u16) {
+    let url = format!("http://127.0.0.1:{port}/healthz");
+    for _ in 0..100 {
+        if http
+            .get(&url)
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the server did not answer /healthz within 10 s");
+}
+
+#[tokio::test]
+async fn a_request_in_flight_at_sigterm_is_answered_before_exit() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    // A costly hash makes sign-in slow enough to still be running at SIGTERM.
+    let mut child = oms()
+        .env("OMS_BIND", format!("127.0.0.1:{port}"))
+        .env("OMS_DEMO_DATA", "false")
+        .env("OMS_ADMIN_EMAIL", "admin@example.com")
+        .env("OMS_ADMIN_PASSWORD", "slow-admin-password")
+        .env("OMS_ARGON2_MEMORY_KIB", "65536")
+        .env("OMS_ARGON2_PASSES", "6")
+        .spawn()
+        .unwrap();
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    wait_until_up(&http, port).await;
+    // A connection of its own, as a client arriving now would have.
+    let fresh = reqwest::Client::builder().no_proxy().build().unwrap();
+    let login = fresh
+        .post(format!("http://127.0.0.1:{port}/auth/login"))
+        .json(
+            &serde_json::json!({ "email": "admin@example.com", "password": "slow-admin-password" }),
+        )
+        .send();
+    let login = tokio::spawn(async move {
+        let response = login.await;
+        (std::time::Instant::now(), response)
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let pid = child.id().unwrap().to_string();
+    let term_sent = std::time::Instant::now();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .await
+            .unwrap()
+            .success()
+    );
+    let (answered, response) = login.await.unwrap();
+    assert!(
+        answered > term_sent,
+        "sign-in finished before SIGTERM; the hash is too cheap for this check"
+    );
+    assert_eq!(
+        response.unwrap().status(),
+        200,
+        "the in-flight sign-in completed"
+    );
+    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success(), "{status}");
+}

@@ -9,6 +9,7 @@ use oms_api::startup::Application;
 use oms_app::users::Register;
 use oms_domain::user::Role;
 use oms_memory::MemoryStore;
+use oms_ports::store::Store;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
@@ -68,8 +69,19 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
+    spawn(overrides, MemoryStore::default()).await
+}
+
+/// The app over a store of the test's choosing.
+pub async fn spawn_app_on<S: Store>(store: S) -> TestApp {
+    spawn(&[], store).await
+}
+
+/// The app over a given store with settings overrides, e.g. to start a
+/// second instance on the first one's data.
+pub async fn spawn<S: Store>(overrides: &[(&str, &str)], store: S) -> TestApp {
     LazyLock::force(&TRACING);
-    let app = Application::build(settings(overrides), MemoryStore::default())
+    let app = Application::build(settings(overrides), store)
         .await
         .expect("the app builds");
     // What `oms user create --role staff` does against a persistent store.
@@ -92,7 +104,12 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         admin: String::new(),
         staff: String::new(),
     };
-    app.admin = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let admin_password = overrides
+        .iter()
+        .rev()
+        .find(|(name, _)| *name == "OMS_ADMIN_PASSWORD")
+        .map_or(ADMIN_PASSWORD, |(_, value)| *value);
+    app.admin = app.login(ADMIN_EMAIL, admin_password).await;
     app.staff = app.login(STAFF_EMAIL, STAFF_PASSWORD).await;
     app
 }

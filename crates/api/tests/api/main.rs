@@ -11,4 +11,5 @@ mod export;
 mod helpers;
 mod operations;
 mod orders;
+mod outage;
 mod security;

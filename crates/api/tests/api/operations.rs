@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{spawn_app, spawn_app_with};
+use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, spawn, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn probes_answer() {
@@ -103,6 +103,8 @@ async fn every_registered_route_is_in_the_openapi_document() {
 #[tokio::test]
 async fn the_docs_page_is_served_without_the_internet() {
     let app = spawn_app().await;
+    let redirected = app.get("/docs", None).await;
+    assert_eq!(redirected.url().path(), "/docs/", "/docs leads to the page");
     let page = app.get("/docs/", None).await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
@@ -148,4 +150,19 @@ async fn the_demo_store_is_loaded_from_the_seed_fixtures() {
         .unwrap();
     assert_eq!(customers["items"].as_array().unwrap().len(), 3);
     app.login("staff@example.com", "demo-staff-pass").await;
+}
+
+#[tokio::test]
+async fn the_configured_administrator_is_updated_at_every_start() {
+    let store = oms_memory::MemoryStore::default();
+    let first = spawn(&[], store.clone()).await;
+    let second = spawn(&[("OMS_ADMIN_PASSWORD", "a-new-admin-password")], store).await;
+    second.login(ADMIN_EMAIL, "a-new-admin-password").await;
+    let old = json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD });
+    let refused = first.post("/auth/login", None, &old).await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::UNAUTHORIZED,
+        "the old password no longer works"
+    );
 }

@@ -265,8 +265,9 @@ async fn request_ids_are_generated_or_passed_through() {
         .unwrap();
     assert_ne!(forged.headers()["x-request-id"], "bad id\" injected");
     let logs = String::from_utf8_lossy(&crate::helpers::LOGS.lock().unwrap()).into_owned();
-    assert!(
-        logs.contains("\"request_id\":\"trace-42\""),
-        "the id is on the request's log lines"
-    );
+    let line = logs
+        .lines()
+        .find(|l| l.contains("\"request_id\":\"trace-42\"") && l.contains("request finished"))
+        .expect("the id is on the request's log lines");
+    assert!(line.contains("\"http.route\":\"/healthz\""), "{line}");
 }

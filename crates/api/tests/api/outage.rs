@@ -1,0 +1,192 @@
+//! A store that goes away and comes back: 503 problems, a failing
+//! `/readyz`, and recovery without a restart.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use async_trait::async_trait;
+use oms_domain::customer::Customer;
+use oms_domain::email::Email;
+use oms_domain::ids::{CustomerId, OrderId, ProductId, UserId};
+use oms_domain::order::Order;
+use oms_domain::product::{Product, ProductChange};
+use oms_domain::timestamp::Timestamp;
+use oms_domain::user::User;
+use oms_memory::MemoryStore;
+use oms_ports::draft::{CustomerDraft, OrderDraft, OrderRevision, Placement};
+use oms_ports::error::{
+    InsertError, PlaceError, ReviseError, StoreError, UpdateProductError, UpdateUserError,
+};
+use oms_ports::query::{CustomerQuery, NameCursor, OrderCursor, OrderQuery, Page, ProductQuery};
+use oms_ports::store::{CustomerStore, OrderStore, ProductStore, StoreHealth, UserStore};
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{TestApp, problem, spawn_app_on};
+
+/// The memory store behind a switch: while `down`, every call fails the way
+/// an unreachable database does.
+#[derive(Clone, Debug, Default)]
+struct Switched {
+    inner: MemoryStore,
+    down: Arc<AtomicBool>,
+}
+
+impl Switched {
+    fn check(&self) -> Result<(), StoreError> {
+        if self.down.load(Ordering::SeqCst) {
+            Err(StoreError::Unavailable(
+                "connection refused (test switch)".into(),
+            ))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[async_trait]
+impl ProductStore for Switched {
+    async fn insert_product(&self, product: &Product) -> Result<(), StoreError> {
+        self.check()?;
+        self.inner.insert_product(product).await
+    }
+    async fn get_product(&self, id: ProductId) -> Result<Option<Product>, StoreError> {
+        self.check()?;
+        self.inner.get_product(id).await
+    }
+    async fn list_products(
+        &self,
+        q: &ProductQuery,
+    ) -> Result<Page<Product, NameCursor<ProductId>>, StoreError> {
+        self.check()?;
+        self.inner.list_products(q).await
+    }
+    async fn update_product(
+        &self,
+        id: ProductId,
+        change: ProductChange,
+        at: Timestamp,
+    ) -> Result<Product, UpdateProductError> {
+        self.check()?;
+        self.inner.update_product(id, change, at).await
+    }
+}
+
+#[async_trait]
+impl CustomerStore for Switched {
+    async fn insert_customer(&self, customer: &Customer) -> Result<(), InsertError> {
+        self.check()?;
+        self.inner.insert_customer(customer).await
+    }
+    async fn upsert_customer(&self, draft: &CustomerDraft) -> Result<Customer, StoreError> {
+        self.check()?;
+        self.inner.upsert_customer(draft).await
+    }
+    async fn get_customer(&self, id: CustomerId) -> Result<Option<Customer>, StoreError> {
+        self.check()?;
+        self.inner.get_customer(id).await
+    }
+    async fn find_customer_by_email(&self, email: &Email) -> Result<Option<Customer>, StoreError> {
+        self.check()?;
+        self.inner.find_customer_by_email(email).await
+    }
+    async fn list_customers(
+        &self,
+        q: &CustomerQuery,
+    ) -> Result<Page<Customer, NameCursor<CustomerId>>, StoreError> {
+        self.check()?;
+        self.inner.list_customers(q).await
+    }
+}
+
+#[async_trait]
+impl UserStore for Switched {
+    async fn insert_user(&self, user: &User) -> Result<(), InsertError> {
+        self.check()?;
+        self.inner.insert_user(user).await
+    }
+    async fn update_user(&self, user: &User) -> Result<(), UpdateUserError> {
+        self.check()?;
+        self.inner.update_user(user).await
+    }
+    async fn get_user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        self.check()?;
+        self.inner.get_user(id).await
+    }
+    async fn find_user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
+        self.check()?;
+        self.inner.find_user_by_email(email).await
+    }
+}
+
+#[async_trait]
+impl OrderStore for Switched {
+    async fn place(&self, draft: OrderDraft) -> Result<Placement, PlaceError> {
+        self.check()?;
+        self.inner.place(draft).await
+    }
+    async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError> {
+        self.check()?;
+        self.inner.get_order(id).await
+    }
+    async fn list_orders(&self, q: &OrderQuery) -> Result<Page<Order, OrderCursor>, StoreError> {
+        self.check()?;
+        self.inner.list_orders(q).await
+    }
+    async fn revise(&self, revision: OrderRevision) -> Result<Order, ReviseError> {
+        self.check()?;
+        self.inner.revise(revision).await
+    }
+}
+
+#[async_trait]
+impl StoreHealth for Switched {
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.check()
+    }
+}
+
+#[tokio::test]
+async fn a_store_outage_is_503_and_readyz_fails_until_it_returns() {
+    let store = Switched::default();
+    let app: TestApp = spawn_app_on(store.clone()).await;
+    let mug = app.product("Mug", 100, 5).await;
+    store.down.store(true, Ordering::SeqCst);
+
+    assert_eq!(
+        problem(app.get("/readyz", None).await, 503).await["code"],
+        "store_unavailable"
+    );
+    assert_eq!(
+        app.get("/healthz", None).await.status(),
+        StatusCode::OK,
+        "the process itself is alive"
+    );
+    let body = json!({
+        "customer": { "name": "Ann", "email": "ann@example.com" },
+        "items": [{ "productId": mug, "quantity": 1 }],
+    });
+    let refused = problem(app.post("/api/orders", Some(&app.staff), &body).await, 503).await;
+    assert!(
+        !refused["detail"].as_str().unwrap().contains("test switch"),
+        "driver detail stays in the log"
+    );
+    problem(app.get("/api/products", Some(&app.staff)).await, 503).await;
+    let login =
+        json!({ "email": crate::helpers::STAFF_EMAIL, "password": crate::helpers::STAFF_PASSWORD });
+    problem(app.post("/auth/login", None, &login).await, 503).await;
+
+    store.down.store(false, Ordering::SeqCst);
+    assert_eq!(app.get("/readyz", None).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.post("/api/orders", Some(&app.staff), &body)
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        app.stock_of(&mug).await,
+        4,
+        "nothing was reserved while the store was down"
+    );
+}
