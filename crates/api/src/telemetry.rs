@@ -74,7 +74,7 @@ impl RootSpanBuilder for RequestSpan {
         let route = request
             .match_pattern()
             .unwrap_or_else(|| "UNMATCHED".to_owned());
-        tracing::info_span!(
+        let span = tracing::info_span!(
             "request",
             request_id = request_id.as_deref().unwrap_or(""),
             http.method = %request.method(),
@@ -84,7 +84,9 @@ impl RootSpanBuilder for RequestSpan {
             otel.status_code = tracing::field::Empty,
             exception.message = tracing::field::Empty,
             exception.details = tracing::field::Empty,
-        )
+        );
+        span.in_scope(|| tracing::debug!("request started"));
+        span
     }
 
     fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, Error>) {

@@ -3,7 +3,7 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt};
 use tokio::process::Command;
 
 fn oms() -> Command {
@@ -155,10 +155,25 @@ async fn a_request_in_flight_at_sigterm_is_answered_before_exit() {
         .env("OMS_ADMIN_PASSWORD", "slow-admin-password")
         .env("OMS_ARGON2_MEMORY_KIB", "65536")
         .env("OMS_ARGON2_PASSES", "6")
+        .env("OMS_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info,oms_api=debug")
         .spawn()
         .unwrap();
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     wait_until_up(&http, port).await;
+    // The server's log says when the sign-in has reached the handler.
+    let mut log = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let (started_tx, started) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let mut started_tx = Some(started_tx);
+        while let Ok(Some(line)) = log.next_line().await {
+            if line.contains("request started") && line.contains("/auth/login") {
+                if let Some(tx) = started_tx.take() {
+                    let _ = tx.send(());
+                }
+            }
+        }
+    });
     // A connection of its own, as a client arriving now would have.
     let fresh = reqwest::Client::builder().no_proxy().build().unwrap();
     let login = fresh
@@ -171,7 +186,10 @@ async fn a_request_in_flight_at_sigterm_is_answered_before_exit() {
         let response = login.await;
         (std::time::Instant::now(), response)
     });
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    tokio::time::timeout(Duration::from_secs(10), started)
+        .await
+        .unwrap()
+        .unwrap();
     let pid = child.id().unwrap().to_string();
     let term_sent = std::time::Instant::now();
     assert!(
