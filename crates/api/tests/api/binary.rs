@@ -61,21 +61,7 @@ async fn the_server_starts_on_the_memory_store_and_stops_cleanly_on_sigterm() {
         .spawn()
         .unwrap();
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
-    let url = format!("http://127.0.0.1:{port}/healthz");
-    let mut up = false;
-    for _ in 0..100 {
-        if http
-            .get(&url)
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(up, "the server answered /healthz within 10 s");
+    wait_until_up(&http, port).await;
     let products = format!("http://127.0.0.1:{port}/api/products");
     assert_eq!(http.get(&products).send().await.unwrap().status(), 401);
 
