@@ -4,12 +4,13 @@
 
 use actix_web::body::{BoxBody, EitherBody};
 use actix_web::dev::ServiceResponse;
+use actix_web::error::QueryPayloadError;
 use actix_web::http::StatusCode;
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::middleware::ErrorHandlerResponse;
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
 
-use crate::problem::{ApiError, PROBLEM_JSON};
+use crate::problem::{ApiError, FieldProblem, PROBLEM_JSON};
 
 /// For `ErrorHandlers::default_handler`.
 ///
@@ -42,7 +43,7 @@ fn problem_for(status: StatusCode) -> ApiError {
             ("method_not_allowed", "this path does not take that method")
         }
         StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "the body is too large"),
-        StatusCode::BAD_REQUEST => ("malformed_request", "the request could not be read"),
+        StatusCode::BAD_REQUEST => ("bad_request", "the request could not be accepted"),
         s if s.is_server_error() => ("internal", "something went wrong on our side"),
         _ => ("request_refused", "the request was refused"),
     };
@@ -59,4 +60,12 @@ pub async fn no_route() -> Result<HttpResponse, ApiError> {
         "not_found",
         "no such resource",
     ))
+}
+
+/// For `QueryConfig::error_handler`: query text serde could not read (a
+/// repeated parameter, say) is a 422 naming the parameter when it can.
+pub fn query_error(err: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    let message = err.to_string();
+    let field = message.split('`').nth(1).unwrap_or("query").to_owned();
+    ApiError::fields(vec![FieldProblem { field, message }]).into()
 }

@@ -1,5 +1,7 @@
-//! The security headers every response carries (Helmet's set).
+//! The security headers every response carries (Helmet's set), and which
+//! other origins' pages may call the API (CORS).
 
+use actix_cors::Cors;
 use actix_web::middleware::DefaultHeaders;
 
 /// Pages and the API docs load scripts, styles and images only from this
@@ -31,4 +33,27 @@ pub fn security_headers(hsts: bool) -> DefaultHeaders {
     } else {
         headers
     }
+}
+
+/// CORS for the configured origins only; other origins get no CORS headers.
+pub fn cors(origins: &[String]) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH"])
+        .allowed_headers([
+            "Authorization",
+            "Content-Type",
+            "Idempotency-Key",
+            "X-Request-Id",
+        ])
+        .expose_headers([
+            "X-Request-Id",
+            "Location",
+            "Retry-After",
+            "Idempotent-Replayed",
+        ])
+        .max_age(3600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
 }

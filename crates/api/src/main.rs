@@ -19,7 +19,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let _sentry = oms_api::telemetry::init(settings.log_format, settings.sentry_dsn.as_ref());
+    let _sentry = oms_api::telemetry::init(&settings);
     let command = cli.command.unwrap_or(Command::Serve);
     match actix_web::rt::System::new().block_on(run(command, settings)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -67,6 +67,12 @@ async fn serve<S: Store>(settings: Settings, store: S) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     show_generated_passwords(&app);
+    let handle = app.handle();
+    actix_web::rt::spawn(async move {
+        let signal = shutdown_signal().await;
+        tracing::info!(signal, "stopping: in-flight requests may finish");
+        handle.stop(true).await;
+    });
     tracing::info!(address = %format!("http://{bind}"), port = app.port(), "listening");
     app.run_until_stopped().await.map_err(|e| e.to_string())
 }
@@ -89,4 +95,20 @@ fn show_generated_passwords<S>(app: &Application<S>) {
         err,
         "Set OMS_ADMIN_EMAIL/OMS_ADMIN_PASSWORD and OMS_STAFF_PASSWORD to choose them.\n"
     );
+}
+
+/// Resolves on the first SIGINT (Ctrl-C) or SIGTERM (orchestrators), naming it.
+async fn shutdown_signal() -> &'static str {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(term) => term,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot listen for SIGTERM; only Ctrl-C stops the server");
+            let _ = tokio::signal::ctrl_c().await;
+            return "SIGINT";
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => "SIGINT",
+        _ = term.recv() => "SIGTERM",
+    }
 }

@@ -7,7 +7,7 @@ mod catalog;
 mod orders;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use oms_domain::invalid::Invalid;
 use oms_ports::error::StoreError;
@@ -39,8 +39,7 @@ struct Details {
     detail: String,
     errors: Vec<FieldProblem>,
     extensions: Map<String, Value>,
-    bearer_challenge: Option<&'static str>,
-    retry_after: Option<u64>,
+    headers: Vec<(HeaderName, String)>,
 }
 
 /// The body of every error response (RFC 9457 plus `code` and `errors`).
@@ -74,8 +73,7 @@ impl ApiError {
             detail: detail.into(),
             errors: Vec::new(),
             extensions: Map::new(),
-            bearer_challenge: None,
-            retry_after: None,
+            headers: Vec::new(),
         }))
     }
 
@@ -87,13 +85,13 @@ impl ApiError {
     /// 401 with `WWW-Authenticate: Bearer`; `token_given` adds the RFC 6750
     /// `invalid_token` error so clients know to sign in again.
     pub fn unauthorized(detail: impl Into<String>, token_given: bool) -> ApiError {
-        let mut err = ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", detail);
-        err.0.bearer_challenge = Some(if token_given {
+        let err = ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", detail);
+        let challenge = if token_given {
             "Bearer error=\"invalid_token\""
         } else {
             "Bearer"
-        });
-        err
+        };
+        err.with_header(header::WWW_AUTHENTICATE, challenge)
     }
 
     /// 403: signed in, but the role may not do this.
@@ -142,13 +140,12 @@ impl ApiError {
 
     /// 429 with `Retry-After`.
     pub fn too_many_requests(retry_after_secs: u64) -> ApiError {
-        let mut err = ApiError::new(
+        let err = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
             format!("too many requests; retry in {retry_after_secs} s"),
         );
-        err.0.retry_after = Some(retry_after_secs);
-        err
+        err.with_header(header::RETRY_AFTER, &retry_after_secs.to_string())
     }
 
     /// 503 or an opaque 500; the cause goes to the log, never the body.
@@ -181,6 +178,22 @@ impl ApiError {
     /// Adds an outcome-specific member to the body.
     pub fn with(mut self, name: &str, value: impl Into<Value>) -> ApiError {
         self.0.extensions.insert(name.to_owned(), value.into());
+        self
+    }
+
+    /// 405 naming the methods the path does take (`Allow`).
+    pub fn method_not_allowed(allow: &str) -> ApiError {
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("this path takes {allow}"),
+        )
+        .with_header(header::ALLOW, allow)
+    }
+
+    /// Adds a response header.
+    pub fn with_header(mut self, name: HeaderName, value: &str) -> ApiError {
+        self.0.headers.push((name, value.to_owned()));
         self
     }
 
@@ -227,14 +240,10 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(self.0.status);
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
-        if let Some(challenge) = self.0.bearer_challenge {
-            response.insert_header((
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static(challenge),
-            ));
-        }
-        if let Some(secs) = self.0.retry_after {
-            response.insert_header((header::RETRY_AFTER, secs.to_string()));
+        for (name, value) in &self.0.headers {
+            if let Ok(value) = HeaderValue::from_str(value) {
+                response.insert_header((name.clone(), value));
+            }
         }
         let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
         response.body(body)

@@ -15,19 +15,48 @@ use actix_web::{HttpResponse, HttpResponseBuilder, ResponseError};
 use crate::problem::ApiError;
 use crate::settings::RateLimits;
 
-/// Keys requests by the connecting address. Behind a reverse proxy every
-/// client shares the proxy's address, so the budgets then apply to all
-/// clients together.
+/// Keys requests by client address: the connecting peer, or, behind a
+/// trusted reverse proxy, the address that proxy appended to
+/// `X-Forwarded-For`. IPv6 clients are keyed by their /64, which one
+/// subscriber usually holds whole.
 #[derive(Clone, Copy, Debug)]
-pub struct ClientIp;
+pub struct ClientIp {
+    /// Read `X-Forwarded-For` (only safe when a proxy always sets it).
+    pub trust_forwarded_for: bool,
+}
+
+impl ClientIp {
+    fn forwarded(req: &ServiceRequest) -> Option<IpAddr> {
+        let header = req.headers().get("x-forwarded-for")?.to_str().ok()?;
+        // The last entry is the one our own proxy wrote; earlier ones are the client's word.
+        header.rsplit(',').next()?.trim().parse().ok()
+    }
+}
+
+/// The address as a rate-limit key.
+fn key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => {
+            let mut octets = v6.octets();
+            octets[8..].fill(0);
+            IpAddr::V6(octets.into())
+        }
+    }
+}
 
 impl KeyExtractor for ClientIp {
     type Key = IpAddr;
     type KeyExtractionError = SimpleKeyExtractionError<&'static str>;
 
     fn extract(&self, req: &ServiceRequest) -> Result<IpAddr, Self::KeyExtractionError> {
-        req.peer_addr()
-            .map(|addr| addr.ip())
+        let forwarded = self
+            .trust_forwarded_for
+            .then(|| ClientIp::forwarded(req))
+            .flatten();
+        forwarded
+            .or_else(|| req.peer_addr().map(|addr| addr.ip()))
+            .map(key)
             .ok_or_else(|| SimpleKeyExtractionError::new("no peer address"))
     }
 
@@ -51,19 +80,38 @@ pub type Budget = GovernorConfig<ClientIp, NoOpMiddleware<QuantaInstant>>;
 /// # Errors
 /// When a rate is zero (the settings refuse that earlier).
 pub fn budgets(limits: &RateLimits) -> Result<(Budget, Budget), &'static str> {
+    let client = ClientIp {
+        trust_forwarded_for: limits.trust_forwarded_for,
+    };
     let per_request_ns = 1_000_000_000 / u64::from(limits.per_second);
     let general = GovernorConfigBuilder::default()
-        .key_extractor(ClientIp)
+        .key_extractor(client)
         .nanoseconds_per_request(per_request_ns.max(1))
         .burst_size(limits.burst)
         .finish()
         .ok_or("the general rate limit must be positive")?;
     let auth_ms = 60_000 / u64::from(limits.auth_per_minute);
     let sign_in = GovernorConfigBuilder::default()
-        .key_extractor(ClientIp)
+        .key_extractor(client)
         .milliseconds_per_request(auth_ms.max(1))
         .burst_size(limits.auth_burst)
         .finish()
         .ok_or("the sign-in rate limit must be positive")?;
     Ok((general, sign_in))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_clients_are_keyed_by_their_slash_64() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(key(a), key(b));
+        assert_ne!(key(a), key(other));
+        let v4: IpAddr = "192.0.2.7".parse().unwrap();
+        assert_eq!(key(v4), v4);
+    }
 }

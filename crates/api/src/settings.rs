@@ -1,13 +1,18 @@
 //! Configuration: read once from the environment (and an optional TOML file
 //! of the same variable names), validated as a whole so an operator sees
-//! every mistake in one go.
+//! every mistake in one go. The types live here; reading them is in
+//! `parser.rs`, and where the values come from in `source.rs`.
 
-use std::collections::HashMap;
+mod parser;
+mod source;
+
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::secret::Secret;
+use parser::Parser;
+pub use source::Source;
 
 /// Where the service keeps its data.
 #[derive(Clone, Debug)]
@@ -60,6 +65,8 @@ pub struct RateLimits {
     pub auth_per_minute: u32,
     /// Sign-in and registration attempts allowed at once.
     pub auth_burst: u32,
+    /// Key clients by the last `X-Forwarded-For` address (behind a proxy).
+    pub trust_forwarded_for: bool,
 }
 
 /// The administrator kept in line with the configuration at every start.
@@ -88,6 +95,8 @@ pub struct Settings {
     pub demo_staff_password: Option<Secret>,
     /// `OMS_LOG_FORMAT`.
     pub log_format: LogFormat,
+    /// `RUST_LOG`, checked (default `info`).
+    pub log_filter: String,
     /// `SENTRY_DSN`.
     pub sentry_dsn: Option<Secret>,
     /// `OMS_RATE_LIMIT_*`, `OMS_AUTH_RATE_LIMIT_*`.
@@ -118,68 +127,6 @@ impl fmt::Display for SettingsError {
 
 impl std::error::Error for SettingsError {}
 
-/// Variables looked up by name: the environment first, then the file.
-#[derive(Debug, Default)]
-pub struct Source {
-    env: HashMap<String, String>,
-    file: HashMap<String, String>,
-}
-
-impl Source {
-    /// The process environment plus, when given, a TOML file of
-    /// `NAME = "value"` pairs.
-    ///
-    /// # Errors
-    /// When the file cannot be read or is not such a table.
-    pub fn from_env(config_file: Option<&str>) -> Result<Source, SettingsError> {
-        let env = std::env::vars().collect();
-        let file = match config_file {
-            Some(path) => read_file(path).map_err(|e| SettingsError(vec![e]))?,
-            None => HashMap::new(),
-        };
-        Ok(Source { env, file })
-    }
-
-    /// Only these variables, as a test or embedder would pass them.
-    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Source {
-        let env = pairs
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
-        Source {
-            env,
-            file: HashMap::new(),
-        }
-    }
-
-    fn get(&self, name: &str) -> Option<&str> {
-        self.env
-            .get(name)
-            .or_else(|| self.file.get(name))
-            .map(|v| v.trim())
-            .filter(|v| !v.is_empty())
-    }
-}
-
-fn read_file(path: &str) -> Result<HashMap<String, String>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("config file {path}: {e}"))?;
-    let table: toml::Table = text
-        .parse()
-        .map_err(|e| format!("config file {path}: {e}"))?;
-    table
-        .into_iter()
-        .map(|(k, v)| match v {
-            toml::Value::String(s) => Ok((k, s)),
-            toml::Value::Integer(n) => Ok((k, n.to_string())),
-            toml::Value::Boolean(b) => Ok((k, b.to_string())),
-            other => Err(format!(
-                "config file {path}: {k} must be a string, number or boolean, not {}",
-                other.type_str()
-            )),
-        })
-        .collect()
-}
-
 impl Settings {
     /// Reads and validates everything, reporting all problems at once.
     ///
@@ -191,54 +138,28 @@ impl Settings {
             source,
             problems: &mut problems,
         };
-        let production = match p.get("OMS_ENV") {
-            None | Some("development") => false,
-            Some("production") => true,
-            Some(other) => {
-                p.fail(format!(
-                    "OMS_ENV must be development or production, not {other:?}"
-                ));
-                false
-            }
-        };
+        let production = p.production();
         let bind = p.parse("OMS_BIND", "127.0.0.1:8080".parse().ok());
         let store = match p.get("MONGODB_URI") {
             Some(uri) => StoreSettings::Mongo {
                 uri: Secret::new(uri),
             },
+            // Demo accounts have published addresses: never by default in production.
             None => StoreSettings::Memory {
-                demo: p.flag("OMS_DEMO_DATA", true),
+                demo: p.flag("OMS_DEMO_DATA", !production),
             },
-        };
-        let jwt = p.jwt(production);
-        let admin = p.admin();
-        let log_format = match p.get("OMS_LOG_FORMAT") {
-            None => default_log_format(),
-            Some("json") => LogFormat::Json,
-            Some("pretty") => LogFormat::Pretty,
-            Some(other) => {
-                p.fail(format!(
-                    "OMS_LOG_FORMAT must be json or pretty, not {other:?}"
-                ));
-                LogFormat::Json
-            }
-        };
-        let rate_limits = RateLimits {
-            per_second: p.positive("OMS_RATE_LIMIT_PER_SECOND", 100),
-            burst: p.positive("OMS_RATE_LIMIT_BURST", 500),
-            auth_per_minute: p.positive("OMS_AUTH_RATE_LIMIT_PER_MINUTE", 10),
-            auth_burst: p.positive("OMS_AUTH_RATE_LIMIT_BURST", 10),
         };
         let settings = Settings {
             bind: bind.unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
             production,
             store,
-            jwt,
-            admin,
-            demo_staff_password: p.get("OMS_STAFF_PASSWORD").map(Secret::new),
-            log_format,
-            sentry_dsn: p.get("SENTRY_DSN").map(Secret::new),
-            rate_limits,
+            jwt: p.jwt(production),
+            admin: p.admin(),
+            demo_staff_password: p.password("OMS_STAFF_PASSWORD"),
+            log_format: p.log_format(),
+            log_filter: p.log_filter(),
+            sentry_dsn: p.sentry_dsn(),
+            rate_limits: p.rate_limits(),
             cors_origins: p.origins(),
             hsts: p.flag("OMS_HSTS", false),
             argon2: (
@@ -257,128 +178,10 @@ impl Settings {
     }
 }
 
-fn default_log_format() -> LogFormat {
-    use std::io::IsTerminal;
-    if std::io::stdout().is_terminal() {
-        LogFormat::Pretty
-    } else {
-        LogFormat::Json
-    }
-}
-
-struct Parser<'a> {
-    source: &'a Source,
-    problems: &'a mut Vec<String>,
-}
-
-impl<'a> Parser<'a> {
-    fn get(&self, name: &str) -> Option<&'a str> {
-        self.source.get(name)
-    }
-
-    fn fail(&mut self, problem: String) {
-        self.problems.push(problem);
-    }
-
-    fn parse<T: std::str::FromStr>(&mut self, name: &str, default: Option<T>) -> Option<T> {
-        match self.get(name) {
-            None => default,
-            Some(raw) => match raw.parse() {
-                Ok(value) => Some(value),
-                Err(_) => {
-                    self.fail(format!("{name} is not valid: {raw:?}"));
-                    None
-                }
-            },
-        }
-    }
-
-    fn positive(&mut self, name: &str, default: u32) -> u32 {
-        match self.parse::<u32>(name, Some(default)) {
-            Some(0) => {
-                self.fail(format!("{name} must be at least 1"));
-                default
-            }
-            other => other.unwrap_or(default),
-        }
-    }
-
-    fn flag(&mut self, name: &str, default: bool) -> bool {
-        match self.get(name) {
-            None => default,
-            Some("1" | "true" | "yes" | "on") => true,
-            Some("0" | "false" | "no" | "off") => false,
-            Some(other) => {
-                self.fail(format!("{name} must be true or false, not {other:?}"));
-                default
-            }
-        }
-    }
-
-    fn jwt(&mut self, production: bool) -> JwtSettings {
-        let (secret, generated) = match self.get("OMS_JWT_SECRET") {
-            Some(s) if s.len() < 32 => {
-                self.fail("OMS_JWT_SECRET must be at least 32 characters".to_owned());
-                (Secret::new(s), false)
-            }
-            Some(s) => (Secret::new(s), false),
-            None if production => {
-                self.fail("OMS_JWT_SECRET is required when OMS_ENV=production".to_owned());
-                (Secret::random(), true)
-            }
-            None => (Secret::random(), true),
-        };
-        let ttl = self.positive("OMS_JWT_TTL_SECONDS", 3600);
-        JwtSettings {
-            secret,
-            generated,
-            issuer: self.get("OMS_JWT_ISSUER").unwrap_or("oms").to_owned(),
-            audience: self.get("OMS_JWT_AUDIENCE").unwrap_or("oms-api").to_owned(),
-            ttl: Duration::from_secs(u64::from(ttl)),
-        }
-    }
-
-    fn admin(&mut self) -> Option<AdminSettings> {
-        match (self.get("OMS_ADMIN_EMAIL"), self.get("OMS_ADMIN_PASSWORD")) {
-            (Some(email), Some(password)) => Some(AdminSettings {
-                email: email.to_owned(),
-                password: Secret::new(password),
-            }),
-            (None, None) => None,
-            (Some(_), None) => {
-                self.fail("OMS_ADMIN_EMAIL is set without OMS_ADMIN_PASSWORD".to_owned());
-                None
-            }
-            (None, Some(_)) => {
-                self.fail("OMS_ADMIN_PASSWORD is set without OMS_ADMIN_EMAIL".to_owned());
-                None
-            }
-        }
-    }
-
-    fn origins(&mut self) -> Vec<String> {
-        let Some(raw) = self.get("OMS_CORS_ORIGINS") else {
-            return Vec::new();
-        };
-        let origins: Vec<String> = raw
-            .split(',')
-            .map(str::trim)
-            .filter(|o| !o.is_empty())
-            .map(str::to_owned)
-            .collect();
-        for origin in &origins {
-            if !(origin.starts_with("http://") || origin.starts_with("https://")) {
-                self.fail(format!(
-                    "OMS_CORS_ORIGINS: {origin:?} is not an http(s) origin"
-                ));
-            }
-        }
-        origins
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
 
     #[test]
@@ -415,6 +218,47 @@ mod tests {
             assert!(text.contains(needle), "{needle} missing from {text}");
         }
         assert_eq!(problems.len(), 5, "{text}");
+    }
+
+    #[test]
+    fn secrets_addresses_and_origins_are_checked_before_start() {
+        let source = Source::from_pairs([
+            ("SENTRY_DSN", "not a dsn"),
+            ("OMS_ADMIN_EMAIL", "admin"),
+            ("OMS_ADMIN_PASSWORD", "short"),
+            ("OMS_STAFF_PASSWORD", "tiny"),
+            (
+                "OMS_CORS_ORIGINS",
+                "https://ok.example, https://shop.example/, ftp://x, http://localhost:3000",
+            ),
+            ("RUST_LOG", "info,[[["),
+        ]);
+        let SettingsError(problems) = Settings::load(&source).unwrap_err();
+        let text = problems.join("\n");
+        for needle in [
+            "SENTRY_DSN",
+            "OMS_ADMIN_EMAIL",
+            "OMS_ADMIN_PASSWORD",
+            "OMS_STAFF_PASSWORD",
+            "\"https://shop.example/\"",
+            "\"ftp://x\"",
+            "RUST_LOG",
+        ] {
+            assert!(text.contains(needle), "{needle} missing from {text}");
+        }
+        assert_eq!(problems.len(), 7, "{text}");
+        assert!(!text.contains("not a dsn"), "the DSN's value is not echoed");
+    }
+
+    #[test]
+    fn production_has_no_demo_data_unless_asked() {
+        let secret = ("OMS_JWT_SECRET", "a-secret-of-at-least-thirty-two-bytes");
+        let prod =
+            Settings::load(&Source::from_pairs([("OMS_ENV", "production"), secret])).unwrap();
+        assert!(matches!(prod.store, StoreSettings::Memory { demo: false }));
+        let asked = [("OMS_ENV", "production"), secret, ("OMS_DEMO_DATA", "true")];
+        let asked = Settings::load(&Source::from_pairs(asked)).unwrap();
+        assert!(matches!(asked.store, StoreSettings::Memory { demo: true }));
     }
 
     #[test]

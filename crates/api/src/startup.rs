@@ -3,7 +3,6 @@
 
 use std::net::TcpListener;
 
-use actix_cors::Cors;
 use actix_governor::Governor;
 use actix_web::dev::Server;
 use actix_web::middleware::{ErrorHandlers, from_fn};
@@ -18,8 +17,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::Tokens;
 use crate::metrics::Metrics;
 use crate::openapi::ApiDoc;
-use crate::rate_limit::{Budget as RateBudget, budgets};
-use crate::routes::{self, Budget};
+use crate::rate_limit::budgets;
+use crate::routes;
 use crate::seed::{self, SeedReport};
 use crate::settings::{Settings, StoreSettings};
 use crate::state::AppState;
@@ -118,8 +117,13 @@ impl<S> Application<S> {
         &self.seeded
     }
 
-    /// Serves until SIGINT/SIGTERM; in-flight requests get the configured
-    /// shutdown timeout to finish.
+    /// A handle to stop the server: `stop(true)` lets in-flight requests
+    /// finish (up to the configured shutdown timeout).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped through [`Application::handle`].
     ///
     /// # Errors
     /// I/O errors from the server.
@@ -149,15 +153,17 @@ fn serve<S: Store>(
             .app_data(state.clone())
             .app_data(tokens.clone())
             .app_data(metrics.clone())
-            .configure(|cfg| configure::<S>(cfg, &sign_in))
+            .configure(|cfg| routes::configure::<S>(cfg, &sign_in))
             .service(web::redirect("/docs", "/docs/"))
             .service(
                 SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi()),
             )
             .default_service(web::to(fallback::no_route))
+            .app_data(web::QueryConfig::default().error_handler(fallback::query_error))
             .wrap(Governor::new(&general))
+            .wrap(headers::cors(&origins))
+            // Outside CORS, so its refusals become problems too.
             .wrap(ErrorHandlers::new().default_handler(fallback::to_problem))
-            .wrap(cors(&origins))
             .wrap(headers::security_headers(hsts))
             .wrap(prometheus.clone())
             .wrap(sentry_actix::Sentry::new())
@@ -167,51 +173,8 @@ fn serve<S: Store>(
     .listen(listener)
     .map_err(|e| StartupError::Config(e.to_string()))?
     .shutdown_timeout(settings.shutdown_timeout.as_secs())
+    // `main` turns SIGINT and SIGTERM alike into a graceful stop.
+    .disable_signals()
     .run();
     Ok(server)
-}
-
-/// Registers every route in [`routes::table`], sign-in routes behind their
-/// own budget.
-fn configure<S: Store>(cfg: &mut web::ServiceConfig, sign_in: &RateBudget) {
-    for (path, budget, handlers) in routes::by_path(routes::table::<S>()) {
-        let mut resource = web::resource(path).default_service(web::to(method_not_allowed));
-        for handler in handlers {
-            resource = resource.route(handler);
-        }
-        match budget {
-            Budget::General => cfg.service(resource),
-            Budget::SignIn => cfg.service(resource.wrap(Governor::new(sign_in))),
-        };
-    }
-}
-
-async fn method_not_allowed() -> Result<actix_web::HttpResponse, crate::problem::ApiError> {
-    Err(crate::problem::ApiError::new(
-        actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-        "this path does not take that method",
-    ))
-}
-
-fn cors(origins: &[String]) -> Cors {
-    let mut cors = Cors::default()
-        .allowed_methods(["GET", "POST", "PUT", "PATCH"])
-        .allowed_headers([
-            "Authorization",
-            "Content-Type",
-            "Idempotency-Key",
-            "X-Request-Id",
-        ])
-        .expose_headers([
-            "X-Request-Id",
-            "Location",
-            "Retry-After",
-            "Idempotent-Replayed",
-        ])
-        .max_age(3600);
-    for origin in origins {
-        cors = cors.allowed_origin(origin);
-    }
-    cors
 }

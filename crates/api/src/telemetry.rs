@@ -12,15 +12,16 @@ use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer};
 
 use crate::request_id::RequestId;
-use crate::secret::Secret;
-use crate::settings::LogFormat;
+use crate::settings::{LogFormat, Settings};
 
 /// Keeps Sentry flushing until dropped at exit.
 pub type SentryGuard = Option<sentry::ClientInitGuard>;
 
-/// Installs the global subscriber (and Sentry when `dsn` is given).
-pub fn init(format: LogFormat, dsn: Option<&Secret>) -> SentryGuard {
-    let guard = dsn.map(|dsn| {
+/// Installs the global subscriber (and Sentry when a DSN is configured).
+/// JSON lines list every open span, so the request's id is on each line,
+/// including those logged deep inside a use case.
+pub fn init(settings: &Settings) -> SentryGuard {
+    let guard = settings.sentry_dsn.as_ref().map(|dsn| {
         sentry::init((
             dsn.expose(),
             sentry::ClientOptions {
@@ -30,12 +31,13 @@ pub fn init(format: LogFormat, dsn: Option<&Secret>) -> SentryGuard {
             },
         ))
     });
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let fmt = match format {
+    let filter =
+        EnvFilter::try_new(&settings.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let fmt = match settings.log_format {
         LogFormat::Json => tracing_subscriber::fmt::layer()
             .json()
             .with_current_span(true)
-            .with_span_list(false)
+            .with_span_list(true)
             .boxed(),
         LogFormat::Pretty => tracing_subscriber::fmt::layer().boxed(),
     };
@@ -59,6 +61,7 @@ where
     let _ = tracing_subscriber::fmt()
         .json()
         .with_current_span(true)
+        .with_span_list(true)
         .with_env_filter(EnvFilter::new("debug,h2=info,hyper=info,reqwest=info"))
         .with_writer(writer)
         .try_init();

@@ -16,7 +16,7 @@ use oms_ports::error::{InsertError, StoreError, UpdateUserError};
 use oms_ports::ids::IdSource;
 use oms_ports::passwords::{HashingError, PasswordHashing};
 use oms_ports::store::UserStore;
-use tokio::sync::OnceCell;
+use tokio::sync::{OnceCell, Semaphore};
 
 /// The user use cases, over a store `S`, a hasher `H`, a clock `C` and ids `I`.
 #[derive(Debug)]
@@ -28,6 +28,9 @@ pub struct UserService<S, H, C, I> {
     /// A hash no password matches, verified when there is no real one to
     /// verify, so an unknown address costs as much time as a wrong password.
     decoy: Arc<OnceCell<PasswordHash>>,
+    /// One hash per core at a time: each takes megabytes and a core, so a
+    /// burst of sign-ins queues here instead of exhausting memory.
+    hashing_slots: Arc<Semaphore>,
 }
 
 impl<S: Clone, H, C: Clone, I: Clone> Clone for UserService<S, H, C, I> {
@@ -38,6 +41,7 @@ impl<S: Clone, H, C: Clone, I: Clone> Clone for UserService<S, H, C, I> {
             clock: self.clock.clone(),
             ids: self.ids.clone(),
             decoy: Arc::clone(&self.decoy),
+            hashing_slots: Arc::clone(&self.hashing_slots),
         }
     }
 }
@@ -107,6 +111,9 @@ impl<S, H, C, I> UserService<S, H, C, I> {
             clock,
             ids,
             decoy: Arc::new(OnceCell::new()),
+            hashing_slots: Arc::new(Semaphore::new(
+                std::thread::available_parallelism().map_or(1, usize::from),
+            )),
         }
     }
 }
@@ -233,12 +240,27 @@ impl<S: UserStore, H: PasswordHashing, C: Clock, I: IdSource> UserService<S, H, 
 
     async fn hash(&self, password: Password) -> Result<PasswordHash, HashingError> {
         let hashing = Arc::clone(&self.hashing);
-        run_blocking(move || hashing.hash(&password)).await
+        self.run_blocking(move || hashing.hash(&password)).await
     }
 
     async fn verify(&self, password: Password, hash: PasswordHash) -> Result<bool, HashingError> {
         let hashing = Arc::clone(&self.hashing);
-        run_blocking(move || hashing.verify(&password, &hash)).await
+        self.run_blocking(move || hashing.verify(&password, &hash))
+            .await
+    }
+
+    async fn run_blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T, HashingError> + Send + 'static,
+    ) -> Result<T, HashingError> {
+        let _slot = self
+            .hashing_slots
+            .acquire()
+            .await
+            .map_err(|e| HashingError(e.to_string()))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| HashingError(e.to_string()))?
     }
 
     async fn decoy(&self) -> Result<PasswordHash, HashingError> {
@@ -252,12 +274,4 @@ impl<S: UserStore, H: PasswordHashing, C: Clock, I: IdSource> UserService<S, H, 
             .await?;
         Ok(hash.clone())
     }
-}
-
-async fn run_blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, HashingError> + Send + 'static,
-) -> Result<T, HashingError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| HashingError(e.to_string()))?
 }

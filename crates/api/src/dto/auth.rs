@@ -34,28 +34,6 @@ impl From<RegisterRequest> for oms_app::users::Register {
     }
 }
 
-/// `POST /api/users`: an administrator adds an account in any role.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateUserRequest {
-    /// Display name.
-    pub name: String,
-    /// Sign-in address.
-    pub email: String,
-    /// At least 8 characters.
-    pub password: String,
-    /// `admin`, `staff` or `customer`.
-    pub role: String,
-}
-
-impl std::fmt::Debug for CreateUserRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CreateUserRequest")
-            .field("email", &self.email)
-            .finish_non_exhaustive()
-    }
-}
-
 /// `POST /auth/login`.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -6,7 +6,7 @@ use oms_domain::user::{Actor, Permission};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::dto::page::parse_limit;
+use crate::dto::page::{given, parse_limit};
 use crate::problem::ApiError;
 
 /// `POST /api/orders`.
@@ -112,12 +112,12 @@ impl OrderListQuery {
     /// 422 when `limit` is not a whole number.
     pub fn into_app(self) -> Result<oms_app::orders::ListOrders, ApiError> {
         Ok(oms_app::orders::ListOrders {
-            limit: parse_limit(self.limit.as_deref())?,
-            status: self.status,
-            customer_id: self.customer_id,
-            from: self.from,
-            to: self.to,
-            cursor: self.cursor,
+            limit: parse_limit(given(self.limit).as_deref())?,
+            status: given(self.status),
+            customer_id: given(self.customer_id),
+            from: given(self.from),
+            to: given(self.to),
+            cursor: given(self.cursor),
         })
     }
 }
@@ -195,33 +195,37 @@ pub struct StatusEntryView {
 /// Who is looking at an order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Audience {
-    /// Anyone with the order id: no address, no staff ids.
+    /// Anyone with the order id: address masked, no staff ids.
     Public,
-    /// The customer who placed it, staff and admins.
-    Trusted,
+    /// The user who placed it: its own address, still no staff ids.
+    Owner,
+    /// Staff and admins: everything.
+    Staff,
 }
 
 impl Audience {
-    /// Staff, admins and the user who placed the order see it whole.
+    /// What `viewer` may see of `order`.
     pub fn for_viewer(order: &Order, viewer: Option<Actor>) -> Audience {
         match viewer {
-            Some(actor)
-                if actor.may(Permission::ViewAllOrders) || order.placed_by().user == actor.user =>
-            {
-                Audience::Trusted
-            }
+            Some(actor) if actor.may(Permission::ViewAllOrders) => Audience::Staff,
+            Some(actor) if order.placed_by().user == actor.user => Audience::Owner,
             _ => Audience::Public,
         }
     }
 }
 
 impl OrderView {
+    /// The order as `viewer` (anonymous when `None`) may see it.
+    pub fn seen_by(order: &Order, viewer: Option<Actor>) -> OrderView {
+        OrderView::of(order, Audience::for_viewer(order, viewer))
+    }
+
     /// The order as `audience` may see it.
     pub fn of(order: &Order, audience: Audience) -> OrderView {
         let customer = order.customer();
         let email = match audience {
             Audience::Public => customer.email.masked(),
-            Audience::Trusted => customer.email.as_str().to_owned(),
+            Audience::Owner | Audience::Staff => customer.email.as_str().to_owned(),
         };
         OrderView {
             id: order.id().to_string(),
@@ -242,7 +246,7 @@ impl OrderView {
                     to: h.to.as_str().to_owned(),
                     at: h.at.to_string(),
                     by_role: h.by.role.as_str().to_owned(),
-                    by_user_id: (audience == Audience::Trusted).then(|| h.by.user.to_string()),
+                    by_user_id: (audience == Audience::Staff).then(|| h.by.user.to_string()),
                 })
                 .collect(),
             created_at: order.created_at().to_string(),

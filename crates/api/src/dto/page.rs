@@ -44,11 +44,16 @@ impl NameListQuery {
     /// 422 when `limit` is not a whole number.
     pub fn into_app(self) -> Result<oms_app::list::ListByName, ApiError> {
         Ok(oms_app::list::ListByName {
-            q: self.q,
-            limit: parse_limit(self.limit.as_deref())?,
-            cursor: self.cursor,
+            q: given(self.q),
+            limit: parse_limit(given(self.limit).as_deref())?,
+            cursor: given(self.cursor),
         })
     }
+}
+
+/// A query parameter sent empty (`?q=&limit=`) means "not given".
+pub fn given(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty())
 }
 
 /// `limit` from query text; range rules are the app's.

@@ -82,14 +82,16 @@ fn rejected(rule: &OrderError) -> ApiError {
     let code = match rule {
         OrderError::IllegalTransition { .. } => "illegal_transition",
         OrderError::PaymentOnCancelled => "payment_on_cancelled",
-        OrderError::Inconsistent(_) => {
-            tracing::error!(error = %rule, "stored order is inconsistent");
-            return ApiError::internal();
-        }
-        OrderError::NoLines
+        // Rules about an order's lines cannot fail on a change of status; if
+        // one does, the stored order is broken, which is ours to fix.
+        OrderError::Inconsistent(_)
+        | OrderError::NoLines
         | OrderError::TooManyLines { .. }
         | OrderError::DuplicateProduct(_)
-        | OrderError::TotalOverflow => "order_rejected",
+        | OrderError::TotalOverflow => {
+            tracing::error!(error = %rule, "an order change broke a rule it cannot break");
+            return ApiError::internal();
+        }
     };
     ApiError::new(StatusCode::CONFLICT, code, rule.to_string())
 }

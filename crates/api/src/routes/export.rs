@@ -17,7 +17,7 @@ use crate::state::AppState;
 /// Orders per store read; each page becomes one chunk of the response.
 const PAGE: i64 = 100;
 
-/// Exports the orders matching the list filters (`limit` is ignored).
+/// Exports every order matching the list filters (`limit` and `cursor` are ignored).
 #[utoipa::path(get, path = "/api/orders/export/csv", tag = "orders", security(("bearer" = [])),
     params(OrderListQuery),
     responses(
@@ -35,7 +35,9 @@ pub async fn csv<S: Store>(
         return Err(ApiError::forbidden());
     }
     let mut request = query.into_inner().into_app()?;
+    // An export is always the whole filtered list: paging is ours.
     request.limit = Some(PAGE);
+    request.cursor = None;
     // The first page is read before answering, so bad filters and an
     // unreachable store still get a proper status instead of a cut stream.
     let first = chunk(&state, caller, request, true).await?;

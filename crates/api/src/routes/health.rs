@@ -1,21 +1,14 @@
 //! Probes and metrics: `/healthz` (the process answers), `/readyz` (the
 //! store answers too), `/metrics` (Prometheus text).
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use oms_ports::store::Store;
-use serde::Serialize;
-use utoipa::ToSchema;
 
+use crate::dto::health::HealthView;
 use crate::metrics::Metrics;
 use crate::problem::ApiError;
 use crate::state::AppState;
-
-/// A probe's answer.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HealthView {
-    /// `ok`.
-    pub status: &'static str,
-}
 
 /// Liveness: answers while the process can serve HTTP.
 #[utoipa::path(get, path = "/healthz", tag = "operations",
@@ -29,11 +22,16 @@ pub async fn healthz() -> HttpResponse {
     (status = 200, body = HealthView),
     (status = 503, body = crate::problem::Problem, content_type = "application/problem+json")))]
 pub async fn readyz<S: Store>(state: web::Data<AppState<S>>) -> Result<HttpResponse, ApiError> {
-    state
-        .store
-        .ping()
-        .await
-        .map_err(|e| ApiError::from_store(&e))?;
+    if let Err(e) = state.store.ping().await {
+        // Whatever the cause, a store that does not answer means "not ready".
+        tracing::warn!(error.cause_chain = ?e, "readiness check failed");
+        let detail = "the store is unavailable";
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "store_unavailable",
+            detail,
+        ));
+    }
     Ok(HttpResponse::Ok().json(HealthView { status: "ok" }))
 }
 

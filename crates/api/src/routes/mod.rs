@@ -9,9 +9,13 @@ pub mod health;
 pub mod orders;
 pub mod products;
 
+use actix_governor::Governor;
 use actix_web::http::Method;
-use actix_web::{Route, web};
+use actix_web::{HttpResponse, Route, web};
 use oms_ports::store::Store;
+
+use crate::problem::ApiError;
+use crate::rate_limit::Budget as SignInBudget;
 
 /// Which request budget a route draws on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,20 +155,47 @@ pub fn table<S: Store>() -> Vec<RouteDef> {
     ]
 }
 
+/// The routes of one path: its budget, and each method with its handler.
+type PathRoutes = (&'static str, Budget, Vec<(Method, Route)>);
+
 /// Routes grouped by path, in first-seen order: one actix resource per path,
 /// so a wrong method on a known path is 405, not 404.
-pub fn by_path(table: Vec<RouteDef>) -> Vec<(&'static str, Budget, Vec<Route>)> {
-    let mut groups: Vec<(&'static str, Budget, Vec<Route>)> = Vec::new();
+fn by_path(table: Vec<RouteDef>) -> Vec<PathRoutes> {
+    let mut groups: Vec<PathRoutes> = Vec::new();
     for def in table {
         match groups.iter_mut().find(|(path, ..)| *path == def.path) {
             Some((_, budget, routes)) => {
                 if def.budget == Budget::SignIn {
                     *budget = Budget::SignIn;
                 }
-                routes.push(def.route);
+                routes.push((def.method, def.route));
             }
-            None => groups.push((def.path, def.budget, vec![def.route])),
+            None => groups.push((def.path, def.budget, vec![(def.method, def.route)])),
         }
     }
     groups
+}
+
+/// Registers every route of [`table`], sign-in routes behind their own
+/// budget, and answers other methods with 405 and `Allow`.
+pub fn configure<S: Store>(cfg: &mut web::ServiceConfig, sign_in: &SignInBudget) {
+    for (path, budget, routes) in by_path(table::<S>()) {
+        let allow: Vec<String> = routes
+            .iter()
+            .map(|(method, _)| method.to_string())
+            .collect();
+        let allow = allow.join(", ");
+        let refuse = move || {
+            let allow = allow.clone();
+            async move { Err::<HttpResponse, _>(ApiError::method_not_allowed(&allow)) }
+        };
+        let mut resource = web::resource(path).default_service(web::to(refuse));
+        for (_, route) in routes {
+            resource = resource.route(route);
+        }
+        match budget {
+            Budget::General => cfg.service(resource),
+            Budget::SignIn => cfg.service(resource.wrap(Governor::new(sign_in))),
+        };
+    }
 }

@@ -5,9 +5,7 @@ use oms_app::orders::PlaceOrderError;
 use oms_ports::store::Store;
 
 use crate::auth::{Caller, MaybeCaller};
-use crate::dto::orders::{
-    Audience, ChangeStatusRequest, OrderListQuery, OrderView, PlaceOrderRequest,
-};
+use crate::dto::orders::{ChangeStatusRequest, OrderListQuery, OrderView, PlaceOrderRequest};
 use crate::dto::page::Page;
 use crate::json::JsonBody;
 use crate::problem::{ApiError, FieldProblem, Problem};
@@ -42,7 +40,7 @@ pub async fn place<S: Store>(
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/orders/{}", placement.order.id())))
         .insert_header(("Idempotent-Replayed", placement.replayed.to_string()))
-        .json(OrderView::of(&placement.order, Audience::Trusted)))
+        .json(OrderView::seen_by(&placement.order, Some(caller))))
 }
 
 fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
@@ -72,8 +70,7 @@ pub async fn get<S: Store>(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let order = state.orders.get(&id).await?;
-    let audience = Audience::for_viewer(&order, viewer);
-    Ok(HttpResponse::Ok().json(OrderView::of(&order, audience)))
+    Ok(HttpResponse::Ok().json(OrderView::seen_by(&order, viewer)))
 }
 
 /// Lists orders, newest first (staff and admins; a customer sees its own).
@@ -93,7 +90,7 @@ pub async fn list<S: Store>(
         .list(caller, &query.into_inner().into_app()?)
         .await?;
     Ok(HttpResponse::Ok().json(Page::from_app(page, |o| {
-        OrderView::of(&o, Audience::Trusted)
+        OrderView::seen_by(&o, Some(caller))
     })))
 }
 
@@ -115,5 +112,5 @@ pub async fn change_status<S: Store>(
     JsonBody(body): JsonBody<ChangeStatusRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let order = state.orders.change_status(caller, &id, body.into()).await?;
-    Ok(HttpResponse::Ok().json(OrderView::of(&order, Audience::Trusted)))
+    Ok(HttpResponse::Ok().json(OrderView::seen_by(&order, Some(caller))))
 }

@@ -140,7 +140,24 @@ async fn products_are_searched_and_paged_by_name() {
         .unwrap();
     assert_eq!(next["items"][0]["name"], "Delta Mug");
     assert_eq!(next["nextCursor"], Value::Null);
-    for query in ["limit=0", "limit=abc", "limit=101", "cursor=%21%21"] {
+    let blank: Value = app
+        .get("/api/products?q=&limit=&cursor=", Some(&app.staff))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        blank["items"].as_array().unwrap().len(),
+        4,
+        "blank parameters mean no filter"
+    );
+    for query in [
+        "limit=0",
+        "limit=abc",
+        "limit=101",
+        "cursor=%21%21",
+        "limit=1&limit=2",
+    ] {
         let response = app
             .get(&format!("/api/products?{query}"), Some(&app.staff))
             .await;

@@ -18,6 +18,32 @@ async fn a_body_over_64_kib_is_413() {
 }
 
 #[tokio::test]
+async fn a_chunked_body_over_64_kib_is_413_without_a_length_to_go_by() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /api/customers HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+        app.staff
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let chunk = format!("2000\r\n{}\r\n", "x".repeat(0x2000));
+    for _ in 0..9 {
+        if stream.write_all(chunk.as_bytes()).await.is_err() {
+            break; // the server may stop reading once it has refused
+        }
+    }
+    let _ = stream.write_all(b"0\r\n\r\n").await;
+    let mut answer = vec![0u8; 4096];
+    let n = stream.read(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("application/problem+json"), "{answer}");
+}
+
+#[tokio::test]
 async fn a_body_that_is_not_json_is_415() {
     let app = spawn_app().await;
     let response = app
@@ -219,6 +245,40 @@ async fn unknown_paths_and_methods_are_problems_too() {
 }
 
 #[tokio::test]
+async fn preflights_are_answered_for_configured_origins_only() {
+    let app = spawn_app_with(&[("OMS_CORS_ORIGINS", "https://shop.example")]).await;
+    let preflight = |origin: &'static str| {
+        app.http
+            .request(reqwest::Method::OPTIONS, app.url("/api/orders"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization, content-type, idempotency-key",
+            )
+            .send()
+    };
+    let allowed = preflight("https://shop.example").await.unwrap();
+    assert!(allowed.status().is_success(), "{}", allowed.status());
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://shop.example"
+    );
+    let methods = allowed.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(methods.contains("POST"), "{methods}");
+    let refused = preflight("https://evil.example").await.unwrap();
+    assert!(
+        !refused
+            .headers()
+            .contains_key("access-control-allow-origin")
+    );
+    problem(refused, 400).await;
+}
+
+#[tokio::test]
 async fn cors_answers_only_the_configured_origins() {
     let app = spawn_app_with(&[("OMS_CORS_ORIGINS", "https://shop.example")]).await;
     let allowed = app
@@ -270,4 +330,39 @@ async fn request_ids_are_generated_or_passed_through() {
         .find(|l| l.contains("\"request_id\":\"trace-42\"") && l.contains("request finished"))
         .expect("the id is on the request's log lines");
     assert!(line.contains("\"http.route\":\"/healthz\""), "{line}");
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_clients_are_told_apart_by_x_forwarded_for() {
+    let app = spawn_app_with(&[
+        ("OMS_TRUST_FORWARDED_FOR", "true"),
+        ("OMS_AUTH_RATE_LIMIT_BURST", "3"),
+        ("OMS_AUTH_RATE_LIMIT_PER_MINUTE", "1"),
+    ])
+    .await;
+    let guess = json!({ "email": STAFF_EMAIL, "password": "guess-guess" });
+    let attempt = |forwarded: &'static str| {
+        app.http
+            .post(app.url("/auth/login"))
+            .header("x-forwarded-for", forwarded)
+            .json(&guess)
+            .send()
+    };
+    let mut first = Vec::new();
+    for _ in 0..4 {
+        first.push(
+            attempt("198.51.100.1, 203.0.113.9")
+                .await
+                .unwrap()
+                .status()
+                .as_u16(),
+        );
+    }
+    assert_eq!(first, [401, 401, 401, 429], "one client's budget runs out");
+    let other = attempt("198.51.100.1, 203.0.113.10").await.unwrap();
+    assert_eq!(
+        other.status(),
+        StatusCode::UNAUTHORIZED,
+        "another client still has its own"
+    );
 }

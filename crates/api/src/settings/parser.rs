@@ -1,0 +1,224 @@
+//! Reading one variable at a time, collecting every problem instead of
+//! stopping at the first.
+
+use std::time::Duration;
+
+use oms_domain::email::Email;
+use oms_domain::password::Password;
+
+use super::{AdminSettings, JwtSettings, LogFormat, RateLimits, Source};
+use crate::secret::Secret;
+
+pub(super) struct Parser<'a> {
+    pub(super) source: &'a Source,
+    pub(super) problems: &'a mut Vec<String>,
+}
+
+impl<'a> Parser<'a> {
+    pub(super) fn get(&self, name: &str) -> Option<&'a str> {
+        self.source.get(name)
+    }
+
+    pub(super) fn fail(&mut self, problem: String) {
+        self.problems.push(problem);
+    }
+
+    pub(super) fn parse<T: std::str::FromStr>(
+        &mut self,
+        name: &str,
+        default: Option<T>,
+    ) -> Option<T> {
+        match self.get(name) {
+            None => default,
+            Some(raw) => match raw.parse() {
+                Ok(value) => Some(value),
+                Err(_) => {
+                    self.fail(format!("{name} is not valid: {raw:?}"));
+                    None
+                }
+            },
+        }
+    }
+
+    pub(super) fn positive(&mut self, name: &str, default: u32) -> u32 {
+        match self.parse::<u32>(name, Some(default)) {
+            Some(0) => {
+                self.fail(format!("{name} must be at least 1"));
+                default
+            }
+            other => other.unwrap_or(default),
+        }
+    }
+
+    pub(super) fn flag(&mut self, name: &str, default: bool) -> bool {
+        match self.get(name) {
+            None => default,
+            Some("1" | "true" | "yes" | "on") => true,
+            Some("0" | "false" | "no" | "off") => false,
+            Some(other) => {
+                self.fail(format!("{name} must be true or false, not {other:?}"));
+                default
+            }
+        }
+    }
+
+    pub(super) fn jwt(&mut self, production: bool) -> JwtSettings {
+        let (secret, generated) = match self.get("OMS_JWT_SECRET") {
+            Some(s) if s.len() < 32 => {
+                self.fail("OMS_JWT_SECRET must be at least 32 characters".to_owned());
+                (Secret::new(s), false)
+            }
+            Some(s) => (Secret::new(s), false),
+            None if production => {
+                self.fail("OMS_JWT_SECRET is required when OMS_ENV=production".to_owned());
+                (Secret::random(), true)
+            }
+            None => (Secret::random(), true),
+        };
+        let ttl = self.positive("OMS_JWT_TTL_SECONDS", 3600);
+        JwtSettings {
+            secret,
+            generated,
+            issuer: self.get("OMS_JWT_ISSUER").unwrap_or("oms").to_owned(),
+            audience: self.get("OMS_JWT_AUDIENCE").unwrap_or("oms-api").to_owned(),
+            ttl: Duration::from_secs(u64::from(ttl)),
+        }
+    }
+
+    pub(super) fn admin(&mut self) -> Option<AdminSettings> {
+        match (self.get("OMS_ADMIN_EMAIL"), self.get("OMS_ADMIN_PASSWORD")) {
+            (Some(email), Some(_)) => {
+                if let Err(e) = Email::parse(email) {
+                    self.fail(format!("OMS_ADMIN_EMAIL {e}"));
+                }
+                let password = self.password("OMS_ADMIN_PASSWORD")?;
+                Some(AdminSettings {
+                    email: email.to_owned(),
+                    password,
+                })
+            }
+            (None, None) => None,
+            (Some(_), None) => {
+                self.fail("OMS_ADMIN_EMAIL is set without OMS_ADMIN_PASSWORD".to_owned());
+                None
+            }
+            (None, Some(_)) => {
+                self.fail("OMS_ADMIN_PASSWORD is set without OMS_ADMIN_EMAIL".to_owned());
+                None
+            }
+        }
+    }
+
+    pub(super) fn origins(&mut self) -> Vec<String> {
+        let Some(raw) = self.get("OMS_CORS_ORIGINS") else {
+            return Vec::new();
+        };
+        let origins: Vec<String> = raw
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(str::to_owned)
+            .collect();
+        for origin in &origins {
+            if !is_origin(origin) {
+                self.fail(format!(
+                    "OMS_CORS_ORIGINS: {origin:?} is not an origin like https://shop.example"
+                ));
+            }
+        }
+        origins
+    }
+
+    pub(super) fn production(&mut self) -> bool {
+        match self.get("OMS_ENV") {
+            None | Some("development") => false,
+            Some("production") => true,
+            Some(other) => {
+                self.fail(format!(
+                    "OMS_ENV must be development or production, not {other:?}"
+                ));
+                false
+            }
+        }
+    }
+
+    /// A password setting, checked by the same rules as any password.
+    pub(super) fn password(&mut self, name: &str) -> Option<Secret> {
+        let raw = self.get(name)?;
+        if let Err(e) = Password::new(raw) {
+            self.fail(format!("{name} {e}"));
+        }
+        Some(Secret::new(raw))
+    }
+
+    pub(super) fn log_format(&mut self) -> LogFormat {
+        match self.get("OMS_LOG_FORMAT") {
+            None => default_log_format(),
+            Some("json") => LogFormat::Json,
+            Some("pretty") => LogFormat::Pretty,
+            Some(other) => {
+                self.fail(format!(
+                    "OMS_LOG_FORMAT must be json or pretty, not {other:?}"
+                ));
+                LogFormat::Json
+            }
+        }
+    }
+
+    pub(super) fn log_filter(&mut self) -> String {
+        let filter = self.get("RUST_LOG").unwrap_or("info").to_owned();
+        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&filter) {
+            self.fail(format!("RUST_LOG is not a valid filter: {e}"));
+        }
+        filter
+    }
+
+    pub(super) fn sentry_dsn(&mut self) -> Option<Secret> {
+        let raw = self.get("SENTRY_DSN")?;
+        if raw.parse::<sentry::types::Dsn>().is_err() {
+            // The DSN holds a key: name the variable, not the value.
+            self.fail("SENTRY_DSN is not a valid Sentry DSN".to_owned());
+            return None;
+        }
+        Some(Secret::new(raw))
+    }
+
+    pub(super) fn rate_limits(&mut self) -> RateLimits {
+        RateLimits {
+            per_second: self.positive("OMS_RATE_LIMIT_PER_SECOND", 100),
+            burst: self.positive("OMS_RATE_LIMIT_BURST", 500),
+            auth_per_minute: self.positive("OMS_AUTH_RATE_LIMIT_PER_MINUTE", 10),
+            auth_burst: self.positive("OMS_AUTH_RATE_LIMIT_BURST", 10),
+            trust_forwarded_for: self.flag("OMS_TRUST_FORWARDED_FOR", false),
+        }
+    }
+}
+
+fn default_log_format() -> LogFormat {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() {
+        LogFormat::Pretty
+    } else {
+        LogFormat::Json
+    }
+}
+
+/// A browser origin exactly as the `Origin` header carries it:
+/// `scheme://host[:port]`, no path, no trailing slash.
+fn is_origin(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return false;
+    };
+    let host = rest.rsplit_once(':').map_or(rest, |(host, port)| {
+        if port.parse::<u16>().is_ok() {
+            host
+        } else {
+            ""
+        }
+    });
+    matches!(scheme, "http" | "https")
+        && !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':'))
+}
