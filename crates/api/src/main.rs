@@ -37,7 +37,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
             tracing::info!(
                 store = "memory",
                 demo_data = demo,
-                "using the embedded in-memory store: data lasts until the process exits; set MONGODB_URI for MongoDB"
+                "using the embedded in-memory store: data lasts until the process exits"
             );
             serve(settings, MemoryStore::default()).await
         }
