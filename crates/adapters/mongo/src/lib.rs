@@ -1,0 +1,167 @@
+//! Every store port on MongoDB with the official `mongodb` driver.
+//!
+//! Placing an order, changing its status and cancelling it are each one
+//! multi-document transaction (stock, customer, order, idempotency key and
+//! event together), retried on transient conflicts. Reads use the indexes
+//! the migrations in `migrations/` create. Needs a replica set (or a
+//! server that supports transactions).
+//!
+//! Depends on `oms-domain`, `oms-ports` and the driver; never on `oms-app`.
+
+mod customers;
+mod documents;
+mod errors;
+pub mod migrate;
+mod orders;
+mod paging;
+mod products;
+mod transaction;
+mod users;
+
+use std::any::Any;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use mongodb::bson::doc;
+use mongodb::options::ClientOptions;
+use mongodb::{Client, Collection, Database};
+use oms_ports::error::StoreError;
+use oms_ports::store::StoreHealth;
+
+use documents::orders::{EventDoc, IdempotencyDoc, OrderDoc};
+use documents::{CustomerDoc, ProductDoc, UserDoc};
+
+/// Products, customers, users and orders in one MongoDB database. Clones
+/// share the connection pool.
+#[derive(Clone)]
+pub struct MongoStore {
+    client: Client,
+    db: Database,
+    /// Whatever the creator wants kept alive as long as the store is (a
+    /// test database that is dropped when its last store goes).
+    _keep: Option<Arc<dyn Any + Send + Sync>>,
+}
+
+impl std::fmt::Debug for MongoStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MongoStore")
+            .field("database", &self.db.name())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why the store could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// The connection string is malformed.
+    #[error("MONGODB_URI is not a valid connection string: {0}")]
+    Uri(String),
+    /// The server did not answer in any attempt.
+    #[error("MongoDB did not answer after {attempts} attempts: {last}")]
+    Unreachable {
+        /// How many times we tried.
+        attempts: u32,
+        /// The last failure.
+        last: String,
+    },
+}
+
+/// How long one operation waits for a usable server before the store
+/// reports itself unavailable; short, so a request fails fast with 503.
+const SERVER_SELECTION: Duration = Duration::from_secs(3);
+
+impl MongoStore {
+    /// Connects to `uri` and waits until the server answers, trying
+    /// `attempts` times with doubling pauses (logged), then gives up.
+    /// The database is the one named in the URI, else `oms`.
+    ///
+    /// # Errors
+    /// [`ConnectError`] for a bad URI or a server that never answered.
+    pub async fn connect(uri: &str, attempts: u32) -> Result<MongoStore, ConnectError> {
+        let mut options = ClientOptions::parse(uri)
+            .await
+            .map_err(|e| ConnectError::Uri(e.to_string()))?;
+        options.server_selection_timeout = Some(SERVER_SELECTION);
+        options.connect_timeout = Some(SERVER_SELECTION);
+        options.app_name = Some("oms".to_owned());
+        let db_name = options
+            .default_database
+            .clone()
+            .unwrap_or_else(|| "oms".to_owned());
+        let client = Client::with_options(options).map_err(|e| ConnectError::Uri(e.to_string()))?;
+        let store = MongoStore::with_client(client, &db_name);
+        let mut pause = Duration::from_millis(250);
+        let mut last = String::new();
+        for attempt in 1..=attempts.max(1) {
+            match store.ping().await {
+                Ok(()) => return Ok(store),
+                Err(e) => {
+                    last = e.to_string();
+                    tracing::warn!(attempt, of = attempts, error = %last, "MongoDB is not answering yet");
+                    if attempt < attempts {
+                        tokio::time::sleep(pause).await;
+                        pause = (pause * 2).min(Duration::from_secs(8));
+                    }
+                }
+            }
+        }
+        Err(ConnectError::Unreachable { attempts, last })
+    }
+
+    /// A store on `db_name` over an existing client (no check that it answers).
+    pub fn with_client(client: Client, db_name: &str) -> MongoStore {
+        let db = client.database(db_name);
+        MongoStore {
+            client,
+            db,
+            _keep: None,
+        }
+    }
+
+    /// Keeps `value` alive until the last clone of this store is dropped.
+    pub fn keeping(mut self, value: Arc<dyn Any + Send + Sync>) -> MongoStore {
+        self._keep = Some(value);
+        self
+    }
+
+    /// The database this store uses.
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    fn products(&self) -> Collection<ProductDoc> {
+        self.db.collection("products")
+    }
+
+    fn customers(&self) -> Collection<CustomerDoc> {
+        self.db.collection("customers")
+    }
+
+    fn users(&self) -> Collection<UserDoc> {
+        self.db.collection("users")
+    }
+
+    fn orders(&self) -> Collection<OrderDoc> {
+        self.db.collection("orders")
+    }
+
+    fn idempotency(&self) -> Collection<IdempotencyDoc> {
+        self.db.collection("idempotency_keys")
+    }
+
+    fn events(&self) -> Collection<EventDoc> {
+        self.db.collection("events")
+    }
+}
+
+#[async_trait]
+impl StoreHealth for MongoStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.db
+            .run_command(doc! { "ping": 1 })
+            .await
+            .map(|_| ())
+            .map_err(errors::store_error)
+    }
+}

@@ -1,0 +1,223 @@
+//! Orders in the `orders` collection. Placing and revising each run as one
+//! transaction (see `place.rs` and `revise.rs`); reads and lists do not
+//! need one.
+
+mod place;
+mod revise;
+
+use async_trait::async_trait;
+use futures::TryStreamExt;
+use futures::future::BoxFuture;
+use mongodb::ClientSession;
+use mongodb::bson::{Document, doc};
+use oms_domain::ids::{OrderId, ProductId};
+use oms_domain::order::Order;
+use oms_domain::quantity::Quantity;
+use oms_domain::timestamp::Timestamp;
+use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
+use oms_ports::error::{PlaceError, ReviseError, StoreError};
+use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, Page};
+use oms_ports::store::OrderStore;
+
+use crate::MongoStore;
+use crate::documents::{corrupt, date};
+use crate::errors::store_error;
+use crate::transaction::{Abort, Body};
+
+#[async_trait]
+impl OrderStore for MongoStore {
+    async fn place(&self, draft: OrderDraft) -> Result<Placement, PlaceError> {
+        let placed = self
+            .transaction(&Placing {
+                store: self,
+                draft: &draft,
+            })
+            .await;
+        placed.map_err(|abort| match abort {
+            Abort::Refused(refusal) => refusal,
+            Abort::Driver(e) => store_error(e).into(),
+            Abort::Retry => contended().into(),
+        })
+    }
+
+    async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError> {
+        let found = self.orders().find_one(doc! { "_id": id.to_string() }).await;
+        found.map_err(store_error)?.map(Order::try_from).transpose()
+    }
+
+    async fn list_orders(
+        &self,
+        query: &OrderQuery,
+    ) -> Result<Page<Order, OrderCursor>, StoreError> {
+        let limit = query.limit.get();
+        let docs: Vec<_> = self
+            .orders()
+            .find(order_filter(query))
+            .sort(doc! { "createdAt": -1, "_id": -1 })
+            .limit(i64::try_from(limit + 1).unwrap_or(i64::MAX))
+            .await
+            .map_err(store_error)?
+            .try_collect()
+            .await
+            .map_err(store_error)?;
+        let more = docs.len() > limit;
+        let items: Vec<Order> = docs
+            .into_iter()
+            .take(limit)
+            .map(Order::try_from)
+            .collect::<Result<_, _>>()?;
+        let next = match items.last() {
+            Some(last) if more => Some(OrderCursor {
+                created_at: last.created_at(),
+                id: last.id(),
+            }),
+            _ => None,
+        };
+        Ok(Page { items, next })
+    }
+
+    async fn revise(&self, revision: OrderRevision) -> Result<Order, ReviseError> {
+        let revised = self
+            .transaction(&Revising {
+                store: self,
+                revision: &revision,
+            })
+            .await;
+        revised.map_err(|abort| match abort {
+            Abort::Refused(refusal) => refusal,
+            Abort::Driver(e) => store_error(e).into(),
+            Abort::Retry => contended().into(),
+        })
+    }
+}
+
+struct Placing<'a> {
+    store: &'a MongoStore,
+    draft: &'a OrderDraft,
+}
+
+impl Body for Placing<'_> {
+    type Output = Placement;
+    type Refusal = PlaceError;
+
+    fn attempt<'a>(
+        &'a self,
+        session: &'a mut ClientSession,
+    ) -> BoxFuture<'a, Result<Placement, Abort<PlaceError>>> {
+        Box::pin(self.store.place_once(session, self.draft))
+    }
+}
+
+struct Revising<'a> {
+    store: &'a MongoStore,
+    revision: &'a OrderRevision,
+}
+
+impl Body for Revising<'_> {
+    type Output = Order;
+    type Refusal = ReviseError;
+
+    fn attempt<'a>(
+        &'a self,
+        session: &'a mut ClientSession,
+    ) -> BoxFuture<'a, Result<Order, Abort<ReviseError>>> {
+        Box::pin(self.store.revise_once(session, self.revision))
+    }
+}
+
+fn contended() -> StoreError {
+    StoreError::Unavailable("the change kept colliding with others; try again".into())
+}
+
+/// Newest first; the cursor is the last `(createdAt, _id)` seen.
+fn order_filter(query: &OrderQuery) -> Document {
+    let OrderFilter {
+        status,
+        customer,
+        placed_by,
+        created_from,
+        created_to,
+    } = query.filter;
+    let mut filter = doc! {};
+    if let Some(status) = status {
+        filter.insert("status", status.as_str());
+    }
+    if let Some(customer) = customer {
+        filter.insert("customer.id", customer.to_string());
+    }
+    if let Some(user) = placed_by {
+        filter.insert("placedBy.user", user.to_string());
+    }
+    let mut created = doc! {};
+    if let Some(from) = created_from {
+        created.insert("$gte", date(from));
+    }
+    if let Some(to) = created_to {
+        created.insert("$lt", date(to));
+    }
+    if !created.is_empty() {
+        filter.insert("createdAt", created);
+    }
+    if let Some(after) = query.after {
+        let at = date(after.created_at);
+        filter.insert(
+            "$or",
+            vec![
+                doc! { "createdAt": { "$lt": at } },
+                doc! { "createdAt": at, "_id": { "$lt": after.id.to_string() } },
+            ],
+        );
+    }
+    filter
+}
+
+impl MongoStore {
+    /// Moves stock for every line in one round trip: `delta` is `-1` to
+    /// reserve (only where enough is left) and `1` to release. Returns how
+    /// many products were changed.
+    async fn move_stock(
+        &self,
+        session: &mut ClientSession,
+        lines: &[(ProductId, Quantity)],
+        delta: i64,
+        at: Timestamp,
+    ) -> Result<usize, mongodb::error::Error> {
+        let updates: Vec<Document> = lines
+            .iter()
+            .map(|(id, qty)| {
+                let units = i64::from(qty.get());
+                let mut q = doc! { "_id": id.to_string() };
+                if delta < 0 {
+                    q.insert("stock", doc! { "$gte": units });
+                }
+                doc! {
+                    "q": q,
+                    "u": { "$inc": { "stock": delta * units, "version": 1_i64 }, "$set": { "updatedAt": date(at) } },
+                }
+            })
+            .collect();
+        let reply = self
+            .database()
+            .run_command(doc! { "update": "products", "updates": updates, "ordered": true })
+            .session(session)
+            .await?;
+        if let Ok(errors) = reply.get_array("writeErrors") {
+            if !errors.is_empty() {
+                return Err(mongodb::error::Error::custom(format!(
+                    "stock update refused: {errors:?}"
+                )));
+            }
+        }
+        let matched = reply
+            .get_i32("n")
+            .map(i64::from)
+            .or_else(|_| reply.get_i64("n"))
+            .unwrap_or(0);
+        Ok(usize::try_from(matched).unwrap_or(0))
+    }
+}
+
+/// A refusal to store something that cannot be right.
+pub(crate) fn broken(what: &str) -> StoreError {
+    corrupt(what)
+}

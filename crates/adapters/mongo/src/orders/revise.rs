@@ -1,0 +1,101 @@
+//! Changing an order's status or payment: one transaction that checks the
+//! stored version (compare-and-set), writes the changeable fields, puts
+//! the stock back when the change releases it, and records the event.
+
+use mongodb::ClientSession;
+use mongodb::bson::{doc, to_bson};
+use oms_domain::event::{OrderEvent, OrderStatusUpdated};
+use oms_domain::order::Order;
+use oms_ports::draft::OrderRevision;
+use oms_ports::error::ReviseError;
+
+use super::broken;
+use crate::MongoStore;
+use crate::documents::count;
+use crate::documents::orders::{EventDoc, OrderDoc};
+use crate::transaction::Abort;
+
+type Step<T> = Result<T, Abort<ReviseError>>;
+
+impl MongoStore {
+    pub(super) async fn revise_once(
+        &self,
+        session: &mut ClientSession,
+        revision: &OrderRevision,
+    ) -> Step<Order> {
+        let next = &revision.order;
+        let id = next.id().to_string();
+        let stored = self
+            .orders()
+            .find_one(doc! { "_id": &id })
+            .session(&mut *session)
+            .await?;
+        let stored = stored.ok_or(Abort::Refused(ReviseError::NotFound))?;
+        let stored = Order::try_from(stored).map_err(|e| Abort::Refused(e.into()))?;
+        if stored.version() != revision.expected_version {
+            return Err(Abort::Refused(ReviseError::VersionMismatch {
+                current: stored.version(),
+            }));
+        }
+        // A version that did not rise would let a later compare-and-set
+        // mistake this state for an earlier one.
+        if !same_holdings(&stored, next) || next.version() <= stored.version() {
+            let why = "a revision may change only status, history and payment, and must raise the version";
+            return Err(Abort::Refused(broken(why).into()));
+        }
+        let doc = OrderDoc::from(next);
+        let history =
+            to_bson(&doc.history).map_err(|e| Abort::Refused(broken(&e.to_string()).into()))?;
+        let written = self
+            .orders()
+            .update_one(
+                doc! { "_id": &id, "version": count(stored.version()) },
+                doc! { "$set": {
+                    "status": &doc.status,
+                    "paymentCollected": doc.payment_collected,
+                    "history": history,
+                    "updatedAt": doc.updated_at,
+                    "version": doc.version,
+                } },
+            )
+            .session(&mut *session)
+            .await?;
+        if written.matched_count != 1 {
+            return Err(Abort::Retry);
+        }
+        if stored.status().releases_stock_on(next.status()) {
+            let lines: Vec<_> = stored.reserved().collect();
+            self.move_stock(session, &lines, 1, next.updated_at())
+                .await?;
+        }
+        if stored.status() != next.status() {
+            let by = next
+                .history()
+                .last()
+                .map(|h| h.by)
+                .unwrap_or(next.placed_by());
+            let event = OrderEvent::StatusUpdated(OrderStatusUpdated {
+                order_id: next.id(),
+                from: stored.status(),
+                to: next.status(),
+                at: next.updated_at(),
+                by,
+                version: next.version(),
+            });
+            self.events()
+                .insert_one(EventDoc::from(&event))
+                .session(session)
+                .await?;
+        }
+        Ok(next.clone())
+    }
+}
+
+/// Whether two states of one order hold the same things.
+fn same_holdings(a: &Order, b: &Order) -> bool {
+    a.customer() == b.customer()
+        && a.lines() == b.lines()
+        && a.total() == b.total()
+        && a.placed_by() == b.placed_by()
+        && a.created_at() == b.created_at()
+}

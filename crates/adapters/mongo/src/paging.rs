@@ -1,0 +1,93 @@
+//! Name-sorted lists: a literal, case-blind search on the case-folded name
+//! (and for customers the address), and keyset pages on `(nameKey, _id)`.
+
+use futures::TryStreamExt;
+use mongodb::Collection;
+use mongodb::bson::{Document, doc};
+use oms_ports::error::StoreError;
+use oms_ports::query::{NameCursor, NameQuery, Page};
+use serde::de::DeserializeOwned;
+
+use crate::errors::store_error;
+
+/// `text` as a regular expression that matches exactly that text.
+pub(crate) fn literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\^$.|?*+()[]{}/-".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The filter for one page: the search over `fields`, after the cursor.
+pub(crate) fn name_filter<I: ToString>(query: &NameQuery<I>, fields: &[&str]) -> Document {
+    let mut parts = Vec::new();
+    if let Some(search) = &query.search {
+        let pattern = literal(search.as_str());
+        let any: Vec<Document> = fields
+            .iter()
+            .map(|f| doc! { *f: { "$regex": &pattern } })
+            .collect();
+        parts.push(doc! { "$or": any });
+    }
+    if let Some(after) = &query.after {
+        let id = after.id.to_string();
+        parts.push(doc! { "$or": [
+            { "nameKey": { "$gt": &after.key } },
+            { "nameKey": &after.key, "_id": { "$gt": id } },
+        ] });
+    }
+    if parts.is_empty() {
+        doc! {}
+    } else {
+        doc! { "$and": parts }
+    }
+}
+
+/// Reads one page (one extra document tells whether another page follows)
+/// and converts each document; `key` gives a record's cursor.
+pub(crate) async fn name_page<D, T, I>(
+    collection: &Collection<D>,
+    query: &NameQuery<I>,
+    fields: &[&str],
+    key: impl Fn(&T) -> NameCursor<I>,
+) -> Result<Page<T, NameCursor<I>>, StoreError>
+where
+    D: DeserializeOwned + Send + Sync,
+    T: TryFrom<D, Error = StoreError>,
+    I: ToString,
+{
+    let limit = query.limit.get();
+    let docs: Vec<D> = collection
+        .find(name_filter(query, fields))
+        .sort(doc! { "nameKey": 1, "_id": 1 })
+        .limit(i64::try_from(limit + 1).unwrap_or(i64::MAX))
+        .await
+        .map_err(store_error)?
+        .try_collect()
+        .await
+        .map_err(store_error)?;
+    let more = docs.len() > limit;
+    let items: Vec<T> = docs
+        .into_iter()
+        .take(limit)
+        .map(T::try_from)
+        .collect::<Result<_, _>>()?;
+    let next = if more { items.last().map(key) } else { None };
+    Ok(Page { items, next })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::literal;
+
+    #[test]
+    fn every_regex_metacharacter_is_escaped() {
+        assert_eq!(literal("a.b*c"), "a\\.b\\*c");
+        assert_eq!(literal("(x)[y]{z}"), "\\(x\\)\\[y\\]\\{z\\}");
+        assert_eq!(literal("plain"), "plain");
+    }
+}

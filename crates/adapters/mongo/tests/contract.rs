@@ -1,0 +1,8 @@
+//! The store conformance suite, unchanged, against MongoDB.
+
+// Test setup that cannot go on panics on purpose: a failed step is a failed test.
+#![allow(clippy::expect_used)]
+
+mod support;
+
+oms_store_contract::store_contract!(support::fresh_store());
