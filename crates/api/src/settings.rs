@@ -109,6 +109,12 @@ pub struct Settings {
     pub argon2: (u32, u32),
     /// `OMS_SHUTDOWN_TIMEOUT_SECONDS`: how long in-flight requests get.
     pub shutdown_timeout: Duration,
+    /// `OMS_MONGODB_CONNECT_ATTEMPTS`: tries before giving up at start.
+    pub mongo_connect_attempts: u32,
+    /// `OMS_MIGRATE_ON_START`: apply pending migrations before serving.
+    pub migrate_on_start: bool,
+    /// `OMS_USER_PASSWORD`, for `oms user create`.
+    pub user_password: Option<Secret>,
 }
 
 /// Every problem found in the configuration, one line each.
@@ -169,6 +175,9 @@ impl Settings {
             shutdown_timeout: Duration::from_secs(u64::from(
                 p.positive("OMS_SHUTDOWN_TIMEOUT_SECONDS", 30),
             )),
+            mongo_connect_attempts: p.positive("OMS_MONGODB_CONNECT_ATTEMPTS", 10),
+            migrate_on_start: p.flag("OMS_MIGRATE_ON_START", true),
+            user_password: p.password("OMS_USER_PASSWORD"),
         };
         if problems.is_empty() {
             Ok(settings)

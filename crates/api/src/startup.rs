@@ -68,15 +68,7 @@ impl<S: Store> Application<S> {
     /// [`StartupError`].
     pub async fn build(settings: Settings, store: S) -> Result<Application<S>, StartupError> {
         let config = |e: &dyn std::fmt::Display| StartupError::Config(e.to_string());
-        let metrics = Metrics::new().map_err(|e| config(&e))?;
-        let (memory_kib, passes) = settings.argon2;
-        let hashing = Argon2Hashing::with_cost(memory_kib, passes).map_err(|e| config(&e))?;
-        let state = AppState::new(
-            store,
-            BroadcastPublisher::default(),
-            hashing,
-            metrics.business.clone(),
-        );
+        let (state, metrics) = services_with_metrics(&settings, store)?;
         let seeded = match settings.store {
             StoreSettings::Memory { demo: true } => seed::load(&state, &settings).await?,
             StoreSettings::Memory { demo: false } | StoreSettings::Mongo { .. } => {
@@ -130,6 +122,27 @@ impl<S> Application<S> {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// The use-case services over `store`, as the commands other than `serve` need them.
+///
+/// # Errors
+/// [`StartupError::Config`] for a hashing cost Argon2 refuses.
+pub fn services<S: Store>(settings: &Settings, store: S) -> Result<AppState<S>, StartupError> {
+    services_with_metrics(settings, store).map(|(state, _)| state)
+}
+
+fn services_with_metrics<S: Store>(
+    settings: &Settings,
+    store: S,
+) -> Result<(AppState<S>, Metrics), StartupError> {
+    let config = |e: &dyn std::fmt::Display| StartupError::Config(e.to_string());
+    let metrics = Metrics::new().map_err(|e| config(&e))?;
+    let (memory_kib, passes) = settings.argon2;
+    let hashing = Argon2Hashing::with_cost(memory_kib, passes).map_err(|e| config(&e))?;
+    let events = BroadcastPublisher::default();
+    let state = AppState::new(store, events, hashing, metrics.business.clone());
+    Ok((state, metrics))
 }
 
 fn serve<S: Store>(

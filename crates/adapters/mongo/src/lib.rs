@@ -97,7 +97,11 @@ impl MongoStore {
             match store.ping().await {
                 Ok(()) => return Ok(store),
                 Err(e) => {
-                    last = e.to_string();
+                    last = match &e {
+                        StoreError::Unavailable(cause) | StoreError::Internal(cause) => {
+                            cause.to_string()
+                        }
+                    };
                     tracing::warn!(attempt, of = attempts, error = %last, "MongoDB is not answering yet");
                     if attempt < attempts {
                         tokio::time::sleep(pause).await;

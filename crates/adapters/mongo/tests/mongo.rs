@@ -1,0 +1,148 @@
+//! What only the MongoDB store has to show: events recorded in the same
+//! transaction, migrations that are safe to repeat and to race, the
+//! validators and unique indexes in place, and an unreachable server
+//! reported as unavailable.
+
+// Test setup that cannot go on panics on purpose: a failed step is a failed test.
+#![allow(clippy::expect_used)]
+
+mod support;
+
+use futures::TryStreamExt;
+use mongodb::bson::{Document, doc};
+use oms_domain::order::status::OrderStatus;
+use oms_domain::user::Role;
+use oms_mongo::MongoStore;
+use oms_ports::draft::OrderRevision;
+use oms_ports::error::StoreError;
+use oms_ports::store::{OrderStore, ProductStore, StoreHealth};
+use oms_store_contract::fixtures::{actor, at, draft, given_product, placed, product_id};
+
+async fn events(store: &MongoStore) -> Vec<Document> {
+    let cursor = store
+        .database()
+        .collection::<Document>("events")
+        .find(doc! {})
+        .await
+        .unwrap();
+    cursor.try_collect().await.unwrap()
+}
+
+#[tokio::test]
+async fn placing_and_cancelling_record_their_events_with_the_order() {
+    let Some(store) = support::fresh_store().await else {
+        return;
+    };
+    let mug = given_product(&store, 1, "Mug", 100, 5).await;
+    let order = placed(&store, draft(1, "ann@example.com", &[(mug, 2)])).await;
+    let short = store.place(draft(2, "bob@example.com", &[(mug, 9)])).await;
+    assert!(short.is_err(), "a refused order records nothing");
+    let mut cancelled = order.clone();
+    cancelled
+        .change_status(OrderStatus::Cancelled, actor(1, Role::Staff), at(10))
+        .unwrap();
+    store
+        .revise(OrderRevision {
+            order: cancelled,
+            expected_version: 1,
+        })
+        .await
+        .unwrap();
+
+    let recorded = events(&store).await;
+    let names: Vec<&str> = recorded
+        .iter()
+        .map(|e| e.get_str("name").unwrap())
+        .collect();
+    assert_eq!(names, ["orderPlaced", "orderStatusUpdated"]);
+    for event in &recorded {
+        assert_eq!(event.get_str("orderId").unwrap(), order.id().to_string());
+    }
+    assert_eq!(recorded[1].get_str("from").unwrap(), "pending");
+    assert_eq!(recorded[1].get_str("to").unwrap(), "cancelled");
+    assert_eq!(recorded[1].get_i64("version").unwrap(), 2);
+}
+
+#[tokio::test]
+async fn migrations_apply_once_and_may_race() {
+    let Some(store) = support::fresh_store().await else {
+        return;
+    };
+    assert_eq!(
+        store.migrate().await.unwrap(),
+        Vec::<String>::new(),
+        "already applied"
+    );
+    let other = MongoStore::with_client(store.database().client().clone(), store.database().name());
+    let (a, b) = tokio::join!(store.migrate(), other.migrate());
+    assert!(a.is_ok() && b.is_ok(), "{a:?} {b:?}");
+    let recorded = store.database().collection::<Document>("_migrations");
+    assert_eq!(recorded.count_documents(doc! {}).await.unwrap(), 2);
+}
+
+#[tokio::test]
+async fn validators_refuse_documents_that_break_the_schema() {
+    let Some(store) = support::fresh_store().await else {
+        return;
+    };
+    let products = store.database().collection::<Document>("products");
+    let negative = doc! {
+        "_id": "x", "name": "Bad", "nameKey": "bad", "price": -1_i64, "stock": 1_i64,
+        "createdAt": mongodb::bson::DateTime::now(), "updatedAt": mongodb::bson::DateTime::now(),
+        "version": 1_i64,
+    };
+    let refused = products
+        .insert_one(negative)
+        .await
+        .expect_err("a negative price is refused");
+    assert!(
+        refused.to_string().contains("121")
+            || refused.to_string().to_lowercase().contains("validation"),
+        "{refused}"
+    );
+    let orders = store.database().collection::<Document>("orders");
+    assert!(
+        orders
+            .insert_one(doc! { "_id": "y", "status": "lost" })
+            .await
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn unique_indexes_keep_addresses_unique() {
+    let Some(store) = support::fresh_store().await else {
+        return;
+    };
+    let users = store.database().collection::<Document>("users");
+    let names: Vec<String> = users.list_index_names().await.unwrap();
+    assert!(names.iter().any(|n| n == "email_unique"), "{names:?}");
+    let customers = store.database().collection::<Document>("customers");
+    let names: Vec<String> = customers.list_index_names().await.unwrap();
+    assert!(names.iter().any(|n| n == "email_unique"), "{names:?}");
+}
+
+#[tokio::test]
+async fn an_unreachable_server_is_unavailable_not_a_panic() {
+    // Nothing listens on port 1; this needs no test server.
+    let client = mongodb::Client::with_uri_str(
+        "mongodb://127.0.0.1:1/?directConnection=true&serverSelectionTimeoutMS=300",
+    )
+    .await
+    .unwrap();
+    let store = MongoStore::with_client(client, "oms_unreachable");
+    assert!(matches!(
+        store.ping().await,
+        Err(StoreError::Unavailable(_))
+    ));
+    assert!(matches!(
+        store.get_product(product_id(1)).await,
+        Err(StoreError::Unavailable(_))
+    ));
+    let refused = MongoStore::connect("mongodb://127.0.0.1:1/?directConnection=true", 1).await;
+    let message = refused.expect_err("no server").to_string();
+    assert!(
+        message.contains("did not answer after 1 attempts"),
+        "{message}"
+    );
+}
