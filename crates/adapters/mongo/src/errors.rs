@@ -29,9 +29,11 @@ pub(crate) fn is_duplicate_key(err: &Error) -> bool {
     code(err) == Some(DUPLICATE_KEY)
 }
 
-/// Whether running the whole transaction again may succeed.
+/// Whether running the whole transaction again may succeed: a conflict
+/// with another transaction, not a server that cannot be reached (waiting
+/// for that again and again would hold the request for minutes).
 pub(crate) fn is_transient(err: &Error) -> bool {
-    err.contains_label(mongodb::error::TRANSIENT_TRANSACTION_ERROR)
+    err.contains_label(mongodb::error::TRANSIENT_TRANSACTION_ERROR) && !is_unreachable(err)
 }
 
 /// Whether the commit may or may not have happened (commit again).
@@ -39,16 +41,20 @@ pub(crate) fn is_unknown_commit(err: &Error) -> bool {
     err.contains_label(mongodb::error::UNKNOWN_TRANSACTION_COMMIT_RESULT)
 }
 
-/// The port error for a driver error.
-pub(crate) fn store_error(err: Error) -> StoreError {
-    let unreachable = matches!(
+/// Whether the server could not be reached at all (as opposed to refusing).
+pub(crate) fn is_unreachable(err: &Error) -> bool {
+    matches!(
         err.kind.as_ref(),
         ErrorKind::ServerSelection { .. }
             | ErrorKind::Io(_)
             | ErrorKind::ConnectionPoolCleared { .. }
             | ErrorKind::DnsResolve { .. }
-    );
-    if unreachable || is_transient(&err) {
+    )
+}
+
+/// The port error for a driver error.
+pub(crate) fn store_error(err: Error) -> StoreError {
+    if is_unreachable(&err) || is_transient(&err) {
         StoreError::Unavailable(Box::new(err))
     } else {
         StoreError::Internal(Box::new(err))

@@ -4,7 +4,7 @@
 //! reported as unavailable.
 
 // Test setup that cannot go on panics on purpose: a failed step is a failed test.
-#![allow(clippy::expect_used)]
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod support;
 

@@ -9,6 +9,7 @@ mod binary;
 mod catalog;
 mod export;
 mod helpers;
+mod mongo;
 mod operations;
 mod orders;
 mod outage;

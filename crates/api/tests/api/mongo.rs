@@ -1,0 +1,275 @@
+//! The API on MongoDB through faults: the database stopping under a
+//! serving API, and the `oms` process restarting. Each test runs a
+//! SecantusDB server of its own (`OMS_TEST_SECANTUSD` names the
+//! executable), since it must stop and start it.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use oms_mongo::MongoStore;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{problem, spawn_app_on, uuid};
+
+/// A MongoDB-wire server process on a fixed port and data directory, so it
+/// can be stopped and started again on the same data.
+struct TestServer {
+    bin: String,
+    port: u16,
+    dir: PathBuf,
+    child: Option<Child>,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl TestServer {
+    /// `None` (after one loud line) when no server executable is configured.
+    fn start() -> Option<TestServer> {
+        let Ok(bin) = std::env::var("OMS_TEST_SECANTUSD") else {
+            let required = std::env::var("OMS_REQUIRE_MONGO").is_ok_and(|v| v == "1");
+            assert!(
+                !required,
+                "OMS_REQUIRE_MONGO=1 but OMS_TEST_SECANTUSD is not set"
+            );
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIP: MongoDB fault tests NOT RUN: set OMS_TEST_SECANTUSD"
+            );
+            return None;
+        };
+        let dir = std::env::temp_dir().join(format!("oms-fault-{}", uuid()));
+        let mut server = TestServer {
+            bin,
+            port: free_port(),
+            dir,
+            child: None,
+        };
+        server.resume();
+        Some(server)
+    }
+
+    fn uri(&self, database: &str) -> String {
+        format!(
+            "mongodb://127.0.0.1:{}/{database}?directConnection=true",
+            self.port
+        )
+    }
+
+    fn resume(&mut self) {
+        let child = Command::new(&self.bin)
+            .args([
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &self.port.to_string(),
+                "--sync-on-commit",
+            ])
+            .arg("--storage-path")
+            .arg(&self.dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the test server starts");
+        self.child = Some(child);
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("the test server did not listen within 10 s");
+    }
+
+    /// Kills the server as a crash would.
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.kill();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+async fn ready(app: &crate::helpers::TestApp) -> bool {
+    for _ in 0..40 {
+        if app.get("/readyz", None).await.status() == StatusCode::OK {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn a_database_outage_is_503_until_it_returns_without_an_api_restart() {
+    let Some(mut server) = TestServer::start() else {
+        return;
+    };
+    let store = MongoStore::connect(&server.uri("oms_fault"), 20)
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    let app = spawn_app_on(store).await;
+    let mug = app.product("Mug", 100, 10).await;
+    let before = app.order_for("ann@example.com", &mug, 1).await;
+
+    server.kill();
+    assert_eq!(
+        problem(app.get("/readyz", None).await, 503).await["code"],
+        "store_unavailable"
+    );
+    let body = json!({
+        "customer": { "name": "Bob", "email": "bob@example.com" },
+        "items": [{ "productId": mug, "quantity": 1 }],
+    });
+    let refused = problem(app.post("/api/orders", Some(&app.staff), &body).await, 503).await;
+    assert!(
+        !refused["detail"].as_str().unwrap().contains("127.0.0.1"),
+        "no driver detail"
+    );
+    problem(app.get("/api/products", Some(&app.staff)).await, 503).await;
+
+    server.resume();
+    assert!(
+        ready(&app).await,
+        "/readyz recovers once the database is back"
+    );
+    let id = before["id"].as_str().unwrap();
+    let kept: Value = app
+        .get(&format!("/api/orders/{id}"), Some(&app.staff))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        kept["id"], before["id"],
+        "the order placed before the outage is still there"
+    );
+    assert_eq!(
+        app.post("/api/orders", Some(&app.staff), &body)
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        app.stock_of(&mug).await,
+        8,
+        "the refused order reserved nothing"
+    );
+}
+
+/// Starts `oms` on the server's database and waits until it answers.
+async fn start_oms(server: &TestServer, port: u16) -> tokio::process::Child {
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_oms"))
+        .env_clear()
+        .env("MONGODB_URI", server.uri("oms_restart"))
+        .env("OMS_BIND", format!("127.0.0.1:{port}"))
+        .env("OMS_JWT_SECRET", crate::helpers::JWT_SECRET)
+        .env("OMS_ADMIN_EMAIL", "owner@example.com")
+        .env("OMS_ADMIN_PASSWORD", "owner-password-1")
+        .env("OMS_ARGON2_MEMORY_KIB", "64")
+        .env("OMS_ARGON2_PASSES", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    for _ in 0..100 {
+        let url = format!("http://127.0.0.1:{port}/readyz");
+        if http
+            .get(&url)
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return child;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("oms did not become ready within 10 s");
+}
+
+#[tokio::test]
+async fn data_survives_an_oms_restart() {
+    let Some(server) = TestServer::start() else {
+        return;
+    };
+    let port = free_port();
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let login = json!({ "email": "owner@example.com", "password": "owner-password-1" });
+    let token = |response: Value| response["token"].as_str().unwrap().to_owned();
+
+    let mut first = start_oms(&server, port).await;
+    let signed_in: Value = http
+        .post(format!("{base}/auth/login"))
+        .json(&login)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let product = json!({ "name": "Survivor", "price": 500, "stock": 3 });
+    let created: Value = http
+        .post(format!("{base}/api/products"))
+        .bearer_auth(token(signed_in))
+        .json(&product)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let pid = first.id().unwrap().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(first.wait().await.unwrap().success());
+
+    let _second = start_oms(&server, port).await;
+    let signed_in: Value = http
+        .post(format!("{base}/auth/login"))
+        .json(&login)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap();
+    let read = http
+        .get(format!("{base}/api/products/{id}"))
+        .bearer_auth(token(signed_in))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), StatusCode::OK);
+    let read: Value = read.json().await.unwrap();
+    assert_eq!(
+        (read["name"].as_str(), read["stock"].as_u64()),
+        (Some("Survivor"), Some(3))
+    );
+}
