@@ -146,3 +146,44 @@ async fn an_unreachable_server_is_unavailable_not_a_panic() {
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn placing_costs_the_same_round_trips_for_one_line_or_twenty() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let sent = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&sent);
+    let watch = move |options: &mut mongodb::options::ClientOptions| {
+        options.command_event_handler = Some(mongodb::event::EventHandler::callback(
+            move |event: mongodb::event::command::CommandEvent| {
+                if let mongodb::event::command::CommandEvent::Started(started) = event {
+                    if !matches!(
+                        started.command_name.as_str(),
+                        "endSessions" | "hello" | "isMaster"
+                    ) {
+                        counter.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+            },
+        ));
+    };
+    let Some(store) = support::fresh_store_with(watch).await else {
+        return;
+    };
+    let mut products = Vec::new();
+    for n in 1..=20 {
+        products.push(given_product(&store, n, &format!("Item {n}"), 100, 50).await);
+    }
+    let mut costs = Vec::new();
+    for (n, lines) in [(1_u128, 1_usize), (2, 20)] {
+        let lines: Vec<_> = products.iter().take(lines).map(|&p| (p, 1)).collect();
+        sent.store(0, Ordering::SeqCst);
+        placed(&store, draft(n, "ann@example.com", &lines)).await;
+        costs.push(sent.load(Ordering::SeqCst));
+    }
+    assert_eq!(
+        costs[0], costs[1],
+        "commands for 1 line and for 20 lines: {costs:?}"
+    );
+    assert!(costs[0] <= 7, "{costs:?} commands per order");
+}

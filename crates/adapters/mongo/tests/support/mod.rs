@@ -8,6 +8,7 @@ use std::sync::{Arc, Once, OnceLock};
 
 use mongodb::Client;
 use mongodb::bson::doc;
+use mongodb::options::ClientOptions;
 use oms_mongo::MongoStore;
 
 /// The server's URI, found once per test binary.
@@ -106,10 +107,17 @@ impl Drop for DropDatabase {
 
 /// A migrated, empty database of its own, or `None` when skipping.
 pub async fn fresh_store() -> Option<MongoStore> {
+    fresh_store_with(|_| {}).await
+}
+
+/// [`fresh_store`] with client options adjusted first (e.g. to watch commands).
+pub async fn fresh_store_with(adjust: impl FnOnce(&mut ClientOptions)) -> Option<MongoStore> {
     let uri = server_uri()?;
-    let client = Client::with_uri_str(&uri)
+    let mut options = ClientOptions::parse(&uri)
         .await
         .expect("a valid OMS_TEST_MONGODB_URI");
+    adjust(&mut options);
+    let client = Client::with_options(options).expect("usable client options");
     static CLEAN: Once = Once::new();
     if !CLEAN.is_completed() {
         // A transaction abandoned by an earlier, killed run blocks writes
