@@ -69,10 +69,67 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
-    spawn(overrides, MemoryStore::default()).await
+    match crate::ON_MONGO.then(mongo_uri).flatten() {
+        Some(uri) => spawn(overrides, fresh_mongo(&uri).await).await,
+        None => spawn(overrides, MemoryStore::default()).await,
+    }
+}
+
+/// The test server's URI when this binary runs the API on MongoDB.
+fn mongo_uri() -> Option<String> {
+    static URI: LazyLock<Option<String>> = LazyLock::new(|| {
+        let uri = std::env::var("OMS_TEST_MONGODB_URI").ok();
+        if uri.is_none() {
+            let required = std::env::var("OMS_REQUIRE_MONGO").is_ok_and(|v| v == "1");
+            assert!(
+                !required,
+                "OMS_REQUIRE_MONGO=1 but OMS_TEST_MONGODB_URI is not set"
+            );
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIP: API tests on MongoDB NOT RUN (set OMS_TEST_MONGODB_URI); running them on memory"
+            );
+        }
+        uri
+    });
+    URI.clone()
+}
+
+/// A migrated database of its own, dropped when the last store using it goes.
+async fn fresh_mongo(uri: &str) -> oms_mongo::MongoStore {
+    struct DropDatabase(String, String);
+    impl Drop for DropDatabase {
+        fn drop(&mut self) {
+            let (uri, name) = (self.0.clone(), self.1.clone());
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                runtime.block_on(async {
+                    let client = mongodb::Client::with_uri_str(&uri)
+                        .await
+                        .map_err(std::io::Error::other)?;
+                    client
+                        .database(&name)
+                        .drop()
+                        .await
+                        .map_err(std::io::Error::other)
+                })
+            })
+            .join();
+        }
+    }
+    let name = format!("oms_api_{}", uuid());
+    let client = mongodb::Client::with_uri_str(uri)
+        .await
+        .expect("a valid OMS_TEST_MONGODB_URI");
+    let store = oms_mongo::MongoStore::with_client(client, &name);
+    store.migrate().await.expect("migrations apply");
+    store.keeping(std::sync::Arc::new(DropDatabase(uri.to_owned(), name)))
 }
 
 /// The app over a store of the test's choosing.
+#[allow(dead_code)] // the api_mongo binary shares this file but not the tests that use it
 pub async fn spawn_app_on<S: Store>(store: S) -> TestApp {
     spawn(&[], store).await
 }

@@ -3,6 +3,9 @@
 // Helpers outside #[test] functions panic on purpose: a failed step is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+/// Which store `helpers::spawn_app` puts under the API.
+pub const ON_MONGO: bool = false;
+
 mod auth;
 mod authz;
 mod binary;
