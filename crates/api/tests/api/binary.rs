@@ -201,3 +201,97 @@ async fn a_request_in_flight_at_sigterm_is_answered_before_exit() {
         .unwrap();
     assert!(status.success(), "{status}");
 }
+
+#[tokio::test]
+async fn an_unreachable_database_at_start_is_retried_then_a_clear_exit() {
+    let output = oms()
+        .env(
+            "MONGODB_URI",
+            "mongodb://127.0.0.1:1/?directConnection=true",
+        )
+        .env("OMS_MONGODB_CONNECT_ATTEMPTS", "2")
+        .env("OMS_LOG_FORMAT", "json")
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        stdout.matches("MongoDB is not answering yet").count(),
+        2,
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("MongoDB did not answer after 2 attempts"),
+        "{stderr}"
+    );
+}
+
+/// The test server's URI with `database` as the default database.
+fn database_uri(database: &str) -> Option<String> {
+    let uri = std::env::var("OMS_TEST_MONGODB_URI").ok()?;
+    Some(match uri.split_once("/?") {
+        Some((server, options)) => format!("{server}/{database}?{options}"),
+        None => format!("{}/{database}", uri.trim_end_matches('/')),
+    })
+}
+
+#[tokio::test]
+async fn seeding_twice_loads_the_fixtures_once() {
+    let Some(uri) = database_uri(&format!("oms_seed_{}", uuid::Uuid::new_v4().simple())) else {
+        let required = std::env::var("OMS_REQUIRE_MONGO").is_ok_and(|v| v == "1");
+        assert!(
+            !required,
+            "OMS_REQUIRE_MONGO=1 but OMS_TEST_MONGODB_URI is not set"
+        );
+        return;
+    };
+    let seed = || {
+        oms()
+            .arg("seed")
+            .env("MONGODB_URI", &uri)
+            .env("OMS_LOG_FORMAT", "json")
+            .env("OMS_ARGON2_MEMORY_KIB", "64")
+            .env("OMS_ARGON2_PASSES", "1")
+            .output()
+    };
+    assert!(
+        oms()
+            .arg("migrate")
+            .env("MONGODB_URI", &uri)
+            .status()
+            .await
+            .unwrap()
+            .success()
+    );
+    let first = seed().await.unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("\"products\":8"));
+    assert!(String::from_utf8_lossy(&first.stderr).contains("admin@example.com"));
+    let second = seed().await.unwrap();
+    assert!(second.status.success());
+    assert!(
+        String::from_utf8_lossy(&second.stdout).contains("\"products\":0"),
+        "nothing new"
+    );
+    assert!(
+        !String::from_utf8_lossy(&second.stderr).contains("admin@example.com"),
+        "passwords are shown once"
+    );
+    let client = mongodb::Client::with_uri_str(&uri).await.unwrap();
+    let database = client.default_database().unwrap();
+    let products = database.collection::<mongodb::bson::Document>("products");
+    assert_eq!(
+        products
+            .count_documents(mongodb::bson::doc! {})
+            .await
+            .unwrap(),
+        8
+    );
+    database.drop().await.unwrap();
+}
