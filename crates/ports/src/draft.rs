@@ -9,6 +9,8 @@ use oms_domain::quantity::Quantity;
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::Actor;
 
+use crate::error::{ReviseError, StoreError};
+
 /// An order that has passed every rule that needs no stored data.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OrderDraft {
@@ -74,4 +76,34 @@ pub struct OrderRevision {
     pub order: Order,
     /// The version the change was computed from.
     pub expected_version: u64,
+}
+
+impl OrderRevision {
+    /// Whether this revision may replace `stored`, the order as the store
+    /// holds it now: every store asks this before writing.
+    ///
+    /// # Errors
+    /// [`ReviseError::VersionMismatch`] when `stored` has moved on;
+    /// [`ReviseError::Store`] (internal) when the revision would change what
+    /// the order holds or would not raise its version, which only a bug can ask.
+    pub fn check(&self, stored: &Order) -> Result<(), ReviseError> {
+        if stored.version() != self.expected_version {
+            return Err(ReviseError::VersionMismatch {
+                current: stored.version(),
+            });
+        }
+        let next = &self.order;
+        let same_holdings = stored.customer() == next.customer()
+            && stored.lines() == next.lines()
+            && stored.total() == next.total()
+            && stored.placed_by() == next.placed_by()
+            && stored.created_at() == next.created_at();
+        // A version that did not rise would let a later compare-and-set
+        // mistake this state for an earlier one.
+        if !same_holdings || next.version() <= stored.version() {
+            let why = "a revision may change only status, history and payment, and must raise the version";
+            return Err(StoreError::Internal(why.into()).into());
+        }
+        Ok(())
+    }
 }

@@ -5,7 +5,7 @@ use oms_domain::ids::ProductId;
 use oms_domain::name::Name;
 use oms_domain::order::OrderError;
 use oms_domain::quantity::Quantity;
-use oms_domain::stock::{Stock, StockError};
+use oms_domain::stock::{ReserveError, Stock, StockError};
 
 /// Any error, boxed, for causes the core only logs.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -19,6 +19,28 @@ pub enum StoreError {
     /// Anything else: corrupt data, a bug, a driver error we did not expect.
     #[error("the store failed")]
     Internal(#[source] BoxError),
+}
+
+impl PlaceError {
+    /// The refusal for a reservation that failed; `name` finds the short
+    /// product's name (a product that vanished is unknown).
+    pub fn from_reservation(
+        error: ReserveError,
+        name: impl Fn(ProductId) -> Option<Name>,
+    ) -> PlaceError {
+        match error {
+            ReserveError::UnknownProduct(id) => PlaceError::UnknownProduct(id),
+            ReserveError::OutOfStock { product, shortfall } => match name(product) {
+                Some(name) => PlaceError::OutOfStock {
+                    product,
+                    name,
+                    requested: shortfall.requested,
+                    available: shortfall.available,
+                },
+                None => PlaceError::UnknownProduct(product),
+            },
+        }
+    }
 }
 
 /// Why an order was not placed. In every case nothing was written.

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use oms_domain::ids::{OrderId, ProductId};
 use oms_domain::order::line::OrderLine;
 use oms_domain::order::{CustomerSnapshot, NewOrder, Order, OrderError};
-use oms_domain::stock::{ReserveError, Stock, reserve_all};
+use oms_domain::stock::{Stock, reserve_all};
 use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
 use oms_ports::error::{PlaceError, ReviseError, StoreError};
 use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, Page};
@@ -43,7 +43,9 @@ impl State {
     /// The new stock levels and priced lines for `draft`, or why not.
     fn price(&self, draft: &OrderDraft) -> Result<Priced, PlaceError> {
         let levels = reserve_all(&draft.lines, |id| self.products.get(&id).map(|p| p.stock))
-            .map_err(|e| self.reserve_error(e))?;
+            .map_err(|e| {
+                PlaceError::from_reservation(e, |id| self.products.get(&id).map(|p| p.name.clone()))
+            })?;
         let lines = draft
             .lines
             .iter()
@@ -57,21 +59,6 @@ impl State {
             })
             .collect::<Result<Vec<_>, PlaceError>>()?;
         Ok((levels, lines))
-    }
-
-    fn reserve_error(&self, error: ReserveError) -> PlaceError {
-        match error {
-            ReserveError::UnknownProduct(id) => PlaceError::UnknownProduct(id),
-            ReserveError::OutOfStock { product, shortfall } => match self.products.get(&product) {
-                Some(p) => PlaceError::OutOfStock {
-                    product,
-                    name: p.name.clone(),
-                    requested: shortfall.requested,
-                    available: shortfall.available,
-                },
-                None => PlaceError::UnknownProduct(product),
-            },
-        }
     }
 
     fn place(&mut self, draft: OrderDraft) -> Result<Placement, PlaceError> {
@@ -127,19 +114,7 @@ impl State {
     fn revise(&mut self, revision: OrderRevision) -> Result<Order, ReviseError> {
         let next = &revision.order;
         let stored = self.orders.get(&next.id()).ok_or(ReviseError::NotFound)?;
-        if stored.version() != revision.expected_version {
-            return Err(ReviseError::VersionMismatch {
-                current: stored.version(),
-            });
-        }
-        // A version that did not rise would let a later compare-and-set
-        // mistake this state for an earlier one.
-        if !same_holdings(stored, next) || next.version() <= stored.version() {
-            return Err(corrupt(
-                "a revision may change only status, history and payment, and must raise the version",
-            )
-            .into());
-        }
+        revision.check(stored)?;
         if stored.status().releases_stock_on(next.status()) {
             for (product, qty) in stored.reserved() {
                 if let Some(p) = self.products.get_mut(&product) {
@@ -181,15 +156,6 @@ impl State {
         };
         Page { items, next }
     }
-}
-
-/// Whether two states of one order hold the same things.
-fn same_holdings(a: &Order, b: &Order) -> bool {
-    a.customer() == b.customer()
-        && a.lines() == b.lines()
-        && a.total() == b.total()
-        && a.placed_by() == b.placed_by()
-        && a.created_at() == b.created_at()
 }
 
 fn matches(filter: &OrderFilter, order: &Order) -> bool {

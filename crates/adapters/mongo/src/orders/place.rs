@@ -14,7 +14,7 @@ use oms_domain::ids::ProductId;
 use oms_domain::order::line::OrderLine;
 use oms_domain::order::{CustomerSnapshot, NewOrder, Order, OrderError};
 use oms_domain::product::Product;
-use oms_domain::stock::{ReserveError, reserve_all};
+use oms_domain::stock::reserve_all;
 use oms_ports::draft::{OrderDraft, Placement};
 use oms_ports::error::PlaceError;
 
@@ -191,18 +191,9 @@ impl MongoStore {
 /// The lines at today's prices, or why the stock does not allow the order.
 fn price(draft: &OrderDraft, products: &HashMap<ProductId, Product>) -> Step<Vec<OrderLine>> {
     reserve_all(&draft.lines, |id| products.get(&id).map(|p| p.stock)).map_err(|e| {
-        Abort::Refused(match e {
-            ReserveError::UnknownProduct(id) => PlaceError::UnknownProduct(id),
-            ReserveError::OutOfStock { product, shortfall } => match products.get(&product) {
-                Some(p) => PlaceError::OutOfStock {
-                    product,
-                    name: p.name.clone(),
-                    requested: shortfall.requested,
-                    available: shortfall.available,
-                },
-                None => PlaceError::UnknownProduct(product),
-            },
-        })
+        Abort::Refused(PlaceError::from_reservation(e, |id| {
+            products.get(&id).map(|p| p.name.clone())
+        }))
     })?;
     draft
         .lines
