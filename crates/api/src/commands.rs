@@ -46,7 +46,7 @@ async fn migrate(store: &MongoStore) -> Result<(), String> {
     let applied = store
         .migrate()
         .await
-        .map_err(|e| format!("migrations failed: {e}"))?;
+        .map_err(|e| format!("migrations failed: {}", causes(&e)))?;
     tracing::info!(applied = applied.len(), "the store schema is up to date");
     Ok(())
 }
@@ -56,10 +56,10 @@ async fn seed<S: Store>(settings: Settings, store: S) -> Result<(), String> {
     let state = services(&settings, store).map_err(|e| e.to_string())?;
     let report = seed::load(&state, &settings)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| causes(&e))?;
     seed::ensure_admin(&state, &settings)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| causes(&e))?;
     tracing::info!(
         products = report.products,
         customers = report.customers,
@@ -89,7 +89,7 @@ async fn create_user<S: Store>(
         .users
         .ensure(cmd, role)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| causes(&e))?;
     tracing::info!(user = %user.id, email = %user.email, %role, "account created or updated");
     Ok(())
 }
@@ -126,7 +126,7 @@ async fn serve<S: Store>(settings: Settings, store: S) -> Result<(), String> {
     let bind = settings.bind;
     let app = Application::build(settings, store)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| causes(&e))?;
     show_generated_passwords(app.seeded());
     let handle = app.handle();
     actix_web::rt::spawn(async move {
@@ -172,4 +172,17 @@ async fn shutdown_signal() -> &'static str {
         _ = tokio::signal::ctrl_c() => "SIGINT",
         _ = term.recv() => "SIGTERM",
     }
+}
+
+/// An error and every cause under it, for an operator's terminal: "the
+/// store failed" alone would not say what to fix.
+fn causes(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }

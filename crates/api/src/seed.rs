@@ -102,8 +102,12 @@ pub async fn load<S: Store>(
             version: 1,
         };
         if state.store.get_product(product.id).await?.is_none() {
-            state.store.insert_product(&product).await?;
-            report.products += 1;
+            match state.store.insert_product(&product).await {
+                Ok(()) => report.products += 1,
+                // A seed running at the same time inserted it first.
+                Err(_) if state.store.get_product(product.id).await?.is_some() => {}
+                Err(e) => return Err(e.into()),
+            }
         }
     }
     for f in fixture::<CustomerFixture>("customers.json", CUSTOMERS)? {

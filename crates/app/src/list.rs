@@ -105,5 +105,10 @@ fn search(v: &mut Validation, q: Option<&str>) -> Option<SearchText> {
         v.fail("q", Reason::Rule("must be at most 100 characters"));
         return None;
     }
+    // No stored name or address holds one, and some stores refuse them in a pattern.
+    if q.chars().any(char::is_control) {
+        v.fail("q", Reason::Rule("must not contain control characters"));
+        return None;
+    }
     SearchText::new(q)
 }

@@ -66,7 +66,9 @@ impl SearchText {
     /// Trims and case-folds `raw`; `None` when nothing is left or it is too long.
     pub fn new(raw: &str) -> Option<SearchText> {
         let text = raw.trim().to_lowercase();
-        let fits = !text.is_empty() && text.chars().count() <= Self::MAX_LEN;
+        let fits = !text.is_empty()
+            && text.chars().count() <= Self::MAX_LEN
+            && !text.chars().any(char::is_control);
         fits.then_some(SearchText(text))
     }
 
@@ -156,6 +158,7 @@ mod tests {
     fn search_text_is_trimmed_and_case_folded() {
         assert_eq!(SearchText::new("  MuG ").unwrap().as_str(), "mug");
         assert_eq!(SearchText::new("   "), None);
+        assert_eq!(SearchText::new("a\0b"), None, "no control characters");
         assert_eq!(SearchText::new(&"x".repeat(101)), None);
     }
 }

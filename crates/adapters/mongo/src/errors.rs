@@ -41,6 +41,13 @@ pub(crate) fn is_unknown_commit(err: &Error) -> bool {
     err.contains_label(mongodb::error::UNKNOWN_TRANSACTION_COMMIT_RESULT)
 }
 
+/// Server codes that mean "not now" rather than "no": shutting down,
+/// stepping down, no primary, unreachable hosts, timeouts, a write concern
+/// not met in time.
+const NOT_NOW: [i32; 12] = [
+    6, 7, 64, 89, 91, 189, 262, 10107, 11600, 11602, 13435, 13436,
+];
+
 /// Whether the server could not be reached at all (as opposed to refusing).
 pub(crate) fn is_unreachable(err: &Error) -> bool {
     matches!(
@@ -52,9 +59,17 @@ pub(crate) fn is_unreachable(err: &Error) -> bool {
     )
 }
 
+/// Whether the request may work if sent again later.
+fn is_temporary(err: &Error) -> bool {
+    is_unreachable(err)
+        || is_transient(err)
+        || err.contains_label("RetryableWriteError")
+        || code(err).is_some_and(|c| NOT_NOW.contains(&c))
+}
+
 /// The port error for a driver error.
 pub(crate) fn store_error(err: Error) -> StoreError {
-    if is_unreachable(&err) || is_transient(&err) {
+    if is_temporary(&err) {
         StoreError::Unavailable(Box::new(err))
     } else {
         StoreError::Internal(Box::new(err))

@@ -2,9 +2,11 @@
 //!
 //! Placing an order, changing its status and cancelling it are each one
 //! multi-document transaction (stock, customer, order, idempotency key and
-//! event together), retried on transient conflicts. Reads use the indexes
-//! the migrations in `migrations/` create. Needs a replica set (or a
-//! server that supports transactions).
+//! event together), retried on transient conflicts. Lookups, filters and
+//! pages use the indexes the migrations in `migrations/` create; a name
+//! search is a literal, case-blind substring match on the case-folded name
+//! (and for customers the address), which no index can narrow. Needs a
+//! replica set (or a server that supports transactions).
 //!
 //! Depends on `oms-domain`, `oms-ports` and the driver; never on `oms-app`.
 
@@ -57,6 +59,9 @@ pub enum ConnectError {
     /// The connection string is malformed.
     #[error("MONGODB_URI is not a valid connection string: {0}")]
     Uri(String),
+    /// The server answered with a refusal (credentials, TLS, options).
+    #[error("MongoDB refused the connection: {0}")]
+    Refused(String),
     /// The server did not answer in any attempt.
     #[error("MongoDB did not answer after {attempts} attempts: {last}")]
     Unreachable {
@@ -96,12 +101,12 @@ impl MongoStore {
         for attempt in 1..=attempts.max(1) {
             match store.ping().await {
                 Ok(()) => return Ok(store),
-                Err(e) => {
-                    last = match &e {
-                        StoreError::Unavailable(cause) | StoreError::Internal(cause) => {
-                            cause.to_string()
-                        }
-                    };
+                // Bad credentials or TLS settings will not mend by waiting.
+                Err(StoreError::Internal(cause)) => {
+                    return Err(ConnectError::Refused(cause.to_string()));
+                }
+                Err(StoreError::Unavailable(cause)) => {
+                    last = cause.to_string();
                     tracing::warn!(attempt, of = attempts, error = %last, "MongoDB is not answering yet");
                     if attempt < attempts {
                         tokio::time::sleep(pause).await;

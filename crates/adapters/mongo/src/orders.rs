@@ -211,8 +211,10 @@ impl MongoStore {
         let matched = reply
             .get_i32("n")
             .map(i64::from)
-            .or_else(|_| reply.get_i64("n"))
-            .unwrap_or(0);
+            .or_else(|_| reply.get_i64("n"));
+        let matched = matched.map_err(|_| {
+            mongodb::error::Error::custom("stock update reply without a count".to_owned())
+        })?;
         Ok(usize::try_from(matched).unwrap_or(0))
     }
 }

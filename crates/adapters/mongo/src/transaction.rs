@@ -58,10 +58,14 @@ impl MongoStore {
             if attempt > 0 {
                 // Spread the retries of transactions that collided, so they
                 // do not collide again in lockstep.
-                let noise = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| u64::from(d.subsec_nanos() % 5));
-                let pause = (u64::from(attempt) * 2 + noise).min(50);
+                // Full jitter, from a randomly keyed hasher.
+                let noise = {
+                    use std::hash::{BuildHasher, Hasher};
+                    std::collections::hash_map::RandomState::new()
+                        .build_hasher()
+                        .finish()
+                };
+                let pause = noise % ((u64::from(attempt) * 4).min(50) + 1);
                 tokio::time::sleep(Duration::from_millis(pause)).await;
             }
             let mut session = self.client.start_session().await?;

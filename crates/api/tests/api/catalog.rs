@@ -152,6 +152,7 @@ async fn products_are_searched_and_paged_by_name() {
         "blank parameters mean no filter"
     );
     for query in [
+        "q=a%00b",
         "limit=0",
         "limit=abc",
         "limit=101",

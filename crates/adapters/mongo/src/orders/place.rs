@@ -20,7 +20,6 @@ use oms_ports::error::PlaceError;
 
 use super::broken;
 use crate::MongoStore;
-use crate::documents::date;
 use crate::documents::orders::{EventDoc, IdempotencyDoc, OrderDoc};
 use crate::errors::is_duplicate_key;
 use crate::transaction::Abort;
@@ -164,7 +163,9 @@ impl MongoStore {
                 id,
                 fingerprint,
                 order_id: order.id().to_string(),
-                created_at: date(order.created_at()),
+                // When the key was used, for its expiry: not the order's own
+                // time, which the caller supplies and may lie in the past.
+                created_at: mongodb::bson::DateTime::now(),
             };
             match self
                 .idempotency()

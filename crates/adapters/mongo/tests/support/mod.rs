@@ -4,7 +4,7 @@
 //! line, unless `OMS_REQUIRE_MONGO=1` makes that a failure.
 
 use std::io::Write;
-use std::sync::{Arc, Once, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use mongodb::Client;
 use mongodb::bson::doc;
@@ -112,27 +112,39 @@ pub async fn fresh_store() -> Option<MongoStore> {
 
 /// [`fresh_store`] with client options adjusted first (e.g. to watch commands).
 pub async fn fresh_store_with(adjust: impl FnOnce(&mut ClientOptions)) -> Option<MongoStore> {
+    let store = empty_store_with(adjust).await?;
+    store
+        .migrate()
+        .await
+        .expect("the migrations apply to a fresh database");
+    Some(store)
+}
+
+/// A database of its own with nothing in it, not even the migrations.
+#[allow(dead_code)] // the contract binary shares this module but not this helper
+pub async fn empty_store() -> Option<MongoStore> {
+    empty_store_with(|_| {}).await
+}
+
+async fn empty_store_with(adjust: impl FnOnce(&mut ClientOptions)) -> Option<MongoStore> {
     let uri = server_uri()?;
     let mut options = ClientOptions::parse(&uri)
         .await
         .expect("a valid OMS_TEST_MONGODB_URI");
     adjust(&mut options);
     let client = Client::with_options(options).expect("usable client options");
-    static CLEAN: Once = Once::new();
-    if !CLEAN.is_completed() {
-        // A transaction abandoned by an earlier, killed run blocks writes
-        // until its session is killed.
-        let _ = client
-            .database("admin")
-            .run_command(doc! { "killAllSessions": [] })
-            .await;
-        CLEAN.call_once(|| {});
-    }
+    // Once per run, before any test writes: a transaction abandoned by an
+    // earlier, killed run blocks writes until its session is killed.
+    static CLEAN: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    CLEAN
+        .get_or_init(|| async {
+            let _ = client
+                .database("admin")
+                .run_command(doc! { "killAllSessions": [] })
+                .await;
+        })
+        .await;
     let name = format!("oms_test_{}", uuid::Uuid::new_v4().simple());
     let store = MongoStore::with_client(client, &name);
-    store
-        .migrate()
-        .await
-        .expect("the migrations apply to a fresh database");
     Some(store.keeping(Arc::new(DropDatabase { uri, name })))
 }
