@@ -8,6 +8,9 @@
 
 mod support;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use futures::TryStreamExt;
 use mongodb::bson::{Document, doc};
 use oms_domain::order::status::OrderStatus;
@@ -178,8 +181,6 @@ async fn an_unreachable_server_is_unavailable_not_a_panic() {
 
 #[tokio::test]
 async fn placing_costs_the_same_round_trips_for_one_line_or_twenty() {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     let sent = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&sent);
     let watch = move |options: &mut mongodb::options::ClientOptions| {
@@ -215,4 +216,159 @@ async fn placing_costs_the_same_round_trips_for_one_line_or_twenty() {
         "commands for 1 line and for 20 lines: {costs:?}"
     );
     assert!(costs[0] <= 7, "{costs:?} commands per order");
+}
+
+/// The one `failCommand` failpoint is server-wide: its tests take turns.
+static FAILPOINT: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// A store whose client has an application name of its own (so a
+/// `failCommand` failpoint hits this test's commands only), that name, and
+/// a count of the commands the server failed.
+async fn store_for_failpoints() -> Option<(MongoStore, String, Arc<AtomicUsize>)> {
+    let app = format!("oms-failpoint-{}", uuid::Uuid::new_v4().simple());
+    let failed = Arc::new(AtomicUsize::new(0));
+    let (named, counter) = (app.clone(), Arc::clone(&failed));
+    let store = support::fresh_store_with(move |options| {
+        options.app_name = Some(named);
+        options.command_event_handler = Some(mongodb::event::EventHandler::callback(
+            move |event: mongodb::event::command::CommandEvent| {
+                if let mongodb::event::command::CommandEvent::Failed(_) = event {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                }
+            },
+        ));
+    })
+    .await?;
+    Some((store, app, failed))
+}
+
+/// Arms `failCommand` for `app`; `None` (after one loud line) where the
+/// server has no test commands, a failure when MongoDB tests are required.
+async fn fail_commands(
+    store: &MongoStore,
+    app: &str,
+    mode: Document,
+    data: Document,
+) -> Option<()> {
+    let mut data = data;
+    data.insert("appName", app);
+    let command = doc! { "configureFailPoint": "failCommand", "mode": mode, "data": data };
+    match store
+        .database()
+        .client()
+        .database("admin")
+        .run_command(command)
+        .await
+    {
+        Ok(_) => Some(()),
+        Err(e) => {
+            let required = std::env::var("OMS_REQUIRE_MONGO").is_ok_and(|v| v == "1");
+            assert!(
+                !required,
+                "OMS_REQUIRE_MONGO=1 but the server refuses failpoints: {e}"
+            );
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                b"SKIP: failpoint test NOT RUN: the server has no test commands\n",
+            );
+            None
+        }
+    }
+}
+
+async fn count(store: &MongoStore, collection: &str) -> u64 {
+    let collection = store.database().collection::<Document>(collection);
+    collection.count_documents(doc! {}).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_transient_conflict_is_retried_and_places_the_order_once() {
+    let _turn = FAILPOINT.lock().await;
+    let Some((store, app, failed)) = store_for_failpoints().await else {
+        return;
+    };
+    let mug = given_product(&store, 1, "Mug", 100, 5).await;
+    let conflict = doc! {
+        "failCommands": ["insert"], "errorCode": 112, "errorLabels": ["TransientTransactionError"],
+    };
+    let Some(()) = fail_commands(&store, &app, doc! { "times": 2 }, conflict).await else {
+        return;
+    };
+    placed(&store, draft(1, "ann@example.com", &[(mug, 2)])).await;
+    assert_eq!(
+        failed.load(Ordering::SeqCst),
+        2,
+        "two attempts hit the conflict"
+    );
+    assert_eq!(count(&store, "orders").await, 1);
+    assert_eq!(count(&store, "events").await, 1);
+    assert_eq!(
+        oms_store_contract::fixtures::stock_of(&store, mug).await,
+        3,
+        "reserved once"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_commit_result_is_committed_again() {
+    let _turn = FAILPOINT.lock().await;
+    let Some((store, app, failed)) = store_for_failpoints().await else {
+        return;
+    };
+    let mug = given_product(&store, 1, "Mug", 100, 5).await;
+    let unknown = doc! {
+        "failCommands": ["commitTransaction"], "errorCode": 91,
+        "errorLabels": ["UnknownTransactionCommitResult"],
+    };
+    let Some(()) = fail_commands(&store, &app, doc! { "times": 1 }, unknown).await else {
+        return;
+    };
+    placed(&store, draft(1, "ann@example.com", &[(mug, 1)])).await;
+    assert_eq!(
+        failed.load(Ordering::SeqCst),
+        1,
+        "the first commit's outcome was unknown"
+    );
+    assert_eq!(count(&store, "orders").await, 1);
+    assert_eq!(oms_store_contract::fixtures::stock_of(&store, mug).await, 4);
+}
+
+#[tokio::test]
+async fn endless_conflicts_give_up_as_unavailable_and_write_nothing() {
+    let _turn = FAILPOINT.lock().await;
+    let Some((store, app, failed)) = store_for_failpoints().await else {
+        return;
+    };
+    let mug = given_product(&store, 1, "Mug", 100, 5).await;
+    let conflict = doc! {
+        "failCommands": ["insert"], "errorCode": 112, "errorLabels": ["TransientTransactionError"],
+    };
+    let Some(()) = fail_commands(&store, &app, doc! { "times": 1000 }, conflict).await else {
+        return;
+    };
+    let outcome = store.place(draft(1, "ann@example.com", &[(mug, 1)])).await;
+    assert!(failed.load(Ordering::SeqCst) > 1, "it tried more than once");
+    let off = doc! { "configureFailPoint": "failCommand", "mode": "off" };
+    store
+        .database()
+        .client()
+        .database("admin")
+        .run_command(off)
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            outcome,
+            Err(oms_ports::error::PlaceError::Store(
+                StoreError::Unavailable(_)
+            ))
+        ),
+        "{outcome:?}"
+    );
+    assert_eq!(count(&store, "orders").await, 0);
+    assert_eq!(
+        oms_store_contract::fixtures::stock_of(&store, mug).await,
+        5,
+        "nothing reserved"
+    );
 }
