@@ -67,7 +67,30 @@ impl MongoStore {
             tracing::info!(migration = name, description = %migration.description, "migration applied");
             applied.push((*name).to_owned());
         }
+        self.warn_of_unknown(&done).await?;
         Ok(applied)
+    }
+
+    /// A database migrated by a newer build may have changes this one does
+    /// not know of: say so, once per start, rather than guess.
+    async fn warn_of_unknown(
+        &self,
+        done: &mongodb::Collection<Document>,
+    ) -> Result<(), StoreError> {
+        let recorded: Vec<Document> =
+            futures::TryStreamExt::try_collect(done.find(doc! {}).await.map_err(store_error)?)
+                .await
+                .map_err(store_error)?;
+        for record in recorded {
+            let name = record.get_str("_id").unwrap_or("?");
+            if !MIGRATIONS.iter().any(|(known, _)| *known == name) {
+                tracing::warn!(
+                    migration = name,
+                    "the database has a migration this build does not know"
+                );
+            }
+        }
+        Ok(())
     }
 
     async fn apply(&self, name: &str, command: &serde_json::Value) -> Result<(), StoreError> {

@@ -152,8 +152,19 @@ fn order_filter(query: &OrderQuery) -> Document {
     if let Some(from) = created_from {
         created.insert("$gte", date(from));
     }
-    if let Some(to) = created_to {
-        created.insert("$lt", date(to));
+    match (created_to, query.after) {
+        (Some(to), Some(after)) if to <= after.created_at => {
+            created.insert("$lt", date(to));
+        }
+        (_, Some(after)) => {
+            // Also bound the range itself, so the planner can cut the
+            // index scan at the cursor instead of filtering past it.
+            created.insert("$lte", date(after.created_at));
+        }
+        (Some(to), None) => {
+            created.insert("$lt", date(to));
+        }
+        (None, None) => {}
     }
     if !created.is_empty() {
         filter.insert("createdAt", created);

@@ -35,6 +35,8 @@ pub(crate) fn name_filter<I: ToString>(query: &NameQuery<I>, fields: &[&str]) ->
     }
     if let Some(after) = &query.after {
         let id = after.id.to_string();
+        // The plain lower bound lets the planner start the index scan at the cursor.
+        parts.push(doc! { "nameKey": { "$gte": &after.key } });
         parts.push(doc! { "$or": [
             { "nameKey": { "$gt": &after.key } },
             { "nameKey": &after.key, "_id": { "$gt": id } },

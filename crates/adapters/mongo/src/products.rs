@@ -58,7 +58,11 @@ impl ProductStore for MongoStore {
         change: ProductChange,
         at: Timestamp,
     ) -> Result<Product, UpdateProductError> {
-        for _ in 0..ATTEMPTS {
+        for attempt in 0..ATTEMPTS {
+            if attempt > 0 {
+                // Another change landed in between; let the burst pass.
+                tokio::time::sleep(std::time::Duration::from_millis(2 * attempt as u64)).await;
+            }
             let Some(mut product) = self.get_product(id).await? else {
                 return Err(UpdateProductError::NotFound);
             };
