@@ -295,3 +295,46 @@ async fn seeding_twice_loads_the_fixtures_once() {
     );
     database.drop().await.unwrap();
 }
+
+#[tokio::test]
+async fn errors_are_reported_to_sentry_when_a_dsn_is_set() {
+    use tokio::io::AsyncWriteExt;
+    // A stand-in for Sentry's ingest endpoint that keeps what it is sent.
+    let ingest = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = ingest.local_addr().unwrap().port();
+    let received = tokio::spawn(async move {
+        let mut seen = Vec::new();
+        while let Ok(Ok((mut socket, _))) =
+            tokio::time::timeout(Duration::from_secs(20), ingest.accept()).await
+        {
+            let mut buf = vec![0u8; 65536];
+            let n = tokio::time::timeout(Duration::from_secs(5), socket.read(&mut buf)).await;
+            let n = n.map_or(0, |r| r.unwrap_or(0));
+            seen.extend_from_slice(&buf[..n]);
+            let _ = socket
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}")
+                .await;
+            if String::from_utf8_lossy(&seen).contains("oms stopped") {
+                break;
+            }
+        }
+        String::from_utf8_lossy(&seen).into_owned()
+    });
+    let output = oms()
+        .env(
+            "MONGODB_URI",
+            "mongodb://127.0.0.1:1/?directConnection=true",
+        )
+        .env("OMS_MONGODB_CONNECT_ATTEMPTS", "1")
+        .env("SENTRY_DSN", format!("http://public@127.0.0.1:{port}/1"))
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let seen = received.await.unwrap();
+    assert!(seen.starts_with("POST /api/1/envelope/"), "{seen}");
+    assert!(
+        seen.contains("oms stopped"),
+        "the error event reached Sentry: {seen}"
+    );
+}
