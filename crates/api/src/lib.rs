@@ -22,6 +22,7 @@ pub mod routes;
 pub mod secret;
 pub mod seed;
 pub mod settings;
+pub mod sign_in;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -1,7 +1,7 @@
 //! Per-client request budgets (actix-governor), keyed by the peer address,
 //! answering 429 as problem+json with `Retry-After`.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use actix_governor::governor::NotUntil;
 use actix_governor::governor::clock::{Clock, DefaultClock, QuantaInstant};
@@ -10,6 +10,7 @@ use actix_governor::{
     GovernorConfig, GovernorConfigBuilder, KeyExtractor, SimpleKeyExtractionError,
 };
 use actix_web::dev::ServiceRequest;
+use actix_web::http::header::HeaderMap;
 use actix_web::{HttpResponse, HttpResponseBuilder, ResponseError};
 
 use crate::problem::ApiError;
@@ -26,8 +27,17 @@ pub struct ClientIp {
 }
 
 impl ClientIp {
-    fn forwarded(req: &ServiceRequest) -> Option<IpAddr> {
-        let header = req.headers().get("x-forwarded-for")?.to_str().ok()?;
+    /// The key for a request with these headers from this peer.
+    pub fn of(&self, headers: &HeaderMap, peer: Option<SocketAddr>) -> Option<IpAddr> {
+        let forwarded = self
+            .trust_forwarded_for
+            .then(|| ClientIp::forwarded(headers))
+            .flatten();
+        forwarded.or_else(|| peer.map(|addr| addr.ip())).map(key)
+    }
+
+    fn forwarded(headers: &HeaderMap) -> Option<IpAddr> {
+        let header = headers.get("x-forwarded-for")?.to_str().ok()?;
         // The last entry is the one our own proxy wrote; earlier ones are the client's word.
         header.rsplit(',').next()?.trim().parse().ok()
     }
@@ -50,13 +60,7 @@ impl KeyExtractor for ClientIp {
     type KeyExtractionError = SimpleKeyExtractionError<&'static str>;
 
     fn extract(&self, req: &ServiceRequest) -> Result<IpAddr, Self::KeyExtractionError> {
-        let forwarded = self
-            .trust_forwarded_for
-            .then(|| ClientIp::forwarded(req))
-            .flatten();
-        forwarded
-            .or_else(|| req.peer_addr().map(|addr| addr.ip()))
-            .map(key)
+        self.of(req.headers(), req.peer_addr())
             .ok_or_else(|| SimpleKeyExtractionError::new("no peer address"))
     }
 

@@ -67,6 +67,10 @@ pub struct RateLimits {
     pub auth_burst: u32,
     /// Key clients by the last `X-Forwarded-For` address (behind a proxy).
     pub trust_forwarded_for: bool,
+    /// Failed sign-ins a client may make in a row before 429.
+    pub login_failures: u32,
+    /// Failed sign-ins a client regains per minute.
+    pub login_failures_per_minute: u32,
 }
 
 /// The administrator kept in line with the configuration at every start.

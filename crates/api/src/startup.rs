@@ -2,6 +2,7 @@
 //! middleware stack, the routes, and graceful shutdown.
 
 use std::net::TcpListener;
+use std::num::NonZeroU32;
 
 use actix_governor::Governor;
 use actix_web::dev::Server;
@@ -17,10 +18,11 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::Tokens;
 use crate::metrics::Metrics;
 use crate::openapi::ApiDoc;
-use crate::rate_limit::budgets;
+use crate::rate_limit::{ClientIp, budgets};
 use crate::routes;
 use crate::seed::{self, SeedReport};
-use crate::settings::{Settings, StoreSettings};
+use crate::settings::{RateLimits, Settings, StoreSettings};
+use crate::sign_in::SignInFailures;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
 use crate::{fallback, headers, request_id};
@@ -157,6 +159,7 @@ fn serve<S: Store>(
         .middleware()
         .map_err(|e| StartupError::Config(e.to_string()))?;
     let tokens = web::Data::new(Tokens::new(&settings.jwt));
+    let sign_in_failures = web::Data::new(sign_in_failures(&settings.rate_limits)?);
     let state = web::Data::new(state);
     let metrics = web::Data::new(metrics);
     let origins = settings.cors_origins.clone();
@@ -165,6 +168,7 @@ fn serve<S: Store>(
         App::new()
             .app_data(state.clone())
             .app_data(tokens.clone())
+            .app_data(sign_in_failures.clone())
             .app_data(metrics.clone())
             .configure(|cfg| routes::configure::<S>(cfg, &sign_in))
             .service(web::redirect("/docs", "/docs/"))
@@ -190,4 +194,20 @@ fn serve<S: Store>(
     .disable_signals()
     .run();
     Ok(server)
+}
+
+fn sign_in_failures(limits: &RateLimits) -> Result<SignInFailures, StartupError> {
+    let positive = |n: u32| {
+        NonZeroU32::new(n)
+            .ok_or_else(|| StartupError::Config("login failure limits must be positive".into()))
+    };
+    let client = ClientIp {
+        trust_forwarded_for: limits.trust_forwarded_for,
+    };
+    let per_minute = positive(limits.login_failures_per_minute)?;
+    Ok(SignInFailures::new(
+        client,
+        per_minute,
+        positive(limits.login_failures)?,
+    ))
 }

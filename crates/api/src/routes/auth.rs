@@ -1,7 +1,8 @@
 //! `/auth`: register, sign in, who am I.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use oms_app::system::SystemClock;
+use oms_app::users::AuthenticateError;
 use oms_ports::clock::Clock;
 use oms_ports::store::Store;
 
@@ -9,6 +10,7 @@ use crate::auth::{Caller, Tokens};
 use crate::dto::auth::{LoginRequest, RegisterRequest, TokenResponse, UserView};
 use crate::json::JsonBody;
 use crate::problem::{ApiError, Problem};
+use crate::sign_in::SignInFailures;
 use crate::state::AppState;
 
 /// Creates a customer account and signs it in.
@@ -33,16 +35,25 @@ pub async fn register<S: Store>(
     responses(
         (status = 200, body = TokenResponse),
         (status = 401, description = "any failure, one message", body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json")))]
+        (status = 429, description = "too many failed sign-ins from this client", body = Problem, content_type = "application/problem+json")))]
 pub async fn login<S: Store>(
     state: web::Data<AppState<S>>,
     tokens: web::Data<Tokens>,
+    failures: web::Data<SignInFailures>,
+    req: HttpRequest,
     JsonBody(body): JsonBody<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let client = failures.client(&req);
+    failures.check(client)?;
     let user = state
         .users
         .authenticate(&body.email, &body.password)
-        .await?;
+        .await
+        .inspect_err(|e| {
+            if matches!(e, AuthenticateError::InvalidCredentials) {
+                failures.record(client);
+            }
+        })?;
     let issued = tokens.issue(&user, SystemClock.now())?;
     Ok(HttpResponse::Ok().json(TokenResponse::new(issued, &user)))
 }

@@ -187,9 +187,11 @@ impl<'a> Parser<'a> {
         RateLimits {
             per_second: self.positive("OMS_RATE_LIMIT_PER_SECOND", 100),
             burst: self.positive("OMS_RATE_LIMIT_BURST", 500),
-            auth_per_minute: self.positive("OMS_AUTH_RATE_LIMIT_PER_MINUTE", 10),
-            auth_burst: self.positive("OMS_AUTH_RATE_LIMIT_BURST", 10),
+            auth_per_minute: self.positive("OMS_AUTH_RATE_LIMIT_PER_MINUTE", 60),
+            auth_burst: self.positive("OMS_AUTH_RATE_LIMIT_BURST", 100),
             trust_forwarded_for: self.flag("OMS_TRUST_FORWARDED_FOR", false),
+            login_failures: self.positive("OMS_LOGIN_FAILURES", 10),
+            login_failures_per_minute: self.positive("OMS_LOGIN_FAILURES_PER_MINUTE", 10),
         }
     }
 }

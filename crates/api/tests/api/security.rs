@@ -152,16 +152,17 @@ async fn operator_shaped_values_are_422_and_never_reach_the_store() {
 #[tokio::test]
 async fn password_guessing_is_throttled_with_retry_after() {
     let app = spawn_app_with(&[
-        ("OMS_AUTH_RATE_LIMIT_BURST", "3"),
-        ("OMS_AUTH_RATE_LIMIT_PER_MINUTE", "1"),
+        ("OMS_LOGIN_FAILURES", "2"),
+        ("OMS_LOGIN_FAILURES_PER_MINUTE", "1"),
     ])
     .await;
-    // spawn_app signed in twice already; one attempt of the burst remains.
     let guess = json!({ "email": STAFF_EMAIL, "password": "guess-guess" });
-    assert_eq!(
-        app.post("/auth/login", None, &guess).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    for _ in 0..2 {
+        assert_eq!(
+            app.post("/auth/login", None, &guess).await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
     let response = app.post("/auth/login", None, &guess).await;
     let retry_after: u64 = response.headers()["retry-after"]
         .to_str()
@@ -170,10 +171,57 @@ async fn password_guessing_is_throttled_with_retry_after() {
         .unwrap();
     assert!((1..=60).contains(&retry_after), "{retry_after}");
     assert_eq!(problem(response, 429).await["code"], "rate_limited");
+    let right = json!({ "email": STAFF_EMAIL, "password": crate::helpers::STAFF_PASSWORD });
+    let response = app.post("/auth/login", None, &right).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even a right guess waits"
+    );
     assert_eq!(
         app.get("/auth/me", Some(&app.staff)).await.status(),
         StatusCode::OK,
         "other routes are not throttled"
+    );
+}
+
+#[tokio::test]
+async fn successful_sign_ins_are_never_held_back() {
+    let app = spawn_app().await;
+    let (_, email) = app.customer("Busy").await;
+    let login = json!({ "email": email, "password": "customer-pass-1" });
+    for n in 0..30 {
+        assert_eq!(
+            app.post("/auth/login", None, &login).await.status(),
+            StatusCode::OK,
+            "sign-in {n}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_auth_routes_have_their_own_smaller_budget() {
+    // spawn_app signs in twice, leaving three of the five.
+    let app = spawn_app_with(&[
+        ("OMS_AUTH_RATE_LIMIT_BURST", "5"),
+        ("OMS_AUTH_RATE_LIMIT_PER_MINUTE", "1"),
+    ])
+    .await;
+    let mut statuses = Vec::new();
+    for n in 0..4 {
+        let body = json!({ "name": "R", "email": format!("r{n}-{}@example.com", crate::helpers::uuid()), "password": "password-1" });
+        statuses.push(
+            app.post("/auth/register", None, &body)
+                .await
+                .status()
+                .as_u16(),
+        );
+    }
+    assert_eq!(statuses, [201, 201, 201, 429]);
+    assert_eq!(
+        app.get("/healthz", None).await.status(),
+        StatusCode::OK,
+        "the general budget is separate"
     );
 }
 
@@ -336,8 +384,8 @@ async fn request_ids_are_generated_or_passed_through() {
 async fn behind_a_trusted_proxy_clients_are_told_apart_by_x_forwarded_for() {
     let app = spawn_app_with(&[
         ("OMS_TRUST_FORWARDED_FOR", "true"),
-        ("OMS_AUTH_RATE_LIMIT_BURST", "3"),
-        ("OMS_AUTH_RATE_LIMIT_PER_MINUTE", "1"),
+        ("OMS_LOGIN_FAILURES", "3"),
+        ("OMS_LOGIN_FAILURES_PER_MINUTE", "1"),
     ])
     .await;
     let guess = json!({ "email": STAFF_EMAIL, "password": "guess-guess" });
