@@ -43,6 +43,9 @@ pub struct UpdateProduct {
     /// current one; [`CatalogService::adjust_stock`] composes with orders
     /// placed meanwhile and suits goods received.
     pub stock: Option<i64>,
+    /// Change only if the product is still at this version, so a level set
+    /// from a stale read does not wipe out reservations made since.
+    pub expected_version: Option<u64>,
 }
 
 /// Why a product was not created, read or changed, for every catalogue
@@ -59,6 +62,12 @@ pub enum ProductError {
     /// The caller's role may not manage the catalogue.
     #[error("not allowed: {0:?}")]
     Forbidden(Permission),
+    /// The product moved on from the version `update` expected.
+    #[error("the product is at version {current}")]
+    VersionMismatch {
+        /// The version now stored.
+        current: u64,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -154,7 +163,7 @@ impl<S: ProductStore, C: Clock, I: IdSource> CatalogService<S, C, I> {
             price,
             stock: stock.map(StockChange::Set),
         };
-        self.change(id, change, "stock").await
+        self.change(id, change, cmd.expected_version, "stock").await
     }
 
     /// Adds `delta` units (negative: removes them) to what is on the shelf
@@ -176,22 +185,26 @@ impl<S: ProductStore, C: Clock, I: IdSource> CatalogService<S, C, I> {
             price: None,
             stock: Some(StockChange::Adjust(delta)),
         };
-        self.change(id, change, "delta").await
+        self.change(id, change, None, "delta").await
     }
 
     async fn change(
         &self,
         id: ProductId,
         change: ProductChange,
+        expected_version: Option<u64>,
         stock_field: &str,
     ) -> Result<Product, ProductError> {
         match self
             .store
-            .update_product(id, change, self.clock.now())
+            .update_product(id, change, expected_version, self.clock.now())
             .await
         {
             Ok(product) => Ok(product),
             Err(UpdateProductError::NotFound) => Err(ProductError::NotFound),
+            Err(UpdateProductError::VersionMismatch { current }) => {
+                Err(ProductError::VersionMismatch { current })
+            }
             Err(UpdateProductError::Stock(e)) => Err(Invalid::one(stock_field, e).into()),
             Err(UpdateProductError::Store(e)) => Err(e.into()),
         }

@@ -95,6 +95,12 @@ pub enum UpdateProductError {
     /// No product has that id.
     #[error("no such product")]
     NotFound,
+    /// The product is no longer at the version the caller expected.
+    #[error("the product is at version {current}")]
+    VersionMismatch {
+        /// The version now stored.
+        current: u64,
+    },
     /// The change would leave the stock level out of range.
     #[error(transparent)]
     Stock(#[from] StockError),

@@ -45,16 +45,20 @@ pub trait ProductStore: Send + Sync + 'static {
     ) -> Result<Page<Product, NameCursor<ProductId>>, StoreError>;
 
     /// Applies `change` to the stored product as it is at that moment (an
-    /// adjustment composes with reservations made meanwhile), all or nothing.
+    /// adjustment composes with reservations made meanwhile), all or
+    /// nothing; with `expected_version`, only if the product is still at
+    /// that version (compare-and-set).
     ///
     /// # Errors
     /// [`UpdateProductError::NotFound`] for an unknown id,
+    /// [`UpdateProductError::VersionMismatch`] when the product has moved on,
     /// [`UpdateProductError::Stock`] when the level would leave its range;
-    /// nothing is written in either case.
+    /// nothing is written in any of these cases.
     async fn update_product(
         &self,
         id: ProductId,
         change: ProductChange,
+        expected_version: Option<u64>,
         at: Timestamp,
     ) -> Result<Product, UpdateProductError>;
 }

@@ -33,6 +33,7 @@ pub use orders::{
     racing_orders_for_a_new_address_make_one_customer, racing_retries_with_one_key_place_one_order,
 };
 pub use products::{
+    a_product_change_at_a_stale_version_writes_nothing,
     a_product_change_that_would_go_below_zero_writes_nothing, a_product_id_is_inserted_once,
     a_reachable_store_answers_a_ping, changing_an_unknown_product_is_not_found,
     inserted_products_are_read_back, product_search_is_case_blind_and_literal,
@@ -54,6 +55,7 @@ macro_rules! store_contract {
     ($fresh:expr) => {
         $crate::store_contract!(@cases $fresh;
             a_reachable_store_answers_a_ping,
+            a_product_change_at_a_stale_version_writes_nothing,
             inserted_products_are_read_back,
             products_are_listed_by_name_and_paged,
             product_search_is_case_blind_and_literal,

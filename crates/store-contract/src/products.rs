@@ -97,7 +97,7 @@ pub async fn updating_a_product_sets_price_and_adjusts_stock<S: Store>(store: S)
         price: Some(Money::from_minor(650).unwrap()),
         stock: Some(StockChange::Adjust(-4)),
     };
-    let updated = store.update_product(id, change, at(5)).await.unwrap();
+    let updated = store.update_product(id, change, None, at(5)).await.unwrap();
     assert_eq!((updated.price.minor(), updated.stock.units()), (650, 6));
     assert_eq!((updated.version, updated.updated_at), (2, at(5)));
     assert_eq!(store.get_product(id).await.unwrap(), Some(updated));
@@ -106,8 +106,42 @@ pub async fn updating_a_product_sets_price_and_adjusts_stock<S: Store>(store: S)
         price: None,
         stock: Some(StockChange::Set(Stock::new(42).unwrap())),
     };
-    let counted = store.update_product(id, set, at(6)).await.unwrap();
+    let counted = store.update_product(id, set, None, at(6)).await.unwrap();
     assert_eq!((counted.price.minor(), counted.stock.units()), (650, 42));
+}
+
+pub async fn a_product_change_at_a_stale_version_writes_nothing<S: Store>(store: S) {
+    let id = given_product(&store, 1, "Mug", 500, 10).await;
+    let set = ProductChange {
+        price: Some(Money::from_minor(700).unwrap()),
+        stock: Some(StockChange::Set(Stock::new(3).unwrap())),
+    };
+    let err = store
+        .update_product(id, set, Some(7), at(5))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, UpdateProductError::VersionMismatch { current: 1 }),
+        "{err:?}"
+    );
+    let untouched = store.get_product(id).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            untouched.price.minor(),
+            untouched.stock.units(),
+            untouched.version
+        ),
+        (500, 10, 1)
+    );
+    let changed = store.update_product(id, set, Some(1), at(6)).await.unwrap();
+    assert_eq!(
+        (
+            changed.price.minor(),
+            changed.stock.units(),
+            changed.version
+        ),
+        (700, 3, 2)
+    );
 }
 
 pub async fn a_product_change_that_would_go_below_zero_writes_nothing<S: Store>(store: S) {
@@ -117,7 +151,10 @@ pub async fn a_product_change_that_would_go_below_zero_writes_nothing<S: Store>(
         price: Some(Money::from_minor(1).unwrap()),
         stock: Some(StockChange::Adjust(-4)),
     };
-    let err = store.update_product(id, change, at(5)).await.unwrap_err();
+    let err = store
+        .update_product(id, change, None, at(5))
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             err,
@@ -131,7 +168,7 @@ pub async fn a_product_change_that_would_go_below_zero_writes_nothing<S: Store>(
 
 pub async fn changing_an_unknown_product_is_not_found<S: Store>(store: S) {
     let err = store
-        .update_product(product_id(9), ProductChange::default(), at(1))
+        .update_product(product_id(9), ProductChange::default(), None, at(1))
         .await
         .unwrap_err();
     assert!(matches!(err, UpdateProductError::NotFound), "{err:?}");

@@ -149,7 +149,10 @@ pub async fn stock_is_conserved_under_a_concurrent_mixed_workload<S: Store>(stor
                     price: None,
                     stock: Some(StockChange::Adjust(delta)),
                 };
-                store.update_product(product, change, at(0)).await.unwrap();
+                store
+                    .update_product(product, change, None, at(0))
+                    .await
+                    .unwrap();
             }
             let lines = if first == second {
                 vec![(first, units)]

@@ -42,6 +42,7 @@ impl ProductStore for MemoryStore {
         &self,
         id: ProductId,
         change: ProductChange,
+        expected_version: Option<u64>,
         at: Timestamp,
     ) -> Result<Product, UpdateProductError> {
         let mut state = self.state.write();
@@ -49,6 +50,11 @@ impl ProductStore for MemoryStore {
             .products
             .get_mut(&id)
             .ok_or(UpdateProductError::NotFound)?;
+        if expected_version.is_some_and(|expected| expected != product.version) {
+            return Err(UpdateProductError::VersionMismatch {
+                current: product.version,
+            });
+        }
         // `apply` changes nothing when it fails, so the stored product is
         // either fully updated or untouched.
         product.apply(change, at)?;

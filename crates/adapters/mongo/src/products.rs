@@ -56,6 +56,7 @@ impl ProductStore for MongoStore {
         &self,
         id: ProductId,
         change: ProductChange,
+        expected_version: Option<u64>,
         at: Timestamp,
     ) -> Result<Product, UpdateProductError> {
         for attempt in 0..ATTEMPTS {
@@ -67,6 +68,9 @@ impl ProductStore for MongoStore {
                 return Err(UpdateProductError::NotFound);
             };
             let seen = product.version;
+            if expected_version.is_some_and(|expected| expected != seen) {
+                return Err(UpdateProductError::VersionMismatch { current: seen });
+            }
             product
                 .apply(change, at)
                 .map_err(UpdateProductError::Stock)?;

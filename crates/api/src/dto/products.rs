@@ -28,12 +28,14 @@ impl From<CreateProductRequest> for oms_app::catalog::CreateProduct {
 
 /// `PATCH /api/products/{id}`: the fields given are changed.
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UpdateProductRequest {
     /// New unit price in minor units.
     pub price: Option<i64>,
     /// New available stock (replaces the current level).
     pub stock: Option<i64>,
+    /// Change only if the product is still at this version (409 otherwise).
+    pub expected_version: Option<u64>,
 }
 
 impl From<UpdateProductRequest> for oms_app::catalog::UpdateProduct {
@@ -41,6 +43,7 @@ impl From<UpdateProductRequest> for oms_app::catalog::UpdateProduct {
         oms_app::catalog::UpdateProduct {
             price: r.price,
             stock: r.stock,
+            expected_version: r.expected_version,
         }
     }
 }

@@ -13,6 +13,12 @@ impl From<ProductError> for ApiError {
             ProductError::NotFound => ApiError::not_found("product"),
             ProductError::Invalid(invalid) => ApiError::invalid(&invalid),
             ProductError::Forbidden(_) => ApiError::forbidden(),
+            ProductError::VersionMismatch { current } => ApiError::new(
+                StatusCode::CONFLICT,
+                "version_mismatch",
+                format!("the product has changed; it is now at version {current}"),
+            )
+            .with("currentVersion", current),
             ProductError::Store(e) => ApiError::from_store(&e),
         }
     }

@@ -239,3 +239,26 @@ async fn problem_404(app: &crate::helpers::TestApp) {
         .await;
     problem(response, 404).await;
 }
+
+#[tokio::test]
+async fn a_stock_level_set_from_a_stale_read_is_refused() {
+    let app = spawn_app().await;
+    let id = app.product("Mug", 100, 10).await;
+    let path = format!("/api/products/{id}");
+    let read: Value = app.get(&path, Some(&app.admin)).await.json().await.unwrap();
+    // An order reserves two mugs after the admin's read.
+    app.order_for("ann@example.com", &id, 2).await;
+    let set = json!({ "stock": 50, "expectedVersion": read["version"] });
+    let stale = app
+        .send(Method::PATCH, &path, Some(&app.admin), Some(&set))
+        .await;
+    let stale = problem(stale, 409).await;
+    assert_eq!(stale["code"], "version_mismatch");
+    assert_eq!(app.stock_of(&id).await, 8, "nothing written");
+    let fresh = json!({ "stock": 50, "expectedVersion": stale["currentVersion"] });
+    let response = app
+        .send(Method::PATCH, &path, Some(&app.admin), Some(&fresh))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(app.stock_of(&id).await, 50);
+}

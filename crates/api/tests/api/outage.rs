@@ -65,10 +65,11 @@ impl ProductStore for Switched {
         &self,
         id: ProductId,
         change: ProductChange,
+        expected: Option<u64>,
         at: Timestamp,
     ) -> Result<Product, UpdateProductError> {
         self.check()?;
-        self.inner.update_product(id, change, at).await
+        self.inner.update_product(id, change, expected, at).await
     }
 }
 

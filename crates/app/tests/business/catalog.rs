@@ -90,6 +90,7 @@ async fn an_update_sets_price_or_stock_and_needs_at_least_one() {
             UpdateProduct {
                 price: Some(990),
                 stock: Some(3),
+                expected_version: None,
             },
         )
         .await
@@ -117,6 +118,7 @@ async fn an_update_sets_price_or_stock_and_needs_at_least_one() {
             UpdateProduct {
                 price: None,
                 stock: Some(-1),
+                expected_version: None,
             },
         )
         .await
@@ -131,6 +133,7 @@ async fn an_update_sets_price_or_stock_and_needs_at_least_one() {
                 UpdateProduct {
                     price: Some(1),
                     stock: None,
+                    expected_version: None,
                 },
             )
             .await
@@ -145,6 +148,7 @@ async fn an_update_sets_price_or_stock_and_needs_at_least_one() {
             UpdateProduct {
                 price: Some(1),
                 stock: None,
+                expected_version: None,
             },
         )
         .await
