@@ -6,7 +6,6 @@ mod place;
 mod revise;
 
 use async_trait::async_trait;
-use futures::TryStreamExt;
 use futures::future::BoxFuture;
 use mongodb::ClientSession;
 use mongodb::bson::{Document, doc};
@@ -20,8 +19,9 @@ use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, Page};
 use oms_ports::store::OrderStore;
 
 use crate::MongoStore;
-use crate::documents::{corrupt, date};
+use crate::documents::date;
 use crate::errors::store_error;
+use crate::paging::keyset_page;
 use crate::transaction::{Abort, Body};
 
 #[async_trait]
@@ -49,31 +49,18 @@ impl OrderStore for MongoStore {
         &self,
         query: &OrderQuery,
     ) -> Result<Page<Order, OrderCursor>, StoreError> {
-        let limit = query.limit.get();
-        let docs: Vec<_> = self
-            .orders()
-            .find(order_filter(query))
-            .sort(doc! { "createdAt": -1, "_id": -1 })
-            .limit(i64::try_from(limit + 1).unwrap_or(i64::MAX))
-            .await
-            .map_err(store_error)?
-            .try_collect()
-            .await
-            .map_err(store_error)?;
-        let more = docs.len() > limit;
-        let items: Vec<Order> = docs
-            .into_iter()
-            .take(limit)
-            .map(Order::try_from)
-            .collect::<Result<_, _>>()?;
-        let next = match items.last() {
-            Some(last) if more => Some(OrderCursor {
-                created_at: last.created_at(),
-                id: last.id(),
-            }),
-            _ => None,
-        };
-        Ok(Page { items, next })
+        let newest_first = doc! { "createdAt": -1, "_id": -1 };
+        keyset_page(
+            &self.orders(),
+            order_filter(query),
+            newest_first,
+            query.limit.get(),
+            |o: &Order| OrderCursor {
+                created_at: o.created_at(),
+                id: o.id(),
+            },
+        )
+        .await
     }
 
     async fn revise(&self, revision: OrderRevision) -> Result<Order, ReviseError> {
@@ -228,9 +215,4 @@ impl MongoStore {
         })?;
         Ok(usize::try_from(matched).unwrap_or(0))
     }
-}
-
-/// A refusal to store something that cannot be right.
-pub(crate) fn broken(what: &str) -> StoreError {
-    corrupt(what)
 }

@@ -49,8 +49,7 @@ pub(crate) fn name_filter<I: ToString>(query: &NameQuery<I>, fields: &[&str]) ->
     }
 }
 
-/// Reads one page (one extra document tells whether another page follows)
-/// and converts each document; `key` gives a record's cursor.
+/// Reads one page of a name-sorted list; `key` gives a record's cursor.
 pub(crate) async fn name_page<D, T, I>(
     collection: &Collection<D>,
     query: &NameQuery<I>,
@@ -62,10 +61,28 @@ where
     T: TryFrom<D, Error = StoreError>,
     I: ToString,
 {
-    let limit = query.limit.get();
+    let filter = name_filter(query, fields);
+    let order = doc! { "nameKey": 1, "_id": 1 };
+    keyset_page(collection, filter, order, query.limit.get(), key).await
+}
+
+/// Reads the first `limit` documents matching `filter` in `order` (one
+/// extra tells whether another page follows), converts them, and gives
+/// the last one's cursor when there is more.
+pub(crate) async fn keyset_page<D, T, C>(
+    collection: &Collection<D>,
+    filter: Document,
+    order: Document,
+    limit: usize,
+    cursor: impl Fn(&T) -> C,
+) -> Result<Page<T, C>, StoreError>
+where
+    D: DeserializeOwned + Send + Sync,
+    T: TryFrom<D, Error = StoreError>,
+{
     let docs: Vec<D> = collection
-        .find(name_filter(query, fields))
-        .sort(doc! { "nameKey": 1, "_id": 1 })
+        .find(filter)
+        .sort(order)
         .limit(i64::try_from(limit + 1).unwrap_or(i64::MAX))
         .await
         .map_err(store_error)?
@@ -78,7 +95,7 @@ where
         .take(limit)
         .map(T::try_from)
         .collect::<Result<_, _>>()?;
-    let next = if more { items.last().map(key) } else { None };
+    let next = if more { items.last().map(cursor) } else { None };
     Ok(Page { items, next })
 }
 

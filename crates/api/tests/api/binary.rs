@@ -6,6 +6,8 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt};
 use tokio::process::Command;
 
+use crate::helpers::{answers_within_10s, free_port};
+
 fn oms() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_oms"));
     command
@@ -48,11 +50,7 @@ async fn store_commands_without_a_database_say_what_is_missing() {
 
 #[tokio::test]
 async fn the_server_starts_on_the_memory_store_and_stops_cleanly_on_ctrl_c() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let mut child = oms()
         .env("OMS_BIND", format!("127.0.0.1:{port}"))
         .env("OMS_LOG_FORMAT", "json")
@@ -111,27 +109,15 @@ async fn the_server_starts_on_the_memory_store_and_stops_cleanly_on_ctrl_c() {
 /// Waits up to 10 s for the server on `port` to answer.
 async fn wait_until_up(http: &reqwest::Client, port: u16) {
     let url = format!("http://127.0.0.1:{port}/healthz");
-    for _ in 0..100 {
-        if http
-            .get(&url)
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the server did not answer /healthz within 10 s");
+    assert!(
+        answers_within_10s(http, &url).await,
+        "the server did not answer /healthz within 10 s"
+    );
 }
 
 #[tokio::test]
 async fn a_request_in_flight_at_sigterm_is_answered_before_exit() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     // A costly hash makes sign-in slow enough to still be running at SIGTERM.
     let mut child = oms()
         .env("OMS_BIND", format!("127.0.0.1:{port}"))

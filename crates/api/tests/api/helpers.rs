@@ -288,3 +288,30 @@ pub fn fields(problem: &Value) -> Vec<String> {
 pub fn uuid() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
+
+/// A port nothing listens on right now, for a server started by a test.
+#[allow(dead_code)] // the api_mongo binary shares this file but not the tests that use it
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Whether `url` answers 2xx within 10 s, asking every 100 ms.
+#[allow(dead_code)] // the api_mongo binary shares this file but not the tests that use it
+pub async fn answers_within_10s(http: &reqwest::Client, url: &str) -> bool {
+    for _ in 0..100 {
+        if http
+            .get(url)
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}

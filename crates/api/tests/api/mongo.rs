@@ -12,7 +12,7 @@ use oms_mongo::MongoStore;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{problem, spawn_app_on, uuid};
+use crate::helpers::{answers_within_10s, free_port, problem, spawn_app_on, uuid};
 
 /// A MongoDB-wire server process on a fixed port and data directory, so it
 /// can be stopped and started again on the same data.
@@ -21,14 +21,6 @@ struct TestServer {
     port: u16,
     dir: PathBuf,
     child: Option<Child>,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 impl TestServer {
@@ -106,16 +98,6 @@ impl Drop for TestServer {
     }
 }
 
-async fn ready(app: &crate::helpers::TestApp) -> bool {
-    for _ in 0..40 {
-        if app.get("/readyz", None).await.status() == StatusCode::OK {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    false
-}
-
 #[tokio::test]
 async fn a_database_outage_is_503_until_it_returns_without_an_api_restart() {
     let Some(mut server) = TestServer::start() else {
@@ -147,7 +129,7 @@ async fn a_database_outage_is_503_until_it_returns_without_an_api_restart() {
 
     server.resume();
     assert!(
-        ready(&app).await,
+        answers_within_10s(&app.http, &app.url("/readyz")).await,
         "/readyz recovers once the database is back"
     );
     let id = before["id"].as_str().unwrap();
@@ -192,19 +174,12 @@ async fn start_oms(server: &TestServer, port: u16) -> tokio::process::Child {
         .spawn()
         .unwrap();
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
-    for _ in 0..100 {
-        let url = format!("http://127.0.0.1:{port}/readyz");
-        if http
-            .get(&url)
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return child;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("oms did not become ready within 10 s");
+    let url = format!("http://127.0.0.1:{port}/readyz");
+    assert!(
+        answers_within_10s(&http, &url).await,
+        "oms did not become ready within 10 s"
+    );
+    child
 }
 
 #[tokio::test]

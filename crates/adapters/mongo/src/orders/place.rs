@@ -18,8 +18,8 @@ use oms_domain::stock::reserve_all;
 use oms_ports::draft::{OrderDraft, Placement};
 use oms_ports::error::PlaceError;
 
-use super::broken;
 use crate::MongoStore;
+use crate::documents::corrupt;
 use crate::documents::orders::{EventDoc, IdempotencyDoc, OrderDoc};
 use crate::errors::is_duplicate_key;
 use crate::transaction::Abort;
@@ -111,7 +111,7 @@ impl MongoStore {
             .session(session)
             .await?;
         let stored = stored
-            .ok_or_else(|| Abort::Refused(broken("idempotency key without its order").into()))?;
+            .ok_or_else(|| Abort::Refused(corrupt("idempotency key without its order").into()))?;
         Order::try_from(stored)
             .map(Some)
             .map_err(|e| Abort::Refused(e.into()))
@@ -153,7 +153,7 @@ impl MongoStore {
         {
             Err(e) if is_duplicate_key(&e) => {
                 return Err(Abort::Refused(
-                    broken("an order with this id exists").into(),
+                    corrupt("an order with this id exists").into(),
                 ));
             }
             other => other?,

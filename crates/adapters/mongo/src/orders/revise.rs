@@ -9,8 +9,8 @@ use oms_domain::order::Order;
 use oms_ports::draft::OrderRevision;
 use oms_ports::error::ReviseError;
 
-use super::broken;
 use crate::MongoStore;
+use crate::documents::corrupt;
 use crate::documents::count;
 use crate::documents::orders::{EventDoc, OrderDoc};
 use crate::transaction::Abort;
@@ -34,8 +34,7 @@ impl MongoStore {
         let stored = Order::try_from(stored).map_err(|e| Abort::Refused(e.into()))?;
         revision.check(&stored).map_err(Abort::Refused)?;
         let doc = OrderDoc::from(next);
-        let history =
-            to_bson(&doc.history).map_err(|e| Abort::Refused(broken(&e.to_string()).into()))?;
+        let history = to_bson(&doc.history).map_err(|e| Abort::Refused(corrupt(e).into()))?;
         let written = self
             .orders()
             .update_one(
