@@ -9,7 +9,6 @@ use actix_web::dev::Server;
 use actix_web::middleware::{ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
 use oms_app::passwords::Argon2Hashing;
-use oms_memory::publisher::BroadcastPublisher;
 use oms_ports::store::Store;
 use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
@@ -142,8 +141,7 @@ fn services_with_metrics<S: Store>(
     let metrics = Metrics::new().map_err(|e| config(&e))?;
     let (memory_kib, passes) = settings.argon2;
     let hashing = Argon2Hashing::with_cost(memory_kib, passes).map_err(|e| config(&e))?;
-    let events = BroadcastPublisher::default();
-    let state = AppState::new(store, events, hashing, metrics.business.clone());
+    let state = AppState::new(store, hashing, metrics.business.clone());
     Ok((state, metrics))
 }
 

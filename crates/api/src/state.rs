@@ -1,6 +1,6 @@
 //! What every handler can reach: the use-case services over one store, and
 //! the counters they bump. Concrete choices (system clock, random ids,
-//! Argon2, the in-process bus) are made here and nowhere else.
+//! Argon2) are made here and nowhere else.
 
 use oms_app::catalog::CatalogService;
 use oms_app::customers::CustomerService;
@@ -8,13 +8,12 @@ use oms_app::orders::OrderService;
 use oms_app::passwords::Argon2Hashing;
 use oms_app::system::{RandomIds, SystemClock};
 use oms_app::users::UserService;
-use oms_memory::publisher::BroadcastPublisher;
 use oms_ports::store::Store;
 
 use crate::metrics::BusinessMetrics;
 
 /// The order use cases as the API runs them.
-pub type Orders<S> = OrderService<S, BroadcastPublisher, SystemClock, RandomIds>;
+pub type Orders<S> = OrderService<S, SystemClock, RandomIds>;
 /// The catalogue use cases.
 pub type Catalog<S> = CatalogService<S, SystemClock, RandomIds>;
 /// The customer use cases.
@@ -40,15 +39,10 @@ pub struct AppState<S> {
 }
 
 impl<S: Store> AppState<S> {
-    /// Services over `store`, publishing to `events`.
-    pub fn new(
-        store: S,
-        events: BroadcastPublisher,
-        hashing: Argon2Hashing,
-        metrics: BusinessMetrics,
-    ) -> AppState<S> {
+    /// Services over `store`.
+    pub fn new(store: S, hashing: Argon2Hashing, metrics: BusinessMetrics) -> AppState<S> {
         AppState {
-            orders: OrderService::new(store.clone(), events, SystemClock, RandomIds),
+            orders: OrderService::new(store.clone(), SystemClock, RandomIds),
             catalog: CatalogService::new(store.clone(), SystemClock, RandomIds),
             customers: CustomerService::new(store.clone(), SystemClock, RandomIds),
             users: UserService::new(store.clone(), hashing, SystemClock, RandomIds),

@@ -1,5 +1,6 @@
 //! Placing 3-line orders through `OrderService` on the in-memory store,
-//! with the production clock, id source and in-process event bus.
+//! with the production clock and id source; the store records each order's
+//! event in its log (the default retention, 10,000 events) as it commits.
 //!
 //! `cargo bench -p oms-app --bench place_order`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -10,24 +11,19 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use oms_app::catalog::{CatalogService, CreateProduct};
 use oms_app::orders::{CustomerInput, ItemInput, OrderService, PlaceOrder};
 use oms_app::system::{RandomIds, SystemClock};
-use oms_domain::event::OrderEvent;
 use oms_domain::ids::UserId;
 use oms_domain::user::{Actor, Role};
 use oms_memory::MemoryStore;
-use oms_memory::publisher::BroadcastPublisher;
-use tokio::sync::broadcast::Receiver;
 
-type Orders = OrderService<MemoryStore, BroadcastPublisher, SystemClock, RandomIds>;
+type Orders = OrderService<MemoryStore, SystemClock, RandomIds>;
 
 const STAFF: Actor = Actor {
     user: UserId::MIN,
     role: Role::Staff,
 };
 
-/// A fresh store with three products, a 3-line order for them, and a
-/// subscriber to the event bus, which the caller keeps for the timed loop so
-/// every publish really clones the event into the channel.
-async fn setup() -> (Orders, PlaceOrder, Receiver<OrderEvent>) {
+/// A fresh store with three products, and a 3-line order for them.
+async fn setup() -> (Orders, PlaceOrder) {
     let store = MemoryStore::new();
     let catalog = CatalogService::new(store.clone(), SystemClock, RandomIds);
     let admin = Actor {
@@ -55,10 +51,8 @@ async fn setup() -> (Orders, PlaceOrder, Receiver<OrderEvent>) {
         items,
         ..PlaceOrder::default()
     };
-    let events = BroadcastPublisher::default();
-    let subscriber = events.subscribe();
-    let orders = OrderService::new(store, events, SystemClock, RandomIds);
-    (orders, order, subscriber)
+    let orders = OrderService::new(store, SystemClock, RandomIds);
+    (orders, order)
 }
 
 fn place_order(c: &mut Criterion) {
@@ -72,7 +66,7 @@ fn place_order(c: &mut Criterion) {
 
     group.bench_function("3_lines", |b| {
         b.to_async(&runtime).iter_custom(|iters| async move {
-            let (orders, cmd, _subscriber) = setup().await;
+            let (orders, cmd) = setup().await;
             let start = Instant::now();
             for _ in 0..iters {
                 orders.place(STAFF, cmd.clone()).await.unwrap();
@@ -83,7 +77,7 @@ fn place_order(c: &mut Criterion) {
 
     group.bench_function("3_lines_4_tasks", |b| {
         b.to_async(&runtime).iter_custom(|iters| async move {
-            let (orders, cmd, _subscriber) = setup().await;
+            let (orders, cmd) = setup().await;
             let start = Instant::now();
             let tasks: Vec<_> = (0..4)
                 .map(|_| {

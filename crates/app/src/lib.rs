@@ -4,8 +4,8 @@
 //! checks every rule that needs no stored data and reports all broken ones
 //! at once with the field each concerns ([`oms_domain::invalid::Invalid`]),
 //! checks the caller's role against [`oms_domain::user::Role::may`], then
-//! makes one atomic store call. Events are published only after the store
-//! has committed; a failed publish is logged and never undoes an order.
+//! makes one atomic store call. The store records each change's event in
+//! that same call, so the use cases publish nothing.
 //!
 //! Depends on the domain and the ports, plus the production implementations
 //! of the small ports ([`system::SystemClock`], [`system::RandomIds`],

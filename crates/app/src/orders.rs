@@ -4,23 +4,21 @@ mod listing;
 mod place;
 mod status;
 
-use oms_domain::event::OrderEvent;
 use oms_domain::ids::OrderId;
 use oms_domain::order::Order;
 use oms_ports::error::StoreError;
-use oms_ports::events::EventPublisher;
 use oms_ports::store::OrderStore;
 
 pub use listing::ListOrders;
 pub use place::{CustomerInput, ItemInput, PlaceOrder, PlaceOrderError};
 pub use status::{ChangeStatus, ChangeStatusError};
 
-/// The order use cases, over a store `S`, an event publisher `E`, a clock
-/// `C` and an id source `I`.
+/// The order use cases, over a store `S`, a clock `C` and an id source
+/// `I`. The store records each change's event with the change itself;
+/// nothing is published from here.
 #[derive(Clone, Debug)]
-pub struct OrderService<S, E, C, I> {
+pub struct OrderService<S, C, I> {
     store: S,
-    events: E,
     clock: C,
     ids: I,
 }
@@ -36,19 +34,14 @@ pub enum GetOrderError {
     Store(#[from] StoreError),
 }
 
-impl<S, E, C, I> OrderService<S, E, C, I> {
+impl<S, C, I> OrderService<S, C, I> {
     /// A service over these ports.
-    pub fn new(store: S, events: E, clock: C, ids: I) -> Self {
-        OrderService {
-            store,
-            events,
-            clock,
-            ids,
-        }
+    pub fn new(store: S, clock: C, ids: I) -> Self {
+        OrderService { store, clock, ids }
     }
 }
 
-impl<S: OrderStore, E: EventPublisher, C, I> OrderService<S, E, C, I> {
+impl<S: OrderStore, C, I> OrderService<S, C, I> {
     /// The order with this id. Anyone holding the id may read the order:
     /// it is the tracking code, unguessable by construction.
     ///
@@ -61,18 +54,5 @@ impl<S: OrderStore, E: EventPublisher, C, I> OrderService<S, E, C, I> {
             .get_order(id)
             .await?
             .ok_or(GetOrderError::NotFound)
-    }
-
-    /// Hands a committed event on. A failure is logged, never returned: the
-    /// change it describes is already stored and must stand.
-    async fn publish(&self, event: OrderEvent) {
-        if let Err(error) = self.events.publish(&event).await {
-            tracing::warn!(
-                order_id = %event.order_id(),
-                event = event.name(),
-                error = %error,
-                "order event not published"
-            );
-        }
     }
 }

@@ -27,3 +27,4 @@ pub mod quantity;
 pub mod stock;
 pub mod timestamp;
 pub mod user;
+pub mod visibility;

@@ -1,6 +1,7 @@
 //! What the use cases hand a store to write in one atomic step.
 
 use oms_domain::email::Email;
+use oms_domain::event::OrderEvent;
 use oms_domain::idempotency::{IdempotencyKey, RequestFingerprint};
 use oms_domain::ids::{CustomerId, OrderId, ProductId};
 use oms_domain::name::Name;
@@ -78,15 +79,27 @@ pub struct OrderRevision {
     pub expected_version: u64,
 }
 
+/// What committing a revision must do besides writing the order, decided
+/// from the stored order by [`OrderRevision::check`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RevisionEffects {
+    /// The one event the revision records.
+    pub event: OrderEvent,
+    /// Whether the order's reserved units go back on the shelf.
+    pub releases_stock: bool,
+}
+
 impl OrderRevision {
     /// Whether this revision may replace `stored`, the order as the store
-    /// holds it now: every store asks this before writing.
+    /// holds it now, and what else writing it must do: every store asks this
+    /// inside its atomic step, before writing.
     ///
     /// # Errors
     /// [`ReviseError::VersionMismatch`] when `stored` has moved on;
     /// [`ReviseError::Store`] (internal) when the revision would change what
-    /// the order holds or would not raise its version, which only a bug can ask.
-    pub fn check(&self, stored: &Order) -> Result<(), ReviseError> {
+    /// the order holds, rewrite its history, change nothing or not raise its
+    /// version, which only a bug can ask.
+    pub fn check(&self, stored: &Order) -> Result<RevisionEffects, ReviseError> {
         if stored.version() != self.expected_version {
             return Err(ReviseError::VersionMismatch {
                 current: stored.version(),
@@ -98,12 +111,18 @@ impl OrderRevision {
             && stored.total() == next.total()
             && stored.placed_by() == next.placed_by()
             && stored.created_at() == next.created_at();
+        let history_kept = next.history().starts_with(stored.history());
         // A version that did not rise would let a later compare-and-set
         // mistake this state for an earlier one.
-        if !same_holdings || next.version() <= stored.version() {
-            let why = "a revision may change only status, history and payment, and must raise the version";
+        let event = OrderEvent::revised(stored, next)
+            .filter(|_| same_holdings && history_kept && next.version() > stored.version());
+        let Some(event) = event else {
+            let why = "a revision may only move the status (adding its history entry) or record payment, and must raise the version";
             return Err(StoreError::Internal(why.into()).into());
-        }
-        Ok(())
+        };
+        Ok(RevisionEffects {
+            event,
+            releases_stock: stored.status().releases_stock_on(next.status()),
+        })
     }
 }

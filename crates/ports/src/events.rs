@@ -1,24 +1,119 @@
-//! Telling subscribers what happened to orders.
+//! The order event log: every committed change to an order, in commit
+//! order, recorded by the store in the same atomic step as the change.
+//!
+//! Nothing publishes events. Each process follows the log of the store it
+//! runs on ([`EventLog::follow`]), so an order placed through one instance
+//! reaches the subscribers of every instance, and a subscriber that lost its
+//! connection catches up from the log ([`EventLog::read_after`]).
+
+use std::time::Duration;
 
 use async_trait::async_trait;
 use oms_domain::event::OrderEvent;
 
-use crate::error::BoxError;
+use crate::error::StoreError;
 
-/// Publishing failed; the event did not reach subscribers.
+/// Where an event sits in a store's log.
+///
+/// Positions of one store compare, as strings, in commit order: a later
+/// event's position is greater. What they look like is the store's
+/// business; clients see them as opaque strings.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EventPosition(String);
+
+impl EventPosition {
+    /// A position as a store (or a client handing one back) wrote it.
+    pub fn new(text: impl Into<String>) -> EventPosition {
+        EventPosition(text.into())
+    }
+
+    /// The position's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An event and its place in the log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoggedEvent {
+    /// Where it sits.
+    pub position: EventPosition,
+    /// What happened.
+    pub event: OrderEvent,
+}
+
+/// Why events could not be read.
 #[derive(Debug, thiserror::Error)]
-#[error("publishing an order event failed")]
-pub struct PublishError(#[source] pub BoxError);
+pub enum ReadEventsError {
+    /// The position is not one this store gave out, or events after it are
+    /// past the retention: whoever follows from it must reload its state.
+    #[error("the position is unknown or older than the event retention")]
+    Lost,
+    /// The store failed; reading again later may work.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
 
-/// Delivers committed order events to whoever follows them.
+/// How long a store keeps its events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EventRetention {
+    /// Events older than this may be dropped, and reading after a position
+    /// this old is [`ReadEventsError::Lost`].
+    pub max_age: Duration,
+    /// Stores that keep events in memory keep at most this many.
+    pub max_events: usize,
+}
+
+impl Default for EventRetention {
+    /// A week, and 10,000 events in memory.
+    fn default() -> Self {
+        EventRetention {
+            max_age: Duration::from_secs(7 * 24 * 60 * 60),
+            max_events: 10_000,
+        }
+    }
+}
+
+/// Reads the event log.
 #[cfg_attr(feature = "mock", mockall::automock)]
 #[async_trait]
-pub trait EventPublisher: Send + Sync + 'static {
-    /// Hands `event` to subscribers. Called only after the change it
-    /// describes has been committed. Having no subscriber is not an error.
+pub trait EventLog: Send + Sync + 'static {
+    /// A position after every event committed so far: reading or following
+    /// from it yields only what commits later.
     ///
     /// # Errors
-    /// [`PublishError`] when the event could not be handed on; the change it
-    /// describes stands regardless.
-    async fn publish(&self, event: &OrderEvent) -> Result<(), PublishError>;
+    /// [`StoreError`] when the store fails.
+    async fn tail(&self) -> Result<EventPosition, StoreError>;
+
+    /// Up to `limit` events committed after `after`, oldest first. Fewer, or
+    /// none, when that is all there is now.
+    ///
+    /// # Errors
+    /// [`ReadEventsError::Lost`] when `after` is unknown or past the
+    /// retention; [`ReadEventsError::Store`] when the store fails.
+    async fn read_after(
+        &self,
+        after: &EventPosition,
+        limit: usize,
+    ) -> Result<Vec<LoggedEvent>, ReadEventsError>;
+
+    /// Follows the log from `after`: the feed hands out every event
+    /// committed after it, in order, waiting for new ones as they commit.
+    ///
+    /// # Errors
+    /// As [`EventLog::read_after`].
+    async fn follow(&self, after: EventPosition) -> Result<Box<dyn EventFeed>, ReadEventsError>;
+}
+
+/// One reader's way along the log, from [`EventLog::follow`].
+#[async_trait]
+pub trait EventFeed: Send {
+    /// The next events after those already handed out (at most `limit`),
+    /// waiting until at least one has committed.
+    ///
+    /// # Errors
+    /// [`ReadEventsError::Lost`] when the store dropped events this feed had
+    /// not read yet; [`ReadEventsError::Store`] when the store fails. Either
+    /// way the feed is spent: follow again from the last position read.
+    async fn next_events(&mut self, limit: usize) -> Result<Vec<LoggedEvent>, ReadEventsError>;
 }

@@ -1,6 +1,6 @@
 //! What the OMS core needs from the outside world, as traits: stores that
-//! keep products, customers, users and orders; a publisher for order events;
-//! a clock; a source of ids; password hashing.
+//! keep products, customers, users, orders and the log of order events; a
+//! clock; a source of ids; password hashing.
 //!
 //! Depends on `oms-domain`, `async-trait` and `thiserror` only: no driver,
 //! framework or runtime type appears in any signature. Adapters implement

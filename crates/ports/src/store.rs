@@ -15,6 +15,7 @@ use crate::draft::{CustomerDraft, OrderDraft, OrderRevision, Placement};
 use crate::error::{
     InsertError, PlaceError, ReviseError, StoreError, UpdateProductError, UpdateUserError,
 };
+use crate::events::EventLog;
 use crate::query::{CustomerQuery, NameCursor, OrderCursor, OrderQuery, Page, ProductQuery};
 
 /// The product catalogue and its stock levels.
@@ -139,7 +140,7 @@ pub trait UserStore: Send + Sync + 'static {
 pub trait OrderStore: Send + Sync + 'static {
     /// Places an order, all or nothing: finds or creates the customer by
     /// e-mail, reserves stock for every line at the catalogue's current
-    /// price, and inserts the order. With an idempotency claim whose key this
+    /// price, inserts the order and records its `orderPlaced` event. With an idempotency claim whose key this
     /// user already used, returns the earlier order (`replayed`) when the
     /// fingerprint matches and writes nothing.
     ///
@@ -167,7 +168,8 @@ pub trait OrderStore: Send + Sync + 'static {
     /// `revision.expected_version` (compare-and-set). When the revision
     /// moves the stored order into `Cancelled`, every unit it reserved goes
     /// back on the shelf in the same step; so a cancellation releases its
-    /// stock exactly once however many race.
+    /// stock exactly once however many race. The revision's one event
+    /// ([`OrderRevision::check`]) is recorded in the same step.
     ///
     /// # Errors
     /// [`ReviseError::NotFound`] for an unknown id,
@@ -191,11 +193,11 @@ pub trait StoreHealth: Send + Sync + 'static {
 
 /// Every store trait at once, so a caller has one type to be generic over.
 pub trait Store:
-    OrderStore + ProductStore + CustomerStore + UserStore + StoreHealth + Clone
+    OrderStore + ProductStore + CustomerStore + UserStore + StoreHealth + EventLog + Clone
 {
 }
 
 impl<T> Store for T where
-    T: OrderStore + ProductStore + CustomerStore + UserStore + StoreHealth + Clone
+    T: OrderStore + ProductStore + CustomerStore + UserStore + StoreHealth + EventLog + Clone
 {
 }

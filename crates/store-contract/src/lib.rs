@@ -4,15 +4,20 @@
 //!
 //! An adapter's test file stamps out one test per case:
 //! ```text
-//! oms_store_contract::store_contract!(async { Some(oms_memory::MemoryStore::new()) });
+//! oms_store_contract::store_contract!(
+//!     async { Some(oms_memory::MemoryStore::new()) },
+//!     |retention| async move { Some(oms_memory::MemoryStore::with_event_retention(retention)) },
+//! );
 //! ```
-//! The expression yields `Option<store>`; `None` skips (a store that needs a
-//! server it could not find says so itself, loudly).
+//! The first expression yields `Option<store>`, the second makes one that
+//! keeps events as the given retention says; `None` skips (a store that
+//! needs a server it could not find says so itself, loudly).
 //!
 //! Test-only code: it may panic, that is how a case fails.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod customers;
+mod events;
 pub mod fixtures;
 mod orders;
 mod products;
@@ -23,6 +28,12 @@ pub use customers::{
     a_duplicate_customer_email_is_refused, customers_are_found_by_id_and_email,
     customers_are_searched_by_name_or_email_and_paged,
     upserting_one_email_concurrently_makes_one_customer,
+};
+pub use events::{
+    SHORT_RETENTION, a_follower_is_woken_by_each_commit, a_position_past_the_retention_is_lost,
+    an_unknown_position_is_lost, concurrent_changes_are_each_logged_once_in_commit_order,
+    every_change_is_one_event_in_commit_order, reading_after_a_position_is_paged_and_exact,
+    refused_changes_record_no_event,
 };
 pub use orders::{
     a_revision_is_compare_and_set, a_revision_may_change_only_status_history_and_payment,
@@ -49,10 +60,14 @@ pub use users::{
     updating_an_unknown_user_is_not_found, users_are_found_by_id_and_email,
 };
 
-/// Stamps one `#[tokio::test]` per case; `$fresh` yields `Option<store>`.
+/// Stamps one `#[tokio::test]` per case; `$fresh` yields `Option<store>`,
+/// `$retained` is a closure from an event retention to such a future.
 #[macro_export]
 macro_rules! store_contract {
-    ($fresh:expr) => {
+    ($fresh:expr, $retained:expr $(,)?) => {
+        $crate::store_contract!(@cases ($retained)($crate::SHORT_RETENTION);
+            a_position_past_the_retention_is_lost,
+        );
         $crate::store_contract!(@cases $fresh;
             a_reachable_store_answers_a_ping,
             a_product_change_at_a_stale_version_writes_nothing,
@@ -87,6 +102,12 @@ macro_rules! store_contract {
             the_last_units_are_sold_exactly_once,
             cancelling_returns_stock_exactly_once,
             stock_is_conserved_under_a_concurrent_mixed_workload,
+            every_change_is_one_event_in_commit_order,
+            reading_after_a_position_is_paged_and_exact,
+            concurrent_changes_are_each_logged_once_in_commit_order,
+            refused_changes_record_no_event,
+            a_follower_is_woken_by_each_commit,
+            an_unknown_position_is_lost,
         );
     };
     (@cases $fresh:expr; $($case:ident),+ $(,)?) => {

@@ -1,38 +1,64 @@
-//! Every store port kept in process memory, plus an in-process event bus.
+//! Every store port kept in process memory, the event log included.
 //!
 //! [`MemoryStore`] is the embedded default store (no database needed) and
 //! the store business tests run on. All its data sits behind one lock that
 //! is never held across an `.await`: each port method is one critical
 //! section, which makes it atomic, free of lost updates, and deadlock-free
-//! by construction. It passes the same conformance suite as the MongoDB
+//! by construction; an order change and its event are one section. It passes the same conformance suite as the MongoDB
 //! store (`oms-store-contract`).
 //!
 //! Depends on `oms-domain`, `oms-ports`, `parking_lot` and tokio's `sync`.
 
 mod customers;
+mod events;
 mod orders;
 mod paging;
 mod products;
-pub mod publisher;
 mod state;
 mod users;
 
 use std::sync::Arc;
 
+use oms_ports::events::EventRetention;
 use parking_lot::RwLock;
+use tokio::sync::watch;
 
 use state::State;
 
-/// Products, customers, users and orders in memory. Clones share the data.
-#[derive(Clone, Debug, Default)]
+/// Products, customers, users, orders and their events in memory. Clones
+/// share the data.
+#[derive(Clone, Debug)]
 pub struct MemoryStore {
     state: Arc<RwLock<State>>,
+    /// Signalled after every change that may have appended an event, for
+    /// followers to wait on.
+    appended: Arc<watch::Sender<()>>,
 }
 
 impl MemoryStore {
-    /// An empty store.
+    /// An empty store keeping events as long as the default retention says.
     pub fn new() -> MemoryStore {
-        MemoryStore::default()
+        MemoryStore::with_event_retention(EventRetention::default())
+    }
+
+    /// An empty store keeping events as long as `retention` says.
+    pub fn with_event_retention(retention: EventRetention) -> MemoryStore {
+        MemoryStore {
+            state: Arc::new(RwLock::new(State::new(retention))),
+            appended: Arc::new(watch::channel(()).0),
+        }
+    }
+
+    /// Wakes followers after a change, outside the lock. A wake-up with
+    /// nothing new (a replayed placement) only costs them a read.
+    fn wake(&self) {
+        self.appended.send_replace(());
+    }
+}
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        MemoryStore::new()
     }
 }
 

@@ -1,10 +1,12 @@
 //! Orders in memory. Placing and revising are each one critical section:
 //! every check runs first, and the writes that follow cannot fail, so an
-//! order is either fully placed (stock, customer, order, key) or not at all.
+//! order is either fully placed (stock, customer, order, key, event) or not
+//! at all.
 
 use std::ops::Bound;
 
 use async_trait::async_trait;
+use oms_domain::event::OrderEvent;
 use oms_domain::ids::{OrderId, ProductId};
 use oms_domain::order::line::OrderLine;
 use oms_domain::order::{CustomerSnapshot, NewOrder, Order, OrderError};
@@ -105,6 +107,7 @@ impl State {
         }
         self.order_times.insert((order.created_at(), order.id()));
         self.orders.insert(order.id(), order.clone());
+        self.log.append(OrderEvent::placed(&order));
         Ok(Placement {
             order,
             replayed: false,
@@ -114,8 +117,8 @@ impl State {
     fn revise(&mut self, revision: OrderRevision) -> Result<Order, ReviseError> {
         let next = &revision.order;
         let stored = self.orders.get(&next.id()).ok_or(ReviseError::NotFound)?;
-        revision.check(stored)?;
-        if stored.status().releases_stock_on(next.status()) {
+        let effects = revision.check(stored)?;
+        if effects.releases_stock {
             for (product, qty) in stored.reserved() {
                 if let Some(p) = self.products.get_mut(&product) {
                     p.stock = p.stock.release(qty);
@@ -124,6 +127,7 @@ impl State {
             }
         }
         self.orders.insert(next.id(), revision.order.clone());
+        self.log.append(effects.event);
         Ok(revision.order)
     }
 
@@ -167,7 +171,9 @@ fn matches(filter: &OrderFilter, order: &Order) -> bool {
 #[async_trait]
 impl OrderStore for MemoryStore {
     async fn place(&self, draft: OrderDraft) -> Result<Placement, PlaceError> {
-        self.state.write().place(draft)
+        let placed = self.state.write().place(draft)?;
+        self.wake();
+        Ok(placed)
     }
 
     async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError> {
@@ -182,6 +188,8 @@ impl OrderStore for MemoryStore {
     }
 
     async fn revise(&self, revision: OrderRevision) -> Result<Order, ReviseError> {
-        self.state.write().revise(revision)
+        let revised = self.state.write().revise(revision)?;
+        self.wake();
+        Ok(revised)
     }
 }

@@ -11,10 +11,12 @@ use oms_domain::product::Product;
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::User;
 use oms_ports::error::StoreError;
+use oms_ports::events::EventRetention;
 
+use crate::events::Log;
 use crate::paging::NameIndexed;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct State {
     pub products: NameIndexed<ProductId, Product>,
     pub customers: NameIndexed<CustomerId, Customer>,
@@ -26,6 +28,24 @@ pub(crate) struct State {
     pub order_times: BTreeSet<(Timestamp, OrderId)>,
     /// Idempotency keys are scoped to the user who sent them.
     pub idempotency: HashMap<(UserId, IdempotencyKey), (RequestFingerprint, OrderId)>,
+    /// Every order change, appended with the change.
+    pub log: Log,
+}
+
+impl State {
+    pub fn new(retention: EventRetention) -> State {
+        State {
+            products: NameIndexed::default(),
+            customers: NameIndexed::default(),
+            customer_emails: HashMap::new(),
+            users: HashMap::new(),
+            user_emails: HashMap::new(),
+            orders: HashMap::new(),
+            order_times: BTreeSet::new(),
+            idempotency: HashMap::new(),
+            log: Log::new(retention),
+        }
+    }
 }
 
 /// A broken index is a bug in this crate, reported instead of panicking.

@@ -16,6 +16,7 @@ use oms_domain::user::User;
 use oms_ports::error::StoreError;
 use serde::{Deserialize, Serialize};
 
+pub(crate) mod events;
 pub(crate) mod orders;
 
 /// The error for a stored document that does not hold what it should.

@@ -2,7 +2,8 @@
 //!
 //! Placing an order, changing its status and cancelling it are each one
 //! multi-document transaction (stock, customer, order, idempotency key and
-//! event together), retried on transient conflicts. Lookups, filters and
+//! event together), retried on transient conflicts. The event log is read
+//! through change streams on `events` (see `events.rs`). Lookups, filters and
 //! pages use the indexes the migrations in `migrations/` create; a name
 //! search is a literal, case-blind substring match on the case-folded name
 //! (and for customers the address), which no index can narrow. Needs a
@@ -13,6 +14,7 @@
 mod customers;
 mod documents;
 mod errors;
+mod events;
 pub mod migrate;
 mod orders;
 mod paging;
@@ -29,9 +31,11 @@ use mongodb::bson::doc;
 use mongodb::options::ClientOptions;
 use mongodb::{Client, Collection, Database};
 use oms_ports::error::StoreError;
+use oms_ports::events::EventRetention;
 use oms_ports::store::StoreHealth;
 
-use documents::orders::{EventDoc, IdempotencyDoc, OrderDoc};
+use documents::events::EventDoc;
+use documents::orders::{IdempotencyDoc, OrderDoc};
 use documents::{CustomerDoc, ProductDoc, UserDoc};
 
 /// Products, customers, users and orders in one MongoDB database. Clones
@@ -40,6 +44,7 @@ use documents::{CustomerDoc, ProductDoc, UserDoc};
 pub struct MongoStore {
     client: Client,
     db: Database,
+    event_retention: EventRetention,
     /// Whatever the creator wants kept alive as long as the store is (a
     /// test database that is dropped when its last store goes).
     _keep: Option<Arc<dyn Any + Send + Sync>>,
@@ -124,8 +129,17 @@ impl MongoStore {
         MongoStore {
             client,
             db,
+            event_retention: EventRetention::default(),
             _keep: None,
         }
+    }
+
+    /// The same store, keeping events as long as `retention` says (its
+    /// `max_age`; `max_events` is for stores that keep events in memory).
+    /// [`MongoStore::apply_event_retention`] brings the expiry index in line.
+    pub fn with_event_retention(mut self, retention: EventRetention) -> MongoStore {
+        self.event_retention = retention;
+        self
     }
 
     /// Keeps `value` alive until the last clone of this store is dropped.

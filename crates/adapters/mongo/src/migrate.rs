@@ -22,6 +22,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_indexes",
         include_str!("../../../../migrations/0002_indexes.json"),
     ),
+    (
+        "0003_event_log",
+        include_str!("../../../../migrations/0003_event_log.json"),
+    ),
 ];
 
 #[derive(Debug, Deserialize)]

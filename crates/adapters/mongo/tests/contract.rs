@@ -5,4 +5,10 @@
 
 mod support;
 
-oms_store_contract::store_contract!(support::fresh_store());
+oms_store_contract::store_contract!(support::fresh_store(), |retention| async move {
+    Some(
+        support::fresh_store()
+            .await?
+            .with_event_retention(retention),
+    )
+});

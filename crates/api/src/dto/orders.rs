@@ -2,7 +2,8 @@
 //! view masks the e-mail address and leaves out who made each change.
 
 use oms_domain::order::Order;
-use oms_domain::user::{Actor, Permission};
+use oms_domain::user::Actor;
+use oms_domain::visibility::Audience;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -192,40 +193,19 @@ pub struct StatusEntryView {
     pub by_user_id: Option<String>,
 }
 
-/// Who is looking at an order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Audience {
-    /// Anyone with the order id: address masked, no staff ids.
-    Public,
-    /// The user who placed it: its own address, still no staff ids.
-    Owner,
-    /// Staff and admins: everything.
-    Staff,
-}
-
-impl Audience {
-    /// What `viewer` may see of `order`.
-    pub fn for_viewer(order: &Order, viewer: Option<Actor>) -> Audience {
-        match viewer {
-            Some(actor) if actor.may(Permission::ViewAllOrders) => Audience::Staff,
-            Some(actor) if order.placed_by().user == actor.user => Audience::Owner,
-            _ => Audience::Public,
-        }
-    }
-}
-
 impl OrderView {
     /// The order as `viewer` (anonymous when `None`) may see it.
     pub fn seen_by(order: &Order, viewer: Option<Actor>) -> OrderView {
-        OrderView::of(order, Audience::for_viewer(order, viewer))
+        OrderView::of(order, Audience::of(viewer, order.placed_by().user))
     }
 
     /// The order as `audience` may see it.
     pub fn of(order: &Order, audience: Audience) -> OrderView {
         let customer = order.customer();
-        let email = match audience {
-            Audience::Public => customer.email.masked(),
-            Audience::Owner | Audience::Staff => customer.email.as_str().to_owned(),
+        let email = if audience.sees_email() {
+            customer.email.as_str().to_owned()
+        } else {
+            customer.email.masked()
         };
         OrderView {
             id: order.id().to_string(),
@@ -246,7 +226,7 @@ impl OrderView {
                     to: h.to.as_str().to_owned(),
                     at: h.at.to_string(),
                     by_role: h.by.role.as_str().to_owned(),
-                    by_user_id: (audience == Audience::Staff).then(|| h.by.user.to_string()),
+                    by_user_id: audience.sees_staff_ids().then(|| h.by.user.to_string()),
                 })
                 .collect(),
             created_at: order.created_at().to_string(),

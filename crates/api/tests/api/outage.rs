@@ -17,6 +17,7 @@ use oms_ports::draft::{CustomerDraft, OrderDraft, OrderRevision, Placement};
 use oms_ports::error::{
     InsertError, PlaceError, ReviseError, StoreError, UpdateProductError, UpdateUserError,
 };
+use oms_ports::events::{EventFeed, EventLog, EventPosition, LoggedEvent, ReadEventsError};
 use oms_ports::query::{CustomerQuery, NameCursor, OrderCursor, OrderQuery, Page, ProductQuery};
 use oms_ports::store::{CustomerStore, OrderStore, ProductStore, StoreHealth, UserStore};
 use reqwest::StatusCode;
@@ -137,6 +138,46 @@ impl OrderStore for Switched {
     async fn revise(&self, revision: OrderRevision) -> Result<Order, ReviseError> {
         self.check()?;
         self.inner.revise(revision).await
+    }
+}
+
+#[async_trait]
+impl EventLog for Switched {
+    async fn tail(&self) -> Result<EventPosition, StoreError> {
+        self.check()?;
+        self.inner.tail().await
+    }
+    async fn read_after(
+        &self,
+        after: &EventPosition,
+        limit: usize,
+    ) -> Result<Vec<LoggedEvent>, ReadEventsError> {
+        self.check()?;
+        self.inner.read_after(after, limit).await
+    }
+    async fn follow(&self, after: EventPosition) -> Result<Box<dyn EventFeed>, ReadEventsError> {
+        self.check()?;
+        let inner = self.inner.follow(after).await?;
+        Ok(Box::new(SwitchedFeed {
+            inner,
+            store: self.clone(),
+        }))
+    }
+}
+
+/// A feed that fails, as a lost change stream does, once the switch is off.
+struct SwitchedFeed {
+    inner: Box<dyn EventFeed>,
+    store: Switched,
+}
+
+#[async_trait]
+impl EventFeed for SwitchedFeed {
+    async fn next_events(&mut self, limit: usize) -> Result<Vec<LoggedEvent>, ReadEventsError> {
+        self.store.check()?;
+        let events = self.inner.next_events(limit).await?;
+        self.store.check()?;
+        Ok(events)
     }
 }
 

@@ -6,7 +6,8 @@ use oms_domain::invalid::{Reason, Validation};
 use oms_domain::order::Order;
 use oms_domain::order::status::OrderStatus;
 use oms_domain::timestamp::Timestamp;
-use oms_domain::user::{Actor, Permission};
+use oms_domain::user::Actor;
+use oms_domain::visibility::OrderScope;
 use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery};
 use oms_ports::store::OrderStore;
 
@@ -30,7 +31,7 @@ pub struct ListOrders {
     pub cursor: Option<String>,
 }
 
-impl<S: OrderStore, E, C, I> OrderService<S, E, C, I> {
+impl<S: OrderStore, C, I> OrderService<S, C, I> {
     /// One page of orders, newest first.
     ///
     /// # Errors
@@ -64,7 +65,7 @@ impl<S: OrderStore, E, C, I> OrderService<S, E, C, I> {
         let after = list::cursor::<OrderCursor>(&mut v, request.cursor.as_deref());
         v.finish()?;
 
-        let placed_by = (!by.may(Permission::ViewAllOrders)).then_some(by.user);
+        let placed_by = OrderScope::of(by).placed_by();
         let query = OrderQuery {
             filter: OrderFilter {
                 status,

@@ -4,7 +4,6 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use oms_domain::email::Email;
-use oms_domain::event::{OrderEvent, OrderPlaced};
 use oms_domain::idempotency::{IdempotencyKey, RequestFingerprint};
 use oms_domain::ids::ProductId;
 use oms_domain::invalid::{Invalid, Reason, Validation};
@@ -16,7 +15,6 @@ use oms_domain::user::{Actor, Permission};
 use oms_ports::clock::Clock;
 use oms_ports::draft::{CustomerDraft, IdempotencyClaim, OrderDraft, Placement};
 use oms_ports::error::{PlaceError, StoreError};
-use oms_ports::events::EventPublisher;
 use oms_ports::ids::IdSource;
 use oms_ports::store::{OrderStore, UserStore};
 use sha2::{Digest, Sha256};
@@ -97,16 +95,15 @@ pub enum PlaceOrderError {
     Store(#[from] StoreError),
 }
 
-impl<S, E, C, I> OrderService<S, E, C, I>
+impl<S, C, I> OrderService<S, C, I>
 where
     S: OrderStore + UserStore,
-    E: EventPublisher,
     C: Clock,
     I: IdSource,
 {
     /// Places an order for `cmd`, on behalf of `by`. With an idempotency key
     /// already used by `by` for the same request, returns the earlier order
-    /// (`replayed`) and publishes nothing.
+    /// (`replayed`) and changes nothing.
     ///
     /// # Errors
     /// [`PlaceOrderError`]; nothing is written in any case.
@@ -149,17 +146,10 @@ where
             placed_by: by,
             at,
         };
-        let placement = self
-            .store
+        self.store
             .place(draft)
             .await
-            .map_err(|e| place_error(e, &lines))?;
-        if !placement.replayed {
-            let order = placement.order.clone();
-            self.publish(OrderEvent::Placed(OrderPlaced { order }))
-                .await;
-        }
-        Ok(placement)
+            .map_err(|e| place_error(e, &lines))
     }
 
     /// For a caller who may only order for itself: its own name and address.

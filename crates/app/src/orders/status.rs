@@ -1,17 +1,15 @@
 //! Moving an order along its status machine and recording payment, each as
 //! a compare-and-set on the order's version.
 
-use oms_domain::event::{OrderEvent, OrderStatusUpdated};
 use oms_domain::ids::OrderId;
 use oms_domain::invalid::Invalid;
 use oms_domain::order::status::OrderStatus;
-use oms_domain::order::{Order, OrderError, StatusChange};
+use oms_domain::order::{Order, OrderError};
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::{Actor, Permission};
 use oms_ports::clock::Clock;
 use oms_ports::draft::OrderRevision;
 use oms_ports::error::{ReviseError, StoreError};
-use oms_ports::events::EventPublisher;
 use oms_ports::store::OrderStore;
 
 use super::OrderService;
@@ -65,7 +63,7 @@ pub enum ChangeStatusError {
 /// loss means another change landed, so contention this long is extreme.
 const MAX_ATTEMPTS: usize = 8;
 
-impl<S: OrderStore, E: EventPublisher, C: Clock, I> OrderService<S, E, C, I> {
+impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
     /// Moves the order to `cmd.status` (and records payment if asked).
     /// Staff and admins may make any legal move; a customer may only cancel
     /// its own pending order. Asking for the current status together with a
@@ -82,7 +80,7 @@ impl<S: OrderStore, E: EventPublisher, C: Clock, I> OrderService<S, E, C, I> {
     ) -> Result<Order, ChangeStatusError> {
         let to: OrderStatus = cmd.status.parse().map_err(|e| Invalid::one("status", e))?;
         let payment = cmd.payment_collected;
-        self.revise_order(by, order_id, cmd.expected_version, |order, now| {
+        self.revise_order(order_id, cmd.expected_version, |order, now| {
             let transition = (to != order.status() || payment.is_none()).then_some(to);
             plan(by, order, transition, payment, now)
         })
@@ -99,7 +97,7 @@ impl<S: OrderStore, E: EventPublisher, C: Clock, I> OrderService<S, E, C, I> {
         order_id: &str,
         expected_version: Option<u64>,
     ) -> Result<Order, ChangeStatusError> {
-        self.revise_order(by, order_id, expected_version, |order, now| {
+        self.revise_order(order_id, expected_version, |order, now| {
             plan(by, order, Some(OrderStatus::Cancelled), None, now)
         })
         .await
@@ -116,7 +114,7 @@ impl<S: OrderStore, E: EventPublisher, C: Clock, I> OrderService<S, E, C, I> {
         collected: bool,
         expected_version: Option<u64>,
     ) -> Result<Order, ChangeStatusError> {
-        self.revise_order(by, order_id, expected_version, |order, now| {
+        self.revise_order(order_id, expected_version, |order, now| {
             plan(by, order, None, Some(collected), now)
         })
         .await
@@ -128,10 +126,9 @@ impl<S: OrderStore, E: EventPublisher, C: Clock, I> OrderService<S, E, C, I> {
     /// always checked against what is actually stored.
     async fn revise_order(
         &self,
-        by: Actor,
         order_id: &str,
         expected: Option<u64>,
-        decide: impl Fn(&Order, Timestamp) -> Result<(Order, Option<StatusChange>), ChangeStatusError>,
+        decide: impl Fn(&Order, Timestamp) -> Result<Order, ChangeStatusError>,
     ) -> Result<Order, ChangeStatusError> {
         let id: OrderId = order_id.parse().map_err(|_| ChangeStatusError::NotFound)?;
         for _ in 0..MAX_ATTEMPTS {
@@ -144,7 +141,7 @@ impl<S: OrderStore, E: EventPublisher, C: Clock, I> OrderService<S, E, C, I> {
             if expected.is_some_and(|v| v != current) {
                 return Err(ChangeStatusError::VersionMismatch { current });
             }
-            let (next, change) = decide(&order, self.clock.now())?;
+            let next = decide(&order, self.clock.now())?;
             if next.version() == current {
                 return Ok(order);
             }
@@ -153,12 +150,7 @@ impl<S: OrderStore, E: EventPublisher, C: Clock, I> OrderService<S, E, C, I> {
                 order: next,
             };
             match self.store.revise(revision).await {
-                Ok(saved) => {
-                    if let Some(change) = change {
-                        self.publish(status_event(&saved, change, by)).await;
-                    }
-                    return Ok(saved);
-                }
+                Ok(saved) => return Ok(saved),
                 // Someone else changed the order first: decide again on what they left.
                 Err(ReviseError::VersionMismatch { .. }) if expected.is_none() => {}
                 Err(ReviseError::VersionMismatch { current }) => {
@@ -172,15 +164,14 @@ impl<S: OrderStore, E: EventPublisher, C: Clock, I> OrderService<S, E, C, I> {
     }
 }
 
-/// The order after the request, and the status change it makes, if any.
-/// Payment is applied first, so "collected, then delivered" is one request.
+/// The order after the request. Payment is applied first, so "collected, then delivered" is one request.
 fn plan(
     by: Actor,
     order: &Order,
     to: Option<OrderStatus>,
     payment: Option<bool>,
     now: Timestamp,
-) -> Result<(Order, Option<StatusChange>), ChangeStatusError> {
+) -> Result<Order, ChangeStatusError> {
     let mut next = order.clone();
     if let Some(collected) = payment {
         if !by.may(Permission::CollectPayment) {
@@ -188,14 +179,11 @@ fn plan(
         }
         next.set_payment_collected(collected, now)?;
     }
-    let change = match to {
-        Some(to) => {
-            authorize(by, order, to)?;
-            Some(next.change_status(to, by, now)?)
-        }
-        None => None,
-    };
-    Ok((next, change))
+    if let Some(to) = to {
+        authorize(by, order, to)?;
+        next.change_status(to, by, now)?;
+    }
+    Ok(next)
 }
 
 /// Staff and admins may make any legal move; a customer may only cancel
@@ -211,15 +199,4 @@ fn authorize(by: Actor, order: &Order, to: OrderStatus) -> Result<(), ChangeStat
         return Ok(());
     }
     Err(ChangeStatusError::Forbidden(Permission::ChangeOrderStatus))
-}
-
-fn status_event(order: &Order, change: StatusChange, by: Actor) -> OrderEvent {
-    OrderEvent::StatusUpdated(OrderStatusUpdated {
-        order_id: order.id(),
-        from: change.from,
-        to: change.to,
-        at: order.updated_at(),
-        by,
-        version: order.version(),
-    })
 }

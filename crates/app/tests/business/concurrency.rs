@@ -30,7 +30,7 @@ async fn two_hundred_buyers_for_fifty_units_make_exactly_fifty_orders() {
     assert_eq!(placed, 50);
     assert_eq!(w.stock(&mug).await, 0);
     assert_eq!(
-        w.events.events().len(),
+        w.events().await.len(),
         50,
         "one event per order, none for refusals"
     );

@@ -69,12 +69,8 @@ pub fn committed(draft: &OrderDraft) -> Order {
     .unwrap()
 }
 
-pub fn service<S, E>(store: S, events: E) -> OrderService<S, E, TestClock, SeqIds> {
-    OrderService::new(store, events, TestClock::default(), SeqIds::default())
-}
-
-pub fn unavailable() -> StoreError {
-    StoreError::Unavailable("connection refused".into())
+pub fn service<S>(store: S) -> OrderService<S, TestClock, SeqIds> {
+    OrderService::new(store, TestClock::default(), SeqIds::default())
 }
 
 /// A pending order as a store would hand it back.

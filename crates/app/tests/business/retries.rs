@@ -4,11 +4,9 @@
 
 use mockall::Sequence;
 use oms_app::orders::{ChangeStatus, ChangeStatusError};
-use oms_domain::event::OrderEvent;
 use oms_domain::order::status::OrderStatus;
 use oms_domain::timestamp::Timestamp;
 use oms_ports::error::ReviseError;
-use oms_ports::events::MockEventPublisher;
 
 use crate::mocks::{MockStore, confirm, pending_order, service};
 use crate::support::staff;
@@ -45,15 +43,8 @@ async fn a_lost_race_is_decided_again_on_the_winners_order() {
         .in_sequence(&mut seq)
         .withf(|r| r.expected_version == 2)
         .returning(|r| Ok(r.order));
-    let mut events = MockEventPublisher::new();
-    events
-        .expect_publish()
-        .times(1)
-        .in_sequence(&mut seq)
-        .withf(|e| matches!(e, OrderEvent::StatusUpdated(u) if u.version == 3))
-        .returning(|_| Ok(()));
 
-    let order = service(store, events)
+    let order = service(store)
         .change_status(staff(), &first.id().to_string(), confirm())
         .await
         .unwrap();
@@ -75,10 +66,8 @@ async fn losing_every_attempt_is_reported_as_contention() {
         .expect_revise()
         .times(8)
         .returning(|_| Err(ReviseError::VersionMismatch { current: 2 }));
-    let mut events = MockEventPublisher::new();
-    events.expect_publish().never();
 
-    let err = service(store, events)
+    let err = service(store)
         .change_status(staff(), &order.id().to_string(), confirm())
         .await
         .unwrap_err();
@@ -98,14 +87,12 @@ async fn a_lost_race_with_an_expected_version_is_refused_without_retrying() {
         .expect_revise()
         .times(1)
         .returning(|_| Err(ReviseError::VersionMismatch { current: 2 }));
-    let mut events = MockEventPublisher::new();
-    events.expect_publish().never();
 
     let pinned = ChangeStatus {
         expected_version: Some(1),
         ..confirm()
     };
-    let err = service(store, events)
+    let err = service(store)
         .change_status(staff(), &order.id().to_string(), pinned)
         .await
         .unwrap_err();

@@ -1,10 +1,9 @@
 //! A world to run use cases in: the in-memory store, a stepping clock,
-//! counting ids and a publisher that records what it was given.
+//! counting ids, and the store's event log read back from where it started.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 
-use async_trait::async_trait;
 use oms_app::catalog::{CatalogService, CreateProduct};
 use oms_app::customers::CustomerService;
 use oms_app::orders::{CustomerInput, ItemInput, OrderService, PlaceOrder, PlaceOrderError};
@@ -17,7 +16,7 @@ use oms_domain::timestamp::Timestamp;
 use oms_domain::user::{Actor, Role};
 use oms_memory::MemoryStore;
 use oms_ports::clock::Clock;
-use oms_ports::events::{EventPublisher, PublishError};
+use oms_ports::events::{EventLog, EventPosition};
 use oms_ports::ids::IdSource;
 use oms_ports::store::ProductStore;
 use uuid::Uuid;
@@ -65,30 +64,13 @@ impl IdSource for SeqIds {
     }
 }
 
-/// Keeps every published event, in publish order.
-#[derive(Clone, Debug, Default)]
-pub struct RecordingPublisher(Arc<Mutex<Vec<OrderEvent>>>);
-
-impl RecordingPublisher {
-    pub fn events(&self) -> Vec<OrderEvent> {
-        self.0.lock().unwrap().clone()
-    }
-}
-
-#[async_trait]
-impl EventPublisher for RecordingPublisher {
-    async fn publish(&self, event: &OrderEvent) -> Result<(), PublishError> {
-        self.0.lock().unwrap().push(event.clone());
-        Ok(())
-    }
-}
-
-pub type Orders = OrderService<MemoryStore, RecordingPublisher, TestClock, SeqIds>;
+pub type Orders = OrderService<MemoryStore, TestClock, SeqIds>;
 
 #[derive(Clone)]
 pub struct World {
     pub store: MemoryStore,
-    pub events: RecordingPublisher,
+    /// The log's tail when the world was made.
+    pub start: EventPosition,
     pub orders: Orders,
     pub catalog: CatalogService<MemoryStore, TestClock, SeqIds>,
     pub customers: CustomerService<MemoryStore, TestClock, SeqIds>,
@@ -102,15 +84,16 @@ pub fn cheap_hashing() -> Argon2Hashing {
 
 pub fn world() -> World {
     let store = MemoryStore::new();
-    let events = RecordingPublisher::default();
+    // The memory store answers at once; no runtime is needed to wait on it.
+    let start = futures::executor::block_on(store.tail()).unwrap();
     let (clock, ids) = (TestClock::default(), SeqIds::default());
     World {
-        orders: OrderService::new(store.clone(), events.clone(), clock.clone(), ids.clone()),
+        orders: OrderService::new(store.clone(), clock.clone(), ids.clone()),
         catalog: CatalogService::new(store.clone(), clock.clone(), ids.clone()),
         customers: CustomerService::new(store.clone(), clock.clone(), ids.clone()),
         users: UserService::new(store.clone(), cheap_hashing(), clock, ids),
         store,
-        events,
+        start,
     }
 }
 
@@ -145,6 +128,12 @@ pub fn order_for(email: &str, items: &[(&str, i64)]) -> PlaceOrder {
 }
 
 impl World {
+    /// Every event the store recorded since the world was made, in order.
+    pub async fn events(&self) -> Vec<OrderEvent> {
+        let logged = self.store.read_after(&self.start, 100_000).await.unwrap();
+        logged.into_iter().map(|e| e.event).collect()
+    }
+
     /// Creates a product and returns its id as a client would hold it.
     pub async fn product(&self, name: &str, price: i64, stock: i64) -> String {
         let cmd = CreateProduct {

@@ -1,10 +1,9 @@
 //! Orders as documents: the order with its lines, snapshot and history
-//! embedded (one read serves a tracking page), the idempotency claims that
-//! point at orders, and the events recorded with each change.
+//! embedded (one read serves a tracking page), and the idempotency claims
+//! that point at orders.
 
 use mongodb::bson::DateTime;
 use oms_domain::email::Email;
-use oms_domain::event::OrderEvent;
 use oms_domain::money::Money;
 use oms_domain::name::Name;
 use oms_domain::order::line::OrderLine;
@@ -206,42 +205,4 @@ pub(crate) struct IdempotencyDoc {
     pub fingerprint: String,
     pub order_id: String,
     pub created_at: DateTime,
-}
-
-/// An event recorded in the same transaction as the change it reports,
-/// for delivery after commit.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct EventDoc {
-    pub name: String,
-    pub order_id: String,
-    pub version: i64,
-    pub at: DateTime,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
-}
-
-impl From<&OrderEvent> for EventDoc {
-    fn from(e: &OrderEvent) -> Self {
-        match e {
-            OrderEvent::Placed(p) => EventDoc {
-                name: e.name().to_owned(),
-                order_id: p.order.id().to_string(),
-                version: count(p.order.version()),
-                at: date(p.order.created_at()),
-                from: None,
-                to: Some(p.order.status().as_str().to_owned()),
-            },
-            OrderEvent::StatusUpdated(u) => EventDoc {
-                name: e.name().to_owned(),
-                order_id: u.order_id.to_string(),
-                version: count(u.version),
-                at: date(u.at),
-                from: Some(u.from.as_str().to_owned()),
-                to: Some(u.to.as_str().to_owned()),
-            },
-        }
-    }
 }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use futures::TryStreamExt;
 use mongodb::ClientSession;
 use mongodb::bson::doc;
-use oms_domain::event::{OrderEvent, OrderPlaced};
+use oms_domain::event::OrderEvent;
 use oms_domain::ids::ProductId;
 use oms_domain::order::line::OrderLine;
 use oms_domain::order::{CustomerSnapshot, NewOrder, Order, OrderError};
@@ -20,7 +20,8 @@ use oms_ports::error::PlaceError;
 
 use crate::MongoStore;
 use crate::documents::corrupt;
-use crate::documents::orders::{EventDoc, IdempotencyDoc, OrderDoc};
+use crate::documents::events::EventDoc;
+use crate::documents::orders::{IdempotencyDoc, OrderDoc};
 use crate::errors::is_duplicate_key;
 use crate::transaction::Abort;
 
@@ -178,11 +179,8 @@ impl MongoStore {
                 other => other?,
             };
         }
-        let event = OrderEvent::Placed(OrderPlaced {
-            order: order.clone(),
-        });
         self.events()
-            .insert_one(EventDoc::from(&event))
+            .insert_one(EventDoc::new(&OrderEvent::placed(order), 0))
             .session(session)
             .await?;
         Ok(())

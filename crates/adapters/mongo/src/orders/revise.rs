@@ -1,10 +1,9 @@
 //! Changing an order's status or payment: one transaction that checks the
 //! stored version (compare-and-set), writes the changeable fields, puts
-//! the stock back when the change releases it, and records the event.
+//! the stock back when the change releases it, and records its one event.
 
 use mongodb::ClientSession;
 use mongodb::bson::{doc, to_bson};
-use oms_domain::event::{OrderEvent, OrderStatusUpdated};
 use oms_domain::order::Order;
 use oms_ports::draft::OrderRevision;
 use oms_ports::error::ReviseError;
@@ -12,7 +11,8 @@ use oms_ports::error::ReviseError;
 use crate::MongoStore;
 use crate::documents::corrupt;
 use crate::documents::count;
-use crate::documents::orders::{EventDoc, OrderDoc};
+use crate::documents::events::EventDoc;
+use crate::documents::orders::OrderDoc;
 use crate::transaction::Abort;
 
 type Step<T> = Result<T, Abort<ReviseError>>;
@@ -32,7 +32,7 @@ impl MongoStore {
             .await?;
         let stored = stored.ok_or(Abort::Refused(ReviseError::NotFound))?;
         let stored = Order::try_from(stored).map_err(|e| Abort::Refused(e.into()))?;
-        revision.check(&stored).map_err(Abort::Refused)?;
+        let effects = revision.check(&stored).map_err(Abort::Refused)?;
         let doc = OrderDoc::from(next);
         let history = to_bson(&doc.history).map_err(|e| Abort::Refused(corrupt(e).into()))?;
         let written = self
@@ -52,30 +52,15 @@ impl MongoStore {
         if written.matched_count != 1 {
             return Err(Abort::Retry);
         }
-        if stored.status().releases_stock_on(next.status()) {
+        if effects.releases_stock {
             let lines: Vec<_> = stored.reserved().collect();
             self.move_stock(session, &lines, 1, next.updated_at())
                 .await?;
         }
-        if stored.status() != next.status() {
-            let by = next
-                .history()
-                .last()
-                .map(|h| h.by)
-                .unwrap_or(next.placed_by());
-            let event = OrderEvent::StatusUpdated(OrderStatusUpdated {
-                order_id: next.id(),
-                from: stored.status(),
-                to: next.status(),
-                at: next.updated_at(),
-                by,
-                version: next.version(),
-            });
-            self.events()
-                .insert_one(EventDoc::from(&event))
-                .session(session)
-                .await?;
-        }
+        self.events()
+            .insert_one(EventDoc::new(&effects.event, 0))
+            .session(session)
+            .await?;
         Ok(next.clone())
     }
 }

@@ -1,0 +1,240 @@
+//! The event log in memory: the latest events under the store's lock, each
+//! appended in the same critical section as the change it reports, and a
+//! watch channel that wakes followers after each append.
+//!
+//! A position is this store's random epoch and the event's sequence number,
+//! both fixed-width hex (`"1a2b3c4d.0000000000000007"`), so positions
+//! compare as strings in commit order and a position from another store,
+//! or from this process's previous life, is recognised as unknown.
+
+use std::collections::VecDeque;
+use std::time::Instant;
+
+use async_trait::async_trait;
+use oms_domain::event::OrderEvent;
+use oms_ports::error::StoreError;
+use oms_ports::events::{
+    EventFeed, EventLog, EventPosition, EventRetention, LoggedEvent, ReadEventsError,
+};
+use tokio::sync::watch;
+
+use crate::MemoryStore;
+
+/// The retained events and where the numbering stands.
+#[derive(Debug)]
+pub(crate) struct Log {
+    epoch: u32,
+    /// The sequence number the next event gets; 0 means "before any event".
+    next_seq: u64,
+    events: VecDeque<Entry>,
+    retention: EventRetention,
+}
+
+#[derive(Debug)]
+struct Entry {
+    seq: u64,
+    logged_at: Instant,
+    event: OrderEvent,
+}
+
+impl Log {
+    pub(crate) fn new(retention: EventRetention) -> Log {
+        Log {
+            epoch: getrandom::u32().unwrap_or_else(|_| std::process::id()),
+            next_seq: 1,
+            events: VecDeque::new(),
+            retention,
+        }
+    }
+
+    /// Records `event`, dropping what the retention no longer keeps.
+    pub(crate) fn append(&mut self, event: OrderEvent) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        let now = Instant::now();
+        self.events.push_back(Entry {
+            seq,
+            logged_at: now,
+            event,
+        });
+        while self.events.len() > self.retention.max_events.max(1)
+            || self.events.front().is_some_and(|e| self.expired(e, now))
+        {
+            self.events.pop_front();
+        }
+    }
+
+    fn expired(&self, entry: &Entry, now: Instant) -> bool {
+        now.duration_since(entry.logged_at) > self.retention.max_age
+    }
+
+    fn position(&self, seq: u64) -> EventPosition {
+        EventPosition::new(format!("{:08x}.{seq:016x}", self.epoch))
+    }
+
+    fn tail(&self) -> EventPosition {
+        self.position(self.next_seq - 1)
+    }
+
+    /// The sequence number `position` stands for, if this store gave it out.
+    fn seq_of(&self, position: &EventPosition) -> Option<u64> {
+        let (epoch, seq) = position.as_str().split_once('.')?;
+        let fixed_width = epoch.len() == 8 && seq.len() == 16;
+        let epoch = u32::from_str_radix(epoch, 16).ok()?;
+        let seq = u64::from_str_radix(seq, 16).ok()?;
+        (fixed_width && epoch == self.epoch && seq < self.next_seq).then_some(seq)
+    }
+
+    fn read_after(
+        &self,
+        after: &EventPosition,
+        limit: usize,
+    ) -> Result<Vec<LoggedEvent>, ReadEventsError> {
+        let seq = self.seq_of(after).ok_or(ReadEventsError::Lost)?;
+        // Events past their age count as dropped even before an append
+        // evicts them, so how long a position stays good does not depend
+        // on whether orders keep coming.
+        let now = Instant::now();
+        let first_kept = self
+            .events
+            .iter()
+            .find(|e| !self.expired(e, now))
+            .map_or(self.next_seq, |e| e.seq);
+        if seq + 1 < first_kept {
+            return Err(ReadEventsError::Lost);
+        }
+        Ok(self
+            .events
+            .iter()
+            .skip_while(|e| e.seq <= seq)
+            .take(limit)
+            .map(|e| LoggedEvent {
+                position: self.position(e.seq),
+                event: e.event.clone(),
+            })
+            .collect())
+    }
+}
+
+#[async_trait]
+impl EventLog for MemoryStore {
+    async fn tail(&self) -> Result<EventPosition, StoreError> {
+        Ok(self.state.read().log.tail())
+    }
+
+    async fn read_after(
+        &self,
+        after: &EventPosition,
+        limit: usize,
+    ) -> Result<Vec<LoggedEvent>, ReadEventsError> {
+        self.state.read().log.read_after(after, limit)
+    }
+
+    async fn follow(&self, after: EventPosition) -> Result<Box<dyn EventFeed>, ReadEventsError> {
+        // Refuse an unknown position now rather than at the first read.
+        self.read_after(&after, 0).await?;
+        Ok(Box::new(MemoryFeed {
+            store: self.clone(),
+            appended: self.appended.subscribe(),
+            after,
+        }))
+    }
+}
+
+/// Follows the log by reading it again whenever an append wakes it.
+struct MemoryFeed {
+    store: MemoryStore,
+    appended: watch::Receiver<()>,
+    after: EventPosition,
+}
+
+#[async_trait]
+impl EventFeed for MemoryFeed {
+    async fn next_events(&mut self, limit: usize) -> Result<Vec<LoggedEvent>, ReadEventsError> {
+        loop {
+            // Marked seen before reading, so an append after the read still
+            // wakes the wait below.
+            self.appended.borrow_and_update();
+            let events = self.store.read_after(&self.after, limit).await?;
+            if let Some(last) = events.last() {
+                self.after = last.position.clone();
+                return Ok(events);
+            }
+            if self.appended.changed().await.is_err() {
+                return Err(StoreError::Internal("the memory store went away".into()).into());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use oms_domain::event::OrderPaymentUpdated;
+    use oms_domain::ids::{OrderId, UserId};
+    use oms_domain::timestamp::Timestamp;
+
+    use super::*;
+
+    fn paid(version: u64) -> OrderEvent {
+        OrderEvent::PaymentUpdated(OrderPaymentUpdated {
+            order_id: OrderId::MIN,
+            placed_by: UserId::MIN,
+            payment_collected: true,
+            at: Timestamp::UNIX_EPOCH,
+            version,
+        })
+    }
+
+    fn log(max_events: usize) -> Log {
+        Log::new(EventRetention {
+            max_age: Duration::from_secs(60),
+            max_events,
+        })
+    }
+
+    #[test]
+    fn only_the_latest_events_are_kept() {
+        let mut log = log(3);
+        let start = log.tail();
+        for version in 1..=5 {
+            log.append(paid(version));
+        }
+        assert!(matches!(
+            log.read_after(&start, 10),
+            Err(ReadEventsError::Lost)
+        ));
+        let second = log.position(2);
+        let kept: Vec<u64> = log
+            .read_after(&second, 10)
+            .unwrap()
+            .iter()
+            .map(|e| e.event.version())
+            .collect();
+        assert_eq!(
+            kept,
+            [3, 4, 5],
+            "right after a dropped event is still whole"
+        );
+    }
+
+    #[test]
+    fn positions_of_another_store_or_the_future_are_unknown() {
+        let mut ours = log(10);
+        let theirs = log(10);
+        ours.append(paid(1));
+        for foreign in [
+            theirs.position(0),
+            ours.position(2),
+            EventPosition::new("nonsense"),
+            EventPosition::new(format!("{:08x}.1", ours.epoch)),
+        ] {
+            assert!(
+                matches!(ours.read_after(&foreign, 1), Err(ReadEventsError::Lost)),
+                "{foreign:?}"
+            );
+        }
+        assert!(ours.position(9) > ours.position(1), "hex is fixed-width");
+    }
+}

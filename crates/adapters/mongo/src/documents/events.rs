@@ -1,0 +1,110 @@
+//! Order events as documents in `events`, one per committed change, written
+//! in the change's transaction. Each carries what a subscriber is told (the
+//! whole order for `orderPlaced`), because followers read events from the
+//! change stream, not from the orders.
+
+use mongodb::bson::DateTime;
+use oms_domain::event::{OrderEvent, OrderPaymentUpdated, OrderStatusUpdated};
+use oms_domain::order::Order;
+use oms_ports::error::StoreError;
+use serde::{Deserialize, Serialize};
+
+use super::orders::{ActorDoc, OrderDoc};
+use super::{corrupt, count, date, field, timestamp, uncount};
+
+/// One event. `_id` is `"<order id>:<version>"`, so the unique `_id` index
+/// holds each change to one event; `seq` orders the events of one
+/// transaction, which share a commit time.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct EventDoc {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub name: String,
+    pub order_id: String,
+    pub placed_by: String,
+    pub version: i64,
+    pub at: DateTime,
+    pub seq: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<OrderDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<ActorDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_collected: Option<bool>,
+}
+
+impl EventDoc {
+    /// `event` as the `seq`-th event of its transaction.
+    pub fn new(event: &OrderEvent, seq: i32) -> EventDoc {
+        let mut doc = EventDoc {
+            id: format!("{}:{}", event.order_id(), event.version()),
+            name: event.name().to_owned(),
+            order_id: event.order_id().to_string(),
+            placed_by: event.placed_by().to_string(),
+            version: count(event.version()),
+            at: date(event.at()),
+            seq,
+            order: None,
+            from: None,
+            to: None,
+            by: None,
+            payment_collected: None,
+        };
+        match event {
+            OrderEvent::Placed(p) => doc.order = Some(OrderDoc::from(&p.order)),
+            OrderEvent::StatusUpdated(u) => {
+                doc.from = Some(u.from.as_str().to_owned());
+                doc.to = Some(u.to.as_str().to_owned());
+                doc.by = Some(u.by.into());
+                doc.payment_collected = Some(u.payment_collected);
+            }
+            OrderEvent::PaymentUpdated(p) => doc.payment_collected = Some(p.payment_collected),
+        }
+        doc
+    }
+}
+
+fn required<T>(name: &str, value: Option<T>) -> Result<T, StoreError> {
+    value.ok_or_else(|| corrupt(format_args!("event.{name} is missing")))
+}
+
+impl TryFrom<EventDoc> for OrderEvent {
+    type Error = StoreError;
+
+    fn try_from(d: EventDoc) -> Result<Self, StoreError> {
+        let order_id = field("event.orderId", d.order_id.parse())?;
+        let placed_by = field("event.placedBy", d.placed_by.parse())?;
+        let version = uncount("event.version", d.version)?;
+        let at = timestamp("event.at", d.at)?;
+        let event = match d.name.as_str() {
+            "orderPlaced" => OrderEvent::placed(&Order::try_from(required("order", d.order)?)?),
+            "orderStatusUpdated" => OrderEvent::StatusUpdated(OrderStatusUpdated {
+                order_id,
+                placed_by,
+                from: field("event.from", required("from", d.from)?.parse())?,
+                to: field("event.to", required("to", d.to)?.parse())?,
+                at,
+                by: required("by", d.by)?.try_into()?,
+                version,
+                payment_collected: required("paymentCollected", d.payment_collected)?,
+            }),
+            "orderPaymentUpdated" => OrderEvent::PaymentUpdated(OrderPaymentUpdated {
+                order_id,
+                placed_by,
+                payment_collected: required("paymentCollected", d.payment_collected)?,
+                at,
+                version,
+            }),
+            other => return Err(corrupt(format_args!("event.name {other:?}"))),
+        };
+        if event.order_id() != order_id || event.version() != version {
+            return Err(corrupt("event.order disagrees with the event"));
+        }
+        Ok(event)
+    }
+}

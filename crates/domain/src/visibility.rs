@@ -1,0 +1,122 @@
+//! Who may see which orders, and how much of each: the one rule behind the
+//! order views, the order list and the live event feed.
+
+use crate::ids::UserId;
+use crate::user::{Actor, Permission};
+
+/// How much of one order a viewer may see.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Audience {
+    /// Anyone holding the order id (it is the tracking code): the address
+    /// masked, no staff ids.
+    Public,
+    /// The user who placed it: its own address, still no staff ids.
+    Owner,
+    /// Staff and admins: everything.
+    Staff,
+}
+
+impl Audience {
+    /// What `viewer` (anonymous when `None`) may see of an order that
+    /// `placed_by` placed.
+    pub fn of(viewer: Option<Actor>, placed_by: UserId) -> Audience {
+        match viewer {
+            Some(actor) if actor.may(Permission::ViewAllOrders) => Audience::Staff,
+            Some(actor) if actor.user == placed_by => Audience::Owner,
+            _ => Audience::Public,
+        }
+    }
+
+    /// Whether the customer's e-mail address is shown in full.
+    pub fn sees_email(self) -> bool {
+        matches!(self, Audience::Owner | Audience::Staff)
+    }
+
+    /// Whether the users behind status changes are named.
+    pub fn sees_staff_ids(self) -> bool {
+        self == Audience::Staff
+    }
+}
+
+/// Which orders a signed-in user may list and follow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrderScope {
+    /// Every order (staff and admins).
+    All,
+    /// Only the orders this user placed (customers).
+    PlacedBy(UserId),
+}
+
+impl OrderScope {
+    /// The orders `actor` may list and follow.
+    pub fn of(actor: Actor) -> OrderScope {
+        if actor.may(Permission::ViewAllOrders) {
+            OrderScope::All
+        } else {
+            OrderScope::PlacedBy(actor.user)
+        }
+    }
+
+    /// Whether an order that `placed_by` placed is in scope.
+    pub fn includes(self, placed_by: UserId) -> bool {
+        match self {
+            OrderScope::All => true,
+            OrderScope::PlacedBy(user) => user == placed_by,
+        }
+    }
+
+    /// The placer to filter by, when the scope is not every order.
+    pub fn placed_by(self) -> Option<UserId> {
+        match self {
+            OrderScope::All => None,
+            OrderScope::PlacedBy(user) => Some(user),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::user::Role;
+
+    fn actor(n: u128, role: Role) -> Actor {
+        Actor {
+            user: UserId::from_uuid(Uuid::from_u128(n)),
+            role,
+        }
+    }
+
+    #[test]
+    fn staff_see_everything_owners_their_own_and_everyone_else_the_public_view() {
+        let owner = actor(1, Role::Customer);
+        let placed_by = owner.user;
+        assert_eq!(Audience::of(None, placed_by), Audience::Public);
+        assert_eq!(Audience::of(Some(owner), placed_by), Audience::Owner);
+        let stranger = actor(2, Role::Customer);
+        assert_eq!(Audience::of(Some(stranger), placed_by), Audience::Public);
+        for role in [Role::Staff, Role::Admin] {
+            assert_eq!(
+                Audience::of(Some(actor(3, role)), placed_by),
+                Audience::Staff
+            );
+        }
+        assert!(!Audience::Public.sees_email() && Audience::Owner.sees_email());
+        assert!(!Audience::Owner.sees_staff_ids() && Audience::Staff.sees_staff_ids());
+    }
+
+    #[test]
+    fn customers_are_scoped_to_their_own_orders() {
+        let ann = actor(1, Role::Customer);
+        let scope = OrderScope::of(ann);
+        assert_eq!(scope, OrderScope::PlacedBy(ann.user));
+        assert!(scope.includes(ann.user));
+        assert!(!scope.includes(actor(2, Role::Customer).user));
+        assert_eq!(scope.placed_by(), Some(ann.user));
+        let staff = OrderScope::of(actor(3, Role::Staff));
+        assert_eq!(staff, OrderScope::All);
+        assert!(staff.includes(ann.user));
+        assert_eq!(staff.placed_by(), None);
+    }
+}
