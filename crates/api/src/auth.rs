@@ -5,7 +5,7 @@
 use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
-use actix_web::http::header::AUTHORIZATION;
+use actix_web::http::header::{AUTHORIZATION, SEC_WEBSOCKET_PROTOCOL};
 use actix_web::{FromRequest, HttpRequest, web};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use oms_domain::ids::UserId;
@@ -112,6 +112,18 @@ impl Tokens {
     /// # Errors
     /// 401 for any fault; the reason is logged, not returned.
     pub fn verify(&self, token: &str, now: Timestamp) -> Result<Actor, ApiError> {
+        self.verify_until(token, now).map(|(actor, _)| actor)
+    }
+
+    /// As [`Tokens::verify`], with when the token stops working.
+    ///
+    /// # Errors
+    /// As [`Tokens::verify`].
+    pub fn verify_until(
+        &self,
+        token: &str,
+        now: Timestamp,
+    ) -> Result<(Actor, Timestamp), ApiError> {
         let invalid = |reason: &dyn std::fmt::Display| {
             tracing::info!(%reason, "bearer token refused");
             ApiError::unauthorized("the token is invalid or expired; sign in again", true)
@@ -124,7 +136,9 @@ impl Tokens {
         }
         let user: UserId = claims.sub.parse().map_err(|e| invalid(&e))?;
         let role: Role = claims.role.parse().map_err(|e| invalid(&e))?;
-        Ok(Actor { user, role })
+        let expires = Timestamp::from_unix_millis(claims.exp.saturating_mul(1000))
+            .map_err(|e| invalid(&e))?;
+        Ok((Actor { user, role }, expires))
     }
 }
 
@@ -159,11 +173,55 @@ impl FromRequest for MaybeCaller {
     }
 }
 
-fn caller(req: &HttpRequest) -> Result<Caller, ApiError> {
+/// The caller of a WebSocket upgrade, and when its token expires. Browsers
+/// cannot set `Authorization` on a WebSocket, and a token in the URL ends up
+/// in logs, so the token travels as a subprotocol:
+/// `Sec-WebSocket-Protocol: bearer, <token>`. Other clients may send
+/// `Authorization: Bearer` instead. `None` when neither is sent.
+///
+/// # Errors
+/// 401 when a token is sent and is not valid, or `bearer` comes without one.
+pub fn websocket_caller(req: &HttpRequest) -> Result<Option<(Actor, Timestamp)>, ApiError> {
+    let offered: Vec<&str> = req
+        .headers()
+        .get_all(SEC_WEBSOCKET_PROTOCOL)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if offered.contains(&oms_ws::session::BEARER_PROTOCOL) {
+        let token = offered
+            .iter()
+            .find(|p| **p != oms_ws::session::BEARER_PROTOCOL)
+            .ok_or_else(|| {
+                ApiError::unauthorized("send the token after bearer: `bearer, <token>`", false)
+            })?;
+        return verified(req, token).map(Some);
+    }
+    if !req.headers().contains_key(AUTHORIZATION) {
+        return Ok(None);
+    }
+    let token = bearer_token(req)?;
+    verified(req, token).map(Some)
+}
+
+fn verified(req: &HttpRequest, token: &str) -> Result<(Actor, Timestamp), ApiError> {
     let Some(tokens) = req.app_data::<web::Data<Tokens>>() else {
         tracing::error!("token keys are not registered with the app");
         return Err(ApiError::internal());
     };
+    let now = oms_ports::clock::Clock::now(&oms_app::system::SystemClock);
+    tokens.verify_until(token, now)
+}
+
+fn caller(req: &HttpRequest) -> Result<Caller, ApiError> {
+    let token = bearer_token(req)?;
+    verified(req, token).map(|(actor, _)| Caller(actor))
+}
+
+/// The token of an `Authorization: Bearer` header.
+fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {
     let header = req
         .headers()
         .get(AUTHORIZATION)
@@ -174,17 +232,13 @@ fn caller(req: &HttpRequest) -> Result<Caller, ApiError> {
             false,
         ));
     };
-    let token = match header.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
-        _ => {
-            return Err(ApiError::unauthorized(
-                "use the Bearer authorization scheme",
-                true,
-            ));
-        }
-    };
-    let now = oms_ports::clock::Clock::now(&oms_app::system::SystemClock);
-    tokens.verify(token, now).map(Caller)
+    match header.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => Ok(token.trim()),
+        _ => Err(ApiError::unauthorized(
+            "use the Bearer authorization scheme",
+            true,
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -25,13 +25,18 @@ pub async fn run(command: Command, settings: Settings) -> Result<(), String> {
     };
     let store = MongoStore::connect(uri.expose(), settings.mongo_connect_attempts)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())?
+        .with_event_retention(settings.feed.retention);
     tracing::info!(store = "mongodb", database = %store.database().name(), "connected to MongoDB");
     match command {
         Command::Serve => {
             if settings.migrate_on_start {
                 migrate(&store).await?;
             }
+            store
+                .apply_event_retention()
+                .await
+                .map_err(|e| format!("the event retention cannot be applied: {}", causes(&e)))?;
             serve(settings, store).await
         }
         Command::Migrate => migrate(&store).await,
@@ -102,7 +107,8 @@ async fn run_in_memory(command: Command, settings: Settings) -> Result<(), Strin
                 demo_data = demo,
                 "using the embedded in-memory store: data lasts until the process exits"
             );
-            serve(settings, MemoryStore::default()).await
+            let store = MemoryStore::with_event_retention(settings.feed.retention);
+            serve(settings, store).await
         }
         (StoreSettings::Memory { .. }, Command::Migrate) => {
             tracing::info!("the in-memory store needs no migrations");

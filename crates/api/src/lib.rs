@@ -11,6 +11,7 @@ pub mod commands;
 pub mod dto;
 pub mod export;
 pub mod fallback;
+pub mod feed;
 pub mod headers;
 pub mod json;
 pub mod metrics;

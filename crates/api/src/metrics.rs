@@ -2,7 +2,8 @@
 //! status (actix-web-prom), plus the business counters below, all in one
 //! registry served at `/metrics`.
 
-use prometheus::{IntCounter, Registry};
+use oms_ws::hub::FeedMetrics;
+use prometheus::{IntCounter, IntGauge, Registry};
 
 /// Counters the handlers bump.
 #[derive(Clone, Debug)]
@@ -20,6 +21,8 @@ pub struct Metrics {
     pub registry: Registry,
     /// The business counters.
     pub business: BusinessMetrics,
+    /// The live feed's sockets and messages.
+    pub feed: FeedMetrics,
 }
 
 impl Metrics {
@@ -34,14 +37,29 @@ impl Metrics {
             "oms_stock_conflicts_total",
             "Orders refused because a product had too little stock",
         )?;
+        let feed = FeedMetrics {
+            open: IntGauge::new("oms_ws_connections", "Open feed connections")?,
+            delivered: IntCounter::new(
+                "oms_ws_messages_delivered_total",
+                "Messages written to feed connections",
+            )?,
+            dropped_for_lag: IntCounter::new(
+                "oms_ws_subscribers_dropped_total",
+                "Feed connections closed because they fell behind",
+            )?,
+        };
         registry.register(Box::new(orders_placed.clone()))?;
         registry.register(Box::new(stock_conflicts.clone()))?;
+        registry.register(Box::new(feed.open.clone()))?;
+        registry.register(Box::new(feed.delivered.clone()))?;
+        registry.register(Box::new(feed.dropped_for_lag.clone()))?;
         Ok(Metrics {
             registry,
             business: BusinessMetrics {
                 orders_placed,
                 stock_conflicts,
             },
+            feed,
         })
     }
 

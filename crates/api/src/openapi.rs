@@ -31,6 +31,7 @@ use crate::routes;
         routes::orders::get,
         routes::orders::change_status,
         routes::export::csv,
+        routes::ws::subscribe,
     ),
     components(schemas(
         Problem, FieldProblem,
@@ -48,6 +49,7 @@ use crate::routes;
         (name = "products", description = "The catalogue"),
         (name = "customers", description = "Customers"),
         (name = "orders", description = "Orders, tracking and export"),
+        (name = "events", description = "The live order feed (WebSocket)"),
         (name = "operations", description = "Probes and metrics"),
     )
 )]

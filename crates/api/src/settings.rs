@@ -10,6 +10,9 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use oms_ports::events::EventRetention;
+use oms_ws::hub::HubSettings;
+
 use crate::secret::Secret;
 use parser::Parser;
 pub use source::Source;
@@ -73,6 +76,20 @@ pub struct RateLimits {
     pub login_failures_per_minute: u32,
 }
 
+/// The live feed and the event log it follows.
+#[derive(Clone, Copy, Debug)]
+pub struct FeedSettings {
+    /// `OMS_WS_MAX_CONNECTIONS` and `OMS_WS_QUEUE_LENGTH` (messages a
+    /// connection may have waiting before it is dropped as lagging).
+    pub hub: HubSettings,
+    /// `OMS_WS_PING_SECONDS`: how often connections are pinged; three
+    /// silent intervals close one.
+    pub ping_every: Duration,
+    /// `OMS_EVENT_RETENTION_DAYS`, and `OMS_EVENT_LOG_MAX_EVENTS` for the
+    /// in-memory store.
+    pub retention: EventRetention,
+}
+
 /// The administrator kept in line with the configuration at every start.
 #[derive(Clone, Debug)]
 pub struct AdminSettings {
@@ -119,6 +136,8 @@ pub struct Settings {
     pub migrate_on_start: bool,
     /// `OMS_USER_PASSWORD`, for `oms user create`.
     pub user_password: Option<Secret>,
+    /// `OMS_WS_*` and `OMS_EVENT_*`.
+    pub feed: FeedSettings,
 }
 
 /// Every problem found in the configuration, one line each.
@@ -182,6 +201,7 @@ impl Settings {
             mongo_connect_attempts: p.positive("OMS_MONGODB_CONNECT_ATTEMPTS", 10),
             migrate_on_start: p.flag("OMS_MIGRATE_ON_START", true),
             user_password: p.password("OMS_USER_PASSWORD"),
+            feed: p.feed(),
         };
         if problems.is_empty() {
             Ok(settings)
@@ -208,6 +228,11 @@ mod tests {
         assert!(settings.jwt.generated);
         assert_eq!(settings.jwt.ttl, Duration::from_secs(3600));
         assert!(settings.admin.is_none());
+        assert_eq!(
+            settings.feed.retention.max_age,
+            Duration::from_secs(7 * 86_400)
+        );
+        assert_eq!(settings.feed.hub.max_connections, 10_000);
     }
 
     #[test]

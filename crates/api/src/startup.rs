@@ -15,6 +15,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::Tokens;
+use crate::feed::{Feed, LiveFeed};
 use crate::metrics::Metrics;
 use crate::openapi::ApiDoc;
 use crate::rate_limit::{ClientIp, budgets};
@@ -40,6 +41,9 @@ pub enum StartupError {
     /// Demo data or the configured administrator could not be written.
     #[error(transparent)]
     Seed(#[from] seed::SeedError),
+    /// The store's event log, which the live feed follows, cannot be read.
+    #[error("the event log cannot be read")]
+    Events(#[source] oms_ports::error::StoreError),
     /// Anything else that is wrong with the configuration.
     #[error("{0}")]
     Config(String),
@@ -51,6 +55,24 @@ pub struct Application<S> {
     port: u16,
     state: AppState<S>,
     seeded: SeedReport,
+    feed: Feed,
+}
+
+/// Stops a running [`Application`].
+#[derive(Clone, Debug)]
+pub struct AppHandle {
+    server: actix_web::dev::ServerHandle,
+    hub: oms_ws::hub::Hub,
+}
+
+impl AppHandle {
+    /// Closes every feed connection (close code 1001, so clients resume
+    /// elsewhere), then stops the server; `graceful` lets in-flight
+    /// requests finish (up to the configured shutdown timeout).
+    pub async fn stop(&self, graceful: bool) {
+        self.hub.stop();
+        self.server.stop(graceful).await;
+    }
 }
 
 impl<S> std::fmt::Debug for Application<S> {
@@ -84,12 +106,22 @@ impl<S: Store> Application<S> {
             source,
         })?;
         let port = listener.local_addr().map_err(|e| config(&e))?.port();
-        let server = serve(&settings, state.clone(), metrics, listener)?;
+        let feed = Feed::start(&state.store, &settings.feed, metrics.feed.clone())
+            .await
+            .map_err(StartupError::Events)?;
+        let server = serve(
+            &settings,
+            state.clone(),
+            metrics,
+            feed.live.clone(),
+            listener,
+        )?;
         Ok(Application {
             server,
             port,
             state,
             seeded,
+            feed,
         })
     }
 }
@@ -110,10 +142,12 @@ impl<S> Application<S> {
         &self.seeded
     }
 
-    /// A handle to stop the server: `stop(true)` lets in-flight requests
-    /// finish (up to the configured shutdown timeout).
-    pub fn handle(&self) -> actix_web::dev::ServerHandle {
-        self.server.handle()
+    /// A handle to stop the server.
+    pub fn handle(&self) -> AppHandle {
+        AppHandle {
+            server: self.server.handle(),
+            hub: self.feed.live.hub.clone(),
+        }
     }
 
     /// Serves until stopped through [`Application::handle`].
@@ -121,7 +155,9 @@ impl<S> Application<S> {
     /// # Errors
     /// I/O errors from the server.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.feed.stop();
+        served
     }
 }
 
@@ -149,6 +185,7 @@ fn serve<S: Store>(
     settings: &Settings,
     state: AppState<S>,
     metrics: Metrics,
+    live: LiveFeed,
     listener: TcpListener,
 ) -> Result<Server, StartupError> {
     let (general, sign_in) =
@@ -160,6 +197,7 @@ fn serve<S: Store>(
     let sign_in_failures = web::Data::new(sign_in_failures(&settings.rate_limits)?);
     let state = web::Data::new(state);
     let metrics = web::Data::new(metrics);
+    let live = web::Data::new(live);
     let origins = settings.cors_origins.clone();
     let hsts = settings.hsts;
     let server = HttpServer::new(move || {
@@ -168,6 +206,7 @@ fn serve<S: Store>(
             .app_data(tokens.clone())
             .app_data(sign_in_failures.clone())
             .app_data(metrics.clone())
+            .app_data(live.clone())
             .configure(|cfg| routes::configure::<S>(cfg, &sign_in))
             .service(web::redirect("/docs", "/docs/"))
             .service(

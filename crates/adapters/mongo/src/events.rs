@@ -82,7 +82,9 @@ impl MongoStore {
     /// have given out and is within the retention.
     fn start_of(&self, after: &EventPosition) -> Result<Position, ReadEventsError> {
         let position = Position::parse(after).ok_or(ReadEventsError::Lost)?;
-        let written = UNIX_EPOCH + Duration::from_secs(u64::from(position.time));
+        // Cluster times count whole seconds: the commit may be up to one
+        // second later than the position says.
+        let written = UNIX_EPOCH + Duration::from_secs(u64::from(position.time) + 1);
         let now = SystemTime::now();
         let too_old = now
             .duration_since(written)

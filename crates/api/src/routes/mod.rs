@@ -8,6 +8,7 @@ pub mod export;
 pub mod health;
 pub mod orders;
 pub mod products;
+pub mod ws;
 
 use actix_governor::Governor;
 use actix_web::http::Method;
@@ -152,6 +153,7 @@ pub fn table<S: Store>() -> Vec<RouteDef> {
             General,
             web::put().to(orders::change_status::<S>),
         ),
+        def(M::GET, "/ws", General, web::get().to(ws::subscribe::<S>)),
     ]
 }
 

@@ -6,7 +6,10 @@ use std::time::Duration;
 use oms_domain::email::Email;
 use oms_domain::password::Password;
 
-use super::{AdminSettings, JwtSettings, LogFormat, RateLimits, Source};
+use oms_ports::events::EventRetention;
+use oms_ws::hub::HubSettings;
+
+use super::{AdminSettings, FeedSettings, JwtSettings, LogFormat, RateLimits, Source};
 use crate::secret::Secret;
 
 pub(super) struct Parser<'a> {
@@ -82,6 +85,23 @@ impl<'a> Parser<'a> {
             issuer: self.get("OMS_JWT_ISSUER").unwrap_or("oms").to_owned(),
             audience: self.get("OMS_JWT_AUDIENCE").unwrap_or("oms-api").to_owned(),
             ttl: Duration::from_secs(u64::from(ttl)),
+        }
+    }
+
+    pub(super) fn feed(&mut self) -> FeedSettings {
+        let count = |n: u32| usize::try_from(n).unwrap_or(usize::MAX);
+        let days = self.positive("OMS_EVENT_RETENTION_DAYS", 7);
+        FeedSettings {
+            hub: HubSettings {
+                queue: count(self.positive("OMS_WS_QUEUE_LENGTH", 1_024)),
+                max_connections: count(self.positive("OMS_WS_MAX_CONNECTIONS", 10_000)),
+                ..HubSettings::default()
+            },
+            ping_every: Duration::from_secs(u64::from(self.positive("OMS_WS_PING_SECONDS", 5))),
+            retention: EventRetention {
+                max_age: Duration::from_secs(u64::from(days) * 86_400),
+                max_events: count(self.positive("OMS_EVENT_LOG_MAX_EVENTS", 10_000)),
+            },
         }
     }
 

@@ -60,6 +60,9 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/api/orders/export/csv", [401, 403, 403, 200]),
         row(M::GET, "/api/orders/{id}", [200, 200, 200, 200]),
         row(M::PUT, "/api/orders/{id}/status", [401, 403, 200, 200]),
+        // A plain GET is no upgrade (400), but the token is checked first;
+        // feed.rs covers the upgrade itself.
+        row(M::GET, "/ws", [401, 400, 400, 400]),
     ]
 }
 

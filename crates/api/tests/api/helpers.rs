@@ -44,6 +44,7 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub admin: String,
     pub staff: String,
+    pub handle: oms_api::startup::AppHandle,
 }
 
 /// The settings every test starts from; `overrides` win.
@@ -69,7 +70,7 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
-    match crate::ON_MONGO.then(mongo_uri).flatten() {
+    match test_mongo_uri() {
         Some(uri) => spawn(overrides, fresh_mongo(&uri).await).await,
         None => spawn(overrides, MemoryStore::default()).await,
     }
@@ -95,8 +96,13 @@ fn mongo_uri() -> Option<String> {
     URI.clone()
 }
 
+/// The test server's URI when this binary runs the API on MongoDB.
+pub fn test_mongo_uri() -> Option<String> {
+    crate::ON_MONGO.then(mongo_uri).flatten()
+}
+
 /// A migrated database of its own, dropped when the last store using it goes.
-async fn fresh_mongo(uri: &str) -> oms_mongo::MongoStore {
+pub async fn fresh_mongo(uri: &str) -> oms_mongo::MongoStore {
     struct DropDatabase(String, String);
     impl Drop for DropDatabase {
         fn drop(&mut self) {
@@ -153,6 +159,7 @@ pub async fn spawn<S: Store>(overrides: &[(&str, &str)], store: S) -> TestApp {
         .await
         .expect("staff account");
     let base = format!("http://127.0.0.1:{}", app.port());
+    let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     let mut app = TestApp {
@@ -160,6 +167,7 @@ pub async fn spawn<S: Store>(overrides: &[(&str, &str)], store: S) -> TestApp {
         http,
         admin: String::new(),
         staff: String::new(),
+        handle,
     };
     let admin_password = overrides
         .iter()

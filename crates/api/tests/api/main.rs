@@ -11,6 +11,8 @@ mod authz;
 mod binary;
 mod catalog;
 mod export;
+mod feed;
+mod feed_client;
 mod helpers;
 mod mongo;
 mod operations;

@@ -17,6 +17,10 @@ mod authz;
 mod catalog;
 #[path = "../api/export.rs"]
 mod export;
+#[path = "../api/feed.rs"]
+mod feed;
+#[path = "../api/feed_client.rs"]
+mod feed_client;
 #[path = "../api/helpers.rs"]
 mod helpers;
 #[path = "../api/operations.rs"]

@@ -1,0 +1,177 @@
+//! One feed connection: the upgrade, the catch-up from the log after
+//! `since`, then the hub's events, pings, and a close code that says why
+//! the server ended it.
+
+use std::time::Duration;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use actix_ws::{Message, MessageStream, Session};
+use bytestring::ByteString;
+use oms_ports::events::{EventLog, EventPosition, ReadEventsError};
+use tokio::time::{Instant, interval_at, sleep_until};
+
+use crate::close::Closing;
+use crate::hub::{Admission, Attach, Attached, Hub, Vouch};
+use crate::subscription::Subscription;
+use crate::wire::{RESET, envelope};
+
+/// The subprotocol a browser names to carry its token
+/// (`Sec-WebSocket-Protocol: bearer, <token>`); the server answers with it.
+pub const BEARER_PROTOCOL: &str = "bearer";
+
+/// Events read from the log per catch-up step.
+const CATCH_UP_PAGE: usize = 256;
+
+/// Everything a connection needs, decided before the upgrade.
+#[derive(Debug)]
+pub struct Connection<L> {
+    /// The store's log, to catch up from.
+    pub log: L,
+    /// The process's hub.
+    pub hub: Hub,
+    /// What the connection follows.
+    pub subscription: Subscription,
+    /// Resume after this position.
+    pub since: Option<EventPosition>,
+    /// Its place among the open connections.
+    pub admission: Admission,
+    /// When the token it was opened with expires.
+    pub expires: Option<Instant>,
+    /// How often to ping; three silent intervals close the connection.
+    pub ping_every: Duration,
+}
+
+/// Completes the upgrade and serves the feed on the worker's own task.
+///
+/// # Errors
+/// The handshake's error when `req` is not a WebSocket upgrade.
+pub fn start<L: EventLog + Clone>(
+    req: &HttpRequest,
+    body: web::Payload,
+    connection: Connection<L>,
+) -> Result<HttpResponse, actix_web::Error> {
+    let (response, session, messages) =
+        actix_ws::handle_with_protocols(req, body, &[BEARER_PROTOCOL])?;
+    actix_web::rt::spawn(serve(session, messages, connection));
+    Ok(response)
+}
+
+async fn serve<L: EventLog>(mut session: Session, messages: MessageStream, c: Connection<L>) {
+    let ended = match catch_up(&mut session, &c).await {
+        Ok(attached) => follow(&mut session, messages, attached, &c).await,
+        Err(why) => why,
+    };
+    if let Some(closing) = ended {
+        let _ = session.close(Some(closing.close_reason())).await;
+    }
+    drop(c.admission);
+}
+
+/// Sends what the connection missed and joins the hub. `Err(None)` when the
+/// client went away meanwhile.
+async fn catch_up<L: EventLog>(
+    session: &mut Session,
+    c: &Connection<L>,
+) -> Result<Attached, Option<Closing>> {
+    let Some(mut cursor) = c.since.clone() else {
+        return attach(&c.hub, c.subscription, None, Vouch::Unchecked);
+    };
+    let mut vouch = Vouch::Unchecked;
+    loop {
+        match c.hub.attach(c.subscription, Some(&cursor), vouch) {
+            Attach::Attached(attached) => return Ok(attached),
+            Attach::Stopping => return Err(Some(Closing::Stopping)),
+            Attach::Behind => {}
+        }
+        let events = match c.log.read_after(&cursor, CATCH_UP_PAGE).await {
+            Ok(events) => events,
+            Err(ReadEventsError::Lost) => {
+                send(session, &c.hub, ByteString::from_static(RESET)).await?;
+                return attach(&c.hub, c.subscription, None, Vouch::Unchecked);
+            }
+            Err(ReadEventsError::Store(error)) => {
+                tracing::warn!(error = ?error, "a feed connection could not catch up");
+                return Err(Some(Closing::StoreUnavailable));
+            }
+        };
+        vouch = if events.is_empty() {
+            Vouch::Exhausted
+        } else {
+            Vouch::Read
+        };
+        for logged in events {
+            if let Some(audience) = c.subscription.audience(&logged.event) {
+                send(session, &c.hub, envelope(&logged, audience, c.hub.render())).await?;
+            }
+            cursor = logged.position;
+        }
+    }
+}
+
+fn attach(
+    hub: &Hub,
+    subscription: Subscription,
+    since: Option<&EventPosition>,
+    vouch: Vouch,
+) -> Result<Attached, Option<Closing>> {
+    match hub.attach(subscription, since, vouch) {
+        Attach::Attached(attached) => Ok(attached),
+        Attach::Behind | Attach::Stopping => Err(Some(Closing::Stopping)),
+    }
+}
+
+/// Live: the hub's events, the client's frames, pings and the token's end.
+async fn follow<L>(
+    session: &mut Session,
+    mut messages: MessageStream,
+    mut attached: Attached,
+    c: &Connection<L>,
+) -> Option<Closing> {
+    for text in std::mem::take(&mut attached.replay) {
+        if let Err(why) = send(session, &c.hub, text).await {
+            return why;
+        }
+    }
+    // The first ping one interval in, not at once.
+    let mut pings = interval_at(Instant::now() + c.ping_every, c.ping_every);
+    let mut heard = Instant::now();
+    // Far enough never to fire when the token has no end.
+    let expires = c
+        .expires
+        .unwrap_or_else(|| Instant::now() + Duration::from_secs(86_400 * 365));
+    loop {
+        tokio::select! {
+            queued = attached.queue.recv() => match queued {
+                Some(text) => {
+                    if let Err(why) = send(session, &c.hub, text).await {
+                        return why;
+                    }
+                }
+                None => return Some(attached.ended()),
+            },
+            message = messages.recv() => match message {
+                Some(Ok(Message::Ping(bytes))) => {
+                    heard = Instant::now();
+                    session.pong(&bytes).await.ok()?;
+                }
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return None,
+                // Anything else the client sends only shows it is alive.
+                Some(Ok(_)) => heard = Instant::now(),
+            },
+            _ = pings.tick() => {
+                if heard.elapsed() > c.ping_every * 3 {
+                    return Some(Closing::Silent);
+                }
+                session.ping(b"").await.ok()?;
+            }
+            () = sleep_until(expires) => return Some(Closing::TokenExpired),
+        }
+    }
+}
+
+/// Writes one message; `Err(None)` when the client has gone.
+async fn send(session: &mut Session, hub: &Hub, text: ByteString) -> Result<(), Option<Closing>> {
+    session.text(text).await.map_err(|_| None)?;
+    hub.metrics().delivered.inc();
+    Ok(())
+}

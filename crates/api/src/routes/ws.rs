@@ -1,0 +1,93 @@
+//! `GET /ws`: the live order feed (WebSocket). See docs/api.md for the
+//! protocol, close codes and a browser client.
+
+use std::time::Duration;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::RETRY_AFTER;
+use actix_web::{HttpRequest, HttpResponse, web};
+use oms_app::system::SystemClock;
+use oms_domain::timestamp::Timestamp;
+use oms_ports::clock::Clock;
+use oms_ports::store::Store;
+use oms_ws::session::Connection;
+use oms_ws::subscription::Subscription;
+use tokio::time::Instant;
+
+use crate::auth::websocket_caller;
+use crate::dto::feed::FeedQuery;
+use crate::feed::LiveFeed;
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// Subscribes to order events. Without `order`: every order the token's
+/// user may list (staff and admins all, a customer its own). With `order`:
+/// that order only, no token needed, in the view its viewer has. The token
+/// travels as `Sec-WebSocket-Protocol: bearer, <token>`, answered with the
+/// `bearer` subprotocol. `since` resumes after an event id.
+#[utoipa::path(get, path = "/ws", tag = "events",
+    params(FeedQuery,
+        ("Sec-WebSocket-Protocol" = Option<String>, Header, description = "`bearer, <token>`")),
+    responses(
+        (status = 101, description = "switched to the WebSocket feed"),
+        (status = 400, description = "not a WebSocket upgrade", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "no token for the all-orders feed, or a bad or expired token", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such order", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "too many connections, or the store is unavailable", body = crate::problem::Problem, content_type = "application/problem+json")))]
+pub async fn subscribe<S: Store>(
+    req: HttpRequest,
+    body: web::Payload,
+    state: web::Data<AppState<S>>,
+    feed: web::Data<LiveFeed>,
+    query: web::Query<FeedQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = websocket_caller(&req)?;
+    let viewer = caller.map(|(actor, _)| actor);
+    let (order, since) = query.into_inner().into_parts();
+    let subscription = match order {
+        Some(id) => Subscription::Order {
+            id: state.orders.get(&id).await?.id(),
+            viewer,
+        },
+        None => Subscription::Orders {
+            viewer: viewer.ok_or_else(|| {
+                ApiError::unauthorized(
+                    "the all-orders feed needs `Sec-WebSocket-Protocol: bearer, <token>`",
+                    false,
+                )
+            })?,
+        },
+    };
+    let admission = feed.hub.admit().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too_many_connections",
+            "the live feed is full; try again shortly",
+        )
+        .with_header(RETRY_AFTER, "5")
+    })?;
+    let connection = Connection {
+        log: state.store.clone(),
+        hub: feed.hub.clone(),
+        subscription,
+        since,
+        admission,
+        expires: caller.map(|(_, expires)| instant_of(expires)),
+        ping_every: feed.ping_every,
+    };
+    oms_ws::session::start(&req, body, connection).map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "websocket_required",
+            "GET /ws must be a WebSocket upgrade",
+        )
+    })
+}
+
+/// `expires` on the monotonic clock the connection's timers use.
+fn instant_of(expires: Timestamp) -> Instant {
+    let left = expires
+        .unix_millis()
+        .saturating_sub(SystemClock.now().unix_millis());
+    Instant::now() + Duration::from_millis(u64::try_from(left).unwrap_or(0))
+}

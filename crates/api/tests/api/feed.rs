@@ -1,0 +1,412 @@
+//! The live order feed, `GET /ws`, through a real WebSocket client: what
+//! each kind of subscriber hears, resuming without gaps or repeats, and
+//! what happens to a subscriber that stops reading.
+
+use oms_memory::MemoryStore;
+use oms_ports::store::Store;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::feed_client::placed_ids;
+use crate::helpers::{
+    JWT_SECRET, TestApp, fresh_mongo, problem, spawn, spawn_app, spawn_app_on, spawn_app_with,
+    test_mongo_uri,
+};
+
+fn status(to: &str) -> Value {
+    json!({ "status": to })
+}
+
+#[tokio::test]
+async fn staff_hear_of_orders_placed_moved_and_paid() {
+    let app = spawn_app().await;
+    let mug = app.product("Mug", 1_250, 10).await;
+    let mut feed = app.feed(Some(&app.staff), "").await;
+
+    let order = app.order_for("grace@example.com", &mug, 2).await;
+    let id = order["id"].as_str().unwrap();
+    let placed = feed.next().await;
+    assert_eq!(placed["event"], "orderPlaced");
+    assert!(
+        placed["id"].is_string() && placed["at"] == order["createdAt"],
+        "{placed}"
+    );
+    assert_eq!(
+        placed["data"], order,
+        "the order as staff see it through REST"
+    );
+
+    let confirmed = app.set_status(&app.staff, id, &status("confirmed")).await;
+    assert_eq!(confirmed.status(), 200);
+    let moved = feed.next().await;
+    assert_eq!(moved["event"], "orderStatusUpdated");
+    let data = &moved["data"];
+    assert_eq!(
+        (
+            data["orderId"].as_str(),
+            data["from"].as_str(),
+            data["to"].as_str()
+        ),
+        (Some(id), Some("pending"), Some("confirmed"))
+    );
+    assert_eq!(
+        (data["byRole"].as_str(), data["version"].as_u64()),
+        (Some("staff"), Some(2))
+    );
+    assert_eq!(data["at"], moved["at"]);
+
+    let paid = json!({ "status": "confirmed", "paymentCollected": true });
+    assert_eq!(app.set_status(&app.staff, id, &paid).await.status(), 200);
+    let payment = feed.next().await;
+    assert_eq!(payment["event"], "orderPaymentUpdated");
+    assert_eq!(payment["data"]["paymentCollected"], true);
+    assert_eq!(payment["data"]["version"], 3);
+    assert!(
+        placed["id"].as_str() < moved["id"].as_str()
+            && moved["id"].as_str() < payment["id"].as_str(),
+        "ids rise in commit order"
+    );
+    assert!(feed.quiet_for(200).await, "one message per change");
+    assert_eq!(metric(&app, "oms_ws_messages_delivered_total").await, 3);
+}
+
+#[tokio::test]
+async fn the_all_orders_feed_needs_a_valid_token() {
+    let app = spawn_app().await;
+    let (status, body) = app.feed_refused(None, "").await;
+    assert_eq!((status, body["code"].as_str()), (401, Some("unauthorized")));
+    let (status, _) = app.feed_refused(Some("not-a-token"), "").await;
+    assert_eq!(status, 401);
+    let expired = jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        &json!({ "sub": uuid::Uuid::new_v4().to_string(), "role": "staff", "iss": "oms",
+                 "aud": "oms-api", "iat": 1_700_000_000, "exp": 1_700_000_060 }),
+        &jsonwebtoken::EncodingKey::from_secret(JWT_SECRET.as_bytes()),
+    )
+    .unwrap();
+    let (status, _) = app.feed_refused(Some(&expired), "").await;
+    assert_eq!(
+        status, 401,
+        "an expired token is refused before the upgrade"
+    );
+    let plain = app.send(Method::GET, "/ws", Some(&app.staff), None).await;
+    assert_eq!(problem(plain, 400).await["code"], "websocket_required");
+}
+
+#[tokio::test]
+async fn a_customer_hears_only_of_its_own_orders_and_sees_its_own_address() {
+    let app = spawn_app().await;
+    let mug = app.product("Mug", 500, 10).await;
+    let (token, email) = app.customer("Lin").await;
+    let mut own = app.feed(Some(&token), "").await;
+
+    app.order_for("someone@example.com", &mug, 1).await;
+    let body = json!({ "items": [{ "productId": mug, "quantity": 1 }] });
+    let mine: Value = app
+        .post("/api/orders", Some(&token), &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = mine["id"].as_str().unwrap();
+    app.set_status(&app.staff, id, &status("confirmed")).await;
+
+    let heard = own.take(2).await;
+    assert_eq!(
+        placed_ids(&heard[..1]),
+        [id],
+        "not the other customer's order"
+    );
+    assert_eq!(heard[0]["data"]["customer"]["email"], email.to_lowercase());
+    assert_eq!(heard[1]["data"]["orderId"], id);
+    assert!(own.quiet_for(200).await);
+}
+
+#[tokio::test]
+async fn one_order_is_followed_without_a_token_in_the_public_view() {
+    let app = spawn_app().await;
+    let mug = app.product("Mug", 500, 10).await;
+    let mut staff = app.feed(Some(&app.staff), "").await;
+    let before = app.order_for("first@example.com", &mug, 1).await;
+    let before_id = staff.next().await["id"].as_str().unwrap().to_owned();
+    let order = app.order_for("grace@example.com", &mug, 1).await;
+    let id = order["id"].as_str().unwrap();
+    app.set_status(&app.staff, id, &status("confirmed")).await;
+
+    let mut tracking = app
+        .feed(None, &format!("?order={id}&since={before_id}"))
+        .await;
+    let placed = tracking.next().await;
+    assert_eq!(placed_ids(std::slice::from_ref(&placed)), [id]);
+    assert_eq!(placed["data"]["customer"]["email"], "g***@example.com");
+    let moved = tracking.next().await;
+    assert_eq!(moved["data"]["to"], "confirmed");
+    assert!(moved["data"].get("byUserId").is_none());
+
+    let other = before["id"].as_str().unwrap();
+    app.set_status(&app.staff, other, &status("confirmed"))
+        .await;
+    app.set_status(&app.staff, id, &status("shipped")).await;
+    assert_eq!(
+        tracking.next().await["data"]["to"],
+        "shipped",
+        "only this order"
+    );
+
+    let (status, body) = app
+        .feed_refused(None, &format!("?order={}", uuid::Uuid::new_v4()))
+        .await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
+    assert_eq!(app.feed_refused(None, "?order=nonsense").await.0, 404);
+}
+
+#[tokio::test]
+async fn resuming_replays_what_was_missed_once_then_goes_live() {
+    let app = spawn_app().await;
+    let mug = app.product("Mug", 500, 50).await;
+    let mut feed = app.feed(Some(&app.staff), "").await;
+    app.order_for("a@example.com", &mug, 1).await;
+    let last_seen = feed.next().await["id"].as_str().unwrap().to_owned();
+    feed.close().await;
+
+    let mut missed = Vec::new();
+    for n in 0..3 {
+        let order = app.order_for(&format!("m{n}@example.com"), &mug, 1).await;
+        missed.push(order["id"].as_str().unwrap().to_owned());
+    }
+    let mut resumed = app
+        .feed(Some(&app.staff), &format!("?since={last_seen}"))
+        .await;
+    assert_eq!(placed_ids(&resumed.take(3).await), missed);
+    let live = app.order_for("live@example.com", &mug, 1).await;
+    assert_eq!(
+        placed_ids(&[resumed.next().await]),
+        [live["id"].as_str().unwrap()]
+    );
+    assert!(resumed.quiet_for(300).await, "nothing twice");
+}
+
+#[tokio::test]
+async fn resuming_reaches_across_a_server_restart() {
+    match test_mongo_uri() {
+        Some(uri) => resume_across_restart(fresh_mongo(&uri).await).await,
+        None => resume_across_restart(MemoryStore::new()).await,
+    }
+}
+
+/// One server, then another on the same store: a subscriber of the first
+/// resumes on the second with no gap and no repeat.
+async fn resume_across_restart<S: Store>(store: S) {
+    let first = spawn_app_on(store.clone()).await;
+    let mug = first.product("Mug", 500, 50).await;
+    let mut feed = first.feed(Some(&first.staff), "").await;
+    first.order_for("a@example.com", &mug, 1).await;
+    let last_seen = feed.next().await["id"].as_str().unwrap().to_owned();
+    let before_stop = first.order_for("b@example.com", &mug, 1).await;
+    first.handle.stop(true).await;
+    let (_, code) = feed.until_closed().await;
+    assert_eq!(code, Some(1001), "told the server is going away");
+
+    let second = spawn_app_on(store).await;
+    let after_start = second.order_for("c@example.com", &mug, 1).await;
+    let mut resumed = second
+        .feed(Some(&second.staff), &format!("?since={last_seen}"))
+        .await;
+    let expected = [&before_stop, &after_start].map(|o| o["id"].as_str().unwrap().to_owned());
+    assert_eq!(placed_ids(&resumed.take(2).await), expected);
+    let live = second.order_for("d@example.com", &mug, 1).await;
+    assert_eq!(
+        placed_ids(&[resumed.next().await]),
+        [live["id"].as_str().unwrap()]
+    );
+    assert!(resumed.quiet_for(300).await);
+}
+
+#[tokio::test]
+async fn an_unknown_position_gets_one_reset_then_live_events() {
+    let app = spawn_app().await;
+    let mug = app.product("Mug", 500, 5).await;
+    let mut feed = app.feed(Some(&app.staff), "?since=no-such-event").await;
+    assert_eq!(feed.next().await, json!({ "event": "reset" }));
+    let order = app.order_for("a@example.com", &mug, 1).await;
+    assert_eq!(
+        placed_ids(&[feed.next().await]),
+        [order["id"].as_str().unwrap()]
+    );
+}
+
+#[tokio::test]
+async fn refused_changes_are_not_heard_of() {
+    let app = spawn_app().await;
+    let mug = app.product("Mug", 500, 1).await;
+    let mut feed = app.feed(Some(&app.staff), "").await;
+    let order = app.order_for("a@example.com", &mug, 1).await;
+    let id = order["id"].as_str().unwrap();
+    feed.next().await;
+
+    let body = json!({
+        "customer": { "name": "Bob", "email": "bob@example.com" },
+        "items": [{ "productId": mug, "quantity": 1 }],
+    });
+    problem(app.post("/api/orders", Some(&app.staff), &body).await, 409).await;
+    problem(
+        app.set_status(&app.staff, id, &status("delivered")).await,
+        409,
+    )
+    .await;
+    let stale = json!({ "status": "confirmed", "expectedVersion": 9 });
+    problem(app.set_status(&app.staff, id, &stale).await, 409).await;
+    assert!(feed.quiet_for(300).await);
+}
+
+#[tokio::test]
+async fn a_stalled_subscriber_is_closed_while_another_keeps_receiving() {
+    // No pings while it stalls: the close must come from the queue alone.
+    let app = spawn_app_with(&[
+        ("OMS_WS_QUEUE_LENGTH", "8"),
+        ("OMS_WS_PING_SECONDS", "3600"),
+        ("OMS_RATE_LIMIT_BURST", "10000"),
+    ])
+    .await;
+    // Large messages (a hundred lines with long names, some 30 KiB each)
+    // fill the stalled socket's buffers in a few hundred orders, however
+    // large the kernel lets them grow.
+    let mut products = Vec::new();
+    for n in 0..100 {
+        let name = format!("Part {n:03} {}", "x".repeat(180));
+        products.push(app.product(&name, 100, 100_000).await);
+    }
+    let items: Vec<Value> = products
+        .iter()
+        .map(|p| json!({ "productId": p, "quantity": 1 }))
+        .collect();
+    let mut stalled = app.stalled_feed(&app.staff).await;
+    let mut reading = app.feed(Some(&app.staff), "").await;
+    let mut placed = 0;
+    while dropped_for_lag(&app).await == 0 {
+        assert!(placed < 2_000, "a stalled subscriber was never dropped");
+        for _ in 0..10 {
+            let body = json!({
+                "customer": { "name": "Bulk Buyer", "email": format!("bulk{placed}@example.com") },
+                "items": items,
+            });
+            assert_eq!(
+                app.post("/api/orders", Some(&app.staff), &body)
+                    .await
+                    .status(),
+                201
+            );
+            placed += 1;
+            reading.next().await;
+        }
+    }
+    assert!(
+        reading.quiet_for(200).await,
+        "the reader kept up with every order"
+    );
+
+    let (heard, code) = stalled.until_closed().await;
+    assert_eq!(
+        code,
+        Some(4000),
+        "closed as lagging after {} messages",
+        heard.len()
+    );
+    assert!(heard.len() < placed, "{} of {placed}", heard.len());
+    let last = heard.last().unwrap()["id"].as_str().unwrap();
+    let mut resumed = app.feed(Some(&app.staff), &format!("?since={last}")).await;
+    let rest = resumed.take(placed - heard.len()).await;
+    assert!(
+        rest.iter().all(|e| e["event"] == "orderPlaced"),
+        "resuming fills the gap"
+    );
+    assert!(resumed.quiet_for(200).await);
+}
+
+async fn dropped_for_lag(app: &TestApp) -> u64 {
+    metric(app, "oms_ws_subscribers_dropped_total").await
+}
+
+async fn metric(app: &TestApp, name: &str) -> u64 {
+    let metrics = app.get("/metrics", None).await.text().await.unwrap();
+    let line = metrics
+        .lines()
+        .find(|l| {
+            l.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with(' '))
+        })
+        .unwrap_or_else(|| panic!("{name} in {metrics}"));
+    line.rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_client_that_answers_no_ping_is_closed() {
+    let app = spawn_app_with(&[("OMS_WS_PING_SECONDS", "1")]).await;
+    let _silent = app.stalled_feed(&app.staff).await;
+    assert_eq!(metric(&app, "oms_ws_connections").await, 1);
+    let mut open = 1;
+    for _ in 0..100 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        open = metric(&app, "oms_ws_connections").await;
+        if open == 0 {
+            break;
+        }
+    }
+    assert_eq!(open, 0, "closed after three silent intervals");
+}
+
+#[tokio::test]
+async fn connections_past_the_limit_are_refused_and_counted() {
+    let app = spawn_app_with(&[("OMS_WS_MAX_CONNECTIONS", "1")]).await;
+    let first = app.feed(Some(&app.staff), "").await;
+    let (status, body) = app.feed_refused(Some(&app.staff), "").await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (503, Some("too_many_connections"))
+    );
+    assert_eq!(metric(&app, "oms_ws_connections").await, 1);
+    first.close().await;
+    let mut reopened = None;
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        if metric(&app, "oms_ws_connections").await == 0 {
+            reopened = Some(app.feed(Some(&app.staff), "").await);
+            break;
+        }
+    }
+    assert!(reopened.is_some(), "a closed connection frees its place");
+}
+
+#[tokio::test]
+async fn two_instances_on_one_store_hear_each_others_orders() {
+    match test_mongo_uri() {
+        Some(uri) => {
+            let store = fresh_mongo(&uri).await;
+            // The second instance's own client: nothing shared but the database.
+            let client = mongodb::Client::with_uri_str(&uri).await.unwrap();
+            let other = oms_mongo::MongoStore::with_client(client, store.database().name());
+            two_instances(store, other).await;
+        }
+        None => {
+            let store = MemoryStore::new();
+            two_instances(store.clone(), store).await;
+        }
+    }
+}
+
+async fn two_instances<S: Store>(a: S, b: S) {
+    let first = spawn_app_on(a).await;
+    let second = spawn(&[], b).await;
+    let mug = first.product("Mug", 500, 10).await;
+    let mut on_second = second.feed(Some(&second.staff), "").await;
+    let mut on_first = first.feed(Some(&first.staff), "").await;
+    let placed = first.order_for("a@example.com", &mug, 1).await;
+    let id = placed["id"].as_str().unwrap();
+    assert_eq!(placed_ids(&[on_second.next().await]), [id]);
+    second
+        .set_status(&second.staff, id, &status("confirmed"))
+        .await;
+    assert_eq!(placed_ids(&[on_first.next().await]), [id]);
+    assert_eq!(on_first.next().await["data"]["to"], "confirmed");
+    assert_eq!(on_second.next().await["data"]["to"], "confirmed");
+}
