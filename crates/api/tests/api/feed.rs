@@ -410,3 +410,14 @@ async fn two_instances<S: Store>(a: S, b: S) {
     assert_eq!(on_first.next().await["data"]["to"], "confirmed");
     assert_eq!(on_second.next().await["data"]["to"], "confirmed");
 }
+
+#[tokio::test]
+async fn a_connection_ends_when_its_token_expires() {
+    let app = spawn_app_with(&[("OMS_JWT_TTL_SECONDS", "2")]).await;
+    let token = app
+        .login(crate::helpers::STAFF_EMAIL, crate::helpers::STAFF_PASSWORD)
+        .await;
+    let mut feed = app.feed(Some(&token), "").await;
+    let (_, code) = feed.until_closed().await;
+    assert_eq!(code, Some(4001), "closed when the token expired");
+}

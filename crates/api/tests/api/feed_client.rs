@@ -21,35 +21,42 @@ pub struct FeedClient {
     socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
 }
 
-impl TestApp {
-    fn feed_url(&self, query: &str) -> String {
-        format!("{}/ws{query}", self.base.replacen("http", "ws", 1))
-    }
-
-    fn feed_request(&self, token: Option<&str>, query: &str) -> Request {
-        let mut request = self.feed_url(query).into_client_request().unwrap();
-        if let Some(token) = token {
-            let offer = HeaderValue::from_str(&format!("bearer, {token}")).unwrap();
-            request
-                .headers_mut()
-                .insert("Sec-WebSocket-Protocol", offer);
-        }
+/// The upgrade request for the feed of the server at `base` (`http://…`).
+fn feed_request(base: &str, token: Option<&str>, query: &str) -> Request {
+    let url = format!("{}/ws{query}", base.replacen("http", "ws", 1));
+    let mut request = url.into_client_request().unwrap();
+    if let Some(token) = token {
+        let offer = HeaderValue::from_str(&format!("bearer, {token}")).unwrap();
         request
+            .headers_mut()
+            .insert("Sec-WebSocket-Protocol", offer);
+    }
+    request
+}
+
+/// A connection to the feed of the server at `base`, which must be accepted.
+pub async fn connect(base: &str, token: Option<&str>, query: &str) -> FeedClient {
+    let (socket, response) = tokio_tungstenite::connect_async(feed_request(base, token, query))
+        .await
+        .unwrap_or_else(|e| panic!("the feed accepts {query:?}: {e}"));
+    if token.is_some() {
+        assert_eq!(
+            response.headers()["sec-websocket-protocol"],
+            "bearer",
+            "the server answers with the bearer subprotocol"
+        );
+    }
+    FeedClient { socket }
+}
+
+impl TestApp {
+    fn feed_request(&self, token: Option<&str>, query: &str) -> Request {
+        feed_request(&self.base, token, query)
     }
 
     /// A connection to the feed, which must be accepted.
     pub async fn feed(&self, token: Option<&str>, query: &str) -> FeedClient {
-        let (socket, response) = tokio_tungstenite::connect_async(self.feed_request(token, query))
-            .await
-            .unwrap_or_else(|e| panic!("the feed accepts {query:?}: {e}"));
-        if token.is_some() {
-            assert_eq!(
-                response.headers()["sec-websocket-protocol"],
-                "bearer",
-                "the server answers with the bearer subprotocol"
-            );
-        }
-        FeedClient { socket }
+        connect(&self.base, token, query).await
     }
 
     /// The refusal of a connection: its status and problem body.

@@ -12,6 +12,7 @@ use oms_mongo::MongoStore;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::feed_client::{connect, placed_ids};
 use crate::helpers::{answers_within_10s, free_port, problem, spawn_app_on, uuid};
 
 /// A MongoDB-wire server process on a fixed port and data directory, so it
@@ -109,7 +110,12 @@ async fn a_database_outage_is_503_until_it_returns_without_an_api_restart() {
     store.migrate().await.unwrap();
     let app = spawn_app_on(store).await;
     let mug = app.product("Mug", 100, 10).await;
+    let mut feed = app.feed(Some(&app.staff), "").await;
     let before = app.order_for("ann@example.com", &mug, 1).await;
+    assert_eq!(
+        placed_ids(&[feed.next().await]),
+        [before["id"].as_str().unwrap()]
+    );
 
     server.kill();
     assert_eq!(
@@ -143,17 +149,26 @@ async fn a_database_outage_is_503_until_it_returns_without_an_api_restart() {
         kept["id"], before["id"],
         "the order placed before the outage is still there"
     );
-    assert_eq!(
-        app.post("/api/orders", Some(&app.staff), &body)
-            .await
-            .status(),
-        StatusCode::CREATED
-    );
+    let after: Value = app
+        .post("/api/orders", Some(&app.staff), &body)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(
         app.stock_of(&mug).await,
         8,
         "the refused order reserved nothing"
     );
+    // The same connection hears of it: the follower followed again once
+    // the database was back (or, had its history gone, reset everyone).
+    let heard = feed.next().await;
+    let heard = if heard["event"] == "reset" {
+        feed.next().await
+    } else {
+        heard
+    };
+    assert_eq!(placed_ids(&[heard]), [after["id"].as_str().unwrap()]);
 }
 
 /// Starts `oms` on the server's database and waits until it answers.
@@ -247,4 +262,74 @@ async fn data_survives_an_oms_restart() {
         (read["name"].as_str(), read["stock"].as_u64()),
         (Some("Survivor"), Some(3))
     );
+}
+
+/// A JSON call to the server at `base`, which must succeed.
+async fn call(
+    http: &reqwest::Client,
+    base: &str,
+    token: Option<&str>,
+    path: &str,
+    body: Value,
+) -> Value {
+    let mut request = http.post(format!("{base}{path}")).json(&body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    assert!(
+        response.status().is_success(),
+        "{path}: {}",
+        response.status()
+    );
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_subscriber_resumes_across_an_oms_restart_without_gap_or_repeat() {
+    let Some(server) = TestServer::start() else {
+        return;
+    };
+    let port = free_port();
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let login = json!({ "email": "owner@example.com", "password": "owner-password-1" });
+    let mut first = start_oms(&server, port).await;
+    let signed_in = call(&http, &base, None, "/auth/login", login).await;
+    let token = signed_in["token"].as_str().unwrap().to_owned();
+    let product = json!({ "name": "Mug", "price": 500, "stock": 50 });
+    let mug = call(&http, &base, Some(&token), "/api/products", product).await;
+    let order = |n: u32| {
+        json!({
+            "customer": { "name": "Buyer", "email": format!("buyer{n}@example.com") },
+            "items": [{ "productId": mug["id"], "quantity": 1 }],
+        })
+    };
+
+    let mut feed = connect(&base, Some(&token), "").await;
+    call(&http, &base, Some(&token), "/api/orders", order(1)).await;
+    let last_seen = feed.next().await["id"].as_str().unwrap().to_owned();
+    feed.close().await;
+    let missed = call(&http, &base, Some(&token), "/api/orders", order(2)).await;
+    let pid = first.id().unwrap().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(first.wait().await.unwrap().success());
+
+    let _second = start_oms(&server, port).await;
+    let after = call(&http, &base, Some(&token), "/api/orders", order(3)).await;
+    let mut resumed = connect(&base, Some(&token), &format!("?since={last_seen}")).await;
+    let expected = [&missed, &after].map(|o| o["id"].as_str().unwrap().to_owned());
+    assert_eq!(placed_ids(&resumed.take(2).await), expected);
+    let live = call(&http, &base, Some(&token), "/api/orders", order(4)).await;
+    assert_eq!(
+        placed_ids(&[resumed.next().await]),
+        [live["id"].as_str().unwrap()]
+    );
+    assert!(resumed.quiet_for(300).await, "nothing twice");
 }
