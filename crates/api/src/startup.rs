@@ -224,6 +224,15 @@ fn serve<S: Store>(
             .wrap(TracingLogger::<RequestSpan>::new())
             .wrap(from_fn(request_id::assign))
     })
+    .on_connect(|connection, _| {
+        if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
+            // Small writes (a feed event, a short answer) leave at once
+            // instead of waiting behind the client's delayed ACK (40 ms).
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "TCP_NODELAY not set");
+            }
+        }
+    })
     .listen(listener)
     .map_err(|e| StartupError::Config(e.to_string()))?
     .shutdown_timeout(settings.shutdown_timeout.as_secs())

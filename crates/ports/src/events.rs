@@ -109,7 +109,8 @@ pub trait EventLog: Send + Sync + 'static {
 #[async_trait]
 pub trait EventFeed: Send {
     /// The next events after those already handed out (at most `limit`),
-    /// waiting until at least one has committed.
+    /// waiting until at least one has committed. Cancel-safe: dropping the
+    /// future before it completes loses no event.
     ///
     /// # Errors
     /// [`ReadEventsError::Lost`] when the store dropped events this feed had

@@ -56,15 +56,46 @@ pub fn start<L: EventLog + Clone>(
     Ok(response)
 }
 
+/// Two halves: this task writes the feed, the one it spawns watches the
+/// client (pongs, pings, the token's end), so a message costs one wake-up
+/// of one task and nothing else.
 async fn serve<L: EventLog>(mut session: Session, messages: MessageStream, c: Connection<L>) {
-    let ended = match catch_up(&mut session, &c).await {
-        Ok(attached) => follow(&mut session, messages, attached, &c).await,
-        Err(why) => why,
+    let mut client = actix_web::rt::spawn(watch_client(
+        session.clone(),
+        messages,
+        c.ping_every,
+        c.expires,
+    ));
+    let ended = tokio::select! {
+        ended = write_feed(&mut session, &c) => ended,
+        watched = &mut client => watched.unwrap_or(None),
     };
+    client.abort();
     if let Some(closing) = ended {
         let _ = session.close(Some(closing.close_reason())).await;
     }
     drop(c.admission);
+}
+
+/// The catch-up, then the hub's events until the hub lets go.
+async fn write_feed<L: EventLog>(session: &mut Session, c: &Connection<L>) -> Option<Closing> {
+    let mut attached = match catch_up(session, c).await {
+        Ok(attached) => attached,
+        Err(why) => return why,
+    };
+    for text in std::mem::take(&mut attached.replay) {
+        if let Err(why) = send(session, &c.hub, text).await {
+            return why;
+        }
+    }
+    loop {
+        let Some(first) = attached.queue.recv().await else {
+            return Some(attached.ended());
+        };
+        if let Err(why) = send_batch(session, &c.hub, first, &mut attached).await {
+            return why;
+        }
+    }
 }
 
 /// Sends what the connection missed and joins the hub. `Err(None)` when the
@@ -120,53 +151,67 @@ fn attach(
     }
 }
 
-/// Live: the hub's events, the client's frames, pings and the token's end.
-async fn follow<L>(
-    session: &mut Session,
+/// Answers the client's pings, pings it, and ends the connection when it
+/// goes quiet, closes, or its token expires.
+async fn watch_client(
+    mut session: Session,
     mut messages: MessageStream,
-    mut attached: Attached,
-    c: &Connection<L>,
+    ping_every: Duration,
+    expires: Option<Instant>,
 ) -> Option<Closing> {
-    for text in std::mem::take(&mut attached.replay) {
-        if let Err(why) = send(session, &c.hub, text).await {
-            return why;
-        }
-    }
     // The first ping one interval in, not at once.
-    let mut pings = interval_at(Instant::now() + c.ping_every, c.ping_every);
+    let mut pings = interval_at(Instant::now() + ping_every, ping_every);
     let mut heard = Instant::now();
     // Far enough never to fire when the token has no end.
-    let expires = c
-        .expires
-        .unwrap_or_else(|| Instant::now() + Duration::from_secs(86_400 * 365));
+    let never = Instant::now() + Duration::from_secs(86_400 * 365);
+    let expiry = sleep_until(expires.unwrap_or(never));
+    tokio::pin!(expiry);
     loop {
         tokio::select! {
-            queued = attached.queue.recv() => match queued {
-                Some(text) => {
-                    if let Err(why) = send(session, &c.hub, text).await {
-                        return why;
-                    }
-                }
-                None => return Some(attached.ended()),
-            },
             message = messages.recv() => match message {
                 Some(Ok(Message::Ping(bytes))) => {
                     heard = Instant::now();
                     session.pong(&bytes).await.ok()?;
                 }
-                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return None,
+                Some(Ok(Message::Close(_))) => {
+                    let _ = session.close(None).await;
+                    return None;
+                }
+                Some(Err(_)) | None => return None,
                 // Anything else the client sends only shows it is alive.
                 Some(Ok(_)) => heard = Instant::now(),
             },
             _ = pings.tick() => {
-                if heard.elapsed() > c.ping_every * 3 {
+                if heard.elapsed() > ping_every * 3 {
                     return Some(Closing::Silent);
                 }
                 session.ping(b"").await.ok()?;
             }
-            () = sleep_until(expires) => return Some(Closing::TokenExpired),
+            () = &mut expiry => return Some(Closing::TokenExpired),
         }
     }
+}
+
+/// Writes `first` and whatever else is already queued behind it, so a
+/// burst costs one wake-up rather than one per message.
+async fn send_batch(
+    session: &mut Session,
+    hub: &Hub,
+    first: ByteString,
+    attached: &mut Attached,
+) -> Result<(), Option<Closing>> {
+    let mut next = Some(first);
+    let mut sent = 0;
+    while let Some(text) = next {
+        if session.text(text).await.is_err() {
+            hub.metrics().delivered.inc_by(sent);
+            return Err(None);
+        }
+        sent += 1;
+        next = attached.queue.try_recv().ok();
+    }
+    hub.metrics().delivered.inc_by(sent);
+    Ok(())
 }
 
 /// Writes one message; `Err(None)` when the client has gone.

@@ -1,0 +1,11 @@
+//! Puts a running `oms` under load as its clients would, over HTTP and
+//! WebSocket only, and reports what it measured.
+//!
+//! `oms-load feed` ([`feed`]) opens many `/ws` subscribers, drives orders
+//! and status changes through the REST API at a fixed rate, and reports how
+//! long each event took from its commit to each subscriber (an HDR
+//! histogram).
+
+pub mod api;
+pub mod feed;
+pub mod report;

@@ -1,0 +1,41 @@
+//! `oms-load`: see the library's documentation.
+
+// A command-line tool: its report goes to the terminal.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use oms_load::feed;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "oms-load",
+    about = "Load a running oms server over HTTP and WebSocket"
+)]
+struct Cli {
+    #[command(subcommand)]
+    scenario: Scenario,
+}
+
+#[derive(Debug, Subcommand)]
+enum Scenario {
+    /// Event delivery latency: N `/ws` subscribers while orders are placed
+    /// and moved at a fixed rate.
+    Feed(feed::FeedArgs),
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.scenario {
+        Scenario::Feed(args) => feed::run(&args).await.map(|report| print!("{report}")),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("oms-load: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
