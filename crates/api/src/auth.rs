@@ -5,7 +5,7 @@
 use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
-use actix_web::http::header::{AUTHORIZATION, SEC_WEBSOCKET_PROTOCOL};
+use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest, web};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use oms_domain::ids::UserId;
@@ -15,6 +15,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::problem::ApiError;
 use crate::settings::JwtSettings;
+
+mod websocket;
+pub use websocket::websocket_caller;
 
 /// Clock skew tolerated on `exp` and `iat`, in seconds.
 const LEEWAY_SECS: i64 = 5;
@@ -171,39 +174,6 @@ impl FromRequest for MaybeCaller {
             ready(Ok(MaybeCaller(None)))
         }
     }
-}
-
-/// The caller of a WebSocket upgrade, and when its token expires. Browsers
-/// cannot set `Authorization` on a WebSocket, and a token in the URL ends up
-/// in logs, so the token travels as a subprotocol:
-/// `Sec-WebSocket-Protocol: bearer, <token>`. Other clients may send
-/// `Authorization: Bearer` instead. `None` when neither is sent.
-///
-/// # Errors
-/// 401 when a token is sent and is not valid, or `bearer` comes without one.
-pub fn websocket_caller(req: &HttpRequest) -> Result<Option<(Actor, Timestamp)>, ApiError> {
-    let offered: Vec<&str> = req
-        .headers()
-        .get_all(SEC_WEBSOCKET_PROTOCOL)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
-    if offered.contains(&oms_ws::session::BEARER_PROTOCOL) {
-        let token = offered
-            .iter()
-            .find(|p| **p != oms_ws::session::BEARER_PROTOCOL)
-            .ok_or_else(|| {
-                ApiError::unauthorized("send the token after bearer: `bearer, <token>`", false)
-            })?;
-        return verified(req, token).map(Some);
-    }
-    if !req.headers().contains_key(AUTHORIZATION) {
-        return Ok(None);
-    }
-    let token = bearer_token(req)?;
-    verified(req, token).map(Some)
 }
 
 fn verified(req: &HttpRequest, token: &str) -> Result<(Actor, Timestamp), ApiError> {

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use oms_ports::error::StoreError;
 use oms_ports::store::Store;
-use oms_ws::hub::{FeedMetrics, Hub};
+use oms_ws::hub::Hub;
+use oms_ws::metrics::FeedMetrics;
 use oms_ws::wire::RenderOrder;
 use serde_json::Value;
 use tokio::task::JoinHandle;
@@ -63,6 +64,13 @@ impl Feed {
     /// Closes every connection and stops following.
     pub fn stop(&self) {
         self.live.hub.stop();
+        self.follower.abort();
+    }
+}
+
+impl Drop for Feed {
+    /// An application built but never run must not leave its follower behind.
+    fn drop(&mut self) {
         self.follower.abort();
     }
 }

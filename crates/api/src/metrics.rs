@@ -2,7 +2,7 @@
 //! status (actix-web-prom), plus the business counters below, all in one
 //! registry served at `/metrics`.
 
-use oms_ws::hub::FeedMetrics;
+use oms_ws::metrics::FeedMetrics;
 use prometheus::{IntCounter, IntGauge, Registry};
 
 /// Counters the handlers bump.
@@ -40,8 +40,8 @@ impl Metrics {
         let feed = FeedMetrics {
             open: IntGauge::new("oms_ws_connections", "Open feed connections")?,
             delivered: IntCounter::new(
-                "oms_ws_messages_delivered_total",
-                "Messages written to feed connections",
+                "oms_ws_events_delivered_total",
+                "Event messages written to feed connections (resets included)",
             )?,
             dropped_for_lag: IntCounter::new(
                 "oms_ws_subscribers_dropped_total",

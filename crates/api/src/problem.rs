@@ -166,6 +166,25 @@ impl ApiError {
         }
     }
 
+    /// 400: `GET /ws` without a WebSocket upgrade.
+    pub fn websocket_required() -> ApiError {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "websocket_required",
+            "GET /ws must be a WebSocket upgrade",
+        )
+    }
+
+    /// 503 with `Retry-After`: the live feed has all the connections it takes.
+    pub fn too_many_connections() -> ApiError {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too_many_connections",
+            "the live feed is full; try again shortly",
+        )
+        .with_header(header::RETRY_AFTER, "5")
+    }
+
     /// 500 with a generic detail.
     pub fn internal() -> ApiError {
         ApiError::new(

@@ -24,7 +24,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::api::Api;
-use crate::report::latency_line;
+use crate::report::FeedReport;
 
 /// Options of `oms-load feed`.
 #[derive(Clone, Debug, clap::Args)]
@@ -53,46 +53,6 @@ pub struct FeedArgs {
     /// Requests in flight at most.
     #[arg(long, default_value_t = 64)]
     pub in_flight: usize,
-}
-
-/// What a feed run measured.
-#[derive(Debug)]
-pub struct FeedReport {
-    /// Subscribers that were open.
-    pub subscribers: usize,
-    /// Events the run caused (successful requests).
-    pub events: u64,
-    /// Requests that failed.
-    pub errors: u64,
-    /// How long the measurement ran.
-    pub measured: Duration,
-    /// The rate asked for.
-    pub rate: u32,
-    /// Messages every subscriber should have had: events x subscribers.
-    pub expected: u64,
-    /// Messages received, over all subscribers.
-    pub delivered: u64,
-    /// Subscribers the server closed, by close code or cause.
-    pub closes: BTreeMap<String, usize>,
-    /// Commit-to-receipt latencies in microseconds, measured part only.
-    pub latency: Histogram<u64>,
-}
-
-impl std::fmt::Display for FeedReport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "{} subscribers", self.subscribers)?;
-        writeln!(
-            f,
-            "caused {} events in {:.1?} of measurement ({} events/s asked, {} request errors)",
-            self.events, self.measured, self.rate, self.errors
-        )?;
-        writeln!(
-            f,
-            "delivered {} of {} messages; closed by the server: {:?}",
-            self.delivered, self.expected, self.closes
-        )?;
-        writeln!(f, "{}", latency_line("commit to receipt", &self.latency))
-    }
 }
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;

@@ -1,6 +1,49 @@
-//! The figures a scenario prints.
+//! The figures a scenario reports.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
 
 use hdrhistogram::Histogram;
+
+/// What a feed run measured.
+#[derive(Debug)]
+pub struct FeedReport {
+    /// Subscribers that were open.
+    pub subscribers: usize,
+    /// Events the run caused (successful requests).
+    pub events: u64,
+    /// Requests that failed.
+    pub errors: u64,
+    /// How long the measurement ran.
+    pub measured: Duration,
+    /// The rate asked for.
+    pub rate: u32,
+    /// Messages every subscriber should have had: events x subscribers.
+    pub expected: u64,
+    /// Messages received, over all subscribers.
+    pub delivered: u64,
+    /// Subscribers the server closed, by close code or cause.
+    pub closes: BTreeMap<String, usize>,
+    /// Commit-to-receipt latencies in microseconds, measured part only.
+    pub latency: Histogram<u64>,
+}
+
+impl std::fmt::Display for FeedReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{} subscribers", self.subscribers)?;
+        writeln!(
+            f,
+            "caused {} events in {:.1?} of measurement ({} events/s asked, {} request errors)",
+            self.events, self.measured, self.rate, self.errors
+        )?;
+        writeln!(
+            f,
+            "delivered {} of {} messages; closed by the server: {:?}",
+            self.delivered, self.expected, self.closes
+        )?;
+        writeln!(f, "{}", latency_line("commit to receipt", &self.latency))
+    }
+}
 
 /// Percentiles of a latency histogram (recorded in microseconds), one line.
 pub fn latency_line(name: &str, histogram: &Histogram<u64>) -> String {

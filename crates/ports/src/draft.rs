@@ -111,7 +111,11 @@ impl OrderRevision {
             && stored.total() == next.total()
             && stored.placed_by() == next.placed_by()
             && stored.created_at() == next.created_at();
-        let history_kept = next.history().starts_with(stored.history());
+        // The stored history stays as it was; a status change adds the one
+        // entry that says who made it, anything else adds none.
+        let moved = usize::from(stored.status() != next.status());
+        let history_kept = next.history().starts_with(stored.history())
+            && next.history().len() == stored.history().len() + moved;
         // A version that did not rise would let a later compare-and-set
         // mistake this state for an earlier one.
         let event = OrderEvent::revised(stored, next)

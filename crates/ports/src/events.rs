@@ -42,6 +42,18 @@ pub struct LoggedEvent {
     pub event: OrderEvent,
 }
 
+/// One bounded read of the log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventPage {
+    /// Events after the position read from, oldest first.
+    pub events: Vec<LoggedEvent>,
+    /// How far the read vouches: after the position read from and up to
+    /// here, the log holds `events` and nothing else. The last event's
+    /// position when the page is full; otherwise at least every commit the
+    /// store knew of when it read. Reading on from it misses nothing.
+    pub through: EventPosition,
+}
+
 /// Why events could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadEventsError {
@@ -57,8 +69,9 @@ pub enum ReadEventsError {
 /// How long a store keeps its events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EventRetention {
-    /// Events older than this may be dropped, and reading after a position
-    /// this old is [`ReadEventsError::Lost`].
+    /// Events older than this may be dropped. Reading after a position is
+    /// [`ReadEventsError::Lost`] once events after it may be missing; a
+    /// store that cannot tell treats every position this old as lost.
     pub max_age: Duration,
     /// Stores that keep events in memory keep at most this many.
     pub max_events: usize,
@@ -85,17 +98,21 @@ pub trait EventLog: Send + Sync + 'static {
     /// [`StoreError`] when the store fails.
     async fn tail(&self) -> Result<EventPosition, StoreError>;
 
-    /// Up to `limit` events committed after `after`, oldest first. Fewer, or
-    /// none, when that is all there is now.
+    /// Up to `limit` events committed after `after`, oldest first, and how
+    /// far the read vouches ([`EventPage::through`]). Fewer events, or none,
+    /// when that is all there is now. `after` must be a position exactly as
+    /// this store wrote it.
     ///
     /// # Errors
-    /// [`ReadEventsError::Lost`] when `after` is unknown or past the
-    /// retention; [`ReadEventsError::Store`] when the store fails.
+    /// [`ReadEventsError::Lost`] when `after` is not a position this store
+    /// could have given out (malformed, another store's, from the future) or
+    /// events after it may have been dropped ([`EventRetention`]);
+    /// [`ReadEventsError::Store`] when the store fails.
     async fn read_after(
         &self,
         after: &EventPosition,
         limit: usize,
-    ) -> Result<Vec<LoggedEvent>, ReadEventsError>;
+    ) -> Result<EventPage, ReadEventsError>;
 
     /// Follows the log from `after`: the feed hands out every event
     /// committed after it, in order, waiting for new ones as they commit.

@@ -22,22 +22,33 @@ pub const SHORT_RETENTION: EventRetention = EventRetention {
     max_events: 1_000,
 };
 
-/// Everything after `from`, in pages of `page`.
+/// Everything after `from`, in pages of `page`, read on from each page's
+/// `through` as a follower would.
 async fn everything_after<S: Store>(
     store: &S,
     from: &EventPosition,
     page: usize,
 ) -> Vec<LoggedEvent> {
-    let mut all = Vec::new();
+    let mut all: Vec<LoggedEvent> = Vec::new();
     let mut after = from.clone();
     loop {
-        let events = store.read_after(&after, page).await.unwrap();
-        assert!(events.len() <= page, "a page holds at most its limit");
-        let Some(last) = events.last() else {
+        let read = store.read_after(&after, page).await.unwrap();
+        assert!(read.events.len() <= page, "a page holds at most its limit");
+        assert!(
+            read.through >= after,
+            "a page vouches from where it was read"
+        );
+        if let Some(last) = read.events.last() {
+            assert!(
+                read.through >= last.position,
+                "a page vouches past its events"
+            );
+        }
+        if read.events.is_empty() {
             return all;
-        };
-        after = last.position.clone();
-        all.extend(events);
+        }
+        after = read.through;
+        all.extend(read.events);
     }
 }
 
@@ -132,14 +143,24 @@ pub async fn reading_after_a_position_is_paged_and_exact<S: Store>(store: S) {
     );
     let from_third = store.read_after(&whole[2].position, 100).await.unwrap();
     assert_eq!(
-        from_third,
+        from_third.events,
         whole[3..],
         "exactly what follows, nothing of the third"
     );
+    let full = store.read_after(&start, 2).await.unwrap();
+    assert_eq!(
+        full.through, whole[1].position,
+        "a full page vouches to its last event"
+    );
     let at_end = store.read_after(&whole[4].position, 100).await.unwrap();
-    assert!(at_end.is_empty());
+    assert!(at_end.events.is_empty());
+    assert!(at_end.through >= whole[4].position);
+    let later = placed(&store, draft(6, "ann@example.com", &[(mug, 1)])).await;
+    let resumed = store.read_after(&at_end.through, 100).await.unwrap();
+    let ids: Vec<_> = resumed.events.iter().map(|e| e.event.order_id()).collect();
+    assert_eq!(ids, [later.id()], "reading on from through misses nothing");
     let none = store.read_after(&start, 0).await.unwrap();
-    assert!(none.is_empty(), "a limit of zero reads nothing");
+    assert!(none.events.is_empty(), "a limit of zero reads nothing");
 }
 
 pub async fn concurrent_changes_are_each_logged_once_in_commit_order<S: Store>(store: S) {
@@ -217,7 +238,7 @@ pub async fn refused_changes_record_no_event<S: Store>(store: S) {
         Err(ReviseError::Store(_))
     ));
 
-    assert_eq!(store.read_after(&start, 10).await.unwrap(), []);
+    assert_eq!(store.read_after(&start, 10).await.unwrap().events, []);
 }
 
 pub async fn a_follower_is_woken_by_each_commit<S: Store>(store: S) {
@@ -251,13 +272,26 @@ pub async fn a_follower_is_woken_by_each_commit<S: Store>(store: S) {
 }
 
 pub async fn an_unknown_position_is_lost<S: Store>(store: S) {
-    for bogus in [
+    let mug = given_product(&store, 1, "Mug", 100, 10).await;
+    let start = store.tail().await.unwrap();
+    placed(&store, draft(1, "ann@example.com", &[(mug, 1)])).await;
+    let real = store.read_after(&start, 1).await.unwrap().events[0]
+        .position
+        .clone();
+    // A real position spelled otherwise would compare out of order.
+    let respelled = [
+        real.as_str().to_uppercase(),
+        format!("{}0", real.as_str()),
+        format!(" {}", real.as_str()),
+    ];
+    let made_up = [
         "",
         "nonsense",
         "00000000.0000000000000000",
         "ffffffffffffffffffff",
-    ] {
-        let position = EventPosition::new(bogus);
+    ];
+    for bogus in made_up.iter().map(|s| (*s).to_owned()).chain(respelled) {
+        let position = EventPosition::new(bogus.clone());
         assert!(
             matches!(
                 store.read_after(&position, 10).await,
@@ -277,18 +311,17 @@ pub async fn an_unknown_position_is_lost<S: Store>(store: S) {
 pub async fn a_position_past_the_retention_is_lost<S: Store>(store: S) {
     let mug = given_product(&store, 1, "Mug", 100, 10).await;
     let before = store.tail().await.unwrap();
-    assert_eq!(store.read_after(&before, 10).await.unwrap(), [], "fresh");
+    let fresh_page = store.read_after(&before, 10).await.unwrap();
+    assert_eq!(fresh_page.events, [], "fresh");
     placed(&store, draft(1, "ann@example.com", &[(mug, 1)])).await;
     // Past the retention, plus the second a store may round positions to.
     tokio::time::sleep(SHORT_RETENTION.max_age + Duration::from_secs(2)).await;
-    assert!(matches!(
-        store.read_after(&before, 10).await,
-        Err(ReadEventsError::Lost)
-    ));
-    let fresh = store.tail().await.unwrap();
-    assert_eq!(
-        store.read_after(&fresh, 10).await.unwrap(),
-        [],
-        "a fresh position still reads"
+    let page = store.read_after(&before, 10).await;
+    assert!(
+        matches!(page, Err(ReadEventsError::Lost)),
+        "the event after it is past the retention: {page:?}"
     );
+    let fresh = store.tail().await.unwrap();
+    let own = store.read_after(&fresh, 10).await.unwrap();
+    assert_eq!(own.events, [], "a fresh position still reads");
 }

@@ -14,7 +14,7 @@ use async_trait::async_trait;
 use oms_domain::event::OrderEvent;
 use oms_ports::error::StoreError;
 use oms_ports::events::{
-    EventFeed, EventLog, EventPosition, EventRetention, LoggedEvent, ReadEventsError,
+    EventFeed, EventLog, EventPage, EventPosition, EventRetention, LoggedEvent, ReadEventsError,
 };
 use tokio::sync::watch;
 
@@ -76,20 +76,20 @@ impl Log {
         self.position(self.next_seq - 1)
     }
 
-    /// The sequence number `position` stands for, if this store gave it out.
+    /// The sequence number `position` stands for, if this store gave it out
+    /// exactly so: text that parses but is written otherwise (upper case, a
+    /// sign) would compare out of order.
     fn seq_of(&self, position: &EventPosition) -> Option<u64> {
-        let (epoch, seq) = position.as_str().split_once('.')?;
-        let fixed_width = epoch.len() == 8 && seq.len() == 16;
-        let epoch = u32::from_str_radix(epoch, 16).ok()?;
+        let (_, seq) = position.as_str().split_once('.')?;
         let seq = u64::from_str_radix(seq, 16).ok()?;
-        (fixed_width && epoch == self.epoch && seq < self.next_seq).then_some(seq)
+        (seq < self.next_seq && self.position(seq) == *position).then_some(seq)
     }
 
     fn read_after(
         &self,
         after: &EventPosition,
         limit: usize,
-    ) -> Result<Vec<LoggedEvent>, ReadEventsError> {
+    ) -> Result<EventPage, ReadEventsError> {
         let seq = self.seq_of(after).ok_or(ReadEventsError::Lost)?;
         // Events past their age count as dropped even before an append
         // evicts them, so how long a position stays good does not depend
@@ -103,7 +103,7 @@ impl Log {
         if seq + 1 < first_kept {
             return Err(ReadEventsError::Lost);
         }
-        Ok(self
+        let events: Vec<LoggedEvent> = self
             .events
             .iter()
             .skip_while(|e| e.seq <= seq)
@@ -112,7 +112,13 @@ impl Log {
                 position: self.position(e.seq),
                 event: e.event.clone(),
             })
-            .collect())
+            .collect();
+        let through = match events.last() {
+            Some(last) if events.len() == limit => last.position.clone(),
+            _ if limit == 0 => after.clone(),
+            _ => self.tail(),
+        };
+        Ok(EventPage { events, through })
     }
 }
 
@@ -126,7 +132,7 @@ impl EventLog for MemoryStore {
         &self,
         after: &EventPosition,
         limit: usize,
-    ) -> Result<Vec<LoggedEvent>, ReadEventsError> {
+    ) -> Result<EventPage, ReadEventsError> {
         self.state.read().log.read_after(after, limit)
     }
 
@@ -155,7 +161,7 @@ impl EventFeed for MemoryFeed {
             // Marked seen before reading, so an append after the read still
             // wakes the wait below.
             self.appended.borrow_and_update();
-            let events = self.store.read_after(&self.after, limit).await?;
+            let events = self.store.read_after(&self.after, limit).await?.events;
             if let Some(last) = events.last() {
                 self.after = last.position.clone();
                 return Ok(events);
@@ -206,16 +212,43 @@ mod tests {
             Err(ReadEventsError::Lost)
         ));
         let second = log.position(2);
-        let kept: Vec<u64> = log
-            .read_after(&second, 10)
-            .unwrap()
-            .iter()
-            .map(|e| e.event.version())
-            .collect();
+        let page = log.read_after(&second, 10).unwrap();
+        let kept: Vec<u64> = page.events.iter().map(|e| e.event.version()).collect();
         assert_eq!(
             kept,
             [3, 4, 5],
             "right after a dropped event is still whole"
+        );
+        assert_eq!(page.through, log.tail());
+        let full = log.read_after(&second, 2).unwrap();
+        assert_eq!(
+            full.through,
+            log.position(4),
+            "a full page vouches to its last event"
+        );
+    }
+
+    #[test]
+    fn a_position_is_lost_once_what_follows_it_has_aged_out() {
+        let mut log = Log::new(EventRetention {
+            max_age: Duration::from_millis(50),
+            max_events: 10,
+        });
+        let before = log.tail();
+        log.append(paid(1));
+        let own = log.position(1);
+        assert_eq!(
+            log.read_after(&before, 10).map(|p| p.events.len()).ok(),
+            Some(1)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(
+            matches!(log.read_after(&before, 10), Err(ReadEventsError::Lost)),
+            "the event after it is past its age"
+        );
+        assert!(
+            log.read_after(&own, 10).is_ok(),
+            "nothing after the newest event is missing, however old it is"
         );
     }
 
@@ -224,11 +257,15 @@ mod tests {
         let mut ours = log(10);
         let theirs = log(10);
         ours.append(paid(1));
+        let first = ours.position(1);
         for foreign in [
             theirs.position(0),
             ours.position(2),
             EventPosition::new("nonsense"),
             EventPosition::new(format!("{:08x}.1", ours.epoch)),
+            EventPosition::new(first.as_str().to_uppercase()),
+            EventPosition::new(first.as_str().replace(".0", ".+")),
+            EventPosition::new(format!("{}x", first.as_str())),
         ] {
             assert!(
                 matches!(ours.read_after(&foreign, 1), Err(ReadEventsError::Lost)),

@@ -13,10 +13,7 @@ use crate::MongoStore;
 use crate::documents::{ProductDoc, corrupt};
 use crate::errors::{is_duplicate_key, store_error};
 use crate::paging::name_page;
-
-/// Attempts at a read-change-write before a busy product is reported as
-/// unavailable; each lost attempt means another change landed.
-const ATTEMPTS: usize = 16;
+use crate::transaction::{ATTEMPTS, pause_before};
 
 #[async_trait]
 impl ProductStore for MongoStore {
@@ -62,7 +59,7 @@ impl ProductStore for MongoStore {
         for attempt in 0..ATTEMPTS {
             if attempt > 0 {
                 // Another change landed in between; let the burst pass.
-                tokio::time::sleep(std::time::Duration::from_millis(2 * attempt as u64)).await;
+                pause_before(attempt).await;
             }
             let Some(mut product) = self.get_product(id).await? else {
                 return Err(UpdateProductError::NotFound);

@@ -43,8 +43,25 @@ pub(crate) trait Body: Sync {
     ) -> BoxFuture<'a, Result<Self::Output, Abort<Self::Refusal>>>;
 }
 
-/// Attempts before a contended step is reported as unavailable.
-const ATTEMPTS: u32 = 30;
+/// Attempts before a contended step is reported as unavailable: the one
+/// contention policy of this store, for transactions and for
+/// compare-and-set writes alike.
+pub(crate) const ATTEMPTS: u32 = 30;
+
+/// Waits before attempt `attempt` (from 1) of a step that collided with
+/// another: a random pause up to a bound that grows with the attempts, so
+/// steps that collided do not collide again in lockstep (full jitter).
+pub(crate) async fn pause_before(attempt: u32) {
+    // A randomly keyed hasher is a random number that needs no generator.
+    let noise = {
+        use std::hash::{BuildHasher, Hasher};
+        std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish()
+    };
+    let pause = noise % ((u64::from(attempt) * 4).min(50) + 1);
+    tokio::time::sleep(Duration::from_millis(pause)).await;
+}
 
 impl MongoStore {
     /// Runs `body` in a transaction until it commits, is refused, or fails
@@ -56,17 +73,7 @@ impl MongoStore {
         let mut last = None;
         for attempt in 0..ATTEMPTS {
             if attempt > 0 {
-                // Spread the retries of transactions that collided, so they
-                // do not collide again in lockstep.
-                // Full jitter, from a randomly keyed hasher.
-                let noise = {
-                    use std::hash::{BuildHasher, Hasher};
-                    std::collections::hash_map::RandomState::new()
-                        .build_hasher()
-                        .finish()
-                };
-                let pause = noise % ((u64::from(attempt) * 4).min(50) + 1);
-                tokio::time::sleep(Duration::from_millis(pause)).await;
+                pause_before(attempt).await;
             }
             let mut session = self.client.start_session().await?;
             session.start_transaction().await?;

@@ -4,7 +4,10 @@
 //! if the store lost events it never read, every subscriber is told to
 //! reset and following starts again at the log's tail.
 
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
+
+use futures::FutureExt;
 
 use oms_ports::events::{EventLog, ReadEventsError};
 
@@ -18,14 +21,28 @@ const BATCH: usize = 256;
 const FIRST_PAUSE: Duration = Duration::from_millis(100);
 const LAST_PAUSE: Duration = Duration::from_secs(5);
 
-/// Follows `log` into `hub` until the task is dropped.
+/// Follows `log` into `hub` until the task is dropped. Should following
+/// ever panic, that is logged and following starts again where the hub
+/// stands, rather than the feed going quiet unnoticed.
 pub async fn follow<L: EventLog>(log: L, hub: Hub) {
+    loop {
+        let panicked = AssertUnwindSafe(follow_from_hub(&log, &hub))
+            .catch_unwind()
+            .await;
+        if panicked.is_err() {
+            tracing::error!("following the event log panicked; following again");
+            tokio::time::sleep(LAST_PAUSE).await;
+        }
+    }
+}
+
+async fn follow_from_hub<L: EventLog>(log: &L, hub: &Hub) {
     let mut pause = FIRST_PAUSE;
     loop {
         let mut feed = match log.follow(hub.last()).await {
             Ok(feed) => feed,
             Err(error) => {
-                recover(&log, &hub, error, &mut pause).await;
+                recover(log, hub, error, &mut pause).await;
                 continue;
             }
         };
@@ -36,7 +53,7 @@ pub async fn follow<L: EventLog>(log: L, hub: Hub) {
                     hub.deliver(events);
                 }
                 Err(error) => {
-                    recover(&log, &hub, error, &mut pause).await;
+                    recover(log, hub, error, &mut pause).await;
                     break;
                 }
             }
@@ -45,6 +62,8 @@ pub async fn follow<L: EventLog>(log: L, hub: Hub) {
 }
 
 /// Waits out a failure; after lost events, restarts the hub at the tail.
+/// The pause comes after a reset too: a store that keeps losing positions
+/// must not flood every subscriber with resets.
 async fn recover<L: EventLog>(log: &L, hub: &Hub, error: ReadEventsError, pause: &mut Duration) {
     match error {
         ReadEventsError::Lost => match log.tail().await {
@@ -53,7 +72,6 @@ async fn recover<L: EventLog>(log: &L, hub: &Hub, error: ReadEventsError, pause:
                     "the event log lost events the feed had not read: subscribers reset"
                 );
                 hub.reset(tail);
-                return;
             }
             Err(error) => tracing::warn!(error = ?error, "the event log's tail cannot be read"),
         },

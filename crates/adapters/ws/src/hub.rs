@@ -9,19 +9,24 @@
 //! between replay and live and nothing comes twice. Each connection has a
 //! bounded queue; a full queue drops the connection, never the event for
 //! the others.
+//!
+//! Longer than most files here: the window, the subscribers and the
+//! operations on them (attach, deliver, reset, stop) share one lock and
+//! one set of invariants, and split apart they would reach into each
+//! other's state.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use bytestring::ByteString;
 use oms_domain::visibility::Audience;
 use oms_ports::events::{EventPosition, LoggedEvent};
 use parking_lot::Mutex;
-use prometheus::{IntCounter, IntGauge};
 use tokio::sync::mpsc;
 
+use crate::admission::{Admission, Admissions};
 use crate::close::Closing;
+use crate::metrics::FeedMetrics;
 use crate::subscription::Subscription;
 use crate::wire::{RESET, RenderOrder, envelope};
 
@@ -46,17 +51,6 @@ impl Default for HubSettings {
     }
 }
 
-/// What `/metrics` shows of the feed.
-#[derive(Clone, Debug)]
-pub struct FeedMetrics {
-    /// Open feed connections.
-    pub open: IntGauge,
-    /// Messages written to feed connections.
-    pub delivered: IntCounter,
-    /// Connections dropped because they fell behind.
-    pub dropped_for_lag: IntCounter,
-}
-
 /// The process's hub. Clones share it.
 #[derive(Clone)]
 pub struct Hub(Arc<Shared>);
@@ -74,7 +68,7 @@ struct Shared {
     render: RenderOrder,
     settings: HubSettings,
     metrics: FeedMetrics,
-    open: AtomicUsize,
+    admissions: Admissions,
 }
 
 struct State {
@@ -107,6 +101,19 @@ impl Delivered {
     }
 }
 
+impl State {
+    /// Whether `position` is one the hub has delivered (or started from)
+    /// and can still replay after.
+    fn holds(&self, position: &EventPosition) -> bool {
+        *position == self.floor
+            || *position == self.last
+            || self
+                .recent
+                .binary_search_by(|d| d.logged.position.cmp(position))
+                .is_ok()
+    }
+}
+
 struct Subscriber {
     subscription: Subscription,
     /// Events up to here reached the connection before it attached.
@@ -115,15 +122,18 @@ struct Subscriber {
     ended: Arc<OnceLock<Closing>>,
 }
 
-/// What a store read said about the position a connection resumes from.
+/// Where a connection joins the hub.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Vouch {
-    /// Nothing yet.
-    Unchecked,
-    /// The store gave out events up to it.
-    Read,
-    /// The store has nothing after it.
-    Exhausted,
+pub enum Resume<'a> {
+    /// From now on.
+    Live,
+    /// After a position the client named: taken only when the hub holds
+    /// exactly that position, since the hub cannot tell a made-up one.
+    Claimed(&'a EventPosition),
+    /// After a position a store read vouched for
+    /// ([`oms_ports::events::EventPage::through`]): everything up to it has
+    /// reached the connection.
+    Vouched(&'a EventPosition),
 }
 
 /// The outcome of [`Hub::attach`].
@@ -170,17 +180,6 @@ impl Drop for Attached {
     }
 }
 
-/// A place among the open connections, given back when dropped.
-#[derive(Debug)]
-pub struct Admission(Hub);
-
-impl Drop for Admission {
-    fn drop(&mut self) {
-        self.0.0.open.fetch_sub(1, Ordering::SeqCst);
-        self.0.0.metrics.open.dec();
-    }
-}
-
 impl Hub {
     /// A hub whose follower starts after `start`.
     pub fn new(
@@ -200,8 +199,8 @@ impl Hub {
             }),
             render,
             settings,
+            admissions: Admissions::new(settings.max_connections, metrics.open.clone()),
             metrics,
-            open: AtomicUsize::new(0),
         }))
     }
 
@@ -222,45 +221,24 @@ impl Hub {
 
     /// A place for one more connection, unless the limit is reached.
     pub fn admit(&self) -> Option<Admission> {
-        let limit = self.0.settings.max_connections;
-        let taken = self
-            .0
-            .open
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |open| {
-                (open < limit).then_some(open + 1)
-            });
-        taken.ok().map(|_| {
-            self.0.metrics.open.inc();
-            Admission(self.clone())
-        })
+        self.0.admissions.admit()
     }
 
-    /// Joins `subscription` to the hub: live from now without `since`;
-    /// with it, replaying what the hub holds after it first.
-    pub fn attach(
-        &self,
-        subscription: Subscription,
-        since: Option<&EventPosition>,
-        vouch: Vouch,
-    ) -> Attach {
+    /// Joins `subscription` to the hub where `resume` says, replaying what
+    /// the hub holds after that position first.
+    pub fn attach(&self, subscription: Subscription, resume: Resume<'_>) -> Attach {
         let mut state = self.0.state.lock();
         if state.stopping {
             return Attach::Stopping;
         }
-        let (replay_after, after) = match since {
-            None => (None, None),
-            Some(cursor) if *cursor < state.floor => {
-                // The store has nothing after the cursor, so nothing lies
-                // between it and the hub's window: the whole window follows.
-                if vouch != Vouch::Exhausted {
-                    return Attach::Behind;
-                }
-                (Some(state.floor.clone()), None)
-            }
-            Some(cursor) if *cursor <= state.last => (Some(cursor.clone()), None),
+        let (replay_after, after) = match resume {
+            Resume::Live => (None, None),
+            Resume::Claimed(position) if state.holds(position) => (Some(position.clone()), None),
+            Resume::Claimed(_) => return Attach::Behind,
+            Resume::Vouched(position) if *position < state.floor => return Attach::Behind,
+            Resume::Vouched(position) if *position <= state.last => (Some(position.clone()), None),
             // Ahead of the follower: skip what the connection already has.
-            Some(cursor) if vouch != Vouch::Unchecked => (None, Some(cursor.clone())),
-            Some(_) => return Attach::Behind,
+            Resume::Vouched(position) => (None, Some(position.clone())),
         };
         let render = &self.0.render;
         let replay = replay_after.map_or_else(Vec::new, |from| {

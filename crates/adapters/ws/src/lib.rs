@@ -15,9 +15,11 @@
 //!
 //! Depends on the domain, the ports, actix-web and actix-ws; knows no routes.
 
+pub mod admission;
 pub mod close;
 pub mod follower;
 pub mod hub;
+pub mod metrics;
 pub mod session;
 pub mod subscription;
 pub mod wire;

@@ -8,10 +8,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use actix_ws::{Message, MessageStream, Session};
 use bytestring::ByteString;
 use oms_ports::events::{EventLog, EventPosition, ReadEventsError};
-use tokio::time::{Instant, interval_at, sleep_until};
+use tokio::time::{Instant, interval_at, sleep_until, timeout};
 
+use crate::admission::Admission;
 use crate::close::Closing;
-use crate::hub::{Admission, Attach, Attached, Hub, Vouch};
+use crate::hub::{Attach, Attached, Hub, Resume};
 use crate::subscription::Subscription;
 use crate::wire::{RESET, envelope};
 
@@ -21,6 +22,11 @@ pub const BEARER_PROTOCOL: &str = "bearer";
 
 /// Events read from the log per catch-up step.
 const CATCH_UP_PAGE: usize = 256;
+
+/// Catch-up steps at most (some 10,000 events): a subscriber further behind
+/// gets a reset, so a made-up old `since` cannot make the server read days
+/// of events.
+const CATCH_UP_PAGES: usize = 40;
 
 /// Everything a connection needs, decided before the upgrade.
 #[derive(Debug)]
@@ -72,7 +78,9 @@ async fn serve<L: EventLog>(mut session: Session, messages: MessageStream, c: Co
     };
     client.abort();
     if let Some(closing) = ended {
-        let _ = session.close(Some(closing.close_reason())).await;
+        // A client that reads nothing would hold the close frame (and this
+        // task, and its place) forever.
+        let _ = timeout(c.ping_every, session.close(Some(closing.close_reason()))).await;
     }
     drop(c.admission);
 }
@@ -84,7 +92,7 @@ async fn write_feed<L: EventLog>(session: &mut Session, c: &Connection<L>) -> Op
         Err(why) => return why,
     };
     for text in std::mem::take(&mut attached.replay) {
-        if let Err(why) = send(session, &c.hub, text).await {
+        if let Err(why) = send(session, c, text).await {
             return why;
         }
     }
@@ -92,7 +100,7 @@ async fn write_feed<L: EventLog>(session: &mut Session, c: &Connection<L>) -> Op
         let Some(first) = attached.queue.recv().await else {
             return Some(attached.ended());
         };
-        if let Err(why) = send_batch(session, &c.hub, first, &mut attached).await {
+        if let Err(why) = send_batch(session, c, first, &mut attached).await {
             return why;
         }
     }
@@ -104,51 +112,51 @@ async fn catch_up<L: EventLog>(
     session: &mut Session,
     c: &Connection<L>,
 ) -> Result<Attached, Option<Closing>> {
-    let Some(mut cursor) = c.since.clone() else {
-        return attach(&c.hub, c.subscription, None, Vouch::Unchecked);
+    let Some(since) = c.since.clone() else {
+        return join(c, Resume::Live)?.ok_or(Some(Closing::Stopping));
     };
-    let mut vouch = Vouch::Unchecked;
-    loop {
-        match c.hub.attach(c.subscription, Some(&cursor), vouch) {
-            Attach::Attached(attached) => return Ok(attached),
-            Attach::Stopping => return Err(Some(Closing::Stopping)),
-            Attach::Behind => {}
-        }
-        let events = match c.log.read_after(&cursor, CATCH_UP_PAGE).await {
-            Ok(events) => events,
-            Err(ReadEventsError::Lost) => {
-                send(session, &c.hub, ByteString::from_static(RESET)).await?;
-                return attach(&c.hub, c.subscription, None, Vouch::Unchecked);
-            }
+    if let Some(attached) = join(c, Resume::Claimed(&since))? {
+        return Ok(attached);
+    }
+    let mut cursor = since;
+    for _ in 0..CATCH_UP_PAGES {
+        let page = match c.log.read_after(&cursor, CATCH_UP_PAGE).await {
+            Ok(page) => page,
+            Err(ReadEventsError::Lost) => return reset(session, c).await,
             Err(ReadEventsError::Store(error)) => {
                 tracing::warn!(error = ?error, "a feed connection could not catch up");
                 return Err(Some(Closing::StoreUnavailable));
             }
         };
-        vouch = if events.is_empty() {
-            Vouch::Exhausted
-        } else {
-            Vouch::Read
-        };
-        for logged in events {
+        for logged in page.events {
             if let Some(audience) = c.subscription.audience(&logged.event) {
-                send(session, &c.hub, envelope(&logged, audience, c.hub.render())).await?;
+                send(session, c, envelope(&logged, audience, c.hub.render())).await?;
             }
-            cursor = logged.position;
         }
+        cursor = page.through;
+        if let Some(attached) = join(c, Resume::Vouched(&cursor))? {
+            return Ok(attached);
+        }
+    }
+    // Too far behind to be worth replaying: the client reloads instead.
+    reset(session, c).await
+}
+
+/// Joins the hub; `None` when it cannot serve from there yet.
+fn join<L>(c: &Connection<L>, resume: Resume<'_>) -> Result<Option<Attached>, Option<Closing>> {
+    match c.hub.attach(c.subscription, resume) {
+        Attach::Attached(attached) => Ok(Some(attached)),
+        Attach::Behind => Ok(None),
+        Attach::Stopping => Err(Some(Closing::Stopping)),
     }
 }
 
-fn attach(
-    hub: &Hub,
-    subscription: Subscription,
-    since: Option<&EventPosition>,
-    vouch: Vouch,
-) -> Result<Attached, Option<Closing>> {
-    match hub.attach(subscription, since, vouch) {
-        Attach::Attached(attached) => Ok(attached),
-        Attach::Behind | Attach::Stopping => Err(Some(Closing::Stopping)),
-    }
+/// Joins live, then tells the client to reload: events it should have had
+/// are gone. Joining first leaves nothing between the reset and what follows.
+async fn reset<L>(session: &mut Session, c: &Connection<L>) -> Result<Attached, Option<Closing>> {
+    let attached = join(c, Resume::Live)?.ok_or(Some(Closing::Stopping))?;
+    send(session, c, ByteString::from_static(RESET)).await?;
+    Ok(attached)
 }
 
 /// Answers the client's pings, pings it, and ends the connection when it
@@ -171,7 +179,7 @@ async fn watch_client(
             message = messages.recv() => match message {
                 Some(Ok(Message::Ping(bytes))) => {
                     heard = Instant::now();
-                    session.pong(&bytes).await.ok()?;
+                    timeout(ping_every, session.pong(&bytes)).await.ok()?.ok()?;
                 }
                 Some(Ok(Message::Close(_))) => {
                     let _ = session.close(None).await;
@@ -185,7 +193,12 @@ async fn watch_client(
                 if heard.elapsed() > ping_every * 3 {
                     return Some(Closing::Silent);
                 }
-                session.ping(b"").await.ok()?;
+                // A ping that cannot even be queued: the client reads nothing.
+                match timeout(ping_every, session.ping(b"")).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(_)) => return None,
+                    Err(_) => return Some(Closing::Silent),
+                }
             }
             () = &mut expiry => return Some(Closing::TokenExpired),
         }
@@ -194,29 +207,33 @@ async fn watch_client(
 
 /// Writes `first` and whatever else is already queued behind it, so a
 /// burst costs one wake-up rather than one per message.
-async fn send_batch(
+async fn send_batch<L>(
     session: &mut Session,
-    hub: &Hub,
+    c: &Connection<L>,
     first: ByteString,
     attached: &mut Attached,
 ) -> Result<(), Option<Closing>> {
     let mut next = Some(first);
-    let mut sent = 0;
     while let Some(text) = next {
-        if session.text(text).await.is_err() {
-            hub.metrics().delivered.inc_by(sent);
-            return Err(None);
-        }
-        sent += 1;
+        send(session, c, text).await?;
         next = attached.queue.try_recv().ok();
     }
-    hub.metrics().delivered.inc_by(sent);
     Ok(())
 }
 
-/// Writes one message; `Err(None)` when the client has gone.
-async fn send(session: &mut Session, hub: &Hub, text: ByteString) -> Result<(), Option<Closing>> {
-    session.text(text).await.map_err(|_| None)?;
-    hub.metrics().delivered.inc();
-    Ok(())
+/// Writes one message. `Err(None)` when the client has gone; a client that
+/// takes no message for three ping intervals is given up as lagging.
+async fn send<L>(
+    session: &mut Session,
+    c: &Connection<L>,
+    text: ByteString,
+) -> Result<(), Option<Closing>> {
+    match timeout(c.ping_every * 3, session.text(text)).await {
+        Ok(Ok(())) => {
+            c.hub.metrics().delivered.inc();
+            Ok(())
+        }
+        Ok(Err(_)) => Err(None),
+        Err(_) => Err(Some(Closing::Lagging)),
+    }
 }

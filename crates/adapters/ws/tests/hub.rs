@@ -15,7 +15,8 @@ use oms_memory::MemoryStore;
 use oms_ports::events::{EventLog, EventPosition, EventRetention, LoggedEvent};
 use oms_store_contract::fixtures::{draft, given_product, placed, user_id};
 use oms_ws::close::Closing;
-use oms_ws::hub::{Attach, Attached, FeedMetrics, Hub, HubSettings, Vouch};
+use oms_ws::hub::{Attach, Attached, Hub, HubSettings, Resume};
+use oms_ws::metrics::FeedMetrics;
 use oms_ws::subscription::Subscription;
 use prometheus::{IntCounter, IntGauge};
 use serde_json::Value;
@@ -95,7 +96,7 @@ fn drain(attached: &mut Attached) -> Vec<ByteString> {
 #[test]
 fn a_live_subscriber_gets_each_later_event_once_in_order() {
     let hub = hub_at("0000", small(8, 16));
-    let mut live = attached(hub.attach(STAFF, None, Vouch::Unchecked));
+    let mut live = attached(hub.attach(STAFF, Resume::Live));
     hub.deliver(events(1..=3));
     hub.deliver(events(2..=4));
     assert_eq!(ids(&drain(&mut live)), ["0001", "0002", "0003", "0004"]);
@@ -107,23 +108,36 @@ fn resuming_inside_the_window_replays_the_rest_then_goes_live() {
     let hub = hub_at("0000", small(8, 16));
     hub.deliver(events(1..=5));
     let since = EventPosition::new("0002");
-    let mut resumed = attached(hub.attach(STAFF, Some(&since), Vouch::Unchecked));
+    let mut resumed = attached(hub.attach(STAFF, Resume::Claimed(&since)));
     hub.deliver(events(6..=6));
     assert_eq!(ids(&resumed.replay), ["0003", "0004", "0005"]);
     assert_eq!(ids(&drain(&mut resumed)), ["0006"]);
 }
 
 #[test]
-fn resuming_before_the_window_needs_the_store_first() {
+fn a_position_the_hub_does_not_hold_exactly_needs_the_store() {
     let hub = hub_at("0000", small(2, 16));
     hub.deliver(events(1..=5));
-    let old = EventPosition::new("0001");
+    for claimed in ["00025", "0001", "0009", "nonsense"] {
+        let claimed = EventPosition::new(claimed);
+        assert!(
+            matches!(hub.attach(STAFF, Resume::Claimed(&claimed)), Attach::Behind),
+            "{claimed:?}"
+        );
+    }
+}
+
+#[test]
+fn a_vouched_position_before_the_window_reads_on_and_inside_it_replays() {
+    let hub = hub_at("0000", small(2, 16));
+    hub.deliver(events(1..=5));
+    let old = EventPosition::new("0002");
     assert!(matches!(
-        hub.attach(STAFF, Some(&old), Vouch::Read),
+        hub.attach(STAFF, Resume::Vouched(&old)),
         Attach::Behind
     ));
-    // The store had nothing after it: the window follows without a gap.
-    let whole = attached(hub.attach(STAFF, Some(&old), Vouch::Exhausted));
+    let floor = EventPosition::new("0003");
+    let whole = attached(hub.attach(STAFF, Resume::Vouched(&floor)));
     assert_eq!(ids(&whole.replay), ["0004", "0005"]);
 }
 
@@ -133,13 +147,10 @@ fn resuming_ahead_of_the_follower_skips_what_the_store_already_gave() {
     hub.deliver(events(1..=2));
     let ahead = EventPosition::new("0004");
     assert!(
-        matches!(
-            hub.attach(STAFF, Some(&ahead), Vouch::Unchecked),
-            Attach::Behind
-        ),
-        "a position the hub has not seen is checked with the store first"
+        matches!(hub.attach(STAFF, Resume::Claimed(&ahead)), Attach::Behind),
+        "a position the hub has not seen is read from the store first"
     );
-    let mut sub = attached(hub.attach(STAFF, Some(&ahead), Vouch::Read));
+    let mut sub = attached(hub.attach(STAFF, Resume::Vouched(&ahead)));
     hub.deliver(events(3..=6));
     assert_eq!(ids(&drain(&mut sub)), ["0005", "0006"]);
 }
@@ -151,8 +162,7 @@ fn a_customer_hears_only_of_its_own_orders() {
         user: user_id(1),
         role: Role::Customer,
     };
-    let mut own =
-        attached(hub.attach(Subscription::Orders { viewer: ann }, None, Vouch::Unchecked));
+    let mut own = attached(hub.attach(Subscription::Orders { viewer: ann }, Resume::Live));
     hub.deliver(vec![
         event(1, user_id(2)),
         event(2, ann.user),
@@ -164,8 +174,8 @@ fn a_customer_hears_only_of_its_own_orders() {
 #[test]
 fn a_full_queue_drops_that_subscriber_only() {
     let hub = hub_at("0000", small(64, 4));
-    let mut slow = attached(hub.attach(STAFF, None, Vouch::Unchecked));
-    let mut quick = attached(hub.attach(STAFF, None, Vouch::Unchecked));
+    let mut slow = attached(hub.attach(STAFF, Resume::Live));
+    let mut quick = attached(hub.attach(STAFF, Resume::Live));
     for n in 1..=10 {
         hub.deliver(events([n]));
         drain(&mut quick);
@@ -182,13 +192,13 @@ fn a_full_queue_drops_that_subscriber_only() {
 fn a_reset_reaches_everyone_and_restarts_the_window() {
     let hub = hub_at("0000", small(8, 16));
     hub.deliver(events(1..=3));
-    let mut sub = attached(hub.attach(STAFF, None, Vouch::Unchecked));
+    let mut sub = attached(hub.attach(STAFF, Resume::Live));
     hub.reset(EventPosition::new("0100"));
     hub.deliver(events([50, 101]));
     assert_eq!(ids(&drain(&mut sub)), ["reset", "0101"]);
     let old = EventPosition::new("0002");
     assert!(matches!(
-        hub.attach(STAFF, Some(&old), Vouch::Read),
+        hub.attach(STAFF, Resume::Vouched(&old)),
         Attach::Behind
     ));
 }
@@ -196,14 +206,11 @@ fn a_reset_reaches_everyone_and_restarts_the_window() {
 #[test]
 fn stopping_closes_every_queue_and_refuses_newcomers() {
     let hub = hub_at("0000", small(8, 16));
-    let mut sub = attached(hub.attach(STAFF, None, Vouch::Unchecked));
+    let mut sub = attached(hub.attach(STAFF, Resume::Live));
     hub.stop();
     assert!(sub.queue.try_recv().is_err() && sub.queue.is_closed());
     assert_eq!(sub.ended(), Closing::Stopping);
-    assert!(matches!(
-        hub.attach(STAFF, None, Vouch::Unchecked),
-        Attach::Stopping
-    ));
+    assert!(matches!(hub.attach(STAFF, Resume::Live), Attach::Stopping));
 }
 
 #[test]
@@ -231,7 +238,7 @@ async fn the_follower_delivers_commits_and_resets_after_lost_events() {
         small(8, 64),
         metrics(),
     );
-    let mut sub = attached(hub.attach(STAFF, None, Vouch::Unchecked));
+    let mut sub = attached(hub.attach(STAFF, Resume::Live));
     // Three orders before the follower runs: the log kept two, so the
     // follower finds its start gone and resets everyone.
     for n in 1..=3 {

@@ -3,8 +3,6 @@
 
 use std::time::Duration;
 
-use actix_web::http::StatusCode;
-use actix_web::http::header::RETRY_AFTER;
 use actix_web::{HttpRequest, HttpResponse, web};
 use oms_app::system::SystemClock;
 use oms_domain::timestamp::Timestamp;
@@ -58,14 +56,10 @@ pub async fn subscribe<S: Store>(
             })?,
         },
     };
-    let admission = feed.hub.admit().ok_or_else(|| {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "too_many_connections",
-            "the live feed is full; try again shortly",
-        )
-        .with_header(RETRY_AFTER, "5")
-    })?;
+    let admission = feed
+        .hub
+        .admit()
+        .ok_or_else(ApiError::too_many_connections)?;
     let connection = Connection {
         log: state.store.clone(),
         hub: feed.hub.clone(),
@@ -75,13 +69,7 @@ pub async fn subscribe<S: Store>(
         expires: caller.map(|(_, expires)| instant_of(expires)),
         ping_every: feed.ping_every,
     };
-    oms_ws::session::start(&req, body, connection).map_err(|_| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "websocket_required",
-            "GET /ws must be a WebSocket upgrade",
-        )
-    })
+    oms_ws::session::start(&req, body, connection).map_err(|_| ApiError::websocket_required())
 }
 
 /// `expires` on the monotonic clock the connection's timers use.

@@ -21,6 +21,15 @@ pub struct FeedClient {
     socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
 }
 
+/// An upgrade the server answered with a problem instead.
+#[derive(Debug)]
+pub struct Refusal {
+    pub status: u16,
+    pub body: Value,
+    pub www_authenticate: Option<String>,
+    pub retry_after: Option<String>,
+}
+
 /// The upgrade request for the feed of the server at `base` (`http://…`).
 fn feed_request(base: &str, token: Option<&str>, query: &str) -> Request {
     let url = format!("{}/ws{query}", base.replacen("http", "ws", 1));
@@ -59,18 +68,38 @@ impl TestApp {
         connect(&self.base, token, query).await
     }
 
-    /// The refusal of a connection: its status and problem body.
-    pub async fn feed_refused(&self, token: Option<&str>, query: &str) -> (u16, Value) {
+    /// A connection that sends its token as `Authorization: Bearer`, as a
+    /// client that is not a browser may.
+    pub async fn feed_with_authorization(&self, token: &str) -> FeedClient {
+        let mut request = feed_request(&self.base, None, "");
+        let value = HeaderValue::from_str(&format!("Bearer {token}")).unwrap();
+        request.headers_mut().insert("Authorization", value);
+        let (socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+        FeedClient { socket }
+    }
+
+    /// The refusal of a connection: its status, problem body and headers.
+    pub async fn feed_refused(&self, token: Option<&str>, query: &str) -> Refusal {
         match tokio_tungstenite::connect_async(self.feed_request(token, query)).await {
             Ok(_) => panic!("the feed accepted {query:?}"),
             Err(Error::Http(response)) => {
-                let content_type = response.headers()["content-type"].to_str().unwrap();
-                assert_eq!(content_type, "application/problem+json");
+                let header = |name: &str| {
+                    response
+                        .headers()
+                        .get(name)
+                        .map(|v| v.to_str().unwrap().to_owned())
+                };
+                assert_eq!(
+                    header("content-type").as_deref(),
+                    Some("application/problem+json")
+                );
                 let body = response.body().as_deref().unwrap_or_default();
-                (
-                    response.status().as_u16(),
-                    serde_json::from_slice(body).unwrap(),
-                )
+                Refusal {
+                    status: response.status().as_u16(),
+                    body: serde_json::from_slice(body).unwrap(),
+                    www_authenticate: header("www-authenticate"),
+                    retry_after: header("retry-after"),
+                }
             }
             Err(other) => panic!("not an HTTP refusal: {other}"),
         }

@@ -261,6 +261,24 @@ impl TestApp {
     }
 }
 
+/// The value of the unlabelled metric `name` in Prometheus text.
+pub fn sample(metrics: &str, name: &str) -> u64 {
+    let line = metrics
+        .lines()
+        .find(|l| {
+            l.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with(' '))
+        })
+        .unwrap_or_else(|| panic!("no {name} in {metrics}"));
+    line.rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+/// The value of the unlabelled metric `name` the app serves now.
+#[allow(dead_code)] // the api_mongo binary shares this file but not the tests that use it
+pub async fn metric(app: &TestApp, name: &str) -> u64 {
+    sample(&app.get("/metrics", None).await.text().await.unwrap(), name)
+}
+
 /// Asserts a problem+json response with `status`; returns its body.
 pub async fn problem(response: Response, status: u16) -> Value {
     assert_eq!(response.status().as_u16(), status, "status");

@@ -206,53 +206,20 @@ async fn data_survives_an_oms_restart() {
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     let base = format!("http://127.0.0.1:{port}");
     let login = json!({ "email": "owner@example.com", "password": "owner-password-1" });
-    let token = |response: Value| response["token"].as_str().unwrap().to_owned();
 
-    let mut first = start_oms(&server, port).await;
-    let signed_in: Value = http
-        .post(format!("{base}/auth/login"))
-        .json(&login)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let first = start_oms(&server, port).await;
+    let signed_in = call(&http, &base, None, "/auth/login", login.clone()).await;
+    let token = signed_in["token"].as_str().unwrap().to_owned();
     let product = json!({ "name": "Survivor", "price": 500, "stock": 3 });
-    let created: Value = http
-        .post(format!("{base}/api/products"))
-        .bearer_auth(token(signed_in))
-        .json(&product)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let pid = first.id().unwrap().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    assert!(first.wait().await.unwrap().success());
+    let created = call(&http, &base, Some(&token), "/api/products", product).await;
+    stop_oms(first).await;
 
     let _second = start_oms(&server, port).await;
-    let signed_in: Value = http
-        .post(format!("{base}/auth/login"))
-        .json(&login)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let signed_in = call(&http, &base, None, "/auth/login", login).await;
     let id = created["id"].as_str().unwrap();
     let read = http
         .get(format!("{base}/api/products/{id}"))
-        .bearer_auth(token(signed_in))
+        .bearer_auth(signed_in["token"].as_str().unwrap())
         .send()
         .await
         .unwrap();
@@ -262,6 +229,19 @@ async fn data_survives_an_oms_restart() {
         (read["name"].as_str(), read["stock"].as_u64()),
         (Some("Survivor"), Some(3))
     );
+}
+
+/// Stops `oms` as an orchestrator does (SIGTERM); it must exit cleanly.
+async fn stop_oms(mut child: tokio::process::Child) {
+    let pid = child.id().unwrap().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(child.wait().await.unwrap().success());
 }
 
 /// A JSON call to the server at `base`, which must succeed.
@@ -294,7 +274,7 @@ async fn a_subscriber_resumes_across_an_oms_restart_without_gap_or_repeat() {
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     let base = format!("http://127.0.0.1:{port}");
     let login = json!({ "email": "owner@example.com", "password": "owner-password-1" });
-    let mut first = start_oms(&server, port).await;
+    let first = start_oms(&server, port).await;
     let signed_in = call(&http, &base, None, "/auth/login", login).await;
     let token = signed_in["token"].as_str().unwrap().to_owned();
     let product = json!({ "name": "Mug", "price": 500, "stock": 50 });
@@ -311,15 +291,7 @@ async fn a_subscriber_resumes_across_an_oms_restart_without_gap_or_repeat() {
     let last_seen = feed.next().await["id"].as_str().unwrap().to_owned();
     feed.close().await;
     let missed = call(&http, &base, Some(&token), "/api/orders", order(2)).await;
-    let pid = first.id().unwrap().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    assert!(first.wait().await.unwrap().success());
+    stop_oms(first).await;
 
     let _second = start_oms(&server, port).await;
     let after = call(&http, &base, Some(&token), "/api/orders", order(3)).await;

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, spawn, spawn_app, spawn_app_with};
+use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, sample, spawn, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn probes_answer() {
@@ -15,14 +15,6 @@ async fn probes_answer() {
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         assert_eq!(response.json::<Value>().await.unwrap()["status"], "ok");
     }
-}
-
-fn sample(metrics: &str, name: &str) -> f64 {
-    metrics
-        .lines()
-        .find(|l| l.starts_with(name))
-        .and_then(|l| l.rsplit(' ').next())
-        .map_or(0.0, |v| v.parse().unwrap())
 }
 
 #[tokio::test]
@@ -49,8 +41,8 @@ async fn metrics_count_requests_orders_and_stock_conflicts() {
             .starts_with("text/plain")
     );
     let text = response.text().await.unwrap();
-    assert_eq!(sample(&text, "oms_orders_placed_total"), 1.0);
-    assert_eq!(sample(&text, "oms_stock_conflicts_total"), 1.0);
+    assert_eq!(sample(&text, "oms_orders_placed_total"), 1);
+    assert_eq!(sample(&text, "oms_stock_conflicts_total"), 1);
     let placed = text
         .lines()
         .find(|l| {

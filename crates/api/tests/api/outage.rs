@@ -17,7 +17,9 @@ use oms_ports::draft::{CustomerDraft, OrderDraft, OrderRevision, Placement};
 use oms_ports::error::{
     InsertError, PlaceError, ReviseError, StoreError, UpdateProductError, UpdateUserError,
 };
-use oms_ports::events::{EventFeed, EventLog, EventPosition, LoggedEvent, ReadEventsError};
+use oms_ports::events::{
+    EventFeed, EventLog, EventPage, EventPosition, LoggedEvent, ReadEventsError,
+};
 use oms_ports::query::{CustomerQuery, NameCursor, OrderCursor, OrderQuery, Page, ProductQuery};
 use oms_ports::store::{CustomerStore, OrderStore, ProductStore, StoreHealth, UserStore};
 use reqwest::StatusCode;
@@ -151,7 +153,7 @@ impl EventLog for Switched {
         &self,
         after: &EventPosition,
         limit: usize,
-    ) -> Result<Vec<LoggedEvent>, ReadEventsError> {
+    ) -> Result<EventPage, ReadEventsError> {
         self.check()?;
         self.inner.read_after(after, limit).await
     }

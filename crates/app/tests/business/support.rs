@@ -130,8 +130,8 @@ pub fn order_for(email: &str, items: &[(&str, i64)]) -> PlaceOrder {
 impl World {
     /// Every event the store recorded since the world was made, in order.
     pub async fn events(&self) -> Vec<OrderEvent> {
-        let logged = self.store.read_after(&self.start, 100_000).await.unwrap();
-        logged.into_iter().map(|e| e.event).collect()
+        let page = self.store.read_after(&self.start, 100_000).await.unwrap();
+        page.events.into_iter().map(|e| e.event).collect()
     }
 
     /// Creates a product and returns its id as a client would hold it.

@@ -13,8 +13,9 @@ use super::orders::{ActorDoc, OrderDoc};
 use super::{corrupt, count, date, field, timestamp, uncount};
 
 /// One event. `_id` is `"<order id>:<version>"`, so the unique `_id` index
-/// holds each change to one event; `seq` orders the events of one
-/// transaction, which share a commit time.
+/// holds each change to one event; `seq` numbers the events of one
+/// transaction, which share a commit time (0 while a transaction records
+/// one event, as every transaction here does).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct EventDoc {
