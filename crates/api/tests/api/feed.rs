@@ -123,20 +123,9 @@ async fn a_customer_hears_only_of_its_own_orders_and_sees_its_own_address() {
     let mut own = app.feed(Some(&lin), "").await;
 
     app.order_for("someone@example.com", &mug, 1).await;
-    let body = json!({ "items": [{ "productId": mug, "quantity": 1 }] });
-    let kims: Value = app
-        .post("/api/orders", Some(&kim), &body)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let kims = app.own_order(&kim, &mug).await;
     let before_lins = staff.take(2).await[1]["id"].as_str().unwrap().to_owned();
-    let lins: Value = app
-        .post("/api/orders", Some(&lin), &body)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let lins = app.own_order(&lin, &mug).await;
     let id = lins["id"].as_str().unwrap();
     app.set_status(
         &app.staff,

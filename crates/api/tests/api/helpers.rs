@@ -255,6 +255,14 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
+    /// A one-unit order a customer places for itself; returns the order body.
+    pub async fn own_order(&self, token: &str, product: &str) -> Value {
+        let body = json!({ "items": [{ "productId": product, "quantity": 1 }] });
+        let response = self.post("/api/orders", Some(token), &body).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.unwrap()
+    }
+
     pub async fn set_status(&self, token: &str, order: &str, body: &Value) -> Response {
         let path = format!("/api/orders/{order}/status");
         self.send(Method::PUT, &path, Some(token), Some(body)).await

@@ -197,19 +197,47 @@ async fn start_oms(server: &TestServer, port: u16) -> tokio::process::Child {
     child
 }
 
+/// A client of the `oms` that [`first_oms`] started, signed in as its owner.
+struct Client {
+    http: reqwest::Client,
+    base: String,
+    port: u16,
+    token: String,
+}
+
+/// Starts `oms` on the server's database on a port of its own, and signs in.
+async fn first_oms(server: &TestServer) -> (tokio::process::Child, Client) {
+    let port = free_port();
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let child = start_oms(server, port).await;
+    let login = json!({ "email": "owner@example.com", "password": "owner-password-1" });
+    let signed_in = call(&http, &base, None, "/auth/login", login).await;
+    let token = signed_in["token"].as_str().unwrap().to_owned();
+    let client = Client {
+        http,
+        base,
+        port,
+        token,
+    };
+    (child, client)
+}
+
 #[tokio::test]
 async fn data_survives_an_oms_restart() {
     let Some(server) = TestServer::start() else {
         return;
     };
-    let port = free_port();
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
-    let base = format!("http://127.0.0.1:{port}");
+    let (
+        first,
+        Client {
+            http,
+            base,
+            port,
+            token,
+        },
+    ) = first_oms(&server).await;
     let login = json!({ "email": "owner@example.com", "password": "owner-password-1" });
-
-    let first = start_oms(&server, port).await;
-    let signed_in = call(&http, &base, None, "/auth/login", login.clone()).await;
-    let token = signed_in["token"].as_str().unwrap().to_owned();
     let product = json!({ "name": "Survivor", "price": 500, "stock": 3 });
     let created = call(&http, &base, Some(&token), "/api/products", product).await;
     stop_oms(first).await;
@@ -270,13 +298,15 @@ async fn a_subscriber_resumes_across_an_oms_restart_without_gap_or_repeat() {
     let Some(server) = TestServer::start() else {
         return;
     };
-    let port = free_port();
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    let login = json!({ "email": "owner@example.com", "password": "owner-password-1" });
-    let first = start_oms(&server, port).await;
-    let signed_in = call(&http, &base, None, "/auth/login", login).await;
-    let token = signed_in["token"].as_str().unwrap().to_owned();
+    let (
+        first,
+        Client {
+            http,
+            base,
+            port,
+            token,
+        },
+    ) = first_oms(&server).await;
     let product = json!({ "name": "Mug", "price": 500, "stock": 50 });
     let mug = call(&http, &base, Some(&token), "/api/products", product).await;
     let order = |n: u32| {

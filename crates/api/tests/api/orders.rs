@@ -237,13 +237,7 @@ async fn lists_filter_by_status_and_customer_and_customers_see_their_own() {
     let app = spawn_app().await;
     let mug = app.product("Mug", 500, 50).await;
     let (lin, _) = app.customer("Lin").await;
-    let own = json!({ "items": [{ "productId": mug, "quantity": 1 }] });
-    let lins: Value = app
-        .post("/api/orders", Some(&lin), &own)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let lins = app.own_order(&lin, &mug).await;
     let a = app.order_for("a@example.com", &mug, 1).await;
     let b = app.order_for("b@example.com", &mug, 1).await;
     let cancel = json!({ "status": "cancelled" });
@@ -386,13 +380,7 @@ async fn a_customer_may_cancel_only_its_own_pending_order() {
     let app = spawn_app().await;
     let mug = app.product("Mug", 500, 10).await;
     let (lin, _) = app.customer("Lin").await;
-    let body = json!({ "items": [{ "productId": mug, "quantity": 1 }] });
-    let own: Value = app
-        .post("/api/orders", Some(&lin), &body)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let own = app.own_order(&lin, &mug).await;
     let own_id = own["id"].as_str().unwrap();
     let others = app.order_for("someone@example.com", &mug, 1).await;
     let confirm = json!({ "status": "confirmed" });
