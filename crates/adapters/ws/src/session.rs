@@ -113,7 +113,7 @@ async fn catch_up<L: EventLog>(
     c: &Connection<L>,
 ) -> Result<Attached, Option<Closing>> {
     let Some(since) = c.since.clone() else {
-        return join(c, Resume::Live)?.ok_or(Some(Closing::Stopping));
+        return join_live(c);
     };
     if let Some(attached) = join(c, Resume::Claimed(&since))? {
         return Ok(attached);
@@ -151,10 +151,15 @@ fn join<L>(c: &Connection<L>, resume: Resume<'_>) -> Result<Option<Attached>, Op
     }
 }
 
+/// Joins from now on: the hub always can, unless it is stopping.
+fn join_live<L>(c: &Connection<L>) -> Result<Attached, Option<Closing>> {
+    join(c, Resume::Live)?.ok_or(Some(Closing::Stopping))
+}
+
 /// Joins live, then tells the client to reload: events it should have had
 /// are gone. Joining first leaves nothing between the reset and what follows.
 async fn reset<L>(session: &mut Session, c: &Connection<L>) -> Result<Attached, Option<Closing>> {
-    let attached = join(c, Resume::Live)?.ok_or(Some(Closing::Stopping))?;
+    let attached = join_live(c)?;
     send(session, c, ByteString::from_static(RESET)).await?;
     Ok(attached)
 }
