@@ -11,18 +11,20 @@ use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 
 use crate::problem::{ApiError, FieldProblem, PROBLEM_JSON};
+use crate::routes;
 
 /// For `ErrorHandlers::default_handler`.
 ///
 /// # Errors
 /// Never; the signature is actix's.
 pub fn to_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_problem = res
+    // Problems pass as they are, and so does the pages' HTML not-found page.
+    let keep = res
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
-    if is_problem {
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON) || v.starts_with("text/html"));
+    if keep {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let (req, old) = res.into_parts();
@@ -50,16 +52,21 @@ fn problem_for(status: StatusCode) -> ApiError {
     ApiError::new(status, code, detail)
 }
 
-/// For `App::default_service`: a path no route serves.
+/// For `App::default_service`: a path no route serves. Under the API's
+/// prefixes that is a problem; elsewhere a person mistyped a page, so the
+/// answer is the HTML not-found page.
 ///
 /// # Errors
-/// Always: 404.
-pub async fn no_route() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::new(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        "no such resource",
-    ))
+/// 404 under the API's prefixes.
+pub async fn no_route(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    if routes::is_api_path(req.path()) {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such resource",
+        ));
+    }
+    Ok(oms_web::not_found(&req))
 }
 
 /// For `QueryConfig::error_handler`: query text serde could not read (a

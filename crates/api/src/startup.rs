@@ -208,6 +208,7 @@ fn serve<S: Store>(
             .app_data(metrics.clone())
             .app_data(live.clone())
             .configure(|cfg| routes::configure::<S>(cfg, &sign_in))
+            .configure(oms_web::configure)
             .service(web::redirect("/docs", "/docs/"))
             .service(
                 SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi()),

@@ -80,7 +80,30 @@ impl Permission {
     ];
 }
 
+impl Permission {
+    /// The permission's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::ViewCatalog => "viewCatalog",
+            Permission::ManageCatalog => "manageCatalog",
+            Permission::ManageCustomers => "manageCustomers",
+            Permission::PlaceOwnOrder => "placeOwnOrder",
+            Permission::PlaceOrderForAnyone => "placeOrderForAnyone",
+            Permission::ViewAllOrders => "viewAllOrders",
+            Permission::ChangeOrderStatus => "changeOrderStatus",
+            Permission::CancelOwnPendingOrder => "cancelOwnPendingOrder",
+            Permission::CollectPayment => "collectPayment",
+            Permission::ExportOrders => "exportOrders",
+        }
+    }
+}
+
 impl Role {
+    /// Every permission the role holds, so clients can show only what it may do.
+    pub fn permissions(self) -> impl Iterator<Item = Permission> {
+        Permission::ALL.into_iter().filter(move |&p| self.may(p))
+    }
+
     /// The whole permission table, one screen. Matching on the permission
     /// (not the role) means a new permission stops the build here until
     /// someone decides who gets it.

@@ -5,6 +5,7 @@
 //! only the page it returns.
 
 use oms_domain::ids::{CustomerId, OrderId, ProductId, UserId};
+use oms_domain::money::{Money, MoneyError};
 use oms_domain::order::status::OrderStatus;
 use oms_domain::timestamp::Timestamp;
 
@@ -140,6 +141,58 @@ pub struct OrderQuery {
     pub after: Option<OrderCursor>,
     /// Page size.
     pub limit: PageLimit,
+}
+
+/// Counts and takings over the orders a filter selects, for dashboards.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OrderSummary {
+    /// How many orders are in each status; a status with none is absent.
+    pub by_status: Vec<(OrderStatus, u64)>,
+    /// The sum of the totals of the orders not cancelled.
+    pub revenue: Money,
+}
+
+impl OrderSummary {
+    /// Adds one order, as every store tallies it.
+    ///
+    /// # Errors
+    /// [`MoneyError`] when the takings overflow.
+    pub fn add(&mut self, status: OrderStatus, total: Money) -> Result<(), MoneyError> {
+        self.add_many(status, 1, total)
+    }
+
+    /// Adds `count` orders in `status` whose totals sum to `total`.
+    ///
+    /// # Errors
+    /// [`MoneyError`] when the takings overflow.
+    pub fn add_many(
+        &mut self,
+        status: OrderStatus,
+        count: u64,
+        total: Money,
+    ) -> Result<(), MoneyError> {
+        if status != OrderStatus::Cancelled {
+            self.revenue = self.revenue.checked_add(total)?;
+        }
+        match self.by_status.iter_mut().find(|(s, _)| *s == status) {
+            Some((_, n)) => *n += count,
+            None => self.by_status.push((status, count)),
+        }
+        Ok(())
+    }
+
+    /// How many orders are in `status`.
+    pub fn count(&self, status: OrderStatus) -> u64 {
+        self.by_status
+            .iter()
+            .find(|(s, _)| *s == status)
+            .map_or(0, |(_, n)| *n)
+    }
+
+    /// How many orders in all.
+    pub fn orders(&self) -> u64 {
+        self.by_status.iter().map(|(_, n)| n).sum()
+    }
 }
 
 #[cfg(test)]

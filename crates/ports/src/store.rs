@@ -16,7 +16,10 @@ use crate::error::{
     InsertError, PlaceError, ReviseError, StoreError, UpdateProductError, UpdateUserError,
 };
 use crate::events::EventLog;
-use crate::query::{CustomerQuery, NameCursor, OrderCursor, OrderQuery, Page, ProductQuery};
+use crate::query::{
+    CustomerQuery, NameCursor, OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page,
+    ProductQuery,
+};
 
 /// The product catalogue and its stock levels.
 #[cfg_attr(feature = "mock", mockall::automock)]
@@ -163,6 +166,12 @@ pub trait OrderStore: Send + Sync + 'static {
     /// [`StoreError`] when the store fails.
     async fn list_orders(&self, query: &OrderQuery)
     -> Result<Page<Order, OrderCursor>, StoreError>;
+
+    /// Counts and takings over every order `filter` selects.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn summarize_orders(&self, filter: &OrderFilter) -> Result<OrderSummary, StoreError>;
 
     /// Writes `revision.order` only if the stored order is still at
     /// `revision.expected_version` (compare-and-set). When the revision

@@ -217,6 +217,70 @@ pub async fn orders_are_filtered_by_status_customer_placer_and_time<S: Store>(st
     assert_eq!(ids(combined).await, vec![bobs.id()]);
 }
 
+pub async fn orders_are_summarized_by_status_with_revenue_not_cancelled<S: Store>(store: S) {
+    let mug = given_product(&store, 1, "Mug", 250, 100).await;
+    let first = placed(&store, draft(10, "ann@example.com", &[(mug, 2)])).await;
+    let mut by_customer = draft(20, "bob@example.com", &[(mug, 1)]);
+    by_customer.placed_by = actor(2, Role::Customer);
+    placed(&store, by_customer).await;
+    let third = placed(&store, draft(30, "ann@example.com", &[(mug, 4)])).await;
+    let mut cancelled = third.clone();
+    cancelled
+        .change_status(OrderStatus::Cancelled, actor(1, Role::Staff), at(40))
+        .unwrap();
+    store
+        .revise(OrderRevision {
+            order: cancelled,
+            expected_version: 1,
+        })
+        .await
+        .unwrap();
+
+    let all = store
+        .summarize_orders(&OrderFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(all.count(OrderStatus::Pending), 2);
+    assert_eq!(all.count(OrderStatus::Cancelled), 1);
+    assert_eq!(all.count(OrderStatus::Shipped), 0);
+    assert_eq!(all.orders(), 3);
+    assert_eq!(
+        all.revenue.minor(),
+        750,
+        "2 + 1 mugs; the cancelled 4 do not count"
+    );
+
+    let window = OrderFilter {
+        created_from: Some(at(20)),
+        created_to: Some(at(31)),
+        ..OrderFilter::default()
+    };
+    let late = store.summarize_orders(&window).await.unwrap();
+    assert_eq!(late.orders(), 2, "from is inclusive, to exclusive");
+    assert_eq!(late.revenue.minor(), 250);
+
+    let anns = OrderFilter {
+        customer: Some(first.customer().id),
+        status: Some(OrderStatus::Pending),
+        ..OrderFilter::default()
+    };
+    let ann = store.summarize_orders(&anns).await.unwrap();
+    assert_eq!((ann.orders(), ann.revenue.minor()), (1, 500));
+
+    let bobs = OrderFilter {
+        placed_by: Some(actor(2, Role::Customer).user),
+        ..OrderFilter::default()
+    };
+    assert_eq!(store.summarize_orders(&bobs).await.unwrap().orders(), 1);
+
+    let none = OrderFilter {
+        created_from: Some(at(1000)),
+        ..OrderFilter::default()
+    };
+    let empty = store.summarize_orders(&none).await.unwrap();
+    assert_eq!((empty.orders(), empty.revenue.minor()), (0, 0));
+}
+
 pub async fn a_revision_is_compare_and_set<S: Store>(store: S) {
     let mug = given_product(&store, 1, "Mug", 100, 10).await;
     let order = placed(&store, draft(1, "ann@example.com", &[(mug, 1)])).await;

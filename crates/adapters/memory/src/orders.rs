@@ -13,7 +13,7 @@ use oms_domain::order::{CustomerSnapshot, NewOrder, Order, OrderError};
 use oms_domain::stock::{Stock, reserve_all};
 use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
 use oms_ports::error::{PlaceError, ReviseError, StoreError};
-use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, Page};
+use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page};
 use oms_ports::store::OrderStore;
 
 use crate::MemoryStore;
@@ -162,6 +162,29 @@ impl State {
     }
 }
 
+impl State {
+    fn summarize_orders(&self, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
+        let lower = filter.created_from.map_or(Bound::Unbounded, |from| {
+            Bound::Included((from, OrderId::MIN))
+        });
+        let upper = filter
+            .created_to
+            .map_or(Bound::Unbounded, |to| Bound::Excluded((to, OrderId::MIN)));
+        let mut summary = OrderSummary::default();
+        let selected = self
+            .order_times
+            .range((lower, upper))
+            .filter_map(|(_, id)| self.orders.get(id))
+            .filter(|order| matches(filter, order));
+        for order in selected {
+            summary
+                .add(order.status(), order.total())
+                .map_err(|_| corrupt("order totals overflow"))?;
+        }
+        Ok(summary)
+    }
+}
+
 fn matches(filter: &OrderFilter, order: &Order) -> bool {
     filter.status.is_none_or(|s| order.status() == s)
         && filter.customer.is_none_or(|c| order.customer().id == c)
@@ -185,6 +208,10 @@ impl OrderStore for MemoryStore {
         query: &OrderQuery,
     ) -> Result<Page<Order, OrderCursor>, StoreError> {
         Ok(self.state.read().list_orders(query))
+    }
+
+    async fn summarize_orders(&self, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
+        self.state.read().summarize_orders(filter)
     }
 
     async fn revise(&self, revision: OrderRevision) -> Result<Order, ReviseError> {

@@ -6,20 +6,22 @@ mod place;
 mod revise;
 
 use async_trait::async_trait;
+use futures::TryStreamExt;
 use futures::future::BoxFuture;
 use mongodb::ClientSession;
-use mongodb::bson::{Document, doc};
+use mongodb::bson::{Bson, Document, doc};
 use oms_domain::ids::{OrderId, ProductId};
+use oms_domain::money::Money;
 use oms_domain::order::Order;
 use oms_domain::quantity::Quantity;
 use oms_domain::timestamp::Timestamp;
 use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
 use oms_ports::error::{PlaceError, ReviseError, StoreError};
-use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, Page};
+use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page};
 use oms_ports::store::OrderStore;
 
 use crate::MongoStore;
-use crate::documents::date;
+use crate::documents::{corrupt, date};
 use crate::errors::store_error;
 use crate::paging::keyset_page;
 use crate::transaction::{Abort, Body};
@@ -61,6 +63,40 @@ impl OrderStore for MongoStore {
             },
         )
         .await
+    }
+
+    async fn summarize_orders(&self, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
+        let query = OrderQuery {
+            filter: *filter,
+            ..OrderQuery::default()
+        };
+        let pipeline = [
+            doc! { "$match": order_filter(&query) },
+            doc! { "$group": { "_id": "$status", "count": { "$sum": 1 }, "total": { "$sum": "$total" } } },
+        ];
+        let mut groups = self
+            .orders()
+            .aggregate(pipeline)
+            .await
+            .map_err(store_error)?;
+        let mut summary = OrderSummary::default();
+        while let Some(group) = groups.try_next().await.map_err(store_error)? {
+            let status = group
+                .get_str("_id")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| corrupt("order summary: status"))?;
+            let count = whole(&group, "count")
+                .and_then(|n| u64::try_from(n).ok())
+                .ok_or_else(|| corrupt("order summary: count"))?;
+            let total = whole(&group, "total")
+                .and_then(|n| Money::from_minor(n).ok())
+                .ok_or_else(|| corrupt("order summary: total"))?;
+            summary
+                .add_many(status, count, total)
+                .map_err(|_| corrupt("order summary: totals overflow"))?;
+        }
+        Ok(summary)
     }
 
     async fn revise(&self, revision: OrderRevision) -> Result<Order, ReviseError> {
@@ -117,6 +153,16 @@ fn contended() -> StoreError {
 }
 
 /// Newest first; the cursor is the last `(createdAt, _id)` seen.
+/// A whole number as the server summed it (a sum that overflowed 64 bits
+/// comes back as a double and is refused).
+fn whole(doc: &Document, key: &str) -> Option<i64> {
+    match doc.get(key)? {
+        Bson::Int32(n) => Some(i64::from(*n)),
+        Bson::Int64(n) => Some(*n),
+        _ => None,
+    }
+}
+
 fn order_filter(query: &OrderQuery) -> Document {
     let OrderFilter {
         status,

@@ -64,6 +64,9 @@ pub struct UserView {
     pub email: String,
     /// `admin`, `staff` or `customer`.
     pub role: String,
+    /// What the role may do (`manageCatalog`, `exportOrders`, ...), so a
+    /// client shows only the controls that will work.
+    pub permissions: Vec<String>,
     /// RFC 3339.
     pub created_at: String,
 }
@@ -75,6 +78,11 @@ impl From<&User> for UserView {
             name: user.name.as_str().to_owned(),
             email: user.email.as_str().to_owned(),
             role: user.role.as_str().to_owned(),
+            permissions: user
+                .role
+                .permissions()
+                .map(|p| p.as_str().to_owned())
+                .collect(),
             created_at: user.created_at.to_string(),
         }
     }

@@ -2,8 +2,10 @@
 //! view masks the e-mail address and leaves out who made each change.
 
 use oms_domain::order::Order;
+use oms_domain::order::status::OrderStatus;
 use oms_domain::user::Actor;
 use oms_domain::visibility::Audience;
+use oms_ports::query::OrderSummary;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -139,6 +141,10 @@ pub struct OrderView {
     pub payment_collected: bool,
     /// Current status.
     pub status: String,
+    /// The statuses the status machine lets this order move to next
+    /// (empty once it is delivered or cancelled); whether the caller may
+    /// make the move is the role's business.
+    pub next_statuses: Vec<String>,
     /// Every status change, oldest first.
     pub history: Vec<StatusEntryView>,
     /// RFC 3339.
@@ -218,6 +224,11 @@ impl OrderView {
             total: order.total().minor(),
             payment_collected: order.payment_collected(),
             status: order.status().as_str().to_owned(),
+            next_statuses: order
+                .status()
+                .next_statuses()
+                .map(|s| s.as_str().to_owned())
+                .collect(),
             history: order
                 .history()
                 .iter()
@@ -243,5 +254,49 @@ fn line_view(line: &oms_domain::order::line::OrderLine) -> OrderLineView {
         unit_price: line.unit_price().minor(),
         quantity: line.quantity().get(),
         line_total: line.line_total().minor(),
+    }
+}
+
+/// `GET /api/orders/summary`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderSummaryView {
+    /// How many of the selected orders are in each status.
+    pub by_status: StatusCounts,
+    /// How many orders were selected.
+    pub orders: u64,
+    /// The sum of the totals of the selected orders not cancelled, minor units.
+    pub revenue: i64,
+}
+
+/// A count per order status.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatusCounts {
+    /// Placed, not yet confirmed.
+    pub pending: u64,
+    /// Confirmed.
+    pub confirmed: u64,
+    /// Shipped.
+    pub shipped: u64,
+    /// Delivered.
+    pub delivered: u64,
+    /// Cancelled.
+    pub cancelled: u64,
+}
+
+impl From<&OrderSummary> for OrderSummaryView {
+    fn from(summary: &OrderSummary) -> Self {
+        use OrderStatus::{Cancelled, Confirmed, Delivered, Pending, Shipped};
+        OrderSummaryView {
+            by_status: StatusCounts {
+                pending: summary.count(Pending),
+                confirmed: summary.count(Confirmed),
+                shipped: summary.count(Shipped),
+                delivered: summary.count(Delivered),
+                cancelled: summary.count(Cancelled),
+            },
+            orders: summary.orders(),
+            revenue: summary.revenue.minor(),
+        }
     }
 }

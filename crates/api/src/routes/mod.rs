@@ -55,7 +55,7 @@ fn def(method: Method, path: &'static str, budget: Budget, route: Route) -> Rout
     }
 }
 
-/// The whole API, in matching order (`/export/csv` before `/{id}`).
+/// The whole API, in matching order (`/export/csv` and `/summary` before `/{id}`).
 pub fn table<S: Store>() -> Vec<RouteDef> {
     use Budget::{General, SignIn};
     use Method as M;
@@ -143,6 +143,12 @@ pub fn table<S: Store>() -> Vec<RouteDef> {
         ),
         def(
             M::GET,
+            "/api/orders/summary",
+            General,
+            web::get().to(orders::summary::<S>),
+        ),
+        def(
+            M::GET,
             "/api/orders/{id}",
             General,
             web::get().to(orders::get::<S>),
@@ -155,6 +161,27 @@ pub fn table<S: Store>() -> Vec<RouteDef> {
         ),
         def(M::GET, "/ws", General, web::get().to(ws::subscribe::<S>)),
     ]
+}
+
+/// Where the API lives: every route, the OpenAPI document and its browser
+/// are at or under one of these. Other paths belong to the pages.
+pub const API_ROOTS: [&str; 8] = [
+    "/api",
+    "/api-docs",
+    "/auth",
+    "/ws",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/docs",
+];
+
+/// Whether `path` is the API's (so an unknown one is a problem, not a page).
+pub fn is_api_path(path: &str) -> bool {
+    API_ROOTS.iter().any(|root| {
+        path.strip_prefix(root)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
 }
 
 /// The routes of one path: its budget, and each method with its handler.
@@ -199,5 +226,26 @@ pub fn configure<S: Store>(cfg: &mut web::ServiceConfig, sign_in: &SignInBudget)
             Budget::General => cfg.service(resource),
             Budget::SignIn => cfg.service(resource.wrap(Governor::new(sign_in))),
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_under_an_api_root() {
+        for route in table::<oms_memory::MemoryStore>() {
+            assert!(is_api_path(route.path), "{route:?}");
+        }
+    }
+
+    #[test]
+    fn pages_and_lookalikes_are_not_the_api() {
+        for path in ["/", "/admin", "/order", "/track-order/x", "/apiary", "/wsx"] {
+            assert!(!is_api_path(path), "{path}");
+        }
+        assert!(is_api_path("/api/nope"));
+        assert!(is_api_path("/api-docs/openapi.json"));
     }
 }

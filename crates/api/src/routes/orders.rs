@@ -5,7 +5,9 @@ use oms_app::orders::PlaceOrderError;
 use oms_ports::store::Store;
 
 use crate::auth::{Caller, MaybeCaller};
-use crate::dto::orders::{ChangeStatusRequest, OrderListQuery, OrderView, PlaceOrderRequest};
+use crate::dto::orders::{
+    ChangeStatusRequest, OrderListQuery, OrderSummaryView, OrderView, PlaceOrderRequest,
+};
 use crate::dto::page::Page;
 use crate::json::JsonBody;
 use crate::problem::{ApiError, FieldProblem, Problem};
@@ -92,6 +94,27 @@ pub async fn list<S: Store>(
     Ok(HttpResponse::Ok().json(Page::from_app(page, |o| {
         OrderView::seen_by(&o, Some(caller))
     })))
+}
+
+/// Counts by status and takings (the sum of the totals of orders not
+/// cancelled) over the orders the list filters select (`limit` and
+/// `cursor` are ignored); a customer's summary covers its own orders.
+#[utoipa::path(get, path = "/api/orders/summary", tag = "orders", security(("bearer" = [])),
+    params(OrderListQuery),
+    responses(
+        (status = 200, body = OrderSummaryView),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn summary<S: Store>(
+    state: web::Data<AppState<S>>,
+    Caller(caller): Caller,
+    query: web::Query<OrderListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let summary = state
+        .orders
+        .summarize(caller, &query.into_inner().into_app()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(OrderSummaryView::from(&summary)))
 }
 
 /// Moves an order to a new status, releasing its stock when cancelled.

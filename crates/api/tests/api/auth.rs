@@ -222,3 +222,36 @@ async fn passwords_and_tokens_never_reach_the_log() {
     );
     assert!(!logs.contains("$argon2"), "a password hash was logged");
 }
+
+#[tokio::test]
+async fn an_account_lists_what_its_role_may_do() {
+    let app = spawn_app().await;
+    let permissions = |token: String| {
+        let app = &app;
+        async move {
+            let me: Value = app
+                .get("/auth/me", Some(&token))
+                .await
+                .json()
+                .await
+                .unwrap();
+            me["permissions"].clone()
+        }
+    };
+    let (customer, _) = app.customer("Cy").await;
+    assert_eq!(
+        permissions(customer).await,
+        json!(["viewCatalog", "placeOwnOrder", "cancelOwnPendingOrder"])
+    );
+    let staff = permissions(app.staff.clone()).await;
+    assert!(
+        staff
+            .as_array()
+            .unwrap()
+            .contains(&json!("changeOrderStatus"))
+    );
+    assert!(!staff.as_array().unwrap().contains(&json!("exportOrders")));
+    let admin = permissions(app.admin.clone()).await;
+    assert_eq!(admin.as_array().unwrap().len(), 10, "{admin}");
+    assert!(admin.as_array().unwrap().contains(&json!("manageCatalog")));
+}

@@ -18,4 +18,5 @@ mod mongo;
 mod operations;
 mod orders;
 mod outage;
+mod pages;
 mod security;

@@ -433,3 +433,110 @@ async fn one_hundred_buyers_for_ten_units_make_exactly_ten_orders() {
         .unwrap();
     assert_eq!(listed["items"].as_array().unwrap().len(), 10);
 }
+
+#[tokio::test]
+async fn the_summary_counts_orders_by_status_and_sums_revenue_not_cancelled() {
+    let app = spawn_app().await;
+    let mug = app.product("Mug", 1250, 50).await;
+    let first = app.order_for("ann@example.com", &mug, 2).await;
+    let second = app.order_for("bob@example.com", &mug, 1).await;
+    let third = app.order_for("ann@example.com", &mug, 4).await;
+    for (order, status) in [(&second, "confirmed"), (&third, "cancelled")] {
+        let id = order["id"].as_str().unwrap();
+        let response = app
+            .set_status(&app.staff, id, &json!({ "status": status }))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "{status}");
+    }
+
+    let response = app.get("/api/orders/summary", Some(&app.admin)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let summary: Value = response.json().await.unwrap();
+    assert_eq!(
+        summary,
+        json!({
+            "byStatus": { "pending": 1, "confirmed": 1, "shipped": 0, "delivered": 0, "cancelled": 1 },
+            "orders": 3,
+            "revenue": 3750,
+        })
+    );
+
+    let customer = first["customer"]["id"].as_str().unwrap();
+    let path = format!("/api/orders/summary?customerId={customer}&status=pending");
+    let anns: Value = app.get(&path, Some(&app.staff)).await.json().await.unwrap();
+    assert_eq!(
+        (anns["orders"].as_u64(), anns["revenue"].as_i64()),
+        (Some(1), Some(2500))
+    );
+
+    let future = "/api/orders/summary?from=2999-01-01T00:00:00Z";
+    let none: Value = app
+        .get(future, Some(&app.admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (none["orders"].as_u64(), none["revenue"].as_i64()),
+        (Some(0), Some(0))
+    );
+}
+
+#[tokio::test]
+async fn a_customers_summary_covers_only_its_own_orders() {
+    let app = spawn_app().await;
+    let mug = app.product("Mug", 700, 10).await;
+    app.order_for("someone@example.com", &mug, 3).await;
+    let (token, _) = app.customer("Ida").await;
+    app.own_order(&token, &mug).await;
+    let mine: Value = app
+        .get("/api/orders/summary", Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["orders"], 1);
+    assert_eq!(mine["revenue"], 700);
+    assert_eq!(mine["byStatus"]["pending"], 1);
+}
+
+#[tokio::test]
+async fn the_summary_refuses_bad_filters_and_strangers() {
+    let app = spawn_app().await;
+    let body = problem(app.get("/api/orders/summary", None).await, 401).await;
+    assert_eq!(body["code"], "unauthorized");
+    let bad = app
+        .get(
+            "/api/orders/summary?status=lost&from=yesterday",
+            Some(&app.admin),
+        )
+        .await;
+    let body = problem(bad, 422).await;
+    assert_eq!(fields(&body), ["status", "from"]);
+}
+
+#[tokio::test]
+async fn every_order_view_names_the_moves_its_status_allows() {
+    let app = spawn_app().await;
+    let mug = app.product("Mug", 100, 10).await;
+    let order = app.order_for("ann@example.com", &mug, 1).await;
+    assert_eq!(order["nextStatuses"], json!(["confirmed", "cancelled"]));
+    let id = order["id"].as_str().unwrap();
+    let confirmed = app
+        .set_status(&app.staff, id, &json!({ "status": "confirmed" }))
+        .await;
+    let confirmed: Value = confirmed.json().await.unwrap();
+    assert_eq!(confirmed["nextStatuses"], json!(["shipped", "cancelled"]));
+    let cancelled = app
+        .set_status(&app.staff, id, &json!({ "status": "cancelled" }))
+        .await;
+    let cancelled: Value = cancelled.json().await.unwrap();
+    assert_eq!(cancelled["nextStatuses"], json!([]));
+    let public: Value = app
+        .get(&format!("/api/orders/{id}"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(public["nextStatuses"], json!([]));
+}

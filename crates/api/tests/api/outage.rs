@@ -20,7 +20,10 @@ use oms_ports::error::{
 use oms_ports::events::{
     EventFeed, EventLog, EventPage, EventPosition, LoggedEvent, ReadEventsError,
 };
-use oms_ports::query::{CustomerQuery, NameCursor, OrderCursor, OrderQuery, Page, ProductQuery};
+use oms_ports::query::{
+    CustomerQuery, NameCursor, OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page,
+    ProductQuery,
+};
 use oms_ports::store::{CustomerStore, OrderStore, ProductStore, StoreHealth, UserStore};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -136,6 +139,10 @@ impl OrderStore for Switched {
     async fn list_orders(&self, q: &OrderQuery) -> Result<Page<Order, OrderCursor>, StoreError> {
         self.check()?;
         self.inner.list_orders(q).await
+    }
+    async fn summarize_orders(&self, f: &OrderFilter) -> Result<OrderSummary, StoreError> {
+        self.check()?;
+        self.inner.summarize_orders(f).await
     }
     async fn revise(&self, revision: OrderRevision) -> Result<Order, ReviseError> {
         self.check()?;

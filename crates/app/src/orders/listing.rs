@@ -8,7 +8,7 @@ use oms_domain::order::status::OrderStatus;
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::Actor;
 use oms_domain::visibility::OrderScope;
-use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery};
+use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary};
 use oms_ports::store::OrderStore;
 
 use super::OrderService;
@@ -39,44 +39,67 @@ impl<S: OrderStore, C, I> OrderService<S, C, I> {
     #[tracing::instrument(skip_all, fields(user = %by.user))]
     pub async fn list(&self, by: Actor, request: &ListOrders) -> Result<PageOf<Order>, ListError> {
         let mut v = Validation::new();
-        let status = request
-            .status
-            .as_deref()
-            .and_then(|s| v.check("status", s.parse::<OrderStatus>()));
-        let customer = request
-            .customer_id
-            .as_deref()
-            .and_then(|id| v.check("customerId", id.parse::<CustomerId>()));
-        let created_from = request
-            .from
-            .as_deref()
-            .and_then(|t| v.check("from", Timestamp::parse_rfc3339(t)));
-        let created_to = request
-            .to
-            .as_deref()
-            .and_then(|t| v.check("to", Timestamp::parse_rfc3339(t)));
-        if created_from
-            .zip(created_to)
-            .is_some_and(|(from, to)| to < from)
-        {
-            v.fail("to", Reason::Rule("must not be before from"));
-        }
+        let filter = filter(&mut v, by, request);
         let limit = list::limit(&mut v, request.limit);
         let after = list::cursor::<OrderCursor>(&mut v, request.cursor.as_deref());
         v.finish()?;
-
-        let placed_by = OrderScope::of(by).placed_by();
         let query = OrderQuery {
-            filter: OrderFilter {
-                status,
-                customer,
-                placed_by,
-                created_from,
-                created_to,
-            },
+            filter,
             after,
             limit,
         };
         Ok(PageOf::from_store(self.store.list_orders(&query).await?))
+    }
+}
+
+impl<S: OrderStore, C, I> OrderService<S, C, I> {
+    /// Counts by status and takings over the orders the list's filters
+    /// select (`limit` and `cursor` are ignored), among those the caller may see.
+    ///
+    /// # Errors
+    /// [`ListError::Invalid`] naming every malformed filter.
+    #[tracing::instrument(skip_all, fields(user = %by.user))]
+    pub async fn summarize(
+        &self,
+        by: Actor,
+        request: &ListOrders,
+    ) -> Result<OrderSummary, ListError> {
+        let mut v = Validation::new();
+        let filter = filter(&mut v, by, request);
+        v.finish()?;
+        Ok(self.store.summarize_orders(&filter).await?)
+    }
+}
+
+/// The filters as the store takes them, narrowed to what `by` may see.
+fn filter(v: &mut Validation, by: Actor, request: &ListOrders) -> OrderFilter {
+    let status = request
+        .status
+        .as_deref()
+        .and_then(|s| v.check("status", s.parse::<OrderStatus>()));
+    let customer = request
+        .customer_id
+        .as_deref()
+        .and_then(|id| v.check("customerId", id.parse::<CustomerId>()));
+    let created_from = request
+        .from
+        .as_deref()
+        .and_then(|t| v.check("from", Timestamp::parse_rfc3339(t)));
+    let created_to = request
+        .to
+        .as_deref()
+        .and_then(|t| v.check("to", Timestamp::parse_rfc3339(t)));
+    if created_from
+        .zip(created_to)
+        .is_some_and(|(from, to)| to < from)
+    {
+        v.fail("to", Reason::Rule("must not be before from"));
+    }
+    OrderFilter {
+        status,
+        customer,
+        placed_by: OrderScope::of(by).placed_by(),
+        created_from,
+        created_to,
     }
 }

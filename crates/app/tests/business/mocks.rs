@@ -12,7 +12,7 @@ use oms_domain::order::{CustomerSnapshot, NewOrder, Order};
 use oms_domain::user::User;
 use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
 use oms_ports::error::{InsertError, PlaceError, ReviseError, StoreError, UpdateUserError};
-use oms_ports::query::{OrderCursor, OrderQuery, Page};
+use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page};
 use oms_ports::store::{OrderStore, UserStore};
 
 use crate::support::{SeqIds, TestClock, staff};
@@ -25,6 +25,7 @@ mockall::mock! {
         async fn place(&self, draft: OrderDraft) -> Result<Placement, PlaceError>;
         async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError>;
         async fn list_orders(&self, query: &OrderQuery) -> Result<Page<Order, OrderCursor>, StoreError>;
+        async fn summarize_orders(&self, filter: &OrderFilter) -> Result<OrderSummary, StoreError>;
         async fn revise(&self, revision: OrderRevision) -> Result<Order, ReviseError>;
     }
 

@@ -1,0 +1,375 @@
+//! What a person does: sign in, order, watch orders arrive and move, export.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::browser::{Browser, PATIENCE, open};
+use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, spawn_app};
+
+/// The order page with `quantity` of `product` in the cart, for the admin
+/// ordering on behalf of `email`.
+async fn fill_order(browser: &Browser, app: &TestApp, product: &str, quantity: u32, email: &str) {
+    browser.goto(&app.url("/order")).await;
+    let field = format!("[data-product-id=\"{product}\"] input[name=\"quantity\"]");
+    browser.fill(&field, &quantity.to_string()).await;
+    browser.fill("#customer-name", "Grace Hopper").await;
+    browser.fill("#customer-email", email).await;
+}
+
+/// The id shown once the order is placed.
+async fn placed_order_id(browser: &Browser) -> String {
+    let id = browser
+        .until(
+            "the placed order's id",
+            "const e = document.querySelector('#order-result [data-order-id]'); \
+             return e && e.getAttribute('data-order-id');",
+        )
+        .await;
+    id.as_str().unwrap().to_owned()
+}
+
+async fn orders_of(app: &TestApp) -> Vec<Value> {
+    let page: Value = app
+        .get("/api/orders?limit=100", Some(&app.admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    page["items"].as_array().unwrap().clone()
+}
+
+/// Waits until the feed indicator on the current tab says it is live.
+async fn until_live(browser: &Browser) {
+    browser
+        .until(
+            "the live feed",
+            "const e = document.querySelector('#live-status'); \
+             return !!e && e.getAttribute('data-state') === 'live';",
+        )
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_placed_on_the_order_page_appears_live_in_admin() {
+    let Some(browser) = open("an_order_placed_on_the_order_page_appears_live_in_admin").await
+    else {
+        return;
+    };
+    let app = spawn_app().await;
+    let mug = app.product("Blue Mug", 1250, 10).await;
+    browser
+        .sign_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
+        .await;
+    until_live(&browser).await;
+    let admin_tab = browser.client.window().await.unwrap();
+
+    let order_tab = browser.client.new_window(true).await.unwrap();
+    browser
+        .client
+        .switch_to_window(order_tab.handle)
+        .await
+        .unwrap();
+    fill_order(&browser, &app, &mug, 2, "grace@example.com").await;
+    browser.until_text("#order-total", "25.00").await;
+    browser.screenshot("order").await;
+    browser.click("#place-order").await;
+    let id = placed_order_id(&browser).await;
+    let link = browser.find("a#track-link").await;
+    let href = link.attr("href").await.unwrap().unwrap();
+    assert!(href.ends_with(&format!("/track-order/{id}")), "{href}");
+    assert_eq!(app.stock_of(&mug).await, 8);
+
+    browser.client.switch_to_window(admin_tab).await.unwrap();
+    let row = format!("#orders-table tr[data-order-id=\"{id}\"]");
+    browser.find(&row).await;
+    let classes = browser
+        .find(&row)
+        .await
+        .attr("class")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(classes.contains("row-new"), "highlighted as new: {classes}");
+    browser.until_text("[data-summary=\"pending\"]", "1").await;
+    browser.screenshot("admin").await;
+    browser.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_moves_in_admin_show_live_on_the_tracking_page() {
+    let Some(browser) = open("status_moves_in_admin_show_live_on_the_tracking_page").await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let mug = app.product("Blue Mug", 1250, 10).await;
+    let order = app.order_for("ann@example.com", &mug, 1).await;
+    let id = order["id"].as_str().unwrap().to_owned();
+
+    // The tracking page needs no account: open it before signing in.
+    browser.goto(&app.url(&format!("/track-order/{id}"))).await;
+    browser.until_text("#order-status", "pending").await;
+    until_live(&browser).await;
+    let track_tab = browser.client.window().await.unwrap();
+
+    let admin_tab = browser.client.new_window(true).await.unwrap();
+    browser
+        .client
+        .switch_to_window(admin_tab.handle.clone())
+        .await
+        .unwrap();
+    browser
+        .sign_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
+        .await;
+    let select = format!("#orders-table tr[data-order-id=\"{id}\"] select[name=\"status\"]");
+    let offered = browser
+        .until(
+            "the status control",
+            &format!(
+                "const s = document.querySelector({}); \
+                 return s && Array.from(s.options).map(o => o.value).filter(v => v).sort();",
+                json!(select)
+            ),
+        )
+        .await;
+    assert_eq!(
+        offered,
+        json!(["cancelled", "confirmed", "pending"]),
+        "the current status and the moves the machine allows"
+    );
+
+    for (step, status) in ["confirmed", "shipped", "delivered"].iter().enumerate() {
+        browser
+            .client
+            .switch_to_window(admin_tab.handle.clone())
+            .await
+            .unwrap();
+        let control = browser.find(&select).await;
+        control.select_by_value(status).await.unwrap();
+        browser
+            .client
+            .switch_to_window(track_tab.clone())
+            .await
+            .unwrap();
+        let badge = format!("#order-status[data-status=\"{status}\"]");
+        browser.find(&badge).await;
+        browser
+            .until(
+                "the timeline to grow",
+                &format!(
+                    "return document.querySelectorAll('#order-history li').length === {};",
+                    step + 1
+                ),
+            )
+            .await;
+    }
+    browser.screenshot("track").await;
+    let stored: Value = app
+        .get(&format!("/api/orders/{id}"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stored["status"], "delivered");
+    browser
+        .client
+        .switch_to_window(admin_tab.handle)
+        .await
+        .unwrap();
+    let finished = browser.find(&select).await;
+    assert!(
+        finished.prop("disabled").await.unwrap().as_deref() == Some("true"),
+        "no move is left after delivery"
+    );
+    browser.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn too_little_stock_is_explained_with_what_is_left() {
+    let Some(browser) = open("too_little_stock_is_explained_with_what_is_left").await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let mug = app.product("Blue Mug", 1250, 5).await;
+    browser
+        .sign_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
+        .await;
+    fill_order(&browser, &app, &mug, 3, "ann@example.com").await;
+    // Someone else buys meanwhile: the page still shows 5 left.
+    app.order_for("bob@example.com", &mug, 4).await;
+    browser.click("#place-order").await;
+    browser.until_text("#order-error", "Blue Mug").await;
+    let message = browser.find("#order-error").await.text().await.unwrap();
+    assert!(message.contains('1'), "says how many are left: {message}");
+    assert_eq!(orders_of(&app).await.len(), 1, "only Bob's order");
+    assert_eq!(app.stock_of(&mug).await, 1);
+    browser.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_double_submit_places_one_order() {
+    let Some(browser) = open("a_double_submit_places_one_order").await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let mug = app.product("Blue Mug", 1250, 10).await;
+    browser
+        .sign_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
+        .await;
+    fill_order(&browser, &app, &mug, 1, "ann@example.com").await;
+    // Two submits in one task, before the first answer can arrive.
+    browser
+        .client
+        .execute(
+            "const b = document.querySelector('#place-order'); \
+             b.form.requestSubmit(b); b.form.requestSubmit(b); b.click();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    placed_order_id(&browser).await;
+    // Any second request would have been sent by now; give it time to land.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(orders_of(&app).await.len(), 1);
+    assert_eq!(app.stock_of(&mug).await, 9);
+    browser.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_csv_export_honours_the_status_filter() {
+    let Some(browser) = open("the_csv_export_honours_the_status_filter").await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let mug = app.product("Blue Mug", 1250, 10).await;
+    let pending = app.order_for("ann@example.com", &mug, 1).await;
+    let confirmed = app.order_for("bob@example.com", &mug, 2).await;
+    let confirmed_id = confirmed["id"].as_str().unwrap();
+    let response = app
+        .set_status(&app.staff, confirmed_id, &json!({ "status": "confirmed" }))
+        .await;
+    assert!(response.status().is_success());
+
+    browser
+        .sign_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
+        .await;
+    browser
+        .find(&format!(
+            "tr[data-order-id=\"{}\"]",
+            pending["id"].as_str().unwrap()
+        ))
+        .await;
+    let filter = browser.find("#filter-status").await;
+    filter.select_by_value("confirmed").await.unwrap();
+    browser
+        .until(
+            "the filtered table",
+            "return document.querySelectorAll('#orders-table tbody tr[data-order-id]').length === 1;",
+        )
+        .await;
+    browser.click("#export-csv").await;
+    let csv = downloaded_csv(&browser).await;
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let headers = rows.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (id, status) = (column("orderId"), column("status"));
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 1, "{csv}");
+    assert_eq!(&records[0][id], confirmed_id);
+    assert_eq!(&records[0][status], "confirmed");
+    browser.finish().await;
+}
+
+/// The one CSV file the browser saved, once it is complete.
+async fn downloaded_csv(browser: &Browser) -> String {
+    let started = Instant::now();
+    loop {
+        let names: Vec<_> = std::fs::read_dir(&browser.downloads)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        if let [file] = names.as_slice()
+            && file.extension().is_some_and(|e| e == "csv")
+        {
+            return std::fs::read_to_string(file).unwrap();
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "no CSV download, only {names:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_forgets_the_token_and_a_refused_token_goes_to_login() {
+    let Some(browser) =
+        open("signing_out_forgets_the_token_and_a_refused_token_goes_to_login").await
+    else {
+        return;
+    };
+    let app = spawn_app().await;
+    browser.goto(&app.url("/")).await;
+    browser
+        .until(
+            "/ to send a stranger to /login",
+            "return location.pathname === '/login';",
+        )
+        .await;
+    browser
+        .sign_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
+        .await;
+    browser.goto(&app.url("/")).await;
+    browser
+        .until(
+            "/ to send the admin to /admin",
+            "return location.pathname === '/admin';",
+        )
+        .await;
+
+    browser.click("#signout").await;
+    browser
+        .until(
+            "signing out to land on /login",
+            "return location.pathname === '/login';",
+        )
+        .await;
+    let kept = browser
+        .client
+        .execute(
+            "return JSON.stringify(localStorage) + JSON.stringify(sessionStorage);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        !kept.as_str().unwrap().contains("eyJ"),
+        "no token is kept after signing out: {kept}"
+    );
+
+    // A token the server no longer takes (signed with another secret,
+    // which is what an expired one looks like to the page).
+    browser
+        .sign_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
+        .await;
+    browser
+        .client
+        .execute(
+            "const s = JSON.parse(localStorage.getItem('oms.session')); \
+             s.token = s.token.slice(0, -4) + 'AAAA'; \
+             localStorage.setItem('oms.session', JSON.stringify(s));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.goto(&app.url("/admin")).await;
+    browser
+        .until(
+            "a refused token to land on /login",
+            "return location.pathname === '/login';",
+        )
+        .await;
+    let url = browser.client.current_url().await.unwrap();
+    assert!(!url.as_str().contains("eyJ"), "no token in the URL: {url}");
+    browser.finish().await;
+}

@@ -1,0 +1,18 @@
+//! The pages in a real browser: headless Chromium driven over WebDriver
+//! (`chromedriver`), against the whole service on the in-memory store.
+//! Without a driver these tests say `SKIP` loudly and pass, unless
+//! `OMS_REQUIRE_BROWSER=1`, which makes a missing driver a failure.
+
+// Helpers outside #[test] functions panic on purpose: a failed step is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+/// Which store `helpers::spawn_app` puts under the API.
+pub const ON_MONGO: bool = false;
+
+mod browser;
+mod flows;
+#[path = "../api/helpers.rs"]
+#[allow(dead_code)]
+mod helpers;
+mod layout;
+mod resume;

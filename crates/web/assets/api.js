@@ -1,0 +1,272 @@
+// The session and every call to the REST API. Pages never call fetch
+// themselves, so errors, sign-out on 401 and the API base stay in one place.
+
+const KEY = "oms.session";
+
+// Read once: the pages may be served by a static host pointed at another origin.
+const meta = document.querySelector('meta[name="oms-api"]');
+export const API_BASE = ((meta && meta.getAttribute("content")) || "").trim().replace(/\/+$/, "");
+
+export class ApiError extends Error {
+  constructor({ status = 0, code = "unknown", detail = "", fields = [], body = null, retryAfter = null, requestId = null }) {
+    super(detail || code);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.detail = detail;
+    this.fields = fields;
+    this.body = body;
+    this.retryAfter = retryAfter;
+    this.requestId = requestId;
+  }
+}
+
+function storage() {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+export function session() {
+  const store = storage();
+  const raw = store && store.getItem(KEY);
+  if (!raw) return null;
+  let value;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    store.removeItem(KEY);
+    return null;
+  }
+  const expires = value && Date.parse(value.expiresAt);
+  if (!value || typeof value.token !== "string" || !value.user || !(expires > Date.now())) {
+    store.removeItem(KEY);
+    return null;
+  }
+  return value;
+}
+
+export function saveSession({ token, expiresAt, user }) {
+  const store = storage();
+  if (store) store.setItem(KEY, JSON.stringify({ token, expiresAt, user }));
+}
+
+// Keeps the token, refreshes what the pages show about the user.
+export function updateSessionUser(user) {
+  const current = session();
+  if (current) saveSession({ ...current, user });
+}
+
+export function forgetSession() {
+  const store = storage();
+  if (store) store.removeItem(KEY);
+}
+
+export function signOut() {
+  forgetSession();
+  location.assign("/login");
+}
+
+// Only a path on this origin: "//evil.example" and "/\evil.example" are
+// other hosts to a browser, and "javascript:" is not a path at all.
+export function safeNext(value) {
+  if (typeof value !== "string" || value.length > 2048) return null;
+  if (!value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return null;
+  if (/[\u0000-\u001f\u007f\\]/.test(value)) return null;
+  try {
+    const url = new URL(value, location.origin);
+    if (url.origin !== location.origin) return null;
+    return url.pathname + url.search + url.hash;
+  } catch {
+    return null;
+  }
+}
+
+export function homeFor(user) {
+  return user && user.role !== "customer" ? "/admin" : "/order";
+}
+
+// Sends the browser to sign in and comes back here afterwards.
+export function goSignIn() {
+  forgetSession();
+  const here = safeNext(location.pathname + location.search);
+  // Slashes may stand unescaped in a query: /login?next=/admin reads better.
+  location.assign(here && here !== "/" ? `/login?next=${encodeURIComponent(here).replace(/%2F/g, "/")}` : "/login");
+}
+
+function retryAfterOf(res) {
+  const raw = res.headers.get("Retry-After");
+  if (!raw) return null;
+  const secs = Number(raw);
+  if (Number.isFinite(secs)) return Math.max(0, Math.ceil(secs));
+  const when = Date.parse(raw);
+  return Number.isFinite(when) ? Math.max(0, Math.ceil((when - Date.now()) / 1000)) : null;
+}
+
+async function toApiError(res) {
+  let body = null;
+  const type = res.headers.get("Content-Type") || "";
+  if (type.includes("json")) {
+    try {
+      body = await res.json();
+    } catch {
+      body = null;
+    }
+  }
+  const fallback = res.status === 429 ? "rate_limited" : res.status >= 500 ? "internal" : `http_${res.status}`;
+  return new ApiError({
+    status: res.status,
+    code: (body && typeof body.code === "string" && body.code) || fallback,
+    detail: (body && typeof body.detail === "string" && body.detail) || res.statusText,
+    fields: (body && Array.isArray(body.errors) && body.errors) || [],
+    body,
+    retryAfter: retryAfterOf(res),
+    requestId: res.headers.get("X-Request-Id"),
+  });
+}
+
+// Never settles: the page is navigating away, and callers should neither
+// show an error nor re-enable anything in the meantime.
+const leaving = () => new Promise(() => {});
+
+/**
+ * JSON in, JSON out. `auth` sends the token when there is one; `optional`
+ * (public pages) retries without it when the server refuses the token
+ * instead of sending the person to sign in. `raw` returns the Response.
+ */
+export async function request(method, path, { body, headers = {}, auth = true, optional = false, raw = false, signal } = {}) {
+  const current = auth ? session() : null;
+  const sent = { Accept: "application/json, application/problem+json", ...headers };
+  if (body !== undefined) sent["Content-Type"] = "application/json";
+  if (current) sent.Authorization = `Bearer ${current.token}`;
+  let res;
+  try {
+    res = await fetch(API_BASE + path, {
+      method,
+      headers: sent,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "omit",
+      cache: "no-store",
+      signal,
+    });
+  } catch (err) {
+    if (err && err.name === "AbortError") throw err;
+    throw new ApiError({ code: "network", detail: "Could not reach the server. Check your connection and try again." });
+  }
+  if (res.status === 401 && current) {
+    if (optional) {
+      forgetSession();
+      return request(method, path, { body, headers, auth: false, raw, signal });
+    }
+    goSignIn();
+    return leaving();
+  }
+  if (!res.ok) throw await toApiError(res);
+  if (raw) return res;
+  const text = await res.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError({ status: res.status, code: "malformed_response", detail: "The server sent an answer this page cannot read." });
+  }
+}
+
+// Query text from an object, leaving out empty values (the API treats
+// "?status=" as not given anyway; this keeps URLs short).
+export function query(params) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== "") search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
+
+const FIELD_NAMES = {
+  email: "E-mail",
+  password: "Password",
+  name: "Name",
+  price: "Price",
+  stock: "Stock",
+  status: "Status",
+  "customer.name": "Customer name",
+  "customer.email": "Customer e-mail",
+  items: "Items",
+  q: "Search",
+  from: "From date",
+  to: "To date",
+};
+
+export function fieldName(field) {
+  if (FIELD_NAMES[field]) return FIELD_NAMES[field];
+  const line = /^items\[(\d+)\](?:\.(\w+))?$/.exec(field || "");
+  if (line) return `Line ${Number(line[1]) + 1}${line[2] ? ` ${line[2] === "productId" ? "product" : line[2]}` : ""}`;
+  return field || "A field";
+}
+
+function plural(n, one, many) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+// One sentence a person can act on, for every code in docs/api.md.
+export function describe(error) {
+  if (!(error instanceof ApiError)) return "Something went wrong. Please try again.";
+  const b = error.body || {};
+  switch (error.code) {
+    case "network":
+      return "Could not reach the server. Check your connection and try again.";
+    case "out_of_stock": {
+      const name = b.productName || "this product";
+      if (b.available === 0) return `${name} is out of stock (you asked for ${b.requested}).`;
+      return `Only ${b.available} of ${name} left (you asked for ${b.requested}).`;
+    }
+    case "validation_failed": {
+      const list = error.fields.map((f) => `${fieldName(f.field)} ${f.message}`);
+      return list.length ? `Please check: ${list.join("; ")}.` : "Some fields are not valid. Please check them.";
+    }
+    case "rate_limited":
+      return error.retryAfter != null
+        ? `Too many requests. Please wait ${plural(error.retryAfter, "second", "seconds")} and try again.`
+        : "Too many requests. Please wait a moment and try again.";
+    case "store_unavailable":
+      return "The order store is unavailable right now. Please try again in a moment.";
+    case "too_many_connections":
+      return "The live feed is busy. It will reconnect shortly.";
+    case "contended":
+      return "Others were changing this at the same moment. Please try again.";
+    case "version_mismatch":
+      return "This was changed by someone else in the meantime; it has been reloaded. Check it and try again.";
+    case "unknown_product":
+      return "One of the products no longer exists. Remove it from the order and try again.";
+    case "idempotency_key_reused":
+      return "This order was already sent with different contents. Please place it again.";
+    case "forbidden":
+      return "Your account is not allowed to do this.";
+    case "unauthorized":
+      return "Please sign in again.";
+    case "not_found":
+      return "We couldn't find that. It may have been removed.";
+    case "illegal_transition":
+      return "That status change is not allowed for this order any more.";
+    case "payment_on_cancelled":
+      return "Payment cannot be recorded on a cancelled order.";
+    case "duplicate_email":
+      return "An account or customer with this e-mail address already exists.";
+    case "payload_too_large":
+      return "That is too much at once. Please send less.";
+    case "malformed_request":
+    case "unsupported_media_type":
+    case "method_not_allowed":
+    case "bad_request":
+    case "websocket_required":
+    case "malformed_response":
+      return "The request could not be understood. Please reload the page and try again.";
+    case "internal":
+      return `Something went wrong on our side. Please try again.${error.requestId ? ` (Reference ${error.requestId})` : ""}`;
+    default:
+      return error.detail ? `Something went wrong: ${error.detail}.` : "Something went wrong. Please try again.";
+  }
+}

@@ -1,0 +1,136 @@
+// The /ws live order feed: resumes after drops with `since`, so no event
+// is missed or repeated, and asks the page to reload when told to reset.
+
+import { API_BASE, goSignIn, request, session } from "./api.js";
+
+const FIRST_PAUSE = 500;
+const MAX_PAUSE = 10000;
+
+function feedUrl(order, since) {
+  const base = new URL(API_BASE || location.origin, location.href);
+  const url = new URL("/ws", base);
+  url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+  if (order) url.searchParams.set("order", order);
+  if (since) url.searchParams.set("since", since);
+  return url.toString();
+}
+
+/**
+ * Follows every order the token may see, or one order (`order`), which
+ * needs no token. `onRefused` hears of an upgrade that failed without a
+ * token to blame (the order may be gone). Returns `{ close() }`.
+ */
+export function openFeed({ order = null, onEvent = () => {}, onReset = () => {}, onState = () => {}, onRefused = () => {} } = {}) {
+  let lastId = null;
+  let pause = FIRST_PAUSE;
+  let socket = null;
+  let timer = null;
+  let stopped = false;
+
+  function state(value) {
+    try {
+      onState(value);
+    } catch {
+      // An indicator that fails to draw must not stop the feed.
+    }
+  }
+
+  function schedule() {
+    if (stopped) return;
+    clearTimeout(timer);
+    state(navigator.onLine === false ? "offline" : "connecting");
+    // Jitter spreads out the reconnects of many pages after a server restart.
+    const wait = Math.round(pause * (0.5 + Math.random() / 2));
+    pause = Math.min(pause * 2, MAX_PAUSE);
+    timer = setTimeout(connect, wait);
+  }
+
+  function connect() {
+    if (stopped) return;
+    clearTimeout(timer);
+    const current = session();
+    if (!current && !order) {
+      goSignIn();
+      return;
+    }
+    state("connecting");
+    let opened = false;
+    try {
+      socket = current ? new WebSocket(feedUrl(order, lastId), ["bearer", current.token]) : new WebSocket(feedUrl(order, lastId));
+    } catch {
+      schedule();
+      return;
+    }
+    const mine = socket;
+    mine.onopen = () => {
+      opened = true;
+      pause = FIRST_PAUSE;
+      state("live");
+    };
+    mine.onmessage = (message) => {
+      let envelope;
+      try {
+        envelope = JSON.parse(message.data);
+      } catch {
+        return;
+      }
+      if (!envelope || typeof envelope !== "object") return;
+      if (typeof envelope.id === "string") lastId = envelope.id;
+      if (envelope.event === "reset") onReset();
+      else onEvent(envelope);
+    };
+    mine.onclose = (close) => {
+      if (mine !== socket || stopped) return;
+      socket = null;
+      if (close.code === 1000) {
+        state("offline");
+        return;
+      }
+      if (close.code === 4001) {
+        goSignIn();
+        return;
+      }
+      // A refused upgrade shows only as 1006; /auth/me tells whether the
+      // token is the reason (request() then sends the person to sign in).
+      if (!opened && current) {
+        request("GET", "/auth/me").then(schedule, schedule);
+        return;
+      }
+      if (!opened) onRefused();
+      schedule();
+    };
+  }
+
+  const wake = () => {
+    if (!socket && !stopped) {
+      pause = FIRST_PAUSE;
+      connect();
+    }
+  };
+  const sleep = () => state("offline");
+  window.addEventListener("online", wake);
+  window.addEventListener("offline", sleep);
+  // Closing cleanly on the way out keeps the browser from reporting an
+  // interrupted connection.
+  window.addEventListener("pagehide", () => close());
+  // Back from the back/forward cache the feed is closed and the data old.
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) location.reload();
+  });
+
+  function close() {
+    stopped = true;
+    clearTimeout(timer);
+    window.removeEventListener("online", wake);
+    window.removeEventListener("offline", sleep);
+    if (socket) {
+      const s = socket;
+      socket = null;
+      if (s.readyState === WebSocket.OPEN) s.close(1000);
+      else if (s.readyState === WebSocket.CONNECTING) s.onopen = () => s.close(1000);
+    }
+  }
+
+  connect();
+  return { close };
+}

@@ -1,0 +1,112 @@
+// Sign in, or register as a customer, then go where the person was headed.
+import { describe, homeFor, request, safeNext, saveSession, session } from "./api.js";
+import { clearFieldErrors, fieldErrors, markField, showError } from "./ui.js";
+
+const next = safeNext(new URLSearchParams(location.search).get("next"));
+
+function go(user) {
+  // Never back to /login itself, which would only bounce again.
+  const target = next && !next.startsWith("/login") ? next : homeFor(user);
+  location.replace(target);
+}
+
+const already = session();
+if (already) go(already.user);
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+function busy(button, on, label) {
+  button.disabled = on;
+  button.setAttribute("aria-busy", on ? "true" : "false");
+  if (label) button.textContent = label;
+}
+
+// Checks in the page first, so a typo costs no request (and no rate-limit budget).
+function check(form, errorNode, rules) {
+  clearFieldErrors(form);
+  showError(errorNode, "");
+  let first = null;
+  for (const [input, message] of rules) {
+    if (!message) continue;
+    markField(input, message);
+    first = first || [input, message];
+  }
+  if (first) {
+    showError(errorNode, first[1]);
+    first[0].focus();
+    return false;
+  }
+  return true;
+}
+
+async function submit({ form, button, errorNode, path, body, idle, working, messages = {} }) {
+  busy(button, true, working);
+  try {
+    const answer = await request("POST", path, { body, auth: false });
+    saveSession(answer);
+    go(answer.user);
+  } catch (err) {
+    busy(button, false, idle);
+    fieldErrors(form, err);
+    showError(errorNode, messages[err.code] || describe(err));
+  }
+}
+
+const loginForm = document.getElementById("login-form");
+const loginEmail = document.getElementById("login-email");
+const loginPassword = document.getElementById("login-password");
+const loginError = document.getElementById("login-error");
+const loginSubmit = document.getElementById("login-submit");
+
+loginForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  if (loginSubmit.disabled) return;
+  const email = loginEmail.value.trim();
+  const password = loginPassword.value;
+  const ok = check(loginForm, loginError, [
+    [loginEmail, email ? "" : "Enter your e-mail address."],
+    [loginPassword, password ? "" : "Enter your password."],
+  ]);
+  if (!ok) return;
+  submit({
+    form: loginForm,
+    button: loginSubmit,
+    errorNode: loginError,
+    path: "/auth/login",
+    body: { email, password },
+    idle: "Sign in",
+    working: "Signing in…",
+    messages: { unauthorized: "That e-mail address and password do not match an account." },
+  });
+});
+
+const registerForm = document.getElementById("register-form");
+const registerName = document.getElementById("register-name");
+const registerEmail = document.getElementById("register-email");
+const registerPassword = document.getElementById("register-password");
+const registerError = document.getElementById("register-error");
+const registerSubmit = document.getElementById("register-submit");
+
+registerForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  if (registerSubmit.disabled) return;
+  const name = registerName.value.trim();
+  const email = registerEmail.value.trim();
+  const password = registerPassword.value;
+  const ok = check(registerForm, registerError, [
+    [registerName, name ? "" : "Enter your name."],
+    [registerEmail, !email ? "Enter your e-mail address." : EMAIL.test(email) ? "" : "Enter a valid e-mail address, like name@example.com."],
+    [registerPassword, password.length >= 8 ? "" : "The password must be at least 8 characters long."],
+  ]);
+  if (!ok) return;
+  submit({
+    form: registerForm,
+    button: registerSubmit,
+    errorNode: registerError,
+    path: "/auth/register",
+    body: { name, email, password },
+    idle: "Create account",
+    working: "Creating account…",
+    messages: { duplicate_email: "An account with this e-mail address already exists. Sign in instead." },
+  });
+});

@@ -1,0 +1,136 @@
+// Public order tracking: anyone with the order number may follow it, so the
+// page works signed out and only uses a session when there is one.
+import { describe, request, session } from "./api.js";
+import { openFeed } from "./feed.js";
+import { badge, dateTime, el, money, renderHeader, setLiveStatus, showError, timeEl } from "./ui.js";
+
+const $ = (id) => document.getElementById(id);
+const ORDER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PREFIX = "/track-order/";
+
+let id = "";
+try {
+  id = decodeURIComponent(location.pathname.startsWith(PREFIX) ? location.pathname.slice(PREFIX.length) : "");
+} catch {
+  id = "";
+}
+
+let shown = null;
+let feed = null;
+let loading = false;
+let again = false;
+
+const current = session();
+renderHeader(current && current.user);
+
+function showNotFound() {
+  $("track-loading").hidden = true;
+  $("order-view").hidden = true;
+  $("track-problem").hidden = true;
+  showError($("track-error"), "");
+  $("live-status").hidden = true;
+  $("not-found").hidden = false;
+  document.title = "Order not found · oms";
+  if (feed) feed.close();
+}
+
+function render(order) {
+  shown = order;
+  document.title = `Order ${order.id.slice(0, 8)} · oms`;
+  $("order-id").textContent = order.id;
+  const status = $("order-status");
+  status.dataset.status = order.status;
+  status.textContent = order.status;
+  const paid = $("order-payment");
+  paid.textContent = order.paymentCollected ? "Paid" : "Not paid";
+  paid.className = `badge ${order.paymentCollected ? "badge-paid" : "badge-unpaid"}`;
+  $("order-placed").replaceChildren(timeEl(order.createdAt));
+  $("order-customer").textContent = `${order.customer.name} (${order.customer.email})`;
+
+  $("order-items").tBodies[0].replaceChildren(
+    ...order.items.map((line) =>
+      el(
+        "tr",
+        { "data-product-id": line.productId },
+        el("td", { text: line.name }),
+        el("td", { class: "num", text: String(line.quantity) }),
+        el("td", { class: "num", text: money(line.unitPrice) }),
+        el("td", { class: "num", text: money(line.lineTotal) }),
+      ),
+    ),
+  );
+  $("order-total").textContent = money(order.total);
+
+  $("history-placed").textContent = `Placed ${dateTime(order.createdAt)} as pending.`;
+  $("order-history").replaceChildren(
+    ...order.history.map((entry) =>
+      el("li", {}, badge(entry.to), " ", timeEl(entry.at), el("span", { class: "cell-sub", text: `by ${entry.byRole}` })),
+    ),
+  );
+  $("history-empty").hidden = order.history.length > 0;
+
+  $("track-loading").hidden = true;
+  $("track-problem").hidden = true;
+  showError($("track-error"), "");
+  $("not-found").hidden = true;
+  $("order-view").hidden = false;
+}
+
+// One fetch at a time; events arriving meanwhile ask for one more.
+async function load() {
+  if (loading) {
+    again = true;
+    return;
+  }
+  loading = true;
+  try {
+    const order = await request("GET", `/api/orders/${encodeURIComponent(id)}`, { optional: true });
+    render(order);
+    follow();
+  } catch (err) {
+    if (err.code === "not_found" || err.code === "validation_failed" || err.status === 404) {
+      showNotFound();
+      return;
+    }
+    $("track-loading").hidden = true;
+    $("track-problem").hidden = false;
+    showError($("track-error"), shown ? `Could not refresh the order. ${describe(err)}` : describe(err));
+  } finally {
+    loading = false;
+    if (again) {
+      again = false;
+      load();
+    }
+  }
+}
+
+function follow() {
+  if (feed) return;
+  $("live-status").hidden = false;
+  let behind = true;
+  feed = openFeed({
+    order: id,
+    // Once live, read again: that covers a change made between the first
+    // read and the subscription, and clears an error shown while offline.
+    onState: (state) => {
+      if (state === "live" && behind) load();
+      behind = state !== "live";
+      setLiveStatus(state);
+    },
+    onReset: load,
+    onRefused: load,
+    onEvent: (envelope) => {
+      const data = envelope.data || {};
+      if (envelope.event !== "orderStatusUpdated" && envelope.event !== "orderPaymentUpdated") return;
+      if (data.orderId !== id) return;
+      // The feed carries the version after the change; older news changes nothing.
+      if (shown && typeof data.version === "number" && data.version <= shown.version) return;
+      load();
+    },
+  });
+}
+
+$("track-retry").addEventListener("click", load);
+
+if (ORDER_ID.test(id)) load();
+else showNotFound();
