@@ -26,6 +26,7 @@ export function openFeed({ order = null, onEvent = () => {}, onReset = () => {},
   let socket = null;
   let timer = null;
   let stopped = false;
+  let openedBefore = false;
 
   function state(value) {
     try {
@@ -66,6 +67,10 @@ export function openFeed({ order = null, onEvent = () => {}, onReset = () => {},
       opened = true;
       pause = FIRST_PAUSE;
       state("live");
+      // With no event seen yet there is no position to resume from: the
+      // server starts from now, so what changed while cut off is reread.
+      if (openedBefore && !lastId) onReset();
+      openedBefore = true;
     };
     mine.onmessage = (message) => {
       let envelope;

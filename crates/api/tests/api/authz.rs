@@ -58,6 +58,7 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/api/orders", [401, 201, 201, 201]),
         row(M::GET, "/api/orders", [401, 200, 200, 200]),
         row(M::GET, "/api/orders/export/csv", [401, 403, 403, 200]),
+        row(M::GET, "/api/orders/summary", [401, 200, 200, 200]),
         row(M::GET, "/api/orders/{id}", [200, 200, 200, 200]),
         row(M::PUT, "/api/orders/{id}/status", [401, 403, 200, 200]),
         // A plain GET is no upgrade (400), but the token is checked first;

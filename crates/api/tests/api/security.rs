@@ -278,7 +278,7 @@ async fn every_response_carries_the_security_headers() {
 async fn unknown_paths_and_methods_are_problems_too() {
     let app = spawn_app().await;
     assert_eq!(
-        problem(app.get("/nowhere", None).await, 404).await["code"],
+        problem(app.get("/api/nowhere", None).await, 404).await["code"],
         "not_found"
     );
     let response = app

@@ -206,6 +206,17 @@ impl Browser {
         field.send_keys(text).await.unwrap();
     }
 
+    /// Closes every toast, as a person does before reaching what one covers.
+    pub async fn dismiss_toasts(&self) {
+        self.client
+            .execute(
+                "document.querySelectorAll('.toast-close').forEach(b => b.click());",
+                vec![],
+            )
+            .await
+            .unwrap();
+    }
+
     /// Clicks `css`.
     pub async fn click(&self, css: &str) {
         self.find(css).await.click().await.unwrap();

@@ -10,6 +10,7 @@
 pub const ON_MONGO: bool = false;
 
 mod browser;
+mod catalog;
 mod flows;
 #[path = "../api/helpers.rs"]
 #[allow(dead_code)]

@@ -1,0 +1,129 @@
+//! The dashboard's products and customers tabs: create, edit with the
+//! version read, a stale edit refused and shown afresh, search.
+
+use serde_json::Value;
+
+use crate::browser::open;
+use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, spawn_app};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_creates_and_edits_products_and_a_stale_edit_is_refused() {
+    let Some(browser) =
+        open("an_admin_creates_and_edits_products_and_a_stale_edit_is_refused").await
+    else {
+        return;
+    };
+    let app = spawn_app().await;
+    browser
+        .sign_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
+        .await;
+    browser.click("#tab-products").await;
+    browser.fill("#product-name", "Teapot").await;
+    browser.fill("#product-price", "19.5").await;
+    browser.fill("#product-stock", "3").await;
+    browser.click("#product-submit").await;
+    browser.until_text("#products-table", "Teapot").await;
+    let products: Value = app
+        .get("/api/products?q=teapot", Some(&app.admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let teapot = products["items"][0].clone();
+    assert_eq!(
+        teapot["price"], 1950,
+        "12.5-style prices become cents exactly"
+    );
+    let id = teapot["id"].as_str().unwrap().to_owned();
+    let row = format!("#products-table tr[data-product-id=\"{id}\"]");
+    browser.find(&format!("{row} .badge-low")).await;
+
+    browser.dismiss_toasts().await;
+    browser.click(&format!("{row} button")).await;
+    browser.fill("#edit-price", "21.00").await;
+    browser.fill("#edit-stock", "40").await;
+    browser.click("#edit-save").await;
+    browser
+        .until(
+            "the saved product",
+            &format!(
+                "const r = document.querySelector({}); return !!r && !r.querySelector('.badge-low');",
+                serde_json::json!(row)
+            ),
+        )
+        .await;
+    let saved: Value = app
+        .get(&format!("/api/products/{id}"), Some(&app.admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (saved["price"].as_i64(), saved["stock"].as_u64()),
+        (Some(2100), Some(40))
+    );
+
+    // An order lands between reading the product and saving a new stock level.
+    browser.dismiss_toasts().await;
+    browser.click(&format!("{row} button")).await;
+    app.order_for("ann@example.com", &id, 5).await;
+    browser.fill("#edit-stock", "100").await;
+    browser.click("#edit-save").await;
+    browser.until_text("#edit-error", "someone else").await;
+    assert_eq!(
+        app.stock_of(&id).await,
+        35,
+        "the stale level was not written"
+    );
+    browser
+        .until(
+            "the dialog to show the current stock",
+            "return document.querySelector('#edit-stock').value === '35';",
+        )
+        .await;
+    browser.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_create_and_find_customers() {
+    let Some(browser) = open("staff_create_and_find_customers").await else {
+        return;
+    };
+    let app = spawn_app().await;
+    browser
+        .sign_in(
+            &app.base,
+            crate::helpers::STAFF_EMAIL,
+            crate::helpers::STAFF_PASSWORD,
+            "/admin",
+        )
+        .await;
+    assert!(
+        browser
+            .client
+            .find(fantoccini::Locator::Css("#export-csv"))
+            .await
+            .is_err(),
+        "staff may not export"
+    );
+    browser.click("#tab-customers").await;
+    browser.fill("#new-customer-name", "Ada Lovelace").await;
+    browser.fill("#new-customer-email", "ada@example.com").await;
+    browser.click("#customer-submit").await;
+    browser
+        .until_text("#customers-table", "ada@example.com")
+        .await;
+    browser.fill("#new-customer-name", "Ada Again").await;
+    browser.fill("#new-customer-email", "ADA@example.com").await;
+    browser.click("#customer-submit").await;
+    browser.until_text("#customer-form", "already exists").await;
+    browser.fill("#customers-search", "lovel").await;
+    browser
+        .until(
+            "the search to narrow the table",
+            "const rows = document.querySelectorAll('#customers-table tbody tr'); \
+             return rows.length === 1 && rows[0].textContent.includes('Ada Lovelace');",
+        )
+        .await;
+    browser.finish().await;
+}
