@@ -51,6 +51,12 @@ async fn color_scheme(browser: &Browser, scheme: &str) {
 }
 
 async fn check_page(browser: &Browser, url: &str, ready: &str) {
+    check_views(browser, url, ready, &[]).await;
+}
+
+/// Checks the page at each size and colour scheme, and again after
+/// clicking each of `tabs` (and waiting for what it shows).
+async fn check_views(browser: &Browser, url: &str, ready: &str, tabs: &[(&str, &str)]) {
     for (width, height) in [(375, 812), (1280, 900)] {
         browser
             .cdp(
@@ -62,18 +68,23 @@ async fn check_page(browser: &Browser, url: &str, ready: &str) {
             color_scheme(browser, scheme).await;
             browser.goto(url).await;
             browser.find(ready).await;
-            let sideways = browser.client.execute(SIDEWAYS, vec![]).await.unwrap();
-            assert_eq!(sideways, json!(0), "{url} scrolls sideways at {width} px");
-            let unlabelled = browser.client.execute(UNLABELLED, vec![]).await.unwrap();
-            assert_eq!(unlabelled, json!([]), "{url}: controls without a label");
-            let low: Value = browser.client.execute(LOW_CONTRAST, vec![]).await.unwrap();
-            assert_eq!(
-                low,
-                json!([]),
-                "{url} at {width} px, {scheme}: text under 4.5:1"
-            );
+            check_view(browser, &format!("{url} at {width} px, {scheme}")).await;
+            for (tab, tab_ready) in tabs {
+                browser.click(tab).await;
+                browser.find(tab_ready).await;
+                check_view(browser, &format!("{url} {tab} at {width} px, {scheme}")).await;
+            }
         }
     }
+}
+
+async fn check_view(browser: &Browser, what: &str) {
+    let sideways = browser.client.execute(SIDEWAYS, vec![]).await.unwrap();
+    assert_eq!(sideways, json!(0), "{what}: scrolls sideways");
+    let unlabelled = browser.client.execute(UNLABELLED, vec![]).await.unwrap();
+    assert_eq!(unlabelled, json!([]), "{what}: controls without a label");
+    let low: Value = browser.client.execute(LOW_CONTRAST, vec![]).await.unwrap();
+    assert_eq!(low, json!([]), "{what}: text under 4.5:1");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -109,7 +120,12 @@ async fn every_page_fits_a_phone_and_a_desktop_in_light_and_dark() {
         .sign_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
         .await;
     let row = format!("tr[data-order-id=\"{id}\"]");
-    check_page(&browser, &app.url("/admin"), &row).await;
+    let product_row = format!("#products-table tr[data-product-id=\"{mug}\"]");
+    let tabs = [
+        ("#tab-products", product_row.as_str()),
+        ("#tab-customers", "#customers-table tbody tr"),
+    ];
+    check_views(&browser, &app.url("/admin"), &row, &tabs).await;
     check_page(
         &browser,
         &app.url("/order"),
