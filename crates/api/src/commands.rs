@@ -140,7 +140,8 @@ async fn serve<S: Store>(settings: Settings, store: S) -> Result<(), String> {
         tracing::info!(signal, "stopping: in-flight requests may finish");
         handle.stop(true).await;
     });
-    tracing::info!(address = %format!("http://{bind}"), port = app.port(), "listening");
+    let address = format!("http://{}:{}", bind.ip(), app.port());
+    tracing::info!(address = %address, port = app.port(), "listening");
     app.run_until_stopped().await.map_err(|e| e.to_string())
 }
 

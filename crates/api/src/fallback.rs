@@ -18,12 +18,15 @@ use crate::routes;
 /// # Errors
 /// Never; the signature is actix's.
 pub fn to_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    // Problems pass as they are, and so does the pages' HTML not-found page.
-    let keep = res
+    // Problems pass as they are, and so does the pages' not-found page.
+    let content_type = res
         .headers()
         .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(PROBLEM_JSON) || v.starts_with("text/html"));
+        .and_then(|v| v.to_str().ok());
+    let keep = content_type.is_some_and(|v| {
+        v.starts_with(PROBLEM_JSON)
+            || (res.status() == StatusCode::NOT_FOUND && v.starts_with("text/html"))
+    });
     if keep {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }

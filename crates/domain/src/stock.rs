@@ -56,9 +56,17 @@ impl Stock {
         Stock(units)
     }
 
+    /// At or below this level a product is running low and should be restocked.
+    pub const LOW: u64 = 5;
+
     /// The number of units.
     pub fn units(self) -> u64 {
         self.0
+    }
+
+    /// Whether the level is at or below [`Stock::LOW`], sold out included.
+    pub fn is_low(self) -> bool {
+        self.0 <= Self::LOW
     }
 
     /// The level after taking `qty`.
@@ -145,6 +153,13 @@ pub fn reserve_all(
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
+
+    #[test]
+    fn five_units_or_fewer_is_low() {
+        assert!(Stock::from_units(0).is_low());
+        assert!(Stock::from_units(Stock::LOW).is_low());
+        assert!(!Stock::from_units(Stock::LOW + 1).is_low());
+    }
 
     use proptest::prelude::*;
     use uuid::Uuid;

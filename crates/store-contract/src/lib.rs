@@ -36,7 +36,8 @@ pub use events::{
     refused_changes_record_no_event,
 };
 pub use orders::{
-    a_revision_is_compare_and_set, a_revision_may_change_only_status_history_and_payment,
+    a_cursor_before_the_window_selects_nothing, a_revision_is_compare_and_set,
+    a_revision_may_change_only_status_history_and_payment,
     an_idempotent_retry_returns_the_first_order, an_unknown_order_is_not_found,
     an_unknown_product_writes_nothing, orders_are_filtered_by_status_customer_placer_and_time,
     orders_are_listed_newest_first_and_paged,
@@ -96,6 +97,7 @@ macro_rules! store_contract {
             orders_are_listed_newest_first_and_paged,
             orders_are_filtered_by_status_customer_placer_and_time,
             orders_are_summarized_by_status_with_revenue_not_cancelled,
+            a_cursor_before_the_window_selects_nothing,
             a_revision_is_compare_and_set,
             a_revision_may_change_only_status_history_and_payment,
             racing_retries_with_one_key_place_one_order,

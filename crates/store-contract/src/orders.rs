@@ -8,7 +8,7 @@ use oms_domain::order::{CustomerSnapshot, NewOrder, Order, OrderParts};
 use oms_domain::user::Role;
 use oms_ports::draft::{IdempotencyClaim, OrderRevision};
 use oms_ports::error::{PlaceError, ReviseError};
-use oms_ports::query::{OrderFilter, OrderQuery, PageLimit};
+use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, PageLimit};
 use oms_ports::store::Store;
 
 use crate::fixtures::{
@@ -215,6 +215,25 @@ pub async fn orders_are_filtered_by_status_customer_placer_and_time<S: Store>(st
         ..OrderFilter::default()
     };
     assert_eq!(ids(combined).await, vec![bobs.id()]);
+}
+
+pub async fn a_cursor_before_the_window_selects_nothing<S: Store>(store: S) {
+    let mug = given_product(&store, 1, "Mug", 100, 10).await;
+    let early = placed(&store, draft(10, "ann@example.com", &[(mug, 1)])).await;
+    placed(&store, draft(30, "bob@example.com", &[(mug, 1)])).await;
+    let query = OrderQuery {
+        filter: OrderFilter {
+            created_from: Some(at(20)),
+            ..OrderFilter::default()
+        },
+        after: Some(OrderCursor {
+            created_at: early.created_at(),
+            id: early.id(),
+        }),
+        ..OrderQuery::default()
+    };
+    let page = store.list_orders(&query).await.unwrap();
+    assert_eq!((page.items.len(), page.next), (0, None));
 }
 
 pub async fn orders_are_summarized_by_status_with_revenue_not_cancelled<S: Store>(store: S) {

@@ -59,11 +59,6 @@ pub fn get(name: &str) -> Option<Arc<Asset>> {
     Some(asset)
 }
 
-/// Every file's name, for exporting the pages and for size reports.
-pub fn names() -> impl Iterator<Item = String> {
-    Files::iter().map(|name| name.into_owned())
-}
-
 fn gzip(body: &[u8]) -> Option<Bytes> {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
     encoder.write_all(body).ok()?;
@@ -100,7 +95,7 @@ mod tests {
 
     #[test]
     fn all_the_files_together_stay_small() {
-        let sent: usize = names()
+        let sent: usize = Files::iter()
             .filter_map(|name| get(&name))
             .map(|a| a.gzip.as_ref().map_or(a.body.len(), |gz| gz.len()))
             .sum();

@@ -9,7 +9,7 @@ use actix_web::http::header::{
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::assets;
-use crate::pages::{self, ASSET_PREFIX, NOT_FOUND_FILE, PAGES, TRACK_FILE, TRACK_PREFIX};
+use crate::pages::{ASSET_PREFIX, NOT_FOUND_FILE, PAGES, TRACK_FILE, TRACK_PREFIX};
 
 /// Mounts every page and asset path.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -38,7 +38,7 @@ fn page(path: impl Into<String>, file: &'static str) -> actix_web::Resource {
 
 async fn asset(req: HttpRequest, name: web::Path<String>) -> HttpResponse {
     // A page has one address: its path, not `/assets/x.html`.
-    if name.ends_with(".html") || pages::file_for(req.path()).is_some() {
+    if name.ends_with(".html") {
         return not_found(&req);
     }
     send(&req, &name, StatusCode::OK)
@@ -78,17 +78,25 @@ fn send(req: &HttpRequest, name: &str, status: StatusCode) -> HttpResponse {
     }
 }
 
-/// Whether `Accept-Encoding` lists gzip with a weight above zero.
+/// Whether `Accept-Encoding` takes gzip: named with a weight above zero,
+/// or not named and `*` is; a named weight wins over `*`'s.
 fn takes_gzip(req: &HttpRequest) -> bool {
-    header_items(req.headers().get(ACCEPT_ENCODING)).any(|item| {
+    let mut gzip = None;
+    let mut any = None;
+    for item in header_items(req.headers().get(ACCEPT_ENCODING)) {
         let mut parts = item.split(';').map(str::trim);
         let coding = parts.next().unwrap_or_default();
         let refused = parts.any(|p| {
             p.strip_prefix("q=")
                 .is_some_and(|q| q.chars().all(|c| c == '0' || c == '.'))
         });
-        (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
-    })
+        if coding.eq_ignore_ascii_case("gzip") {
+            gzip = Some(!refused);
+        } else if coding == "*" {
+            any = Some(!refused);
+        }
+    }
+    gzip.or(any).unwrap_or(false)
 }
 
 /// Whether `If-None-Match` names `tag` (weak comparison, as for GET).

@@ -132,25 +132,8 @@ impl State {
     }
 
     fn list_orders(&self, query: &OrderQuery) -> Page<Order, OrderCursor> {
-        let filter = query.filter;
-        let lower = filter.created_from.map_or(Bound::Unbounded, |from| {
-            Bound::Included((from, OrderId::MIN))
-        });
-        let to_bound = filter.created_to.map(|to| (to, OrderId::MIN));
-        let after = query.after.map(|c| (c.created_at, c.id));
-        let upper = match (to_bound, after) {
-            (Some(to), Some(after)) => Bound::Excluded(to.min(after)),
-            (Some(bound), None) | (None, Some(bound)) => Bound::Excluded(bound),
-            (None, None) => Bound::Unbounded,
-        };
-        let limit = query.limit.get();
-        let mut hits = self
-            .order_times
-            .range((lower, upper))
-            .rev()
-            .filter_map(|(_, id)| self.orders.get(id))
-            .filter(|order| matches(&filter, order));
-        let items: Vec<Order> = hits.by_ref().take(limit).cloned().collect();
+        let mut hits = self.selected(&query.filter, query.after);
+        let items: Vec<Order> = hits.by_ref().take(query.limit.get()).cloned().collect();
         let next = match items.last() {
             Some(last) if hits.next().is_some() => Some(OrderCursor {
                 created_at: last.created_at(),
@@ -160,28 +143,46 @@ impl State {
         };
         Page { items, next }
     }
-}
 
-impl State {
     fn summarize_orders(&self, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
-        let lower = filter.created_from.map_or(Bound::Unbounded, |from| {
-            Bound::Included((from, OrderId::MIN))
-        });
-        let upper = filter
-            .created_to
-            .map_or(Bound::Unbounded, |to| Bound::Excluded((to, OrderId::MIN)));
         let mut summary = OrderSummary::default();
-        let selected = self
-            .order_times
-            .range((lower, upper))
-            .filter_map(|(_, id)| self.orders.get(id))
-            .filter(|order| matches(filter, order));
-        for order in selected {
+        for order in self.selected(filter, None) {
             summary
                 .add(order.status(), order.total())
                 .map_err(|_| corrupt("order totals overflow"))?;
         }
         Ok(summary)
+    }
+
+    /// The orders `filter` selects, newest first, after `after` if given:
+    /// the time window and the cursor bound the index range read.
+    fn selected<'a>(
+        &'a self,
+        filter: &'a OrderFilter,
+        after: Option<OrderCursor>,
+    ) -> impl Iterator<Item = &'a Order> + 'a {
+        let lower = filter.created_from.map_or(Bound::Unbounded, |from| {
+            Bound::Included((from, OrderId::MIN))
+        });
+        let to_bound = filter.created_to.map(|to| (to, OrderId::MIN));
+        let after = after.map(|c| (c.created_at, c.id));
+        let mut upper = match (to_bound, after) {
+            (Some(to), Some(after)) => Bound::Excluded(to.min(after)),
+            (Some(bound), None) | (None, Some(bound)) => Bound::Excluded(bound),
+            (None, None) => Bound::Unbounded,
+        };
+        // A cursor or end before the start selects nothing (and a reversed
+        // range would panic).
+        if let (Bound::Included(start), Bound::Excluded(end)) = (lower, upper)
+            && end < start
+        {
+            upper = Bound::Excluded(start);
+        }
+        self.order_times
+            .range((lower, upper))
+            .rev()
+            .filter_map(|(_, id)| self.orders.get(id))
+            .filter(move |order| matches(filter, order))
     }
 }
 

@@ -152,7 +152,6 @@ fn contended() -> StoreError {
     StoreError::Unavailable("the change kept colliding with others; try again".into())
 }
 
-/// Newest first; the cursor is the last `(createdAt, _id)` seen.
 /// A whole number as the server summed it (a sum that overflowed 64 bits
 /// comes back as a double and is refused).
 fn whole(doc: &Document, key: &str) -> Option<i64> {
@@ -163,6 +162,7 @@ fn whole(doc: &Document, key: &str) -> Option<i64> {
     }
 }
 
+/// Newest first; the cursor is the last `(createdAt, _id)` seen.
 fn order_filter(query: &OrderQuery) -> Document {
     let OrderFilter {
         status,

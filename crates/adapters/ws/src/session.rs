@@ -58,14 +58,33 @@ pub fn start<L: EventLog + Clone>(
 ) -> Result<HttpResponse, actix_web::Error> {
     let (response, session, messages) =
         actix_ws::handle_with_protocols(req, body, &[BEARER_PROTOCOL])?;
-    actix_web::rt::spawn(serve(session, messages, connection));
+    // Joined before the client hears the 101: whatever commits after it
+    // is connected reaches it, even before the session's task first runs.
+    let start = match &connection.since {
+        None => Start::Joined(join_live(&connection)),
+        Some(since) => Start::After(since.clone()),
+    };
+    actix_web::rt::spawn(serve(session, messages, connection, start));
     Ok(response)
+}
+
+/// Where a connection starts.
+enum Start {
+    /// Live, already in the hub (or the hub is stopping).
+    Joined(Result<Attached, Option<Closing>>),
+    /// After this position: catch up from the log first.
+    After(EventPosition),
 }
 
 /// Two halves: this task writes the feed, the one it spawns watches the
 /// client (pongs, pings, the token's end), so a message costs one wake-up
 /// of one task and nothing else.
-async fn serve<L: EventLog>(mut session: Session, messages: MessageStream, c: Connection<L>) {
+async fn serve<L: EventLog>(
+    mut session: Session,
+    messages: MessageStream,
+    c: Connection<L>,
+    start: Start,
+) {
     let mut client = actix_web::rt::spawn(watch_client(
         session.clone(),
         messages,
@@ -73,7 +92,7 @@ async fn serve<L: EventLog>(mut session: Session, messages: MessageStream, c: Co
         c.expires,
     ));
     let ended = tokio::select! {
-        ended = write_feed(&mut session, &c) => ended,
+        ended = write_feed(&mut session, &c, start) => ended,
         watched = &mut client => watched.unwrap_or(None),
     };
     client.abort();
@@ -86,8 +105,16 @@ async fn serve<L: EventLog>(mut session: Session, messages: MessageStream, c: Co
 }
 
 /// The catch-up, then the hub's events until the hub lets go.
-async fn write_feed<L: EventLog>(session: &mut Session, c: &Connection<L>) -> Option<Closing> {
-    let mut attached = match catch_up(session, c).await {
+async fn write_feed<L: EventLog>(
+    session: &mut Session,
+    c: &Connection<L>,
+    start: Start,
+) -> Option<Closing> {
+    let joined = match start {
+        Start::Joined(joined) => joined,
+        Start::After(since) => catch_up(session, c, since).await,
+    };
+    let mut attached = match joined {
         Ok(attached) => attached,
         Err(why) => return why,
     };
@@ -111,10 +138,8 @@ async fn write_feed<L: EventLog>(session: &mut Session, c: &Connection<L>) -> Op
 async fn catch_up<L: EventLog>(
     session: &mut Session,
     c: &Connection<L>,
+    since: EventPosition,
 ) -> Result<Attached, Option<Closing>> {
-    let Some(since) = c.since.clone() else {
-        return join_live(c);
-    };
     if let Some(attached) = join(c, Resume::Claimed(&since))? {
         return Ok(attached);
     }

@@ -125,6 +125,34 @@ impl OrderListQuery {
     }
 }
 
+/// Filters for `GET /api/orders/summary`: the list's, without paging.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct OrderSummaryQuery {
+    /// Only orders in this status.
+    pub status: Option<String>,
+    /// Only this customer's orders.
+    pub customer_id: Option<String>,
+    /// Placed at or after (RFC 3339).
+    pub from: Option<String>,
+    /// Placed before (RFC 3339).
+    pub to: Option<String>,
+}
+
+impl OrderSummaryQuery {
+    /// The app's request: the list's filters, over every page.
+    pub fn into_app(self) -> oms_app::orders::ListOrders {
+        oms_app::orders::ListOrders {
+            status: given(self.status),
+            customer_id: given(self.customer_id),
+            from: given(self.from),
+            to: given(self.to),
+            ..oms_app::orders::ListOrders::default()
+        }
+    }
+}
+
 /// An order.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -297,6 +325,27 @@ impl From<&OrderSummary> for OrderSummaryView {
             },
             orders: summary.orders(),
             revenue: summary.revenue.minor(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use oms_domain::money::Money;
+
+    use super::*;
+
+    #[test]
+    fn the_summary_counts_every_status_there_is() {
+        let mut summary = OrderSummary::default();
+        for status in OrderStatus::ALL {
+            summary.add(status, Money::ZERO).unwrap();
+        }
+        let view = serde_json::to_value(OrderSummaryView::from(&summary)).unwrap();
+        let counts = view["byStatus"].as_object().unwrap();
+        assert_eq!(counts.len(), OrderStatus::ALL.len());
+        for status in OrderStatus::ALL {
+            assert_eq!(counts[status.as_str()], 1, "{status}");
         }
     }
 }

@@ -60,6 +60,8 @@ pub struct ProductView {
     pub price: i64,
     /// Units available to order.
     pub stock: u64,
+    /// Whether stock is low (5 units or fewer) and should be replenished.
+    pub low_stock: bool,
     /// RFC 3339.
     pub created_at: String,
     /// RFC 3339.
@@ -75,6 +77,7 @@ impl From<Product> for ProductView {
             name: p.name.as_str().to_owned(),
             price: p.price.minor(),
             stock: p.stock.units(),
+            low_stock: p.stock.is_low(),
             created_at: p.created_at.to_string(),
             updated_at: p.updated_at.to_string(),
             version: p.version,

@@ -6,7 +6,8 @@ use oms_ports::store::Store;
 
 use crate::auth::{Caller, MaybeCaller};
 use crate::dto::orders::{
-    ChangeStatusRequest, OrderListQuery, OrderSummaryView, OrderView, PlaceOrderRequest,
+    ChangeStatusRequest, OrderListQuery, OrderSummaryQuery, OrderSummaryView, OrderView,
+    PlaceOrderRequest,
 };
 use crate::dto::page::Page;
 use crate::json::JsonBody;
@@ -97,10 +98,10 @@ pub async fn list<S: Store>(
 }
 
 /// Counts by status and takings (the sum of the totals of orders not
-/// cancelled) over the orders the list filters select (`limit` and
-/// `cursor` are ignored); a customer's summary covers its own orders.
+/// cancelled) over every order the list filters select; a customer's
+/// summary covers its own orders.
 #[utoipa::path(get, path = "/api/orders/summary", tag = "orders", security(("bearer" = [])),
-    params(OrderListQuery),
+    params(OrderSummaryQuery),
     responses(
         (status = 200, body = OrderSummaryView),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -108,11 +109,11 @@ pub async fn list<S: Store>(
 pub async fn summary<S: Store>(
     state: web::Data<AppState<S>>,
     Caller(caller): Caller,
-    query: web::Query<OrderListQuery>,
+    query: web::Query<OrderSummaryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let summary = state
         .orders
-        .summarize(caller, &query.into_inner().into_app()?)
+        .summarize(caller, &query.into_inner().into_app())
         .await?;
     Ok(HttpResponse::Ok().json(OrderSummaryView::from(&summary)))
 }

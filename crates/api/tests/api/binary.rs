@@ -4,9 +4,9 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt};
-use tokio::process::Command;
+use tokio::process::{Child, Command};
 
-use crate::helpers::{answers_within_10s, free_port};
+use crate::helpers::answers_within_10s;
 
 fn oms() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_oms"));
@@ -48,16 +48,44 @@ async fn store_commands_without_a_database_say_what_is_missing() {
     assert!(output.status.success());
 }
 
-#[tokio::test]
-async fn the_server_starts_on_the_memory_store_and_stops_cleanly_on_ctrl_c() {
-    let port = free_port();
-    let mut child = oms()
-        .env("OMS_BIND", format!("127.0.0.1:{port}"))
+type LogLines = tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>;
+
+/// Starts `command` (JSON logs) on a port the system picks, so no other
+/// test can take it between choosing and binding; returns the child, the
+/// port from its `listening` log line, the log so far and the rest.
+async fn start_on_any_port(command: &mut Command) -> (Child, u16, String, LogLines) {
+    let mut child = command
+        .env("OMS_BIND", "127.0.0.1:0")
         .env("OMS_LOG_FORMAT", "json")
-        .env("OMS_ARGON2_MEMORY_KIB", "64")
-        .env("OMS_ARGON2_PASSES", "1")
         .spawn()
         .unwrap();
+    let mut log = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen = String::new();
+    let read = async {
+        while let Some(line) = log.next_line().await.unwrap() {
+            seen.push_str(&line);
+            seen.push('\n');
+            let entry: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+            if entry["fields"]["message"] == "listening" {
+                return entry["fields"]["port"].as_u64().unwrap();
+            }
+        }
+        panic!("oms exited before listening");
+    };
+    let port = tokio::time::timeout(Duration::from_secs(20), read)
+        .await
+        .expect("oms listens within 20 s");
+    (child, u16::try_from(port).unwrap(), seen, log)
+}
+
+#[tokio::test]
+async fn the_server_starts_on_the_memory_store_and_stops_cleanly_on_ctrl_c() {
+    let (mut child, port, mut stdout, log) = start_on_any_port(
+        oms()
+            .env("OMS_ARGON2_MEMORY_KIB", "64")
+            .env("OMS_ARGON2_PASSES", "1"),
+    )
+    .await;
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     wait_until_up(&http, port).await;
     let products = format!("http://127.0.0.1:{port}/api/products");
@@ -76,14 +104,7 @@ async fn the_server_starts_on_the_memory_store_and_stops_cleanly_on_ctrl_c() {
         .unwrap();
     assert!(status.success(), "exit after SIGINT: {status}");
 
-    let mut stdout = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut stdout)
-        .await
-        .unwrap();
+    log.into_inner().read_to_string(&mut stdout).await.unwrap();
     let mut stderr = String::new();
     child
         .stderr
@@ -117,23 +138,20 @@ async fn wait_until_up(http: &reqwest::Client, port: u16) {
 
 #[tokio::test]
 async fn a_request_in_flight_at_sigterm_is_answered_before_exit() {
-    let port = free_port();
     // A costly hash makes sign-in slow enough to still be running at SIGTERM.
-    let mut child = oms()
-        .env("OMS_BIND", format!("127.0.0.1:{port}"))
-        .env("OMS_DEMO_DATA", "false")
-        .env("OMS_ADMIN_EMAIL", "admin@example.com")
-        .env("OMS_ADMIN_PASSWORD", "slow-admin-password")
-        .env("OMS_ARGON2_MEMORY_KIB", "65536")
-        .env("OMS_ARGON2_PASSES", "6")
-        .env("OMS_LOG_FORMAT", "json")
-        .env("RUST_LOG", "info,oms_api=debug")
-        .spawn()
-        .unwrap();
+    let (mut child, port, _, mut log) = start_on_any_port(
+        oms()
+            .env("OMS_DEMO_DATA", "false")
+            .env("OMS_ADMIN_EMAIL", "admin@example.com")
+            .env("OMS_ADMIN_PASSWORD", "slow-admin-password")
+            .env("OMS_ARGON2_MEMORY_KIB", "65536")
+            .env("OMS_ARGON2_PASSES", "6")
+            .env("RUST_LOG", "info,oms_api=debug"),
+    )
+    .await;
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     wait_until_up(&http, port).await;
     // The server's log says when the sign-in has reached the handler.
-    let mut log = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
     let (started_tx, started) = tokio::sync::oneshot::channel();
     tokio::spawn(async move {
         let mut started_tx = Some(started_tx);

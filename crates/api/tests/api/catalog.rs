@@ -48,6 +48,21 @@ async fn an_admin_creates_reads_and_changes_a_product() {
 }
 
 #[tokio::test]
+async fn a_product_with_five_units_or_fewer_is_flagged_low() {
+    let app = spawn_app().await;
+    for (stock, low) in [(0, true), (5, true), (6, false)] {
+        let id = app.product("Mug", 100, stock).await;
+        let product: Value = app
+            .get(&format!("/api/products/{id}"), Some(&app.admin))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(product["lowStock"], low, "{stock} units");
+    }
+}
+
+#[tokio::test]
 async fn bad_product_fields_are_all_named_and_nothing_is_created() {
     let app = spawn_app().await;
     let body = json!({ "name": "", "price": -1, "stock": -5 });

@@ -523,3 +523,22 @@ async fn a_connection_ends_when_its_token_expires() {
     let (_, code) = feed.until_closed().await;
     assert_eq!(code, Some(4001), "closed when the token expired");
 }
+
+#[tokio::test]
+async fn a_new_subscriber_hears_whatever_commits_once_it_is_connected() {
+    let app = spawn_app().await;
+    let mug = app.product("Mug", 500, 100).await;
+    // The join must not trail the handshake: each round places an order
+    // the moment the upgrade is answered.
+    for round in 0..20 {
+        let mut feed = app.feed(Some(&app.staff), "").await;
+        let order = app
+            .order_for(&format!("r{round}@example.com"), &mug, 1)
+            .await;
+        assert_eq!(
+            placed_ids(&[feed.next().await]),
+            [order["id"].as_str().unwrap()],
+            "round {round}"
+        );
+    }
+}

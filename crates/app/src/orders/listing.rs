@@ -53,8 +53,8 @@ impl<S: OrderStore, C, I> OrderService<S, C, I> {
 }
 
 impl<S: OrderStore, C, I> OrderService<S, C, I> {
-    /// Counts by status and takings over the orders the list's filters
-    /// select (`limit` and `cursor` are ignored), among those the caller may see.
+    /// Counts by status and takings over every order the list's filters
+    /// select (paging aside), among those the caller may see.
     ///
     /// # Errors
     /// [`ListError::Invalid`] naming every malformed filter.
