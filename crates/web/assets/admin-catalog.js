@@ -5,7 +5,6 @@ import { describe, query, request } from "./api.js";
 import { clearFieldErrors, closeDialog, debounce, el, fieldErrors, markField, money, openDialog, parseMoney, showError, toast } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
-const LOW_STOCK = 5;
 
 // Whole units from a text field; null when it is not a whole number >= 0.
 function units(text) {
@@ -27,7 +26,10 @@ export function initCatalog(perms) {
   let editing = null;
   let openEdit = () => {};
 
-  if (!canEdit) {
+  // Hidden in the page until now, so nobody sees a form they may not use.
+  if (canEdit) {
+    $("product-create").hidden = false;
+  } else {
     $("product-create").remove();
     dialog.remove();
     $("products-table").tHead.rows[0].lastElementChild.remove();
@@ -35,9 +37,14 @@ export function initCatalog(perms) {
 
   function row(product, flash) {
     products.set(product.id, product);
-    const name = el("td", {}, product.name);
-    if (product.stock <= LOW_STOCK) name.append(el("span", { class: "badge badge-low", text: "Low stock" }));
-    const cells = [name, el("td", { class: "num", text: money(product.price) }), el("td", { class: "num", text: String(product.stock) })];
+    const name = el("td", { "data-label": "Name" }, product.name);
+    // What counts as low is the server's rule; it says so on every product.
+    if (product.lowStock) name.append(el("span", { class: "badge badge-low", text: "Low stock" }));
+    const cells = [
+      name,
+      el("td", { class: "num", "data-label": "Price", text: money(product.price) }),
+      el("td", { class: "num", "data-label": "Stock", text: String(product.stock) }),
+    ];
     if (canEdit) {
       const edit = el("button", { type: "button", class: "btn btn-outline btn-sm", "aria-label": `Edit ${product.name}`, text: "Edit" });
       edit.addEventListener("click", () => openEdit(product.id));
@@ -60,7 +67,7 @@ export function initCatalog(perms) {
       if (mine !== seq) return;
       const rows = page.items.map((p) => row(p));
       if (reset) {
-        table.replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: canEdit ? "4" : "3", class: "empty", text: "No products match." }))]));
+        table.replaceChildren(...(rows.length ? rows : [el("tr", { class: "empty-row" }, el("td", { colspan: canEdit ? "4" : "3", class: "empty", text: "No products match." }))]));
       } else {
         table.append(...rows);
       }

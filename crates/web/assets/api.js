@@ -41,7 +41,10 @@ export function session() {
     return null;
   }
   const expires = value && Date.parse(value.expiresAt);
-  if (!value || typeof value.token !== "string" || !value.user || !(expires > Date.now())) {
+  // A session stored before accounts carried their permissions cannot say
+  // what the person may do: signing in again brings them.
+  const valid = value && typeof value.token === "string" && value.user && Array.isArray(value.user.permissions);
+  if (!valid || !(expires > Date.now())) {
     store.removeItem(KEY);
     return null;
   }
@@ -70,22 +73,51 @@ export function signOut() {
 }
 
 // Only a path on this origin: "//evil.example" and "/\evil.example" are
-// other hosts to a browser, and "javascript:" is not a path at all.
+// other hosts to a browser, and "javascript:" is not a path at all. The
+// normalised path is checked again, as "/.//evil.example" or
+// "/%2e%2e//evil.example" only become "//evil.example" once dots are resolved.
+function isLocalPath(path) {
+  return path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\");
+}
+
 export function safeNext(value) {
   if (typeof value !== "string" || value.length > 2048) return null;
-  if (!value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return null;
-  if (/[\u0000-\u001f\u007f\\]/.test(value)) return null;
+  if (!isLocalPath(value) || /[\u0000-\u001f\u007f\\]/.test(value)) return null;
+  let url;
   try {
-    const url = new URL(value, location.origin);
-    if (url.origin !== location.origin) return null;
-    return url.pathname + url.search + url.hash;
+    url = new URL(value, location.origin);
+  } catch {
+    return null;
+  }
+  if (url.origin !== location.origin || !isLocalPath(url.pathname)) return null;
+  const path = url.pathname + url.search + url.hash;
+  // What the caller navigates to must read back as this origin too.
+  try {
+    return new URL(path, location.origin).origin === location.origin ? path : null;
   } catch {
     return null;
   }
 }
 
+// Permissions come from the server with the account; the role name decides nothing here.
+export function can(user, permission) {
+  return Boolean(user && Array.isArray(user.permissions) && user.permissions.includes(permission));
+}
+
 export function homeFor(user) {
-  return user && user.role !== "customer" ? "/admin" : "/order";
+  return can(user, "viewAllOrders") ? "/admin" : "/order";
+}
+
+/**
+ * Calls `handler` when another tab signs out (or the session is cleared):
+ * the storage event never fires in the tab that made the change.
+ */
+export function onSignedOutElsewhere(handler) {
+  window.addEventListener("storage", (event) => {
+    if (event.key !== null && event.key !== KEY) return;
+    if (event.key === KEY && event.newValue !== null) return;
+    handler();
+  });
 }
 
 // Sends the browser to sign in and comes back here afterwards.

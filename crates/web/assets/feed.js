@@ -1,15 +1,16 @@
 // The /ws live order feed: resumes after drops with `since`, so no event
 // is missed or repeated, and asks the page to reload when told to reset.
 
-import { API_BASE, goSignIn, request, session } from "./api.js";
+import { API_BASE, forgetSession, goSignIn, request, session } from "./api.js";
 
 const FIRST_PAUSE = 500;
 const MAX_PAUSE = 10000;
 
+// The feed lives where the API does, so its scheme follows the API's: a
+// page on plain http may talk to an API on https, and the other way round.
 function feedUrl(order, since) {
-  const base = new URL(API_BASE || location.origin, location.href);
-  const url = new URL("/ws", base);
-  url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+  const url = new URL(`${API_BASE}/ws`, location.href);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   if (order) url.searchParams.set("order", order);
   if (since) url.searchParams.set("since", since);
   return url.toString();
@@ -17,10 +18,13 @@ function feedUrl(order, since) {
 
 /**
  * Follows every order the token may see, or one order (`order`), which
- * needs no token. `onRefused` hears of an upgrade that failed without a
- * token to blame (the order may be gone). Returns `{ close() }`.
+ * needs no token: there a refused token is dropped (`onSignedOut`) and the
+ * feed goes on anonymously instead of sending the person to sign in.
+ * `onRefused` hears of an upgrade that failed without a token to blame
+ * (the order may be gone). Returns `{ close(), reconnect() }`; `reconnect`
+ * starts over with whatever session there is now, resuming after the last event.
  */
-export function openFeed({ order = null, onEvent = () => {}, onReset = () => {}, onState = () => {}, onRefused = () => {} } = {}) {
+export function openFeed({ order = null, onEvent = () => {}, onReset = () => {}, onState = () => {}, onRefused = () => {}, onSignedOut = () => {} } = {}) {
   let lastId = null;
   let pause = FIRST_PAUSE;
   let socket = null;
@@ -92,18 +96,41 @@ export function openFeed({ order = null, onEvent = () => {}, onReset = () => {},
         return;
       }
       if (close.code === 4001) {
-        goSignIn();
+        if (!order) {
+          goSignIn();
+          return;
+        }
+        dropToken();
+        pause = FIRST_PAUSE;
+        schedule();
         return;
       }
       // A refused upgrade shows only as 1006; /auth/me tells whether the
-      // token is the reason (request() then sends the person to sign in).
+      // token is the reason. For every order, request() then sends the
+      // person to sign in; for one order, `optional` only forgets the token.
       if (!opened && current) {
-        request("GET", "/auth/me").then(schedule, schedule);
+        const after = () => {
+          // Woken or restarted meanwhile: that attempt is already under way.
+          if (socket || stopped) return;
+          if (order && !session()) dropToken();
+          else if (order) onRefused();
+          schedule();
+        };
+        request("GET", "/auth/me", { optional: Boolean(order) }).then(after, after);
         return;
       }
       if (!opened) onRefused();
       schedule();
     };
+  }
+
+  function dropToken() {
+    forgetSession();
+    try {
+      onSignedOut();
+    } catch {
+      // The page's own bookkeeping must not stop the feed.
+    }
   }
 
   const wake = () => {
@@ -136,6 +163,20 @@ export function openFeed({ order = null, onEvent = () => {}, onReset = () => {},
     }
   }
 
+  function reconnect() {
+    if (stopped) return;
+    const old = socket;
+    socket = null;
+    if (old) {
+      old.onclose = null;
+      old.onmessage = null;
+      if (old.readyState === WebSocket.OPEN) old.close(1000);
+      else if (old.readyState === WebSocket.CONNECTING) old.onopen = () => old.close(1000);
+    }
+    pause = FIRST_PAUSE;
+    connect();
+  }
+
   connect();
-  return { close };
+  return { close, reconnect };
 }

@@ -1,11 +1,10 @@
 // Public order tracking: anyone with the order number may follow it, so the
 // page works signed out and only uses a session when there is one.
-import { describe, request, session } from "./api.js";
+import { describe, onSignedOutElsewhere, request, session } from "./api.js";
 import { openFeed } from "./feed.js";
 import { badge, dateTime, el, money, renderHeader, setLiveStatus, showError, timeEl } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
-const ORDER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PREFIX = "/track-order/";
 
 let id = "";
@@ -20,8 +19,14 @@ let feed = null;
 let loading = false;
 let again = false;
 
-const current = session();
-renderHeader(current && current.user);
+// A refused token is dropped on the way (by request() or the feed), so the
+// header follows whatever session is left.
+function showAccount() {
+  const current = session();
+  renderHeader(current && current.user);
+}
+
+showAccount();
 
 function showNotFound() {
   $("track-loading").hidden = true;
@@ -36,6 +41,7 @@ function showNotFound() {
 
 function render(order) {
   shown = order;
+  showAccount();
   document.title = `Order ${order.id.slice(0, 8)} · oms`;
   $("order-id").textContent = order.id;
   const status = $("order-status");
@@ -52,10 +58,10 @@ function render(order) {
       el(
         "tr",
         { "data-product-id": line.productId },
-        el("td", { text: line.name }),
-        el("td", { class: "num", text: String(line.quantity) }),
-        el("td", { class: "num", text: money(line.unitPrice) }),
-        el("td", { class: "num", text: money(line.lineTotal) }),
+        el("td", { "data-label": "Product", text: line.name }),
+        el("td", { class: "num", "data-label": "Qty", text: String(line.quantity) }),
+        el("td", { class: "num", "data-label": "Unit price", text: money(line.unitPrice) }),
+        el("td", { class: "num", "data-label": "Line total", text: money(line.lineTotal) }),
       ),
     ),
   );
@@ -88,7 +94,7 @@ async function load() {
     render(order);
     follow();
   } catch (err) {
-    if (err.code === "not_found" || err.code === "validation_failed" || err.status === 404) {
+    if (err.code === "not_found" || err.code === "validation_failed" || err.status === 404 || err.status === 422) {
       showNotFound();
       return;
     }
@@ -119,6 +125,11 @@ function follow() {
     },
     onReset: load,
     onRefused: load,
+    // Followed anonymously from now on: the public view masks the address.
+    onSignedOut: () => {
+      showAccount();
+      load();
+    },
     onEvent: (envelope) => {
       const data = envelope.data || {};
       if (envelope.event !== "orderStatusUpdated" && envelope.event !== "orderPaymentUpdated") return;
@@ -132,5 +143,14 @@ function follow() {
 
 $("track-retry").addEventListener("click", load);
 
-if (ORDER_ID.test(id)) load();
+// Signed out in another tab: go on as a stranger, who may still follow the order.
+onSignedOutElsewhere(() => {
+  showAccount();
+  if (feed) feed.reconnect();
+  if (!$("not-found").hidden) return;
+  load();
+});
+
+// Whether an id is one is the server's to say: it answers 404 for any other.
+if (id) load();
 else showNotFound();

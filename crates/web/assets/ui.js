@@ -1,9 +1,7 @@
 // The small component set every page shares. Everything that shows data
 // from the server builds nodes with textContent, never HTML strings.
 
-import { fieldName, signOut } from "./api.js";
-
-export const STATUSES = ["pending", "confirmed", "shipped", "delivered", "cancelled"];
+import { can, fieldName, signOut } from "./api.js";
 
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -30,6 +28,32 @@ export function debounce(fn, ms) {
     timer = setTimeout(() => fn(...args), ms);
   };
   run.cancel = () => clearTimeout(timer);
+  return run;
+}
+
+/**
+ * At most one call per `ms`: the first at once, and one more at the end of
+ * the window for whatever came during it. Unlike a debounce, a steady stream
+ * of calls still gets through, only less often.
+ */
+export function throttle(fn, ms) {
+  let last = -Infinity;
+  let timer = null;
+  let pending = null;
+  const fire = () => {
+    timer = null;
+    last = Date.now();
+    const args = pending;
+    pending = null;
+    fn(...args);
+  };
+  const run = (...args) => {
+    pending = args;
+    if (timer) return;
+    const wait = last + ms - Date.now();
+    if (wait <= 0) fire();
+    else timer = setTimeout(fire, wait);
+  };
   return run;
 }
 
@@ -72,24 +96,43 @@ export function badge(status) {
   return el("span", { class: "badge", "data-status": status, text: status });
 }
 
-function toastRegion() {
-  let region = document.getElementById("toasts");
+// Two regions in one stack: success and news are polite and go by
+// themselves; an error interrupts (role="alert") and stays until dismissed,
+// so it is not gone before it has been read.
+function toastRegion(kind) {
+  let stack = document.querySelector(".toasts");
+  if (!stack) {
+    stack = el("div", { class: "toasts" });
+    document.body.append(stack);
+  }
+  const id = kind === "error" ? "toast-alerts" : "toasts";
+  let region = document.getElementById(id);
   if (!region) {
-    region = el("div", { id: "toasts", class: "toasts", "aria-live": "polite", role: "status" });
-    document.body.append(region);
+    region = kind === "error" ? el("div", { id, class: "toast-list" }) : el("div", { id, class: "toast-list", "aria-live": "polite", role: "status" });
+    if (kind === "error") stack.prepend(region);
+    else stack.append(region);
   }
   return region;
 }
 
+const MAX_ERRORS = 4;
+
 export function toast(message, kind = "info") {
-  const region = toastRegion();
-  const item = el("div", { class: `toast toast-${kind}` }, el("p", { text: message }));
+  const error = kind === "error";
+  const region = toastRegion(kind);
+  // The same failure repeated (a refresh failing while offline) is one message.
+  if (error) {
+    for (const old of region.querySelectorAll(".toast")) if (old.dataset.message === message) old.remove();
+    const extra = region.querySelectorAll(".toast").length - MAX_ERRORS + 1;
+    for (const old of [...region.querySelectorAll(".toast")].slice(0, Math.max(0, extra))) old.remove();
+  }
+  const item = el("div", { class: `toast toast-${kind}`, role: error ? "alert" : false, "data-message": message }, el("p", { text: message }));
   const close = el("button", { type: "button", class: "btn btn-ghost btn-sm toast-close", "aria-label": "Dismiss message", text: "×" });
   const remove = () => item.remove();
   close.addEventListener("click", remove);
   item.append(close);
   region.append(item);
-  setTimeout(remove, kind === "error" ? 9000 : 5000);
+  if (!error) setTimeout(remove, 5000);
 }
 
 // Native <dialog> already closes on Escape and traps focus while modal;
@@ -178,7 +221,7 @@ export function showError(node, message) {
 }
 
 /**
- * Fills the page header: nav by role, the user's name, and Sign out.
+ * Fills the page header: nav by permission, the user's name, and Sign out.
  * Signed out (tracking page), it offers Sign in instead.
  */
 export function renderHeader(user) {
@@ -186,7 +229,9 @@ export function renderHeader(user) {
   const account = document.getElementById("account");
   if (!nav || !account) return;
   const here = location.pathname;
-  const links = !user ? [] : user.role === "customer" ? [["/order", "New order"]] : [["/admin", "Orders dashboard"], ["/order", "New order"]];
+  const links = [];
+  if (can(user, "viewAllOrders")) links.push(["/admin", "Orders dashboard"]);
+  if (can(user, "placeOwnOrder") || can(user, "placeOrderForAnyone")) links.push(["/order", "New order"]);
   nav.replaceChildren(
     ...links.map(([href, text]) => el("a", { href, text, class: "nav-link", "aria-current": here === href ? "page" : false })),
   );

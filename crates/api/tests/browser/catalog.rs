@@ -98,12 +98,25 @@ async fn staff_create_and_find_customers() {
             "/admin",
         )
         .await;
-    assert!(
-        browser
-            .client
-            .find(fantoccini::Locator::Css("#export-csv"))
-            .await
-            .is_err(),
+    // Permissions come with /auth/me, which the live feed waits for.
+    browser
+        .until(
+            "the dashboard to be live",
+            "const e = document.querySelector('#live-status'); \
+             return !!e && e.getAttribute('data-state') === 'live';",
+        )
+        .await;
+    let export_shown = browser
+        .client
+        .execute(
+            "const b = document.querySelector('#export-csv'); return !!b && b.offsetParent !== null;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        export_shown,
+        serde_json::json!(false),
         "staff may not export"
     );
     browser.click("#tab-customers").await;

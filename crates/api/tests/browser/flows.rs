@@ -122,6 +122,7 @@ async fn status_moves_in_admin_show_live_on_the_tracking_page() {
         .sign_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
         .await;
     let select = format!("#orders-table tr[data-order-id=\"{id}\"] select[name=\"status\"]");
+    let apply = format!("#orders-table tr[data-order-id=\"{id}\"] button[name=\"apply-status\"]");
     let offered = browser
         .until(
             "the status control",
@@ -146,6 +147,7 @@ async fn status_moves_in_admin_show_live_on_the_tracking_page() {
             .unwrap();
         let control = browser.find(&select).await;
         control.select_by_value(status).await.unwrap();
+        browser.click(&apply).await;
         browser
             .client
             .switch_to_window(track_tab.clone())
@@ -200,7 +202,15 @@ async fn too_little_stock_is_explained_with_what_is_left() {
     browser.click("#place-order").await;
     browser.until_text("#order-error", "Blue Mug").await;
     let message = browser.find("#order-error").await.text().await.unwrap();
-    assert!(message.contains('1'), "says how many are left: {message}");
+    assert_eq!(message, "Only 1 of Blue Mug left (you asked for 3).");
+    let field = format!("[data-product-id=\"{mug}\"] input[name=\"quantity\"]");
+    let marked = browser
+        .find(&field)
+        .await
+        .attr("aria-invalid")
+        .await
+        .unwrap();
+    assert_eq!(marked.as_deref(), Some("true"), "the short line is marked");
     assert_eq!(orders_of(&app).await.len(), 1, "only Bob's order");
     assert_eq!(app.stock_of(&mug).await, 1);
     browser.finish().await;
@@ -371,5 +381,64 @@ async fn signing_out_forgets_the_token_and_a_refused_token_goes_to_login() {
         .await;
     let url = browser.client.current_url().await.unwrap();
     assert!(!url.as_str().contains("eyJ"), "no token in the URL: {url}");
+    browser.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_never_leaves_the_site_whatever_next_says() {
+    let Some(browser) = open("signing_in_never_leaves_the_site_whatever_next_says").await else {
+        return;
+    };
+    let app = spawn_app().await;
+    browser.goto(&app.url("/login")).await;
+    let hostile = json!([
+        "//evil.example",
+        "/\\evil.example",
+        "/.//evil.example",
+        "/..//evil.example",
+        "/a/..//evil.example",
+        "/%2e%2e//evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "/%2F%2Fevil.example",
+        "/\t/evil.example",
+    ]);
+    let checked = browser
+        .client
+        .execute_async(
+            "const [inputs, done] = arguments; \
+             import('/assets/api.js').then(m => done(inputs.map(v => { \
+               const out = m.safeNext(v); \
+               return out === null ? null : new URL(out, location.href).origin === location.origin; })));",
+            vec![hostile.clone()],
+        )
+        .await
+        .unwrap();
+    for (input, verdict) in hostile
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(checked.as_array().unwrap())
+    {
+        assert!(
+            verdict.is_null() || verdict == &json!(true),
+            "{input} leads off the site"
+        );
+    }
+    browser.goto(&app.url("/login?next=/.//evil.example")).await;
+    browser.fill("#login-email", ADMIN_EMAIL).await;
+    browser.fill("#login-password", ADMIN_PASSWORD).await;
+    browser.click("#login-submit").await;
+    browser
+        .until(
+            "leaving /login",
+            "return location.pathname !== '/login' && document.readyState === 'complete';",
+        )
+        .await;
+    let url = browser.client.current_url().await.unwrap();
+    assert!(
+        url.as_str().starts_with(&app.base),
+        "stayed on the site: {url}"
+    );
     browser.finish().await;
 }

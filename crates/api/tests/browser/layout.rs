@@ -37,8 +37,17 @@ const LOW_CONTRAST: &str = "
     }
     return out;";
 
-const SIDEWAYS: &str =
-    "return document.documentElement.scrollWidth - document.documentElement.clientWidth;";
+/// The page, and anything in it that scrolls sideways.
+const SIDEWAYS: &str = "
+    const out = [];
+    const doc = document.documentElement;
+    if (doc.scrollWidth > doc.clientWidth) out.push(`page by ${doc.scrollWidth - doc.clientWidth}px`);
+    for (const e of document.querySelectorAll('body *')) {
+        const x = getComputedStyle(e).overflowX;
+        if ((x === 'auto' || x === 'scroll') && e.scrollWidth > e.clientWidth + 1 && e.offsetParent !== null)
+            out.push(`${e.tagName}#${e.id}.${e.className} by ${e.scrollWidth - e.clientWidth}px`);
+    }
+    return out;";
 
 /// Switches the page's `prefers-color-scheme` through the DevTools protocol.
 async fn color_scheme(browser: &Browser, scheme: &str) {
@@ -80,7 +89,7 @@ async fn check_views(browser: &Browser, url: &str, ready: &str, tabs: &[(&str, &
 
 async fn check_view(browser: &Browser, what: &str) {
     let sideways = browser.client.execute(SIDEWAYS, vec![]).await.unwrap();
-    assert_eq!(sideways, json!(0), "{what}: scrolls sideways");
+    assert_eq!(sideways, json!([]), "{what}: scrolls sideways");
     let unlabelled = browser.client.execute(UNLABELLED, vec![]).await.unwrap();
     assert_eq!(unlabelled, json!([]), "{what}: controls without a label");
     let low: Value = browser.client.execute(LOW_CONTRAST, vec![]).await.unwrap();
@@ -126,6 +135,18 @@ async fn every_page_fits_a_phone_and_a_desktop_in_light_and_dark() {
         ("#tab-customers", "#customers-table tbody tr"),
     ];
     check_views(&browser, &app.url("/admin"), &row, &tabs).await;
+    if std::env::var_os("OMS_SCREENSHOT_DIR").is_some() {
+        browser
+            .cdp(
+                "Emulation.setDeviceMetricsOverride",
+                json!({ "width": 375, "height": 812, "deviceScaleFactor": 1, "mobile": true }),
+            )
+            .await;
+        color_scheme(&browser, "dark").await;
+        browser.goto(&app.url("/admin")).await;
+        browser.find(&row).await;
+        browser.screenshot("admin-phone-dark").await;
+    }
     check_page(
         &browser,
         &app.url("/order"),
