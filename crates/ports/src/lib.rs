@@ -9,6 +9,7 @@
 
 #![warn(missing_docs)]
 
+pub mod assembly;
 pub mod clock;
 pub mod draft;
 pub mod error;

@@ -13,29 +13,16 @@ use crate::MemoryStore;
 use crate::state::{State, corrupt};
 
 impl State {
-    /// The customer with `draft.email`, or a new one made from `draft`.
-    pub(crate) fn customer_for(
-        &self,
-        draft: &CustomerDraft,
-    ) -> Result<(Customer, bool), StoreError> {
-        match self.customer_emails.get(&draft.email) {
-            Some(id) => {
-                let found = self
-                    .customers
-                    .get(id)
-                    .ok_or_else(|| corrupt("customer e-mail index"))?;
-                Ok((found.clone(), false))
-            }
-            None => {
-                let new = Customer {
-                    id: draft.id,
-                    name: draft.name.clone(),
-                    email: draft.email.clone(),
-                    created_at: draft.at,
-                };
-                Ok((new, true))
-            }
-        }
+    /// The customer recorded with this address, if any.
+    pub(crate) fn customer_by_email(&self, email: &Email) -> Result<Option<Customer>, StoreError> {
+        let Some(id) = self.customer_emails.get(email) else {
+            return Ok(None);
+        };
+        let found = self
+            .customers
+            .get(id)
+            .ok_or_else(|| corrupt("customer e-mail index"))?;
+        Ok(Some(found.clone()))
     }
 
     /// Adds a customer whose address is known to be free.
@@ -64,7 +51,8 @@ impl CustomerStore for MemoryStore {
 
     async fn upsert_customer(&self, draft: &CustomerDraft) -> Result<Customer, StoreError> {
         let mut state = self.state.write();
-        let (customer, is_new) = state.customer_for(draft)?;
+        let found = state.customer_by_email(&draft.email)?;
+        let (customer, is_new) = draft.resolve(found);
         if is_new {
             state.add_customer(customer.clone())?;
         }
@@ -76,12 +64,7 @@ impl CustomerStore for MemoryStore {
     }
 
     async fn find_customer_by_email(&self, email: &Email) -> Result<Option<Customer>, StoreError> {
-        let state = self.state.read();
-        Ok(state
-            .customer_emails
-            .get(email)
-            .and_then(|id| state.customers.get(id))
-            .cloned())
+        self.state.read().customer_by_email(email)
     }
 
     async fn list_customers(

@@ -7,10 +7,9 @@ use std::ops::Bound;
 
 use async_trait::async_trait;
 use oms_domain::event::OrderEvent;
-use oms_domain::ids::{OrderId, ProductId};
-use oms_domain::order::line::OrderLine;
-use oms_domain::order::{CustomerSnapshot, NewOrder, Order, OrderError};
-use oms_domain::stock::{Stock, reserve_all};
+use oms_domain::ids::OrderId;
+use oms_domain::order::Order;
+use oms_ports::assembly::Assembly;
 use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
 use oms_ports::error::{PlaceError, ReviseError, StoreError};
 use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page};
@@ -18,9 +17,6 @@ use oms_ports::store::OrderStore;
 
 use crate::MemoryStore;
 use crate::state::{State, corrupt};
-
-/// The stock level each product drops to, and the lines at today's prices.
-type Priced = (Vec<(ProductId, Stock)>, Vec<OrderLine>);
 
 impl State {
     /// The earlier order for this draft's idempotency key, if any.
@@ -42,27 +38,6 @@ impl State {
         Ok(Some(order.clone()))
     }
 
-    /// The new stock levels and priced lines for `draft`, or why not.
-    fn price(&self, draft: &OrderDraft) -> Result<Priced, PlaceError> {
-        let levels = reserve_all(&draft.lines, |id| self.products.get(&id).map(|p| p.stock))
-            .map_err(|e| {
-                PlaceError::from_reservation(e, |id| self.products.get(&id).map(|p| p.name.clone()))
-            })?;
-        let lines = draft
-            .lines
-            .iter()
-            .map(|&(id, qty)| {
-                let product = self
-                    .products
-                    .get(&id)
-                    .ok_or_else(|| corrupt("product vanished"))?;
-                OrderLine::new(id, product.name.clone(), product.price, qty)
-                    .map_err(|_| PlaceError::Order(OrderError::TotalOverflow))
-            })
-            .collect::<Result<Vec<_>, PlaceError>>()?;
-        Ok((levels, lines))
-    }
-
     fn place(&mut self, draft: OrderDraft) -> Result<Placement, PlaceError> {
         if let Some(order) = self.replay(&draft)? {
             return Ok(Placement {
@@ -70,20 +45,10 @@ impl State {
                 replayed: true,
             });
         }
-        let (levels, lines) = self.price(&draft)?;
-        let (customer, new_customer) = self.customer_for(&draft.customer)?;
-        let order = Order::place(NewOrder {
-            id: draft.id,
-            customer: CustomerSnapshot {
-                id: customer.id,
-                name: customer.name.clone(),
-                email: customer.email.clone(),
-            },
-            lines,
-            payment_collected: draft.payment_collected,
-            placed_by: draft.placed_by,
-            at: draft.at,
-        })?;
+        let (customer, new_customer) = draft
+            .customer
+            .resolve(self.customer_by_email(&draft.customer.email)?);
+        let Assembly { order, stock } = draft.assemble(|id| self.products.get(&id), &customer)?;
 
         if self.orders.contains_key(&order.id()) {
             return Err(corrupt("an order with this id already exists").into());
@@ -93,7 +58,7 @@ impl State {
         if new_customer {
             self.add_customer(customer)?;
         }
-        for (id, level) in levels {
+        for (id, level) in stock {
             if let Some(product) = self.products.get_mut(&id) {
                 product.stock = level;
                 product.touch(draft.at);

@@ -27,12 +27,9 @@ impl MongoStore {
         draft: &CustomerDraft,
         session: Option<&mut ClientSession>,
     ) -> Result<Customer, mongodb::error::Error> {
-        let new = CustomerDoc::from(&Customer {
-            id: draft.id,
-            name: draft.name.clone(),
-            email: draft.email.clone(),
-            created_at: draft.at,
-        });
+        // The upsert writes the draft's customer only if the address is new,
+        // which is the rule `CustomerDraft::resolve` states.
+        let new = CustomerDoc::from(&draft.resolve(None).0);
         let insert = to_document(&new)?;
         let customers = self.customers();
         let filter = doc! { "email": &new.email };

@@ -1,27 +1,27 @@
 //! Placing an order: one transaction that replays a used idempotency key,
-//! prices the lines from the products read inside it, reserves all stock
-//! in one conditional update, finds or creates the customer, and records
-//! the order, the key and the `orderPlaced` event. The round trips are the
-//! same for 1 line or 100.
+//! reads the products and the customer, lets the draft assemble the order
+//! from them (`oms_ports::assembly`), reserves all stock in one conditional
+//! update, records a new customer, the order, the key and the `orderPlaced`
+//! event. The round trips are the same for 1 line or 100.
 
 use std::collections::HashMap;
 
 use futures::TryStreamExt;
 use mongodb::ClientSession;
 use mongodb::bson::doc;
+use oms_domain::customer::Customer;
 use oms_domain::event::OrderEvent;
 use oms_domain::ids::ProductId;
-use oms_domain::order::line::OrderLine;
-use oms_domain::order::{CustomerSnapshot, NewOrder, Order, OrderError};
+use oms_domain::order::Order;
 use oms_domain::product::Product;
-use oms_domain::stock::reserve_all;
+use oms_ports::assembly::Assembly;
 use oms_ports::draft::{OrderDraft, Placement};
 use oms_ports::error::PlaceError;
 
 use crate::MongoStore;
-use crate::documents::corrupt;
 use crate::documents::events::EventDoc;
 use crate::documents::orders::{IdempotencyDoc, OrderDoc};
+use crate::documents::{CustomerDoc, corrupt};
 use crate::errors::is_duplicate_key;
 use crate::transaction::Abort;
 
@@ -51,30 +51,26 @@ impl MongoStore {
             }
         }
         let products = self.products_of(session, draft).await?;
-        let lines = price(draft, &products)?;
-        let customer = match self
-            .find_or_create_customer(&draft.customer, Some(session))
-            .await
-        {
-            Err(e) if is_duplicate_key(&e) => return Err(Abort::Retry),
-            other => other?,
-        };
-        let order = Order::place(NewOrder {
-            id: draft.id,
-            customer: CustomerSnapshot {
-                id: customer.id,
-                name: customer.name,
-                email: customer.email,
-            },
-            lines,
-            payment_collected: draft.payment_collected,
-            placed_by: draft.placed_by,
-            at: draft.at,
-        })
-        .map_err(|e| Abort::Refused(e.into()))?;
+        let found = self.customer_by_email(session, draft).await?;
+        let (customer, new_customer) = draft.customer.resolve(found);
+        let Assembly { order, .. } = draft
+            .assemble(|id| products.get(&id), &customer)
+            .map_err(Abort::Refused)?;
         if self.move_stock(session, &draft.lines, -1, draft.at).await? != draft.lines.len() {
             // Stock moved after our read; the next attempt reads it afresh.
             return Err(Abort::Retry);
+        }
+        if new_customer {
+            match self
+                .customers()
+                .insert_one(CustomerDoc::from(&customer))
+                .session(&mut *session)
+                .await
+            {
+                // Another order made this customer first; the next attempt finds it.
+                Err(e) if is_duplicate_key(&e) => return Err(Abort::Retry),
+                other => other?,
+            };
         }
         self.record(
             session,
@@ -115,6 +111,23 @@ impl MongoStore {
             .ok_or_else(|| Abort::Refused(corrupt("idempotency key without its order").into()))?;
         Order::try_from(stored)
             .map(Some)
+            .map_err(|e| Abort::Refused(e.into()))
+    }
+
+    /// The customer recorded with the draft's address, if any.
+    async fn customer_by_email(
+        &self,
+        session: &mut ClientSession,
+        draft: &OrderDraft,
+    ) -> Step<Option<Customer>> {
+        let found = self
+            .customers()
+            .find_one(doc! { "email": draft.customer.email.as_str() })
+            .session(session)
+            .await?;
+        found
+            .map(Customer::try_from)
+            .transpose()
             .map_err(|e| Abort::Refused(e.into()))
     }
 
@@ -185,24 +198,4 @@ impl MongoStore {
             .await?;
         Ok(())
     }
-}
-
-/// The lines at today's prices, or why the stock does not allow the order.
-fn price(draft: &OrderDraft, products: &HashMap<ProductId, Product>) -> Step<Vec<OrderLine>> {
-    reserve_all(&draft.lines, |id| products.get(&id).map(|p| p.stock)).map_err(|e| {
-        Abort::Refused(PlaceError::from_reservation(e, |id| {
-            products.get(&id).map(|p| p.name.clone())
-        }))
-    })?;
-    draft
-        .lines
-        .iter()
-        .map(|&(id, qty)| {
-            let product = products
-                .get(&id)
-                .ok_or(Abort::Refused(PlaceError::UnknownProduct(id)))?;
-            OrderLine::new(id, product.name.clone(), product.price, qty)
-                .map_err(|_| Abort::Refused(PlaceError::Order(OrderError::TotalOverflow)))
-        })
-        .collect()
 }

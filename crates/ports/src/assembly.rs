@@ -1,0 +1,208 @@
+//! Turning a draft into the order a store writes: pricing each line at the
+//! catalogue's current price under the product's current name, reserving
+//! stock for every line, and finding or making its customer. Written once
+//! here; every store calls it inside its own atomic step, with the products
+//! and the customer it read there.
+
+use oms_domain::customer::Customer;
+use oms_domain::ids::ProductId;
+use oms_domain::order::line::OrderLine;
+use oms_domain::order::{CustomerSnapshot, NewOrder, Order, OrderError};
+use oms_domain::product::Product;
+use oms_domain::stock::{Stock, reserve_all};
+
+use crate::draft::{CustomerDraft, OrderDraft};
+use crate::error::PlaceError;
+
+/// What placing a draft writes besides its customer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assembly {
+    /// The order, priced and snapshotted.
+    pub order: Order,
+    /// The stock level each ordered product drops to.
+    pub stock: Vec<(ProductId, Stock)>,
+}
+
+impl CustomerDraft {
+    /// The customer an order for this draft is for: `found` (the one
+    /// already recorded with the address, who keeps its id and name), else
+    /// a new one made from the draft. The flag says whether it is new.
+    pub fn resolve(&self, found: Option<Customer>) -> (Customer, bool) {
+        match found {
+            Some(customer) => (customer, false),
+            None => (
+                Customer {
+                    id: self.id,
+                    name: self.name.clone(),
+                    email: self.email.clone(),
+                    created_at: self.at,
+                },
+                true,
+            ),
+        }
+    }
+}
+
+impl OrderDraft {
+    /// The order this draft makes for `customer`, given the catalogue as
+    /// the store reads it now (`product` answers `None` for an id it does
+    /// not hold).
+    ///
+    /// # Errors
+    /// [`PlaceError::UnknownProduct`] or [`PlaceError::OutOfStock`] for the
+    /// first line that cannot be reserved; [`PlaceError::Order`] when the
+    /// total overflows.
+    pub fn assemble<'p>(
+        &self,
+        product: impl Fn(ProductId) -> Option<&'p Product>,
+        customer: &Customer,
+    ) -> Result<Assembly, PlaceError> {
+        let stock = reserve_all(&self.lines, |id| product(id).map(|p| p.stock)).map_err(|e| {
+            PlaceError::from_reservation(e, |id| product(id).map(|p| p.name.clone()))
+        })?;
+        let lines = self
+            .lines
+            .iter()
+            .map(|&(id, qty)| {
+                let found = product(id).ok_or(PlaceError::UnknownProduct(id))?;
+                OrderLine::new(id, found.name.clone(), found.price, qty)
+                    .map_err(|_| PlaceError::Order(OrderError::TotalOverflow))
+            })
+            .collect::<Result<Vec<_>, PlaceError>>()?;
+        let order = Order::place(NewOrder {
+            id: self.id,
+            customer: CustomerSnapshot {
+                id: customer.id,
+                name: customer.name.clone(),
+                email: customer.email.clone(),
+            },
+            lines,
+            payment_collected: self.payment_collected,
+            placed_by: self.placed_by,
+            at: self.at,
+        })?;
+        Ok(Assembly { order, stock })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use oms_domain::email::Email;
+    use oms_domain::ids::{CustomerId, OrderId, UserId};
+    use oms_domain::money::Money;
+    use oms_domain::name::Name;
+    use oms_domain::quantity::Quantity;
+    use oms_domain::timestamp::Timestamp;
+    use oms_domain::user::{Actor, Role};
+
+    use super::*;
+
+    fn id<T: std::str::FromStr>(n: u8) -> T
+    where
+        T::Err: std::fmt::Debug,
+    {
+        format!("00000000-0000-0000-0000-0000000000{n:02x}")
+            .parse()
+            .unwrap()
+    }
+
+    fn product(n: u8, name: &str, price: i64, stock: u64) -> Product {
+        let at = Timestamp::from_unix_millis(0).unwrap();
+        Product {
+            id: id(n),
+            name: Name::parse(name).unwrap(),
+            price: Money::from_minor(price).unwrap(),
+            stock: Stock::from_units(stock),
+            created_at: at,
+            updated_at: at,
+            version: 1,
+        }
+    }
+
+    fn draft(lines: &[(u8, i64)]) -> OrderDraft {
+        let at = Timestamp::from_unix_millis(1_000).unwrap();
+        OrderDraft {
+            id: id::<OrderId>(1),
+            customer: CustomerDraft {
+                id: id::<CustomerId>(2),
+                name: Name::parse("Ann").unwrap(),
+                email: Email::parse("ann@example.com").unwrap(),
+                at,
+            },
+            lines: lines
+                .iter()
+                .map(|&(p, q)| (id(p), Quantity::new(q).unwrap()))
+                .collect(),
+            payment_collected: false,
+            placed_by: Actor {
+                user: id::<UserId>(3),
+                role: Role::Staff,
+            },
+            at,
+            idempotency: None,
+        }
+    }
+
+    fn catalogue(products: Vec<Product>) -> HashMap<ProductId, Product> {
+        products.into_iter().map(|p| (p.id, p)).collect()
+    }
+
+    #[test]
+    fn lines_take_todays_names_and_prices_and_stock_drops() {
+        let shelf = catalogue(vec![
+            product(10, "Mug", 250, 5),
+            product(11, "Plate", 100, 1),
+        ]);
+        let d = draft(&[(10, 2), (11, 1)]);
+        let (customer, new) = d.customer.resolve(None);
+        assert!(new);
+        let assembled = d.assemble(|id| shelf.get(&id), &customer).unwrap();
+        let lines = assembled.order.lines();
+        assert_eq!(lines[0].name().as_str(), "Mug");
+        assert_eq!(lines[0].line_total().minor(), 500);
+        assert_eq!(assembled.order.total().minor(), 600);
+        assert_eq!(
+            assembled.stock,
+            vec![
+                (id(10), Stock::from_units(3)),
+                (id(11), Stock::from_units(0))
+            ]
+        );
+        assert_eq!(assembled.order.customer().id, d.customer.id);
+    }
+
+    #[test]
+    fn a_missing_product_is_unknown_and_a_short_one_names_what_is_left() {
+        let shelf = catalogue(vec![product(10, "Mug", 250, 1)]);
+        let (customer, _) = draft(&[]).customer.resolve(None);
+        let missing = draft(&[(10, 1), (12, 1)]).assemble(|id| shelf.get(&id), &customer);
+        assert!(
+            matches!(missing, Err(PlaceError::UnknownProduct(p)) if p == id(12)),
+            "{missing:?}"
+        );
+        let short = draft(&[(10, 2)]).assemble(|id| shelf.get(&id), &customer);
+        match short {
+            Err(PlaceError::OutOfStock {
+                name, available, ..
+            }) => {
+                assert_eq!((name.as_str(), available.units()), ("Mug", 1));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_known_customer_keeps_its_id_and_name() {
+        let d = draft(&[]);
+        let known = Customer {
+            id: id(9),
+            name: Name::parse("Ann Original").unwrap(),
+            email: d.customer.email.clone(),
+            created_at: Timestamp::from_unix_millis(0).unwrap(),
+        };
+        let (customer, new) = d.customer.resolve(Some(known.clone()));
+        assert_eq!((customer, new), (known, false));
+    }
+}
