@@ -159,6 +159,12 @@ impl ApiError {
                     "the store is unavailable; try again shortly",
                 )
             }
+            StoreError::Contended => ApiError::new(
+                StatusCode::CONFLICT,
+                "contended",
+                "others kept changing the same data until we gave up; send the request again",
+            )
+            .with_header(header::RETRY_AFTER, "1"),
             StoreError::Internal(_) => {
                 tracing::error!(error.cause_chain = ?err, "store failed");
                 ApiError::internal()
@@ -318,5 +324,14 @@ mod tests {
         let broken = ApiError::from_store(&StoreError::Internal("secret driver detail".into()));
         assert_eq!(broken.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
         assert!(!broken.problem().detail.contains("secret"));
+    }
+
+    #[test]
+    fn running_out_of_time_under_contention_is_409_contended_with_retry_after() {
+        let response = ApiError::from_store(&StoreError::Contended).error_response();
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "1");
+        let contended = ApiError::from_store(&StoreError::Contended);
+        assert_eq!(contended.problem().code, "contended");
     }
 }

@@ -58,6 +58,7 @@ async fn setup() -> (Orders, PlaceOrder) {
 fn place_order(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .enable_time()
         .build()
         .unwrap();
     let mut group = c.benchmark_group("place_order");

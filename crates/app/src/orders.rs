@@ -6,6 +6,7 @@ mod status;
 
 use oms_domain::ids::OrderId;
 use oms_domain::order::Order;
+use oms_ports::contention::Contention;
 use oms_ports::error::StoreError;
 use oms_ports::store::OrderStore;
 
@@ -21,6 +22,7 @@ pub struct OrderService<S, C, I> {
     store: S,
     clock: C,
     ids: I,
+    contention: Contention,
 }
 
 /// Why an order could not be read.
@@ -37,7 +39,18 @@ pub enum GetOrderError {
 impl<S, C, I> OrderService<S, C, I> {
     /// A service over these ports.
     pub fn new(store: S, clock: C, ids: I) -> Self {
-        OrderService { store, clock, ids }
+        OrderService {
+            store,
+            clock,
+            ids,
+            contention: Contention::DEFAULT,
+        }
+    }
+
+    /// The same service giving up on contended changes by `contention`
+    /// instead of [`Contention::DEFAULT`].
+    pub fn with_contention(self, contention: Contention) -> Self {
+        OrderService { contention, ..self }
     }
 }
 

@@ -16,6 +16,11 @@ pub enum StoreError {
     /// The store cannot be reached or timed out; retrying later may work.
     #[error("the store is unavailable")]
     Unavailable(#[source] BoxError),
+    /// Others kept changing what the write read until the deadline of
+    /// [`Contention`](crate::contention::Contention) passed; sending the
+    /// request again may work.
+    #[error("the change kept colliding with others")]
+    Contended,
     /// Anything else: corrupt data, a bug, a driver error we did not expect.
     #[error("the store failed")]
     Internal(#[source] BoxError),

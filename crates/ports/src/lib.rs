@@ -11,6 +11,7 @@
 
 pub mod assembly;
 pub mod clock;
+pub mod contention;
 pub mod draft;
 pub mod error;
 pub mod events;

@@ -110,6 +110,8 @@ impl MongoStore {
                 Err(StoreError::Internal(cause)) => {
                     return Err(ConnectError::Refused(cause.to_string()));
                 }
+                // A ping writes nothing, so nothing can collide with it.
+                Err(e @ StoreError::Contended) => return Err(ConnectError::Refused(e.to_string())),
                 Err(StoreError::Unavailable(cause)) => {
                     last = cause.to_string();
                     tracing::warn!(attempt, of = attempts, error = %last, "MongoDB is not answering yet");

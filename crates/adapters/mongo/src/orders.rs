@@ -149,7 +149,7 @@ impl Body for Revising<'_> {
 }
 
 fn contended() -> StoreError {
-    StoreError::Unavailable("the change kept colliding with others; try again".into())
+    StoreError::Contended
 }
 
 /// A whole number as the server summed it (a sum that overflowed 64 bits

@@ -5,6 +5,7 @@ use mongodb::bson::doc;
 use oms_domain::ids::ProductId;
 use oms_domain::product::{Product, ProductChange};
 use oms_domain::timestamp::Timestamp;
+use oms_ports::contention::Contention;
 use oms_ports::error::{StoreError, UpdateProductError};
 use oms_ports::query::{NameCursor, Page, ProductQuery};
 use oms_ports::store::ProductStore;
@@ -13,7 +14,6 @@ use crate::MongoStore;
 use crate::documents::{ProductDoc, corrupt};
 use crate::errors::{is_duplicate_key, store_error};
 use crate::paging::name_page;
-use crate::transaction::{ATTEMPTS, pause_before};
 
 #[async_trait]
 impl ProductStore for MongoStore {
@@ -56,11 +56,8 @@ impl ProductStore for MongoStore {
         expected_version: Option<u64>,
         at: Timestamp,
     ) -> Result<Product, UpdateProductError> {
-        for attempt in 0..ATTEMPTS {
-            if attempt > 0 {
-                // Another change landed in between; let the burst pass.
-                pause_before(attempt).await;
-            }
+        let mut retries = Contention::DEFAULT.begin();
+        loop {
             let Some(mut product) = self.get_product(id).await? else {
                 return Err(UpdateProductError::NotFound);
             };
@@ -90,7 +87,11 @@ impl ProductStore for MongoStore {
             if written.matched_count == 1 {
                 return Ok(product);
             }
+            // A reservation landed in between: let the burst pass, then recompute.
+            let Some(pause) = retries.next_pause() else {
+                return Err(StoreError::Contended.into());
+            };
+            tokio::time::sleep(pause).await;
         }
-        Err(StoreError::Unavailable("the product kept changing; try again".into()).into())
     }
 }

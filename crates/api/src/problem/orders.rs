@@ -68,11 +68,6 @@ impl From<ChangeStatusError> for ApiError {
                 format!("the order has changed; it is now at version {current}"),
             )
             .with("currentVersion", current),
-            ChangeStatusError::Contended => ApiError::new(
-                StatusCode::CONFLICT,
-                "contended",
-                "the order is changing too often right now; send the request again",
-            ),
             ChangeStatusError::Store(e) => ApiError::from_store(&e),
         }
     }

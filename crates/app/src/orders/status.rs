@@ -50,18 +50,10 @@ pub enum ChangeStatusError {
         /// The version now stored.
         current: u64,
     },
-    /// Other changes kept landing first, attempt after attempt; the request
-    /// may simply be sent again.
-    #[error("the order is changing too often to apply this change now")]
-    Contended,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
 }
-
-/// Re-reads after losing a race this many times before giving up; each
-/// loss means another change landed, so contention this long is extreme.
-const MAX_ATTEMPTS: usize = 8;
 
 impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
     /// Moves the order to `cmd.status` (and records payment if asked).
@@ -131,7 +123,8 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
         decide: impl Fn(&Order, Timestamp) -> Result<Order, ChangeStatusError>,
     ) -> Result<Order, ChangeStatusError> {
         let id: OrderId = order_id.parse().map_err(|_| ChangeStatusError::NotFound)?;
-        for _ in 0..MAX_ATTEMPTS {
+        let mut retries = self.contention.begin();
+        loop {
             let order = self
                 .store
                 .get_order(id)
@@ -152,7 +145,12 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
             match self.store.revise(revision).await {
                 Ok(saved) => return Ok(saved),
                 // Someone else changed the order first: decide again on what they left.
-                Err(ReviseError::VersionMismatch { .. }) if expected.is_none() => {}
+                Err(ReviseError::VersionMismatch { .. }) if expected.is_none() => {
+                    let Some(pause) = retries.next_pause() else {
+                        return Err(StoreError::Contended.into());
+                    };
+                    tokio::time::sleep(pause).await;
+                }
                 Err(ReviseError::VersionMismatch { current }) => {
                     return Err(ChangeStatusError::VersionMismatch { current });
                 }
@@ -160,7 +158,6 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
                 Err(ReviseError::Store(e)) => return Err(e.into()),
             }
         }
-        Err(ChangeStatusError::Contended)
     }
 }
 

@@ -109,7 +109,7 @@ proptest! {
 
     #[test]
     fn stock_is_conserved_under_random_interleavings(ops in prop::collection::vec(op(), 1..60)) {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(4).build().unwrap();
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(4).enable_time().build().unwrap();
         runtime.block_on(async {
             let w = world();
             let mut products = Vec::new();

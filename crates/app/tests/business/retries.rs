@@ -1,12 +1,15 @@
 //! A status change that loses a race is decided again on the order as the
-//! winner left it, a bounded number of times; one that named a version is
-//! refused at once. The store double makes the race happen on cue.
+//! winner left it, until the contention policy's deadline; one that named a
+//! version is refused at once. The store double makes the race happen on cue.
+
+use std::time::Duration;
 
 use mockall::Sequence;
 use oms_app::orders::{ChangeStatus, ChangeStatusError};
 use oms_domain::order::status::OrderStatus;
 use oms_domain::timestamp::Timestamp;
-use oms_ports::error::ReviseError;
+use oms_ports::contention::Contention;
+use oms_ports::error::{ReviseError, StoreError};
 
 use crate::mocks::{MockStore, confirm, pending_order, service};
 use crate::support::staff;
@@ -60,18 +63,26 @@ async fn losing_every_attempt_is_reported_as_contention() {
     let stored = order.clone();
     store
         .expect_get_order()
-        .times(8)
+        .times(2..)
         .returning(move |_| Ok(Some(stored.clone())));
     store
         .expect_revise()
-        .times(8)
+        .times(2..)
         .returning(|_| Err(ReviseError::VersionMismatch { current: 2 }));
 
+    let brief = Contention {
+        deadline: Duration::from_millis(100),
+        ..Contention::DEFAULT
+    };
     let err = service(store)
+        .with_contention(brief)
         .change_status(staff(), &order.id().to_string(), confirm())
         .await
         .unwrap_err();
-    assert!(matches!(err, ChangeStatusError::Contended), "{err:?}");
+    assert!(
+        matches!(err, ChangeStatusError::Store(StoreError::Contended)),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]

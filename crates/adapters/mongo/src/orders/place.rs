@@ -1,7 +1,7 @@
 //! Placing an order: one transaction that replays a used idempotency key,
-//! reads the products and the customer, lets the draft assemble the order
-//! from them (`oms_ports::assembly`), reserves all stock in one conditional
-//! update, records a new customer, the order, the key and the `orderPlaced`
+//! reads the products, finds or makes the customer, lets the draft assemble
+//! the order from them (`oms_ports::assembly`), reserves all stock in one
+//! conditional update, and records the order, the key and the `orderPlaced`
 //! event. The round trips are the same for 1 line or 100.
 
 use std::collections::HashMap;
@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use futures::TryStreamExt;
 use mongodb::ClientSession;
 use mongodb::bson::doc;
-use oms_domain::customer::Customer;
 use oms_domain::event::OrderEvent;
 use oms_domain::ids::ProductId;
 use oms_domain::order::Order;
@@ -19,9 +18,9 @@ use oms_ports::draft::{OrderDraft, Placement};
 use oms_ports::error::PlaceError;
 
 use crate::MongoStore;
+use crate::documents::corrupt;
 use crate::documents::events::EventDoc;
 use crate::documents::orders::{IdempotencyDoc, OrderDoc};
-use crate::documents::{CustomerDoc, corrupt};
 use crate::errors::is_duplicate_key;
 use crate::transaction::Abort;
 
@@ -51,26 +50,22 @@ impl MongoStore {
             }
         }
         let products = self.products_of(session, draft).await?;
-        let found = self.customer_by_email(session, draft).await?;
-        let (customer, new_customer) = draft.customer.resolve(found);
+        // One upsert finds or makes the customer (the draft's, by
+        // `CustomerDraft::resolve`): a read then an insert would cost a
+        // round trip more and collide more often under load.
+        let customer = match self
+            .find_or_create_customer(&draft.customer, Some(session))
+            .await
+        {
+            Err(e) if is_duplicate_key(&e) => return Err(Abort::Retry),
+            other => other?,
+        };
         let Assembly { order, .. } = draft
             .assemble(|id| products.get(&id), &customer)
             .map_err(Abort::Refused)?;
         if self.move_stock(session, &draft.lines, -1, draft.at).await? != draft.lines.len() {
             // Stock moved after our read; the next attempt reads it afresh.
             return Err(Abort::Retry);
-        }
-        if new_customer {
-            match self
-                .customers()
-                .insert_one(CustomerDoc::from(&customer))
-                .session(&mut *session)
-                .await
-            {
-                // Another order made this customer first; the next attempt finds it.
-                Err(e) if is_duplicate_key(&e) => return Err(Abort::Retry),
-                other => other?,
-            };
         }
         self.record(
             session,
@@ -111,23 +106,6 @@ impl MongoStore {
             .ok_or_else(|| Abort::Refused(corrupt("idempotency key without its order").into()))?;
         Order::try_from(stored)
             .map(Some)
-            .map_err(|e| Abort::Refused(e.into()))
-    }
-
-    /// The customer recorded with the draft's address, if any.
-    async fn customer_by_email(
-        &self,
-        session: &mut ClientSession,
-        draft: &OrderDraft,
-    ) -> Step<Option<Customer>> {
-        let found = self
-            .customers()
-            .find_one(doc! { "email": draft.customer.email.as_str() })
-            .session(session)
-            .await?;
-        found
-            .map(Customer::try_from)
-            .transpose()
             .map_err(|e| Abort::Refused(e.into()))
     }
 
