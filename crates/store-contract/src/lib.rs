@@ -19,6 +19,7 @@
 mod customers;
 mod events;
 pub mod fixtures;
+mod order_lists;
 mod orders;
 mod products;
 mod stock;
@@ -35,14 +36,16 @@ pub use events::{
     every_change_is_one_event_in_commit_order, reading_after_a_position_is_paged_and_exact,
     refused_changes_record_no_event,
 };
-pub use orders::{
-    a_cursor_before_the_window_selects_nothing, a_revision_is_compare_and_set,
-    a_revision_may_change_only_status_history_and_payment,
-    an_idempotent_retry_returns_the_first_order, an_unknown_order_is_not_found,
-    an_unknown_product_writes_nothing, orders_are_filtered_by_status_customer_placer_and_time,
+pub use order_lists::{
+    a_cursor_before_the_window_selects_nothing,
+    orders_are_filtered_by_status_customer_placer_and_time,
     orders_are_listed_newest_first_and_paged,
     orders_are_summarized_by_status_with_revenue_not_cancelled,
-    placing_for_a_known_email_reuses_the_customer,
+};
+pub use orders::{
+    a_revision_is_compare_and_set, a_revision_may_change_only_status_history_and_payment,
+    an_idempotent_retry_returns_the_first_order, an_unknown_order_is_not_found,
+    an_unknown_product_writes_nothing, placing_for_a_known_email_reuses_the_customer,
     placing_takes_stock_prices_lines_and_creates_the_customer,
     racing_orders_for_a_new_address_make_one_customer, racing_retries_with_one_key_place_one_order,
 };
