@@ -199,6 +199,16 @@ impl Browser {
         self.until(&format!("{css} to say {text:?}"), &script).await;
     }
 
+    /// Waits until the page's live-feed indicator says it is connected.
+    pub async fn until_live(&self) {
+        self.until(
+            "the live feed",
+            "const e = document.querySelector('#live-status'); \
+             return !!e && e.getAttribute('data-state') === 'live';",
+        )
+        .await;
+    }
+
     /// Types `text` into the empty field `css`.
     pub async fn fill(&self, css: &str, text: &str) {
         let field = self.find(css).await;

@@ -99,13 +99,7 @@ async fn staff_create_and_find_customers() {
         )
         .await;
     // Permissions come with /auth/me, which the live feed waits for.
-    browser
-        .until(
-            "the dashboard to be live",
-            "const e = document.querySelector('#live-status'); \
-             return !!e && e.getAttribute('data-state') === 'live';",
-        )
-        .await;
+    browser.until_live().await;
     let export_shown = browser
         .client
         .execute(

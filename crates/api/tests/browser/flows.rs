@@ -39,17 +39,6 @@ async fn orders_of(app: &TestApp) -> Vec<Value> {
     page["items"].as_array().unwrap().clone()
 }
 
-/// Waits until the feed indicator on the current tab says it is live.
-async fn until_live(browser: &Browser) {
-    browser
-        .until(
-            "the live feed",
-            "const e = document.querySelector('#live-status'); \
-             return !!e && e.getAttribute('data-state') === 'live';",
-        )
-        .await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_order_placed_on_the_order_page_appears_live_in_admin() {
     let Some(browser) = open("an_order_placed_on_the_order_page_appears_live_in_admin").await
@@ -61,7 +50,7 @@ async fn an_order_placed_on_the_order_page_appears_live_in_admin() {
     browser
         .sign_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
         .await;
-    until_live(&browser).await;
+    browser.until_live().await;
     let admin_tab = browser.client.window().await.unwrap();
 
     let order_tab = browser.client.new_window(true).await.unwrap();
@@ -109,7 +98,7 @@ async fn status_moves_in_admin_show_live_on_the_tracking_page() {
     // The tracking page needs no account: open it before signing in.
     browser.goto(&app.url(&format!("/track-order/{id}"))).await;
     browser.until_text("#order-status", "pending").await;
-    until_live(&browser).await;
+    browser.until_live().await;
     let track_tab = browser.client.window().await.unwrap();
 
     let admin_tab = browser.client.new_window(true).await.unwrap();

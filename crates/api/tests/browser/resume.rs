@@ -18,13 +18,7 @@ async fn an_order_placed_while_down_shows_up(test: &str, saw_an_event: bool) {
     browser
         .sign_in(&first.base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
         .await;
-    browser
-        .until(
-            "the live feed",
-            "const e = document.querySelector('#live-status'); \
-             return !!e && e.getAttribute('data-state') === 'live';",
-        )
-        .await;
+    browser.until_live().await;
     if saw_an_event {
         let seen = first.order_for("ann@example.com", &mug, 1).await;
         browser
