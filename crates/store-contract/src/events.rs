@@ -290,6 +290,8 @@ pub async fn an_unknown_position_is_lost<S: Store>(store: S) {
         "00000000.0000000000000000",
         "ffffffffffffffffffff",
     ];
+    // Upper-casing a position that holds no letters leaves it as it was.
+    let respelled = respelled.into_iter().filter(|r| r != real.as_str());
     for bogus in made_up.iter().map(|s| (*s).to_owned()).chain(respelled) {
         let position = EventPosition::new(bogus.clone());
         assert!(
