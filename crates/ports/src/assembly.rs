@@ -87,67 +87,13 @@ impl OrderDraft {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
-    use oms_domain::email::Email;
-    use oms_domain::ids::{CustomerId, OrderId, UserId};
-    use oms_domain::money::Money;
+    use oms_domain::customer::Customer;
     use oms_domain::name::Name;
-    use oms_domain::quantity::Quantity;
+    use oms_domain::stock::Stock;
     use oms_domain::timestamp::Timestamp;
-    use oms_domain::user::{Actor, Role};
 
-    use super::*;
-
-    fn id<T: std::str::FromStr>(n: u8) -> T
-    where
-        T::Err: std::fmt::Debug,
-    {
-        format!("00000000-0000-0000-0000-0000000000{n:02x}")
-            .parse()
-            .unwrap()
-    }
-
-    fn product(n: u8, name: &str, price: i64, stock: u64) -> Product {
-        let at = Timestamp::from_unix_millis(0).unwrap();
-        Product {
-            id: id(n),
-            name: Name::parse(name).unwrap(),
-            price: Money::from_minor(price).unwrap(),
-            stock: Stock::from_units(stock),
-            created_at: at,
-            updated_at: at,
-            version: 1,
-        }
-    }
-
-    fn draft(lines: &[(u8, i64)]) -> OrderDraft {
-        let at = Timestamp::from_unix_millis(1_000).unwrap();
-        OrderDraft {
-            id: id::<OrderId>(1),
-            customer: CustomerDraft {
-                id: id::<CustomerId>(2),
-                name: Name::parse("Ann").unwrap(),
-                email: Email::parse("ann@example.com").unwrap(),
-                at,
-            },
-            lines: lines
-                .iter()
-                .map(|&(p, q)| (id(p), Quantity::new(q).unwrap()))
-                .collect(),
-            payment_collected: false,
-            placed_by: Actor {
-                user: id::<UserId>(3),
-                role: Role::Staff,
-            },
-            at,
-            idempotency: None,
-        }
-    }
-
-    fn catalogue(products: Vec<Product>) -> HashMap<ProductId, Product> {
-        products.into_iter().map(|p| (p.id, p)).collect()
-    }
+    use crate::error::PlaceError;
+    use crate::fixtures::{catalogue, draft, id, product};
 
     #[test]
     fn lines_take_todays_names_and_prices_and_stock_drops() {

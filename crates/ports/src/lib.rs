@@ -2,8 +2,9 @@
 //! keep products, customers, users, orders and the log of order events; a
 //! clock; a source of ids; password hashing.
 //!
-//! Depends on `oms-domain`, `async-trait` and `thiserror` only: no driver,
-//! framework or runtime type appears in any signature. Adapters implement
+//! Depends on `oms-domain`, `async-trait`, `thiserror` and tokio's task and
+//! channel types (for [`group::GroupCommit`]); no driver, framework or
+//! runtime type appears in any signature. Adapters implement
 //! these traits; use cases in `oms-app` are generic over them. With the
 //! `mock` feature every trait gets a `mockall` double (`MockOrderStore`, …).
 
@@ -15,7 +16,11 @@ pub mod contention;
 pub mod draft;
 pub mod error;
 pub mod events;
+#[cfg(test)]
+mod fixtures;
+pub mod group;
 pub mod ids;
+pub mod ledger;
 pub mod passwords;
 pub mod query;
 pub mod store;

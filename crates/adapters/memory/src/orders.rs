@@ -1,99 +1,89 @@
 //! Orders in memory. Placing and revising are each one critical section:
-//! every check runs first, and the writes that follow cannot fail, so an
-//! order is either fully placed (stock, customer, order, key, event) or not
-//! at all.
+//! a [`Ledger`] decides the write against the state, and what it decided is
+//! applied by writes that cannot fail, so an order is either fully placed
+//! (stock, customer, order, key, event) or not at all.
 
 use std::ops::Bound;
 
 use async_trait::async_trait;
-use oms_domain::event::OrderEvent;
-use oms_domain::ids::OrderId;
+use oms_domain::customer::Customer;
+use oms_domain::email::Email;
+use oms_domain::idempotency::IdempotencyKey;
+use oms_domain::ids::{OrderId, ProductId, UserId};
 use oms_domain::order::Order;
-use oms_ports::assembly::Assembly;
+use oms_domain::product::Product;
 use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
 use oms_ports::error::{PlaceError, ReviseError, StoreError};
+use oms_ports::ledger::{Changes, Ledger, Records, UsedKey};
 use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page};
 use oms_ports::store::OrderStore;
 
 use crate::MemoryStore;
 use crate::state::{State, corrupt};
 
-impl State {
-    /// The earlier order for this draft's idempotency key, if any.
-    fn replay(&self, draft: &OrderDraft) -> Result<Option<Order>, PlaceError> {
-        let Some(claim) = &draft.idempotency else {
-            return Ok(None);
-        };
-        let scope = (draft.placed_by.user, claim.key.clone());
-        let Some((fingerprint, order_id)) = self.idempotency.get(&scope) else {
-            return Ok(None);
-        };
-        if *fingerprint != claim.fingerprint {
-            return Err(PlaceError::KeyReused);
-        }
-        let order = self
-            .orders
-            .get(order_id)
-            .ok_or_else(|| corrupt("idempotency index"))?;
-        Ok(Some(order.clone()))
+impl Records for State {
+    fn product(&self, id: ProductId) -> Option<&Product> {
+        self.products.get(&id)
     }
 
-    fn place(&mut self, draft: OrderDraft) -> Result<Placement, PlaceError> {
-        if let Some(order) = self.replay(&draft)? {
-            return Ok(Placement {
-                order,
-                replayed: true,
-            });
-        }
-        let (customer, new_customer) = draft
-            .customer
-            .resolve(self.customer_by_email(&draft.customer.email)?);
-        let Assembly { order, stock } = draft.assemble(|id| self.products.get(&id), &customer)?;
+    fn customer(&self, email: &Email) -> Option<&Customer> {
+        self.customer_emails
+            .get(email)
+            .and_then(|id| self.customers.get(id))
+    }
 
-        if self.orders.contains_key(&order.id()) {
-            return Err(corrupt("an order with this id already exists").into());
-        }
-        // The one write that can still fail (a taken customer id) goes first,
-        // so a failure leaves nothing behind; the writes after it cannot fail.
-        if new_customer {
-            self.add_customer(customer)?;
-        }
-        for (id, level) in stock {
-            if let Some(product) = self.products.get_mut(&id) {
-                product.stock = level;
-                product.touch(draft.at);
-            }
-        }
-        if let Some(claim) = draft.idempotency {
-            self.idempotency.insert(
-                (draft.placed_by.user, claim.key),
-                (claim.fingerprint, order.id()),
-            );
-        }
-        self.order_times.insert((order.created_at(), order.id()));
-        self.orders.insert(order.id(), order.clone());
-        self.log.append(OrderEvent::placed(&order));
-        Ok(Placement {
-            order,
-            replayed: false,
-        })
+    fn used_key(&self, user: UserId, key: &IdempotencyKey) -> Option<&UsedKey> {
+        self.idempotency.get(&(user, key.clone()))
+    }
+
+    fn order(&self, id: OrderId) -> Option<&Order> {
+        self.orders.get(&id)
+    }
+}
+
+impl State {
+    fn place(&mut self, draft: OrderDraft) -> Result<Placement, PlaceError> {
+        let mut ledger = Ledger::new(&*self);
+        let placed = ledger.place(draft)?;
+        let changes = ledger.into_changes();
+        self.apply(changes)?;
+        Ok(placed)
     }
 
     fn revise(&mut self, revision: OrderRevision) -> Result<Order, ReviseError> {
-        let next = &revision.order;
-        let stored = self.orders.get(&next.id()).ok_or(ReviseError::NotFound)?;
-        let effects = revision.check(stored)?;
-        if effects.releases_stock {
-            for (product, qty) in stored.reserved() {
-                if let Some(p) = self.products.get_mut(&product) {
-                    p.stock = p.stock.release(qty);
-                    p.touch(next.updated_at());
-                }
+        let mut ledger = Ledger::new(&*self);
+        let revised = ledger.revise(revision)?;
+        let changes = ledger.into_changes();
+        self.apply(changes)?;
+        Ok(revised)
+    }
+
+    /// Stores what a ledger decided. The one write that can still fail (a
+    /// taken customer id) goes first, so a failure leaves nothing behind;
+    /// the writes after it cannot fail.
+    fn apply(&mut self, changes: Changes) -> Result<(), StoreError> {
+        for customer in changes.customers {
+            self.add_customer(customer)?;
+        }
+        for changed in changes.products {
+            if let Some(product) = self.products.get_mut(&changed.product.id) {
+                *product = changed.product;
             }
         }
-        self.orders.insert(next.id(), revision.order.clone());
-        self.log.append(effects.event);
-        Ok(revision.order)
+        for (user, key, used) in changes.keys {
+            self.idempotency.insert((user, key), used);
+        }
+        for order in changes.placed {
+            self.order_times.insert((order.created_at(), order.id()));
+            self.orders.insert(order.id(), order);
+        }
+        for revised in changes.revised {
+            self.orders.insert(revised.order.id(), revised.order);
+        }
+        for event in changes.events {
+            self.log.append(event);
+        }
+        Ok(())
     }
 
     fn list_orders(&self, query: &OrderQuery) -> Page<Order, OrderCursor> {

@@ -4,7 +4,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use oms_domain::customer::Customer;
 use oms_domain::email::Email;
-use oms_domain::idempotency::{IdempotencyKey, RequestFingerprint};
+use oms_domain::idempotency::IdempotencyKey;
 use oms_domain::ids::{CustomerId, OrderId, ProductId, UserId};
 use oms_domain::order::Order;
 use oms_domain::product::Product;
@@ -12,6 +12,7 @@ use oms_domain::timestamp::Timestamp;
 use oms_domain::user::User;
 use oms_ports::error::StoreError;
 use oms_ports::events::EventRetention;
+use oms_ports::ledger::UsedKey;
 
 use crate::events::Log;
 use crate::paging::NameIndexed;
@@ -27,7 +28,7 @@ pub(crate) struct State {
     /// Orders by creation time, for newest-first pages.
     pub order_times: BTreeSet<(Timestamp, OrderId)>,
     /// Idempotency keys are scoped to the user who sent them.
-    pub idempotency: HashMap<(UserId, IdempotencyKey), (RequestFingerprint, OrderId)>,
+    pub idempotency: HashMap<(UserId, IdempotencyKey), UsedKey>,
     /// Every order change, appended with the change.
     pub log: Log,
 }

@@ -1,0 +1,148 @@
+//! Group commit: writes that arrive while a store's atomic step is in
+//! flight wait and share the next one, so a burst of buyers of one product
+//! costs a few transactions instead of one each, and never conflicts with
+//! itself. A lone write goes at once: nothing waits for company.
+//!
+//! At most one group is being committed per [`GroupCommit`]; it runs as its
+//! own task, so a caller that gives up (a client that hangs up) cannot
+//! leave the others of its group without an answer.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use futures::FutureExt;
+use tokio::sync::oneshot;
+
+/// What commits a group of jobs: one answer per job, in the jobs' order.
+pub trait Committer: Clone + Send + Sync + 'static {
+    /// One write.
+    type Job: Send + 'static;
+    /// Its answer.
+    type Outcome: Send + 'static;
+    /// Commits `jobs` together.
+    fn commit(&self, jobs: Vec<Self::Job>) -> impl Future<Output = Vec<Self::Outcome>> + Send;
+}
+
+/// The queue of one store's writes.
+pub struct GroupCommit<J, O> {
+    shared: Arc<Mutex<Queue<J, O>>>,
+    largest: usize,
+}
+
+struct Queue<J, O> {
+    waiting: Vec<(J, oneshot::Sender<O>)>,
+    committing: bool,
+}
+
+/// The group a job was in ended without answering it (its commit panicked
+/// or the runtime is shutting down); whether it was written is unknown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the group this write was committed in ended without an answer")]
+pub struct Unanswered;
+
+impl<J: Send + 'static, O: Send + 'static> GroupCommit<J, O> {
+    /// A queue whose groups hold at most `largest` jobs.
+    pub fn new(largest: usize) -> Self {
+        GroupCommit {
+            shared: Arc::new(Mutex::new(Queue {
+                waiting: Vec::new(),
+                committing: false,
+            })),
+            largest: largest.max(1),
+        }
+    }
+
+    /// Queues `job` and waits for its group's answer. Must be called
+    /// within a tokio runtime.
+    ///
+    /// # Errors
+    /// [`Unanswered`] when the group ended without an answer.
+    pub async fn submit<C>(&self, committer: &C, job: J) -> Result<O, Unanswered>
+    where
+        C: Committer<Job = J, Outcome = O>,
+    {
+        let (answer, answered) = oneshot::channel();
+        {
+            let mut queue = lock(&self.shared);
+            queue.waiting.push((job, answer));
+            if !queue.committing {
+                queue.committing = true;
+                let drain = Drain {
+                    shared: Arc::clone(&self.shared),
+                    done: false,
+                };
+                tokio::spawn(drain.run(committer.clone(), self.largest));
+            }
+        }
+        answered.await.map_err(|_| Unanswered)
+    }
+}
+
+impl<J, O> std::fmt::Debug for GroupCommit<J, O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GroupCommit")
+            .field("largest", &self.largest)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The task committing groups until none is waiting.
+struct Drain<J, O> {
+    shared: Arc<Mutex<Queue<J, O>>>,
+    /// Whether it stopped because nothing was waiting (else it was
+    /// cancelled).
+    done: bool,
+}
+
+impl<J: Send + 'static, O: Send + 'static> Drain<J, O> {
+    async fn run<C: Committer<Job = J, Outcome = O>>(mut self, committer: C, largest: usize) {
+        loop {
+            let group = {
+                let mut queue = lock(&self.shared);
+                if queue.waiting.is_empty() {
+                    queue.committing = false;
+                    drop(queue);
+                    self.done = true;
+                    return;
+                }
+                let take = queue.waiting.len().min(largest);
+                queue.waiting.drain(..take).collect::<Vec<_>>()
+            };
+            let (jobs, answers): (Vec<J>, Vec<_>) = group.into_iter().unzip();
+            let committed = AssertUnwindSafe(committer.commit(jobs))
+                .catch_unwind()
+                .await;
+            // A panicked group drops its answers: each caller hears it
+            // went unanswered, and the next group goes on.
+            if let Ok(outcomes) = committed {
+                for (answer, outcome) in answers.into_iter().zip(outcomes) {
+                    let _ = answer.send(outcome);
+                }
+            }
+        }
+    }
+}
+
+impl<J, O> Drop for Drain<J, O> {
+    /// Cancelled with its runtime: nobody is left to commit what waits,
+    /// so it is dropped unanswered, and a later runtime starts afresh.
+    fn drop(&mut self) {
+        if !self.done {
+            let mut queue = lock(&self.shared);
+            queue.waiting.clear();
+            queue.committing = false;
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // The queue is consistent at every unlock; a panic elsewhere while
+    // holding it poisons nothing worth refusing.
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,304 @@
+//! Deciding writes against what a store read, one after another, each on
+//! its own: the rules of placing and revising orders (replaying a used
+//! idempotency key, finding or making the customer, assembling the order,
+//! releasing stock on cancellation) written once for every store.
+//!
+//! A store reads the records the writes need ([`Records`]), decides each
+//! write with a [`Ledger`] over them, and commits the [`Changes`] in its own
+//! atomic step. Each decision sees the ones before it: a group of orders for
+//! one product draws down one running stock level, so the order that finds
+//! it short is refused alone and the rest of its group is placed.
+
+use std::collections::HashMap;
+
+use oms_domain::customer::Customer;
+use oms_domain::email::Email;
+use oms_domain::event::OrderEvent;
+use oms_domain::idempotency::{IdempotencyKey, RequestFingerprint};
+use oms_domain::ids::{OrderId, ProductId, UserId};
+use oms_domain::order::Order;
+use oms_domain::product::Product;
+
+use crate::assembly::Assembly;
+use crate::draft::{OrderDraft, OrderRevision, Placement};
+use crate::error::{PlaceError, ReviseError, StoreError};
+
+/// What an idempotency key was used for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UsedKey {
+    /// The request it was used with.
+    pub fingerprint: RequestFingerprint,
+    /// The order that request placed.
+    pub order: OrderId,
+}
+
+/// The stored records a group of writes is decided against, as the store's
+/// atomic step reads them.
+pub trait Records {
+    /// The product with this id.
+    fn product(&self, id: ProductId) -> Option<&Product>;
+    /// The customer with this address.
+    fn customer(&self, email: &Email) -> Option<&Customer>;
+    /// What `user` used `key` for.
+    fn used_key(&self, user: UserId, key: &IdempotencyKey) -> Option<&UsedKey>;
+    /// The order with this id.
+    fn order(&self, id: OrderId) -> Option<&Order>;
+    /// Whether a record with this id is stored but could not be read (a
+    /// write that needs it fails alone, as the store's fault).
+    fn unreadable(&self, _id: &str) -> bool {
+        false
+    }
+}
+
+/// A product to write, and the version it was read at (for a store that
+/// must check nobody else wrote it since).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangedProduct {
+    /// The product as it is now to be stored.
+    pub product: Product,
+    /// Its version when read.
+    pub read_version: u64,
+}
+
+/// An order to rewrite, and the version it was read at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RevisedOrder {
+    /// The order as it is now to be stored.
+    pub order: Order,
+    /// Its version when read.
+    pub read_version: u64,
+}
+
+/// Everything a group of decided writes stores, in the order decided.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Products whose stock moved.
+    pub products: Vec<ChangedProduct>,
+    /// New customers.
+    pub customers: Vec<Customer>,
+    /// New orders.
+    pub placed: Vec<Order>,
+    /// Stored orders that changed.
+    pub revised: Vec<RevisedOrder>,
+    /// Idempotency keys used for the first time, by user.
+    pub keys: Vec<(UserId, IdempotencyKey, UsedKey)>,
+    /// One event per change, in commit order.
+    pub events: Vec<OrderEvent>,
+}
+
+impl Changes {
+    /// Whether nothing is to be written.
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty() && self.customers.is_empty()
+    }
+}
+
+/// Writes decided so far over `records`: what each later write sees.
+#[derive(Debug)]
+pub struct Ledger<'r, R: Records + ?Sized> {
+    records: &'r R,
+    products: Vec<ChangedProduct>,
+    product_at: HashMap<ProductId, usize>,
+    customers: Vec<Customer>,
+    customer_at: HashMap<Email, usize>,
+    orders: Vec<(Order, Option<u64>)>,
+    order_at: HashMap<OrderId, usize>,
+    keys: Vec<(UserId, IdempotencyKey, UsedKey)>,
+    key_at: HashMap<(UserId, IdempotencyKey), usize>,
+    events: Vec<OrderEvent>,
+}
+
+impl<'r, R: Records + ?Sized> Ledger<'r, R> {
+    /// Nothing decided yet.
+    pub fn new(records: &'r R) -> Self {
+        Ledger {
+            records,
+            products: Vec::new(),
+            product_at: HashMap::new(),
+            customers: Vec::new(),
+            customer_at: HashMap::new(),
+            orders: Vec::new(),
+            order_at: HashMap::new(),
+            keys: Vec::new(),
+            key_at: HashMap::new(),
+            events: Vec::new(),
+        }
+    }
+
+    fn product(&self, id: ProductId) -> Option<&Product> {
+        match self.product_at.get(&id) {
+            Some(&at) => Some(&self.products[at].product),
+            None => self.records.product(id),
+        }
+    }
+
+    fn order(&self, id: OrderId) -> Option<&Order> {
+        match self.order_at.get(&id) {
+            Some(&at) => Some(&self.orders[at].0),
+            None => self.records.order(id),
+        }
+    }
+
+    fn used_key(&self, user: UserId, key: &IdempotencyKey) -> Option<&UsedKey> {
+        match self.key_at.get(&(user, key.clone())) {
+            Some(&at) => Some(&self.keys[at].2),
+            None => self.records.used_key(user, key),
+        }
+    }
+
+    fn customer(&self, email: &Email) -> Option<&Customer> {
+        match self.customer_at.get(email) {
+            Some(&at) => Some(&self.customers[at]),
+            None => self.records.customer(email),
+        }
+    }
+
+    /// The product as this ledger will write it, taken from the records on
+    /// first change.
+    fn product_mut(&mut self, id: ProductId) -> Option<&mut Product> {
+        let at = match self.product_at.get(&id) {
+            Some(&at) => at,
+            None => {
+                let read = self.records.product(id)?;
+                self.products.push(ChangedProduct {
+                    product: read.clone(),
+                    read_version: read.version,
+                });
+                self.product_at.insert(id, self.products.len() - 1);
+                self.products.len() - 1
+            }
+        };
+        Some(&mut self.products[at].product)
+    }
+
+    /// Decides one placement: the earlier order when its idempotency key
+    /// was used for the same request, else a new order if every line can
+    /// be reserved.
+    ///
+    /// # Errors
+    /// As [`OrderStore::place`](crate::store::OrderStore::place) refuses;
+    /// nothing of a refused draft is kept.
+    pub fn place(&mut self, draft: OrderDraft) -> Result<Placement, PlaceError> {
+        if let Some(claim) = &draft.idempotency
+            && let Some(used) = self.used_key(draft.placed_by.user, &claim.key)
+        {
+            if used.fingerprint != claim.fingerprint {
+                return Err(PlaceError::KeyReused);
+            }
+            let order = self.order(used.order).cloned();
+            let order = order.ok_or_else(|| unreadable("an idempotency key without its order"))?;
+            return Ok(Placement {
+                order,
+                replayed: true,
+            });
+        }
+        if draft
+            .lines
+            .iter()
+            .any(|(id, _)| self.records.unreadable(&id.to_string()))
+        {
+            return Err(unreadable("a product of the order").into());
+        }
+        let (customer, new_customer) = draft
+            .customer
+            .resolve(self.customer(&draft.customer.email).cloned());
+        let Assembly { order, stock } = draft.assemble(|id| self.product(id), &customer)?;
+        if self.order(order.id()).is_some() {
+            return Err(unreadable("an order with this id exists").into());
+        }
+        for (id, level) in stock {
+            if let Some(product) = self.product_mut(id) {
+                product.stock = level;
+                product.touch(draft.at);
+            }
+        }
+        if new_customer {
+            self.customer_at
+                .insert(customer.email.clone(), self.customers.len());
+            self.customers.push(customer);
+        }
+        if let Some(claim) = draft.idempotency {
+            let used = UsedKey {
+                fingerprint: claim.fingerprint,
+                order: order.id(),
+            };
+            let scope = (draft.placed_by.user, claim.key);
+            self.key_at.insert(scope.clone(), self.keys.len());
+            self.keys.push((scope.0, scope.1, used));
+        }
+        self.events.push(OrderEvent::placed(&order));
+        self.order_at.insert(order.id(), self.orders.len());
+        self.orders.push((order.clone(), None));
+        Ok(Placement {
+            order,
+            replayed: false,
+        })
+    }
+
+    /// Decides one revision against the order as decided so far, putting
+    /// its units back on the shelf when it cancels.
+    ///
+    /// # Errors
+    /// As [`OrderStore::revise`](crate::store::OrderStore::revise) refuses.
+    pub fn revise(&mut self, revision: OrderRevision) -> Result<Order, ReviseError> {
+        let id = revision.order.id();
+        if self.records.unreadable(&id.to_string()) {
+            return Err(unreadable("the order").into());
+        }
+        let stored = self.order(id).ok_or(ReviseError::NotFound)?;
+        let effects = revision.check(stored)?;
+        let released: Vec<_> = if effects.releases_stock {
+            stored.reserved().collect()
+        } else {
+            Vec::new()
+        };
+        let at = revision.order.updated_at();
+        for (product, qty) in released {
+            // A product deleted since has no shelf to go back to.
+            if let Some(p) = self.product_mut(product) {
+                p.stock = p.stock.release(qty);
+                p.touch(at);
+            }
+        }
+        self.events.push(effects.event);
+        match self.order_at.get(&id) {
+            Some(&at) => self.orders[at].0 = revision.order.clone(),
+            None => {
+                let read_version = Some(revision.expected_version);
+                self.order_at.insert(id, self.orders.len());
+                self.orders.push((revision.order.clone(), read_version));
+            }
+        }
+        Ok(revision.order)
+    }
+
+    /// What to store.
+    pub fn into_changes(self) -> Changes {
+        let mut placed = Vec::new();
+        let mut revised = Vec::new();
+        for (order, read_version) in self.orders {
+            match read_version {
+                None => placed.push(order),
+                Some(read_version) => revised.push(RevisedOrder {
+                    order,
+                    read_version,
+                }),
+            }
+        }
+        Changes {
+            products: self.products,
+            customers: self.customers,
+            placed,
+            revised,
+            keys: self.keys,
+            events: self.events,
+        }
+    }
+}
+
+fn unreadable(what: &str) -> StoreError {
+    StoreError::Internal(format!("stored data is damaged: {what}").into())
+}
+
+#[cfg(test)]
+mod tests;
