@@ -70,6 +70,23 @@ impl Api {
         expect_success(response).await.map(|_| ())
     }
 
+    /// Posts `body` to `path` and gives the status alone (the body is
+    /// read and dropped, so the connection is reused).
+    pub async fn post_status(&self, path: &str, body: &Value) -> Result<u16, String> {
+        let url = format!("{}{path}", self.base);
+        let response = self
+            .http
+            .post(&url)
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| format!("{url}: {e}"))?;
+        let status = response.status().as_u16();
+        response.bytes().await.map_err(|e| format!("{url}: {e}"))?;
+        Ok(status)
+    }
+
     async fn post(&self, path: &str, body: &Value) -> Result<Value, String> {
         post(
             &self.http,

@@ -5,7 +5,12 @@
 //! and status changes through the REST API at a fixed rate, and reports how
 //! long each event took from its commit to each subscriber (an HDR
 //! histogram).
+//!
+//! `oms-load hot` ([`hot`]) is a flash sale: many clients placing orders
+//! for one product, over one or more instances, for a fixed time; it
+//! reports orders per second and each placement's latency.
 
 pub mod api;
 pub mod feed;
+pub mod hot;
 pub mod report;

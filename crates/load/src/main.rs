@@ -6,7 +6,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use oms_load::feed;
+use oms_load::{feed, hot};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -23,6 +23,9 @@ enum Scenario {
     /// Event delivery latency: N `/ws` subscribers while orders are placed
     /// and moved at a fixed rate.
     Feed(feed::FeedArgs),
+    /// A flash sale: concurrent clients placing orders for one product,
+    /// over one or more instances, for a fixed time.
+    Hot(hot::HotArgs),
 }
 
 #[tokio::main]
@@ -30,6 +33,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.scenario {
         Scenario::Feed(args) => feed::run(&args).await.map(|report| print!("{report}")),
+        Scenario::Hot(args) => hot::run(&args).await.map(|report| print!("{report}")),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -43,11 +43,24 @@ pub trait Records {
     fn used_key(&self, user: UserId, key: &IdempotencyKey) -> Option<&UsedKey>;
     /// The order with this id.
     fn order(&self, id: OrderId) -> Option<&Order>;
-    /// Whether a record with this id is stored but could not be read (a
-    /// write that needs it fails alone, as the store's fault).
-    fn unreadable(&self, _id: &str) -> bool {
+    /// Whether this record is stored but could not be read (a write that
+    /// needs it fails alone, as the store's fault).
+    fn unreadable(&self, _record: Record<'_>) -> bool {
         false
     }
+}
+
+/// A record, by what finds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Record<'a> {
+    /// A product.
+    Product(ProductId),
+    /// A customer, by address.
+    Customer(&'a Email),
+    /// A user's idempotency key.
+    Key(UserId, &'a IdempotencyKey),
+    /// An order.
+    Order(OrderId),
 }
 
 /// A product to write, and the version it was read at (for a store that
@@ -91,6 +104,64 @@ impl Changes {
     pub fn is_empty(&self) -> bool {
         self.events.is_empty() && self.customers.is_empty()
     }
+}
+
+/// One write of a group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Write {
+    /// Place an order.
+    Place(OrderDraft),
+    /// Revise an order.
+    Revise(OrderRevision),
+}
+
+/// The answer to one [`Write`].
+#[derive(Debug)]
+pub enum Decision {
+    /// What placing answered.
+    Placed(Result<Placement, PlaceError>),
+    /// What revising answered.
+    Revised(Result<Order, ReviseError>),
+}
+
+impl Write {
+    /// The answer when the store failed for the whole group.
+    pub fn failed(&self, error: StoreError) -> Decision {
+        match self {
+            Write::Place(_) => Decision::Placed(Err(error.into())),
+            Write::Revise(_) => Decision::Revised(Err(error.into())),
+        }
+    }
+}
+
+impl Decision {
+    /// The answer to a [`Write::Place`].
+    ///
+    /// # Errors
+    /// The placement's refusal; an internal error if this answers a
+    /// revision, which only a bug can cause.
+    pub fn into_placed(self) -> Result<Placement, PlaceError> {
+        match self {
+            Decision::Placed(placed) => placed,
+            Decision::Revised(_) => Err(mismatched().into()),
+        }
+    }
+
+    /// The answer to a [`Write::Revise`].
+    ///
+    /// # Errors
+    /// The revision's refusal; an internal error if this answers a
+    /// placement.
+    pub fn into_revised(self) -> Result<Order, ReviseError> {
+        match self {
+            Decision::Revised(revised) => revised,
+            Decision::Placed(_) => Err(mismatched().into()),
+        }
+    }
+}
+
+fn mismatched() -> StoreError {
+    StoreError::Internal("a write was answered with another kind of write's answer".into())
 }
 
 /// Writes decided so far over `records`: what each later write sees.
@@ -179,6 +250,9 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
     /// As [`OrderStore::place`](crate::store::OrderStore::place) refuses;
     /// nothing of a refused draft is kept.
     pub fn place(&mut self, draft: OrderDraft) -> Result<Placement, PlaceError> {
+        if self.needs_unreadable(&draft) {
+            return Err(unreadable("a record the order needs").into());
+        }
         if let Some(claim) = &draft.idempotency
             && let Some(used) = self.used_key(draft.placed_by.user, &claim.key)
         {
@@ -191,13 +265,6 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
                 order,
                 replayed: true,
             });
-        }
-        if draft
-            .lines
-            .iter()
-            .any(|(id, _)| self.records.unreadable(&id.to_string()))
-        {
-            return Err(unreadable("a product of the order").into());
         }
         let (customer, new_customer) = draft
             .customer
@@ -235,6 +302,19 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
         })
     }
 
+    fn needs_unreadable(&self, draft: &OrderDraft) -> bool {
+        let records = self.records;
+        let key = draft
+            .idempotency
+            .as_ref()
+            .is_some_and(|claim| records.unreadable(Record::Key(draft.placed_by.user, &claim.key)));
+        key || records.unreadable(Record::Customer(&draft.customer.email))
+            || draft
+                .lines
+                .iter()
+                .any(|&(id, _)| records.unreadable(Record::Product(id)))
+    }
+
     /// Decides one revision against the order as decided so far, putting
     /// its units back on the shelf when it cancels.
     ///
@@ -242,7 +322,7 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
     /// As [`OrderStore::revise`](crate::store::OrderStore::revise) refuses.
     pub fn revise(&mut self, revision: OrderRevision) -> Result<Order, ReviseError> {
         let id = revision.order.id();
-        if self.records.unreadable(&id.to_string()) {
+        if self.records.unreadable(Record::Order(id)) {
             return Err(unreadable("the order").into());
         }
         let stored = self.order(id).ok_or(ReviseError::NotFound)?;
@@ -270,6 +350,14 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
             }
         }
         Ok(revision.order)
+    }
+
+    /// Decides one write of a group.
+    pub fn decide(&mut self, write: Write) -> Decision {
+        match write {
+            Write::Place(draft) => Decision::Placed(self.place(draft)),
+            Write::Revise(revision) => Decision::Revised(self.revise(revision)),
+        }
     }
 
     /// What to store.

@@ -19,6 +19,7 @@
 mod customers;
 mod events;
 pub mod fixtures;
+mod groups;
 mod order_lists;
 mod orders;
 mod products;
@@ -35,6 +36,11 @@ pub use events::{
     an_unknown_position_is_lost, concurrent_changes_are_each_logged_once_in_commit_order,
     every_change_is_one_event_in_commit_order, reading_after_a_position_is_paged_and_exact,
     refused_changes_record_no_event,
+};
+pub use groups::{
+    each_order_of_a_burst_gets_its_own_answer,
+    multi_line_orders_over_shared_products_in_any_line_order_all_place,
+    placements_racing_cancellations_conserve_stock,
 };
 pub use order_lists::{
     a_cursor_before_the_window_selects_nothing,
@@ -110,6 +116,9 @@ macro_rules! store_contract {
             the_last_units_are_sold_exactly_once,
             cancelling_returns_stock_exactly_once,
             stock_is_conserved_under_a_concurrent_mixed_workload,
+            each_order_of_a_burst_gets_its_own_answer,
+            placements_racing_cancellations_conserve_stock,
+            multi_line_orders_over_shared_products_in_any_line_order_all_place,
             every_change_is_one_event_in_commit_order,
             reading_after_a_position_is_paged_and_exact,
             concurrent_changes_are_each_logged_once_in_commit_order,

@@ -202,7 +202,7 @@ pub async fn stock_is_conserved_under_a_concurrent_mixed_workload<S: Store>(stor
     }
 }
 
-async fn all_orders<S: Store>(store: &S) -> Vec<Order> {
+pub(crate) async fn all_orders<S: Store>(store: &S) -> Vec<Order> {
     let mut query = OrderQuery {
         limit: PageLimit::new(PageLimit::MAX).unwrap(),
         ..OrderQuery::default()

@@ -27,8 +27,7 @@ pub struct Asset {
     pub tag: String,
 }
 
-/// Prepared files by name. Debug builds read files from disk, so an entry
-/// is rebuilt when the content's digest changes.
+/// Prepared files by name, each made on first request.
 static PREPARED: LazyLock<Mutex<HashMap<String, Arc<Asset>>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 

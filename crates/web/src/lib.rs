@@ -4,8 +4,10 @@
 //! client, so they could be served from any static host; here they are
 //! embedded in the binary and served by [`configure`].
 //!
-//! Release builds embed `assets/`; debug builds read it from disk, so an
-//! edited page shows on reload.
+//! Every build embeds `assets/` (debug builds too: a build that read them
+//! from the source tree at run time would serve nothing when its target
+//! directory is shared with a checkout elsewhere); an edit shows after a
+//! rebuild.
 
 pub mod assets;
 pub mod pages;

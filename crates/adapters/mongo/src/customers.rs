@@ -2,7 +2,6 @@
 //! (a unique index, so two racing requests still make one customer).
 
 use async_trait::async_trait;
-use mongodb::ClientSession;
 use mongodb::bson::{doc, to_document};
 use mongodb::options::ReturnDocument;
 use oms_domain::customer::Customer;
@@ -19,13 +18,12 @@ use crate::errors::{is_duplicate_key, store_error};
 use crate::paging::name_page;
 
 impl MongoStore {
-    /// Finds the customer with the draft's address or creates it, in
-    /// `session` when given. A duplicate-key error means another request
-    /// created it first; the caller retries and then finds it.
-    pub(crate) async fn find_or_create_customer(
+    /// Finds the customer with the draft's address or creates it. A
+    /// duplicate-key error means another request created it first; the
+    /// caller tries again and then finds it.
+    async fn find_or_create_customer(
         &self,
         draft: &CustomerDraft,
-        session: Option<&mut ClientSession>,
     ) -> Result<Customer, mongodb::error::Error> {
         // The upsert writes the draft's customer only if the address is new,
         // which is the rule `CustomerDraft::resolve` states.
@@ -33,23 +31,15 @@ impl MongoStore {
         let insert = to_document(&new)?;
         let customers = self.customers();
         let filter = doc! { "email": &new.email };
-        let action = customers
+        let found = customers
             .find_one_and_update(filter.clone(), doc! { "$setOnInsert": insert })
             .upsert(true)
-            .return_document(ReturnDocument::After);
-        let found = match session {
-            Some(session) => {
-                let found = action.session(&mut *session).await?;
-                match found {
-                    Some(doc) => Some(doc),
-                    None => customers.find_one(filter).session(session).await?,
-                }
-            }
-            None => match action.await? {
-                Some(doc) => Some(doc),
-                // Some servers answer a racing upsert without the document.
-                None => customers.find_one(filter).await?,
-            },
+            .return_document(ReturnDocument::After)
+            .await?;
+        let found = match found {
+            Some(doc) => Some(doc),
+            // Some servers answer a racing upsert without the document.
+            None => customers.find_one(filter).await?,
         };
         let doc = found
             .ok_or_else(|| mongodb::error::Error::custom("upsert returned nothing".to_owned()))?;
@@ -82,9 +72,9 @@ impl CustomerStore for MongoStore {
     async fn upsert_customer(&self, draft: &CustomerDraft) -> Result<Customer, StoreError> {
         // Two passes: a racing upsert of the same address can lose on the
         // unique index; the second pass finds the winner.
-        match self.find_or_create_customer(draft, None).await {
+        match self.find_or_create_customer(draft).await {
             Err(e) if is_duplicate_key(&e) => self
-                .find_or_create_customer(draft, None)
+                .find_or_create_customer(draft)
                 .await
                 .map_err(store_error),
             other => other.map_err(store_error),

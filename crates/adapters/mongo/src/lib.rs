@@ -1,8 +1,11 @@
 //! Every store port on MongoDB with the official `mongodb` driver.
 //!
-//! Placing an order, changing its status and cancelling it are each one
-//! multi-document transaction (stock, customer, order, idempotency key and
-//! event together), retried on transient conflicts. The event log is read
+//! Placing an order, changing its status and cancelling it are written in
+//! groups: those that arrive while a transaction is in flight share the
+//! next multi-document transaction (stock, customers, orders, idempotency
+//! keys and events together), each decided on its own; a group that
+//! conflicts with another instance's is retried under the one contention
+//! policy. The event log is read
 //! through change streams on `events` (see `events.rs`). Lookups, filters and
 //! pages use the indexes the migrations in `migrations/` create; a name
 //! search is a literal, case-blind substring match on the case-folded name
@@ -32,6 +35,8 @@ use mongodb::options::ClientOptions;
 use mongodb::{Client, Collection, Database};
 use oms_ports::error::StoreError;
 use oms_ports::events::EventRetention;
+use oms_ports::group::GroupCommit;
+use oms_ports::ledger::{Decision, Write};
 use oms_ports::store::StoreHealth;
 
 use documents::events::EventDoc;
@@ -45,6 +50,8 @@ pub struct MongoStore {
     client: Client,
     db: Database,
     event_retention: EventRetention,
+    /// Placements and revisions waiting for the next transaction.
+    group: Arc<GroupCommit<Write, Decision>>,
     /// Whatever the creator wants kept alive as long as the store is (a
     /// test database that is dropped when its last store goes).
     _keep: Option<Arc<dyn Any + Send + Sync>>,
@@ -132,6 +139,7 @@ impl MongoStore {
             client,
             db,
             event_retention: EventRetention::default(),
+            group: Arc::new(GroupCommit::new(orders::LARGEST_GROUP)),
             _keep: None,
         }
     }

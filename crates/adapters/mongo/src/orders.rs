@@ -1,22 +1,21 @@
-//! Orders in the `orders` collection. Placing and revising each run as one
-//! transaction (see `place.rs` and `revise.rs`); reads and lists do not
-//! need one.
+//! Orders in the `orders` collection. Placing and revising go through the
+//! store's group commit, one transaction per group (see `group.rs`); reads
+//! and lists do not need one.
 
-mod place;
-mod revise;
+mod group;
+mod snapshot;
+
+pub(crate) use group::LARGEST_GROUP;
 
 use async_trait::async_trait;
 use futures::TryStreamExt;
-use futures::future::BoxFuture;
-use mongodb::ClientSession;
 use mongodb::bson::{Bson, Document, doc};
-use oms_domain::ids::{OrderId, ProductId};
+use oms_domain::ids::OrderId;
 use oms_domain::money::Money;
 use oms_domain::order::Order;
-use oms_domain::quantity::Quantity;
-use oms_domain::timestamp::Timestamp;
 use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
 use oms_ports::error::{PlaceError, ReviseError, StoreError};
+use oms_ports::ledger::Write;
 use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page};
 use oms_ports::store::OrderStore;
 
@@ -24,22 +23,14 @@ use crate::MongoStore;
 use crate::documents::{corrupt, date};
 use crate::errors::store_error;
 use crate::paging::keyset_page;
-use crate::transaction::{Abort, Body};
 
 #[async_trait]
 impl OrderStore for MongoStore {
     async fn place(&self, draft: OrderDraft) -> Result<Placement, PlaceError> {
-        let placed = self
-            .transaction(&Placing {
-                store: self,
-                draft: &draft,
-            })
-            .await;
-        placed.map_err(|abort| match abort {
-            Abort::Refused(refusal) => refusal,
-            Abort::Driver(e) => store_error(e).into(),
-            Abort::Retry => contended().into(),
-        })
+        match self.group.submit(self, Write::Place(draft)).await {
+            Ok(decision) => decision.into_placed(),
+            Err(unanswered) => Err(StoreError::Internal(unanswered.into()).into()),
+        }
     }
 
     async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError> {
@@ -100,56 +91,11 @@ impl OrderStore for MongoStore {
     }
 
     async fn revise(&self, revision: OrderRevision) -> Result<Order, ReviseError> {
-        let revised = self
-            .transaction(&Revising {
-                store: self,
-                revision: &revision,
-            })
-            .await;
-        revised.map_err(|abort| match abort {
-            Abort::Refused(refusal) => refusal,
-            Abort::Driver(e) => store_error(e).into(),
-            Abort::Retry => contended().into(),
-        })
+        match self.group.submit(self, Write::Revise(revision)).await {
+            Ok(decision) => decision.into_revised(),
+            Err(unanswered) => Err(StoreError::Internal(unanswered.into()).into()),
+        }
     }
-}
-
-struct Placing<'a> {
-    store: &'a MongoStore,
-    draft: &'a OrderDraft,
-}
-
-impl Body for Placing<'_> {
-    type Output = Placement;
-    type Refusal = PlaceError;
-
-    fn attempt<'a>(
-        &'a self,
-        session: &'a mut ClientSession,
-    ) -> BoxFuture<'a, Result<Placement, Abort<PlaceError>>> {
-        Box::pin(self.store.place_once(session, self.draft))
-    }
-}
-
-struct Revising<'a> {
-    store: &'a MongoStore,
-    revision: &'a OrderRevision,
-}
-
-impl Body for Revising<'_> {
-    type Output = Order;
-    type Refusal = ReviseError;
-
-    fn attempt<'a>(
-        &'a self,
-        session: &'a mut ClientSession,
-    ) -> BoxFuture<'a, Result<Order, Abort<ReviseError>>> {
-        Box::pin(self.store.revise_once(session, self.revision))
-    }
-}
-
-fn contended() -> StoreError {
-    StoreError::Contended
 }
 
 /// A whole number as the server summed it (a sum that overflowed 64 bits
@@ -213,52 +159,4 @@ fn order_filter(query: &OrderQuery) -> Document {
         );
     }
     filter
-}
-
-impl MongoStore {
-    /// Moves stock for every line in one round trip: `delta` is `-1` to
-    /// reserve (only where enough is left) and `1` to release. Returns how
-    /// many products were changed.
-    async fn move_stock(
-        &self,
-        session: &mut ClientSession,
-        lines: &[(ProductId, Quantity)],
-        delta: i64,
-        at: Timestamp,
-    ) -> Result<usize, mongodb::error::Error> {
-        let updates: Vec<Document> = lines
-            .iter()
-            .map(|(id, qty)| {
-                let units = i64::from(qty.get());
-                let mut q = doc! { "_id": id.to_string() };
-                if delta < 0 {
-                    q.insert("stock", doc! { "$gte": units });
-                }
-                doc! {
-                    "q": q,
-                    "u": { "$inc": { "stock": delta * units, "version": 1_i64 }, "$set": { "updatedAt": date(at) } },
-                }
-            })
-            .collect();
-        let reply = self
-            .database()
-            .run_command(doc! { "update": "products", "updates": updates, "ordered": true })
-            .session(session)
-            .await?;
-        if let Ok(errors) = reply.get_array("writeErrors") {
-            if !errors.is_empty() {
-                return Err(mongodb::error::Error::custom(format!(
-                    "stock update refused: {errors:?}"
-                )));
-            }
-        }
-        let matched = reply
-            .get_i32("n")
-            .map(i64::from)
-            .or_else(|_| reply.get_i64("n"));
-        let matched = matched.map_err(|_| {
-            mongodb::error::Error::custom("stock update reply without a count".to_owned())
-        })?;
-        Ok(usize::try_from(matched).unwrap_or(0))
-    }
 }

@@ -214,7 +214,7 @@ async fn an_unreachable_server_is_unavailable_not_a_panic() {
 }
 
 #[tokio::test]
-async fn placing_costs_the_same_round_trips_for_one_line_or_twenty() {
+async fn placing_costs_the_same_round_trips_for_one_line_or_twenty_and_a_burst_shares_them() {
     let sent = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&sent);
     let watch = move |options: &mut mongodb::options::ClientOptions| {
@@ -239,10 +239,13 @@ async fn placing_costs_the_same_round_trips_for_one_line_or_twenty() {
         products.push(given_product(&store, n, &format!("Item {n}"), 100, 50).await);
     }
     let mut costs = Vec::new();
-    for (n, lines) in [(1_u128, 1_usize), (2, 20)] {
+    for (n, lines, email) in [
+        (1_u128, 1_usize, "ann@example.com"),
+        (2, 20, "bob@example.com"),
+    ] {
         let lines: Vec<_> = products.iter().take(lines).map(|&p| (p, 1)).collect();
         sent.store(0, Ordering::SeqCst);
-        placed(&store, draft(n, "ann@example.com", &lines)).await;
+        placed(&store, draft(n, email, &lines)).await;
         costs.push(sent.load(Ordering::SeqCst));
     }
     assert_eq!(
@@ -250,6 +253,21 @@ async fn placing_costs_the_same_round_trips_for_one_line_or_twenty() {
         "commands for 1 line and for 20 lines: {costs:?}"
     );
     assert!(costs[0] <= 7, "{costs:?} commands per order");
+
+    // Orders that arrive together share transactions: 32 at once cost
+    // about what a few cost one by one.
+    sent.store(0, Ordering::SeqCst);
+    let burst = (0..32_u128).map(|n| {
+        let email = format!("buyer{n}@example.com");
+        placed(&store, draft(100 + n, &email, &[(products[0], 1)]))
+    });
+    futures::future::join_all(burst).await;
+    let burst = sent.load(Ordering::SeqCst);
+    assert!(
+        burst <= 8 * costs[0],
+        "32 orders at once took {burst} commands, one alone {}",
+        costs[0]
+    );
 }
 
 /// The one `failCommand` failpoint is server-wide: its tests take turns.

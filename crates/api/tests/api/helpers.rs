@@ -76,8 +76,9 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     }
 }
 
-/// The test server's URI when this binary runs the API on MongoDB.
-fn mongo_uri() -> Option<String> {
+/// The MongoDB test server's URI, or `None` (said loudly, and refused
+/// when `OMS_REQUIRE_MONGO=1`).
+pub fn mongo_uri() -> Option<String> {
     static URI: LazyLock<Option<String>> = LazyLock::new(|| {
         let uri = std::env::var("OMS_TEST_MONGODB_URI").ok();
         if uri.is_none() {
@@ -88,7 +89,7 @@ fn mongo_uri() -> Option<String> {
             );
             let _ = writeln!(
                 std::io::stderr(),
-                "SKIP: API tests on MongoDB NOT RUN (set OMS_TEST_MONGODB_URI); running them on memory"
+                "SKIP: API tests on MongoDB NOT RUN (set OMS_TEST_MONGODB_URI); api_mongo runs its tests on memory instead"
             );
         }
         uri

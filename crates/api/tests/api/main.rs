@@ -14,6 +14,7 @@ mod export;
 mod feed;
 mod feed_client;
 mod helpers;
+mod hot;
 mod mongo;
 mod operations;
 mod orders;

@@ -10,7 +10,7 @@ use oms_domain::product::Product;
 use oms_domain::stock::Stock;
 use oms_domain::timestamp::Timestamp;
 
-use super::{Ledger, Records, UsedKey};
+use super::{Ledger, Record, Records, UsedKey};
 use crate::draft::{IdempotencyClaim, OrderDraft, OrderRevision};
 use crate::error::{PlaceError, ReviseError, StoreError};
 use crate::fixtures::{catalogue, id, nth_draft, product};
@@ -21,7 +21,7 @@ struct Shelf {
     customers: HashMap<Email, Customer>,
     keys: HashMap<(UserId, IdempotencyKey), UsedKey>,
     orders: HashMap<OrderId, Order>,
-    unreadable: HashSet<String>,
+    unreadable: HashSet<ProductId>,
 }
 
 impl Records for Shelf {
@@ -37,8 +37,8 @@ impl Records for Shelf {
     fn order(&self, id: OrderId) -> Option<&Order> {
         self.orders.get(&id)
     }
-    fn unreadable(&self, id: &str) -> bool {
-        self.unreadable.contains(id)
+    fn unreadable(&self, record: Record<'_>) -> bool {
+        matches!(record, Record::Product(id) if self.unreadable.contains(&id))
     }
 }
 
@@ -184,7 +184,7 @@ fn an_unknown_order_is_not_found() {
 #[test]
 fn an_unreadable_product_fails_only_the_orders_that_need_it() {
     let mut records = shelf(vec![product(10, "Mug", 250, 2)]);
-    records.unreadable.insert(id::<ProductId>(11).to_string());
+    records.unreadable.insert(id(11));
     let mut ledger = Ledger::new(&records);
     let broken = ledger.place(nth_draft(1, &[(10, 1), (11, 1)]));
     assert!(

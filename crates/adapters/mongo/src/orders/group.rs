@@ -1,0 +1,205 @@
+//! Placing and revising orders in groups (`oms_ports::group`): the writes
+//! that queued while the last transaction ran share the next one. It reads
+//! what they need once ([`Snapshot`]), lets a [`Ledger`] decide each on its
+//! own against the running state, and writes what was decided with one
+//! command per collection, then commits: about eight round trips for a
+//! group of one or of a hundred. A write refused by the ledger is answered
+//! alone; a conflict with another instance's transaction retries the whole
+//! group under the one contention policy.
+
+use futures::future::BoxFuture;
+use mongodb::ClientSession;
+use mongodb::bson::{Document, doc, to_bson};
+use oms_ports::error::StoreError;
+use oms_ports::group::Committer;
+use oms_ports::ledger::{Changes, Decision, Ledger, Write};
+
+use super::snapshot::{Snapshot, key_id};
+use crate::MongoStore;
+use crate::documents::events::EventDoc;
+use crate::documents::orders::{IdempotencyDoc, OrderDoc};
+use crate::documents::{CustomerDoc, corrupt, count, date};
+use crate::errors::{is_duplicate_key, store_error};
+use crate::transaction::{Abort, Body};
+
+/// The most writes one transaction carries.
+pub(crate) const LARGEST_GROUP: usize = 128;
+
+type Step<T> = Result<T, Abort<String>>;
+
+impl Committer for MongoStore {
+    type Job = Write;
+    type Outcome = Decision;
+
+    async fn commit(&self, writes: Vec<Write>) -> Vec<Decision> {
+        let group = Group {
+            store: self,
+            writes: &writes,
+        };
+        match self.transaction(&group).await {
+            Ok(decisions) => decisions,
+            Err(abort) => {
+                let error = |abort: &Abort<String>| match abort {
+                    Abort::Driver(e) => store_error(e.clone()),
+                    Abort::Retry => StoreError::Contended,
+                    Abort::Refused(why) => corrupt(why),
+                };
+                writes.iter().map(|w| w.failed(error(&abort))).collect()
+            }
+        }
+    }
+}
+
+struct Group<'a> {
+    store: &'a MongoStore,
+    writes: &'a [Write],
+}
+
+impl Body for Group<'_> {
+    type Output = Vec<Decision>;
+    type Refusal = String;
+
+    fn attempt<'a>(
+        &'a self,
+        session: &'a mut ClientSession,
+    ) -> BoxFuture<'a, Result<Vec<Decision>, Abort<String>>> {
+        Box::pin(async move {
+            let snapshot: Snapshot = self.store.snapshot(session, self.writes).await?;
+            let mut ledger = Ledger::new(&snapshot);
+            let decisions = self
+                .writes
+                .iter()
+                .map(|write| ledger.decide(write.clone()))
+                .collect();
+            let changes = ledger.into_changes();
+            if !changes.is_empty() {
+                self.store.write(session, changes).await?;
+            }
+            Ok(decisions)
+        })
+    }
+}
+
+impl MongoStore {
+    /// Writes what a ledger decided. A write that finds a record moved
+    /// since the snapshot, or a key or address taken by a concurrent
+    /// transaction, makes the attempt start again.
+    async fn write(&self, session: &mut ClientSession, changes: Changes) -> Step<()> {
+        let mut stock = Vec::with_capacity(changes.products.len());
+        for changed in &changes.products {
+            let p = &changed.product;
+            stock.push(doc! {
+                "q": { "_id": p.id.to_string(), "version": count(changed.read_version) },
+                "u": { "$set": {
+                    "stock": count(p.stock.units()),
+                    "updatedAt": date(p.updated_at),
+                    "version": count(p.version),
+                } },
+            });
+        }
+        self.update_all(session, "products", stock).await?;
+
+        let mut revised = Vec::with_capacity(changes.revised.len());
+        for change in &changes.revised {
+            let doc = OrderDoc::from(&change.order);
+            let history = to_bson(&doc.history).map_err(|e| Abort::Refused(e.to_string()))?;
+            revised.push(doc! {
+                "q": { "_id": &doc.id, "version": count(change.read_version) },
+                "u": { "$set": {
+                    "status": &doc.status,
+                    "paymentCollected": doc.payment_collected,
+                    "history": history,
+                    "updatedAt": doc.updated_at,
+                    "version": doc.version,
+                } },
+            });
+        }
+        self.update_all(session, "orders", revised).await?;
+
+        if !changes.customers.is_empty() {
+            let docs = changes.customers.iter().map(CustomerDoc::from);
+            match self
+                .customers()
+                .insert_many(docs)
+                .session(&mut *session)
+                .await
+            {
+                // A concurrent transaction made the customer first.
+                Err(e) if is_duplicate_key(&e) => return Err(Abort::Retry),
+                other => drop(other?),
+            }
+        }
+        if !changes.placed.is_empty() {
+            let docs = changes.placed.iter().map(OrderDoc::from);
+            match self.orders().insert_many(docs).session(&mut *session).await {
+                Err(e) if is_duplicate_key(&e) => {
+                    return Err(Abort::Refused("an order with this id exists".into()));
+                }
+                other => drop(other?),
+            }
+        }
+        if !changes.keys.is_empty() {
+            // When the key was used, for its expiry: not the order's own
+            // time, which the caller supplies and may lie in the past.
+            let now = mongodb::bson::DateTime::now();
+            let docs = changes.keys.iter().map(|(user, key, used)| IdempotencyDoc {
+                id: key_id(*user, key),
+                fingerprint: used.fingerprint.as_str().to_owned(),
+                order_id: used.order.to_string(),
+                created_at: now,
+            });
+            match self
+                .idempotency()
+                .insert_many(docs)
+                .session(&mut *session)
+                .await
+            {
+                // A concurrent request with the same key won; replay it next time.
+                Err(e) if is_duplicate_key(&e) => return Err(Abort::Retry),
+                other => drop(other?),
+            }
+        }
+        let events = changes
+            .events
+            .iter()
+            .enumerate()
+            .map(|(seq, event)| EventDoc::new(event, i32::try_from(seq).unwrap_or(i32::MAX)));
+        self.events().insert_many(events).session(session).await?;
+        Ok(())
+    }
+
+    /// Runs `updates` (each `{q, u}`) as one command; every one must match
+    /// a document, else something moved since it was read.
+    async fn update_all(
+        &self,
+        session: &mut ClientSession,
+        collection: &str,
+        updates: Vec<Document>,
+    ) -> Step<()> {
+        if updates.is_empty() {
+            return Ok(());
+        }
+        let expected = updates.len();
+        let reply = self
+            .database()
+            .run_command(doc! { "update": collection, "updates": updates, "ordered": true })
+            .session(session)
+            .await?;
+        if let Ok(errors) = reply.get_array("writeErrors")
+            && !errors.is_empty()
+        {
+            return Err(Abort::Refused(format!(
+                "{collection} update refused: {errors:?}"
+            )));
+        }
+        let matched = reply
+            .get_i32("n")
+            .map(i64::from)
+            .or_else(|_| reply.get_i64("n"))
+            .map_err(|_| Abort::Refused(format!("{collection} update reply without a count")))?;
+        if usize::try_from(matched).ok() != Some(expected) {
+            return Err(Abort::Retry);
+        }
+        Ok(())
+    }
+}
