@@ -24,7 +24,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::api::Api;
-use crate::report::FeedReport;
+use crate::report::{FeedReport, histogram};
 
 /// Options of `oms-load feed`.
 #[derive(Clone, Debug, clap::Args)]
@@ -124,12 +124,6 @@ pub async fn run(args: &FeedArgs) -> Result<FeedReport, String> {
         closes,
         latency,
     })
-}
-
-fn histogram() -> Result<Histogram<u64>, String> {
-    // Microseconds up to a minute, to two significant figures (1%): small
-    // enough that a thousand of them stay in cache.
-    Histogram::new_with_bounds(1, 60_000_000, 2).map_err(|e| e.to_string())
 }
 
 /// Opens `n` subscribers, a few dozen handshakes at a time.

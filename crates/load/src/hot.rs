@@ -12,7 +12,7 @@ use hdrhistogram::Histogram;
 use serde_json::json;
 
 use crate::api::Api;
-use crate::report::latency_line;
+use crate::report::{histogram, latency_line};
 
 /// Options of `oms-load hot`.
 #[derive(Clone, Debug, clap::Args)]
@@ -102,7 +102,7 @@ pub async fn run(args: &HotArgs) -> Result<HotReport, String> {
         elapsed: Duration::ZERO,
         placed: 0,
         refused: BTreeMap::new(),
-        latency: Histogram::new(3).map_err(|e| e.to_string())?,
+        latency: histogram()?,
     };
     for client in futures::future::join_all(clients).await {
         let client = client.map_err(|e| e.to_string())??;
@@ -134,7 +134,7 @@ async fn buy_until(
     let mut tally = Client {
         placed: 0,
         refused: BTreeMap::new(),
-        latency: Histogram::new(3).map_err(|e| e.to_string())?,
+        latency: histogram()?,
     };
     let mut n = 0u64;
     while Instant::now() < deadline {

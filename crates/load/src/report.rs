@@ -45,6 +45,16 @@ impl std::fmt::Display for FeedReport {
     }
 }
 
+/// An empty latency histogram: microseconds up to a minute, to two
+/// significant figures (1%), small enough that a thousand of them stay in
+/// cache.
+///
+/// # Errors
+/// Never with these bounds; the library's own check, as a message.
+pub fn histogram() -> Result<Histogram<u64>, String> {
+    Histogram::new_with_bounds(1, 60_000_000, 2).map_err(|e| e.to_string())
+}
+
 /// Percentiles of a latency histogram (recorded in microseconds), one line.
 pub fn latency_line(name: &str, histogram: &Histogram<u64>) -> String {
     let at = |q: f64| millis(histogram.value_at_quantile(q));

@@ -3,33 +3,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use oms_api::settings::{Settings, Source};
-use oms_api::startup::Application;
+mod support;
+
 use oms_load::feed::{FeedArgs, run};
-use oms_memory::MemoryStore;
+use support::{EMAIL, PASSWORD, server};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_short_run_delivers_every_event_to_every_subscriber() {
-    let settings = Settings::load(&Source::from_pairs([
-        ("OMS_BIND", "127.0.0.1:0"),
-        ("OMS_JWT_SECRET", "load-test-secret-of-at-least-32-bytes"),
-        ("OMS_ADMIN_EMAIL", "load@example.com"),
-        ("OMS_ADMIN_PASSWORD", "load-password-1"),
-        ("OMS_DEMO_DATA", "false"),
-        ("OMS_ARGON2_MEMORY_KIB", "64"),
-        ("OMS_ARGON2_PASSES", "1"),
-    ]))
-    .unwrap();
-    let app = Application::build(settings, MemoryStore::new())
-        .await
-        .unwrap();
-    let url = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
+    let url = server(&[]).await;
 
     let args = FeedArgs {
         url,
-        email: "load@example.com".into(),
-        password: "load-password-1".into(),
+        email: EMAIL.into(),
+        password: PASSWORD.into(),
         subscribers: 20,
         rate: 40,
         seconds: 1,
