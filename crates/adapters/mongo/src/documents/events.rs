@@ -14,8 +14,8 @@ use super::{corrupt, count, date, field, timestamp, uncount};
 
 /// One event. `_id` is `"<order id>:<version>"`, so the unique `_id` index
 /// holds each change to one event; `seq` numbers the events of one
-/// transaction, which share a commit time (0 while a transaction records
-/// one event, as every transaction here does).
+/// transaction, which share a commit time (a group commit records one per
+/// write of its group, in the order they were decided).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct EventDoc {
