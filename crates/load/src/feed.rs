@@ -255,7 +255,7 @@ async fn drive(
             .await
             .map_err(|e| e.to_string())?;
         n += 1;
-        let confirm = if n % 2 == 0 {
+        let confirm = if n.is_multiple_of(2) {
             placed.lock().pop_front()
         } else {
             None

@@ -135,3 +135,39 @@ pub trait EventFeed: Send {
     /// way the feed is spent: follow again from the last position read.
     async fn next_events(&mut self, limit: usize) -> Result<Vec<LoggedEvent>, ReadEventsError>;
 }
+
+/// Follows the log of a store in this process by reading it again whenever
+/// the store says something committed (a `watch` channel it sends on after
+/// each commit that recorded events).
+#[derive(Debug)]
+pub struct WokenFeed<L> {
+    log: L,
+    woken: tokio::sync::watch::Receiver<()>,
+    after: EventPosition,
+}
+
+impl<L: EventLog> WokenFeed<L> {
+    /// Follows `log` from `after`, checked already, woken by `woken`.
+    pub fn new(log: L, woken: tokio::sync::watch::Receiver<()>, after: EventPosition) -> Self {
+        WokenFeed { log, woken, after }
+    }
+}
+
+#[async_trait]
+impl<L: EventLog> EventFeed for WokenFeed<L> {
+    async fn next_events(&mut self, limit: usize) -> Result<Vec<LoggedEvent>, ReadEventsError> {
+        loop {
+            // Marked seen before reading, so a commit after the read still
+            // wakes the wait below.
+            self.woken.borrow_and_update();
+            let events = self.log.read_after(&self.after, limit).await?.events;
+            if let Some(last) = events.last() {
+                self.after = last.position.clone();
+                return Ok(events);
+            }
+            if self.woken.changed().await.is_err() {
+                return Err(StoreError::Internal("the store went away".into()).into());
+            }
+        }
+    }
+}

@@ -23,6 +23,10 @@ use crate::assembly::Assembly;
 use crate::draft::{OrderDraft, OrderRevision, Placement};
 use crate::error::{PlaceError, ReviseError, StoreError};
 
+mod snapshot;
+
+pub use snapshot::{Snapshot, Wanted};
+
 /// What an idempotency key was used for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UsedKey {

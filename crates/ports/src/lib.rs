@@ -2,9 +2,9 @@
 //! keep products, customers, users, orders and the log of order events; a
 //! clock; a source of ids; password hashing.
 //!
-//! Depends on `oms-domain`, `async-trait`, `thiserror` and tokio's task and
-//! channel types (for [`group::GroupCommit`]); no driver, framework or
-//! runtime type appears in any signature. Adapters implement
+//! Depends on `oms-domain`, `async-trait`, `thiserror` and tokio's tasks
+//! and channels (for [`group::GroupCommit`] and [`events::WokenFeed`]); no
+//! driver or framework type appears in any signature. Adapters implement
 //! these traits; use cases in `oms-app` are generic over them. With the
 //! `mock` feature every trait gets a `mockall` double (`MockOrderStore`, …).
 

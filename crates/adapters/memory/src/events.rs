@@ -15,8 +15,8 @@ use oms_domain::event::OrderEvent;
 use oms_ports::error::StoreError;
 use oms_ports::events::{
     EventFeed, EventLog, EventPage, EventPosition, EventRetention, LoggedEvent, ReadEventsError,
+    WokenFeed,
 };
-use tokio::sync::watch;
 
 use crate::MemoryStore;
 
@@ -139,37 +139,8 @@ impl EventLog for MemoryStore {
     async fn follow(&self, after: EventPosition) -> Result<Box<dyn EventFeed>, ReadEventsError> {
         // Refuse an unknown position now rather than at the first read.
         self.read_after(&after, 0).await?;
-        Ok(Box::new(MemoryFeed {
-            store: self.clone(),
-            appended: self.appended.subscribe(),
-            after,
-        }))
-    }
-}
-
-/// Follows the log by reading it again whenever an append wakes it.
-struct MemoryFeed {
-    store: MemoryStore,
-    appended: watch::Receiver<()>,
-    after: EventPosition,
-}
-
-#[async_trait]
-impl EventFeed for MemoryFeed {
-    async fn next_events(&mut self, limit: usize) -> Result<Vec<LoggedEvent>, ReadEventsError> {
-        loop {
-            // Marked seen before reading, so an append after the read still
-            // wakes the wait below.
-            self.appended.borrow_and_update();
-            let events = self.store.read_after(&self.after, limit).await?.events;
-            if let Some(last) = events.last() {
-                self.after = last.position.clone();
-                return Ok(events);
-            }
-            if self.appended.changed().await.is_err() {
-                return Err(StoreError::Internal("the memory store went away".into()).into());
-            }
-        }
+        let woken = self.appended.subscribe();
+        Ok(Box::new(WokenFeed::new(self.clone(), woken, after)))
     }
 }
 

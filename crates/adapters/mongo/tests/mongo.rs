@@ -220,13 +220,13 @@ async fn placing_costs_the_same_round_trips_for_one_line_or_twenty_and_a_burst_s
     let watch = move |options: &mut mongodb::options::ClientOptions| {
         options.command_event_handler = Some(mongodb::event::EventHandler::callback(
             move |event: mongodb::event::command::CommandEvent| {
-                if let mongodb::event::command::CommandEvent::Started(started) = event {
-                    if !matches!(
+                if let mongodb::event::command::CommandEvent::Started(started) = event
+                    && !matches!(
                         started.command_name.as_str(),
                         "endSessions" | "hello" | "isMaster"
-                    ) {
-                        counter.fetch_add(1, Ordering::SeqCst);
-                    }
+                    )
+                {
+                    counter.fetch_add(1, Ordering::SeqCst);
                 }
             },
         ));

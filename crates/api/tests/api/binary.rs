@@ -159,10 +159,11 @@ async fn a_request_in_flight_at_sigterm_is_answered_before_exit() {
     tokio::spawn(async move {
         let mut started_tx = Some(started_tx);
         while let Ok(Some(line)) = log.next_line().await {
-            if line.contains("request started") && line.contains("/auth/login") {
-                if let Some(tx) = started_tx.take() {
-                    let _ = tx.send(());
-                }
+            if line.contains("request started")
+                && line.contains("/auth/login")
+                && let Some(tx) = started_tx.take()
+            {
+                let _ = tx.send(());
             }
         }
     });

@@ -1,52 +1,21 @@
-use std::collections::{HashMap, HashSet};
-
-use oms_domain::customer::Customer;
-use oms_domain::email::Email;
 use oms_domain::idempotency::{IdempotencyKey, RequestFingerprint};
-use oms_domain::ids::{OrderId, ProductId, UserId};
 use oms_domain::order::Order;
 use oms_domain::order::status::OrderStatus;
 use oms_domain::product::Product;
 use oms_domain::stock::Stock;
 use oms_domain::timestamp::Timestamp;
 
-use super::{Ledger, Record, Records, UsedKey};
+use super::{Ledger, Snapshot, UsedKey};
 use crate::draft::{IdempotencyClaim, OrderDraft, OrderRevision};
 use crate::error::{PlaceError, ReviseError, StoreError};
 use crate::fixtures::{catalogue, id, nth_draft, product};
 
-#[derive(Default)]
-struct Shelf {
-    products: HashMap<ProductId, Product>,
-    customers: HashMap<Email, Customer>,
-    keys: HashMap<(UserId, IdempotencyKey), UsedKey>,
-    orders: HashMap<OrderId, Order>,
-    unreadable: HashSet<ProductId>,
-}
-
-impl Records for Shelf {
-    fn product(&self, id: ProductId) -> Option<&Product> {
-        self.products.get(&id)
+fn shelf(products: Vec<Product>) -> Snapshot {
+    let mut records = Snapshot::default();
+    for product in catalogue(products).into_values() {
+        records.add_product(product);
     }
-    fn customer(&self, email: &Email) -> Option<&Customer> {
-        self.customers.get(email)
-    }
-    fn used_key(&self, user: UserId, key: &IdempotencyKey) -> Option<&UsedKey> {
-        self.keys.get(&(user, key.clone()))
-    }
-    fn order(&self, id: OrderId) -> Option<&Order> {
-        self.orders.get(&id)
-    }
-    fn unreadable(&self, record: Record<'_>) -> bool {
-        matches!(record, Record::Product(id) if self.unreadable.contains(&id))
-    }
-}
-
-fn shelf(products: Vec<Product>) -> Shelf {
-    Shelf {
-        products: catalogue(products),
-        ..Shelf::default()
-    }
+    records
 }
 
 fn keyed(mut draft: OrderDraft, key: &str, fingerprint: &str) -> OrderDraft {
@@ -125,13 +94,13 @@ fn a_stored_key_replays_its_stored_order() {
         .place(nth_draft(1, &[(10, 1)]))
         .unwrap()
         .order;
-    records.orders.insert(placed.id(), placed.clone());
+    records.add_order(placed.clone());
     let key = IdempotencyKey::parse("k").unwrap();
     let used = UsedKey {
         fingerprint: RequestFingerprint::new("a".into()),
         order: placed.id(),
     };
-    records.keys.insert((id(3), key), used);
+    records.add_key(id(3), key, used);
     let mut ledger = Ledger::new(&records);
     let again = ledger
         .place(keyed(nth_draft(2, &[(10, 1)]), "k", "a"))
@@ -147,8 +116,10 @@ fn a_cancellation_puts_back_units_a_later_order_in_the_group_takes() {
         .place(nth_draft(1, &[(10, 2)]))
         .unwrap()
         .order;
-    records.orders.insert(placed.id(), placed.clone());
-    records.products.get_mut(&id(10)).unwrap().stock = Stock::from_units(0);
+    records.add_order(placed.clone());
+    let mut sold_out = product(10, "Mug", 250, 0);
+    sold_out.version = 2;
+    records.add_product(sold_out);
     let mut ledger = Ledger::new(&records);
     let short = ledger.place(nth_draft(2, &[(10, 2)]));
     assert!(
@@ -165,6 +136,7 @@ fn a_cancellation_puts_back_units_a_later_order_in_the_group_takes() {
     let changes = ledger.into_changes();
     assert_eq!(changes.revised.len(), 1);
     assert_eq!(changes.revised[0].read_version, placed.version());
+    assert_eq!(changes.products[0].read_version, 2);
     assert_eq!(changes.products[0].product.stock, Stock::from_units(0));
     let names: Vec<_> = changes.events.iter().map(|e| e.name()).collect();
     assert_eq!(names, ["orderStatusUpdated", "orderPlaced"]);
@@ -184,7 +156,7 @@ fn an_unknown_order_is_not_found() {
 #[test]
 fn an_unreadable_product_fails_only_the_orders_that_need_it() {
     let mut records = shelf(vec![product(10, "Mug", 250, 2)]);
-    records.unreadable.insert(id(11));
+    records.product_unreadable(id(11));
     let mut ledger = Ledger::new(&records);
     let broken = ledger.place(nth_draft(1, &[(10, 1), (11, 1)]));
     assert!(

@@ -14,7 +14,7 @@ use oms_ports::error::StoreError;
 use oms_ports::group::Committer;
 use oms_ports::ledger::{Changes, Decision, Ledger, Write};
 
-use super::snapshot::{Snapshot, key_id};
+use super::snapshot::key_id;
 use crate::MongoStore;
 use crate::documents::events::EventDoc;
 use crate::documents::orders::{IdempotencyDoc, OrderDoc};
@@ -64,7 +64,7 @@ impl Body for Group<'_> {
         session: &'a mut ClientSession,
     ) -> BoxFuture<'a, Result<Vec<Decision>, Abort<String>>> {
         Box::pin(async move {
-            let snapshot: Snapshot = self.store.snapshot(session, self.writes).await?;
+            let snapshot = self.store.snapshot(session, self.writes).await?;
             let mut ledger = Ledger::new(&snapshot);
             let decisions = self
                 .writes

@@ -1,0 +1,259 @@
+//! The event log: the `events` table, numbered in commit order by the one
+//! writer. A position is this database's log id and the event's number,
+//! both fixed-width hex (`"1a2b3c4d.0000000000000007"`), so positions
+//! compare as strings in commit order and one from another database is
+//! recognised as unknown. Followers in this process are woken after each
+//! commit ([`WokenFeed`]).
+//!
+//! Retention: events older than the retention's `max_age` count as gone at
+//! once, and are deleted (with idempotency keys as old) at most once a
+//! minute by the writer; `meta.pruned_through` remembers the last deleted.
+
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use oms_domain::event::{OrderEvent, OrderPaymentUpdated, OrderStatusUpdated};
+use oms_domain::order::{NewOrder, Order};
+use oms_domain::timestamp::Timestamp;
+use oms_domain::user::Actor;
+use oms_ports::error::StoreError;
+use oms_ports::events::{
+    EventFeed, EventLog, EventPage, EventPosition, LoggedEvent, ReadEventsError, WokenFeed,
+};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::SqliteStore;
+use crate::errors::{corrupt, field, store_error};
+use crate::orders::now_millis;
+use crate::rows::{self, column};
+
+/// How often the writer deletes what the retention no longer keeps.
+const PRUNE_EVERY: Duration = Duration::from_secs(60);
+
+fn last_seq(c: &Connection) -> Result<i64, StoreError> {
+    c.query_row(
+        "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)",
+        [],
+        |row| row.get(0),
+    )
+    .map_err(store_error)
+}
+
+fn pruned_through(c: &Connection) -> Result<i64, StoreError> {
+    let found: Option<String> = c
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'pruned_through'",
+            [],
+            |row| row.get(0),
+        )
+        .optional()
+        .map_err(store_error)?;
+    found.map_or(Ok(0), |text| field("meta.pruned_through", text.parse()))
+}
+
+impl SqliteStore {
+    fn position(&self, seq: i64) -> EventPosition {
+        EventPosition::new(format!("{}.{seq:016x}", self.inner.log_id))
+    }
+
+    /// The number `position` stands for, if this database gave it out
+    /// exactly so.
+    fn seq_of(&self, position: &EventPosition) -> Option<i64> {
+        let (_, seq) = position.as_str().split_once('.')?;
+        let seq = i64::from_str_radix(seq, 16).ok()?;
+        (seq >= 0 && self.position(seq) == *position).then_some(seq)
+    }
+
+    /// Deletes expired events and idempotency keys, at most once per
+    /// [`PRUNE_EVERY`].
+    pub(crate) async fn prune_now_and_then(&self) {
+        {
+            let mut pruned = self.inner.pruned_at.lock();
+            if pruned.is_some_and(|at| at.elapsed() < PRUNE_EVERY) {
+                return;
+            }
+            *pruned = Some(Instant::now());
+        }
+        let cutoff = now_millis() - retention_millis(self.inner.retention.max_age);
+        let pruned = self
+            .write(move |c| -> Result<(), StoreError> {
+                let transaction = c.transaction().map_err(store_error)?;
+                let through: Option<i64> = transaction
+                    .query_row(
+                        "SELECT max(seq) FROM events WHERE logged_at < ?1",
+                        [cutoff],
+                        |row| row.get(0),
+                    )
+                    .map_err(store_error)?;
+                if let Some(through) = through {
+                    transaction
+                        .execute("DELETE FROM events WHERE seq <= ?1", [through])
+                        .map_err(store_error)?;
+                    transaction
+                        .execute(
+                            "INSERT INTO meta (key, value) VALUES ('pruned_through', ?1)
+                             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                            [through.to_string()],
+                        )
+                        .map_err(store_error)?;
+                }
+                transaction
+                    .execute("DELETE FROM idempotency_keys WHERE used_at < ?1", [cutoff])
+                    .map_err(store_error)?;
+                transaction.commit().map_err(store_error)
+            })
+            .await;
+        if let Err(error) = pruned {
+            tracing::warn!(%error, "expired events were not deleted; trying again later");
+        }
+    }
+}
+
+fn retention_millis(age: Duration) -> i64 {
+    i64::try_from(age.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// The event in a row of `events` joined with its order.
+fn event(row: &Row<'_>) -> Result<OrderEvent, StoreError> {
+    let order_id = column::<String>(row, "order_id")?;
+    let order_id = field("events.order_id", order_id.parse())?;
+    let placed_by = field(
+        "events.placed_by",
+        column::<String>(row, "placed_by")?.parse(),
+    )?;
+    let version = field(
+        "events.version",
+        u64::try_from(column::<i64>(row, "version")?),
+    )?;
+    let at = field("events.at", Timestamp::from_unix_millis(column(row, "at")?))?;
+    let payment_collected = column(row, "payment_collected")?;
+    let name: String = column(row, "name")?;
+    let event = match name.as_str() {
+        "orderPlaced" => {
+            // The order as placed: its fixed part, pending, at version 1.
+            let placed = Order::place(NewOrder {
+                id: order_id,
+                customer: rows::snapshot(row)?,
+                lines: rows::lines(row)?,
+                payment_collected,
+                placed_by: rows::placed_by(row)?,
+                at,
+            });
+            OrderEvent::placed(&field("events.order", placed)?)
+        }
+        "orderStatusUpdated" => OrderEvent::StatusUpdated(OrderStatusUpdated {
+            order_id,
+            placed_by,
+            from: field(
+                "events.from_status",
+                column::<String>(row, "from_status")?.parse(),
+            )?,
+            to: field(
+                "events.to_status",
+                column::<String>(row, "to_status")?.parse(),
+            )?,
+            at,
+            by: Actor {
+                user: field("events.by_user", column::<String>(row, "by_user")?.parse())?,
+                role: field("events.by_role", column::<String>(row, "by_role")?.parse())?,
+            },
+            version,
+            payment_collected,
+        }),
+        "orderPaymentUpdated" => OrderEvent::PaymentUpdated(OrderPaymentUpdated {
+            order_id,
+            placed_by,
+            payment_collected,
+            at,
+            version,
+        }),
+        other => return Err(corrupt(format_args!("events.name {other:?}"))),
+    };
+    if event.version() != version {
+        return Err(corrupt("events.version disagrees with the event"));
+    }
+    Ok(event)
+}
+
+#[async_trait]
+impl EventLog for SqliteStore {
+    async fn tail(&self) -> Result<EventPosition, StoreError> {
+        let seq = self.read(last_seq).await?;
+        Ok(self.position(seq))
+    }
+
+    async fn read_after(
+        &self,
+        after: &EventPosition,
+        limit: usize,
+    ) -> Result<EventPage, ReadEventsError> {
+        let seq = self.seq_of(after).ok_or(ReadEventsError::Lost)?;
+        let max_age = retention_millis(self.inner.retention.max_age);
+        let (events, last) = self
+            .read(move |c| -> Result<_, ReadEventsError> {
+                // One read transaction: the events and the end agree.
+                let transaction = c.unchecked_transaction().map_err(store_error)?;
+                let last = last_seq(&transaction)?;
+                if seq > last || seq < pruned_through(&transaction)? {
+                    return Err(ReadEventsError::Lost);
+                }
+                // Past their age, events count as gone before they are
+                // deleted, so how long a position stays good does not
+                // depend on when the writer last pruned.
+                let next_logged: Option<i64> = transaction
+                    .query_row(
+                        "SELECT logged_at FROM events WHERE seq > ?1 ORDER BY seq LIMIT 1",
+                        [seq],
+                        |row| row.get(0),
+                    )
+                    .optional()
+                    .map_err(store_error)?;
+                if next_logged.is_some_and(|at| at < now_millis() - max_age) {
+                    return Err(ReadEventsError::Lost);
+                }
+                let mut statement = transaction
+                    .prepare_cached(
+                        "SELECT e.seq, e.name, e.order_id, e.placed_by, e.version, e.at,
+                         e.from_status, e.to_status, e.by_user, e.by_role, e.payment_collected,
+                         o.customer_id, o.customer_name, o.customer_email, o.lines,
+                         o.placed_by_role
+                         FROM events e LEFT JOIN orders o ON o.id = e.order_id
+                         WHERE e.seq > ?1 ORDER BY e.seq LIMIT ?2",
+                    )
+                    .map_err(store_error)?;
+                let wanted = i64::try_from(limit).unwrap_or(i64::MAX);
+                let mut found = statement.query(params![seq, wanted]).map_err(store_error)?;
+                let mut events = Vec::new();
+                while let Some(row) = found.next().map_err(store_error)? {
+                    let at: i64 = column(row, "seq")?;
+                    match event(row) {
+                        Ok(event) => events.push((at, event)),
+                        // One bad row must not stop every follower.
+                        Err(error) => tracing::error!(seq = at, %error, "an event this build cannot read is skipped"),
+                    }
+                }
+                Ok((events, last))
+            })
+            .await?;
+        let events: Vec<LoggedEvent> = events
+            .into_iter()
+            .map(|(seq, event)| LoggedEvent {
+                position: self.position(seq),
+                event,
+            })
+            .collect();
+        let through = match events.last() {
+            Some(last) if events.len() == limit => last.position.clone(),
+            _ if limit == 0 => after.clone(),
+            _ => self.position(last),
+        };
+        Ok(EventPage { events, through })
+    }
+
+    async fn follow(&self, after: EventPosition) -> Result<Box<dyn EventFeed>, ReadEventsError> {
+        // Refuse an unknown position now rather than at the first read.
+        self.read_after(&after, 0).await?;
+        let woken = self.inner.committed.subscribe();
+        Ok(Box::new(WokenFeed::new(self.clone(), woken, after)))
+    }
+}

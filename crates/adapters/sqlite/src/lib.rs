@@ -1,0 +1,142 @@
+//! Every store port and the event log on SQLite, in one database file: the
+//! embedded default, durable with no server to run.
+//!
+//! Durability: WAL with `synchronous=FULL`, so a write acknowledged is on
+//! disk. Speed comes from group commit, not weaker syncing: placements and
+//! revisions that arrive while the writer is busy are decided one by one
+//! against the running state and committed together, one fsync per group
+//! (`orders/group.rs`). One connection writes; reads go through a small pool
+//! of read connections, which WAL lets run beside the writer. Every call
+//! runs on tokio's blocking pool.
+//!
+//! One process at a time: a lock file beside the database (`<file>.lock`)
+//! is held while the store is open, and a second opener is refused. The
+//! schema is versioned SQL under `migrations/sqlite/`, applied at open.
+//!
+//! Depends on `oms-domain`, `oms-ports` and `rusqlite`; never on `oms-app`.
+
+mod catalog;
+mod errors;
+mod events;
+mod open;
+mod orders;
+mod rows;
+mod schema;
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use oms_ports::error::StoreError;
+use oms_ports::events::EventRetention;
+use oms_ports::group::GroupCommit;
+use oms_ports::ledger::{Decision, Write};
+use oms_ports::store::StoreHealth;
+use parking_lot::Mutex;
+use rusqlite::Connection;
+use tokio::sync::watch;
+
+pub use errors::OpenError;
+pub use schema::MIGRATIONS;
+
+/// The most writes one transaction carries.
+const LARGEST_GROUP: usize = 256;
+
+/// Read connections kept open for reuse.
+const IDLE_READERS: usize = 4;
+
+/// A store on one SQLite database. Clones share it.
+#[derive(Clone)]
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+    group: GroupCommit<Write, Decision>,
+    /// Sent on after every commit that recorded events.
+    committed: watch::Sender<()>,
+    /// This database's own prefix of event positions.
+    log_id: String,
+    retention: EventRetention,
+    /// When the writer last deleted expired events.
+    pruned_at: Mutex<Option<std::time::Instant>>,
+    /// Held while the store is open: the lock that keeps others out.
+    _lock: File,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.inner.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqliteStore {
+    /// The database file this store keeps its data in.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Runs `work` on a read connection, on the blocking pool.
+    async fn read<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        blocking(move || {
+            let connection = match inner.readers.lock().pop() {
+                Some(connection) => connection,
+                None => open::reader(&inner.path)?,
+            };
+            let result = work(&connection);
+            let mut idle = inner.readers.lock();
+            if idle.len() < IDLE_READERS {
+                idle.push(connection);
+            }
+            result
+        })
+        .await
+    }
+
+    /// Runs `work` on the one writing connection, on the blocking pool.
+    async fn write<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        blocking(move || work(&mut inner.writer.lock())).await
+    }
+}
+
+/// Runs `work` on tokio's blocking pool; a panic there is the store failing.
+async fn blocking<T, E, F>(work: F) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: From<StoreError> + Send + 'static,
+    F: FnOnce() -> Result<T, E> + Send + 'static,
+{
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => result,
+        Err(e) => Err(StoreError::Internal(e.into()).into()),
+    }
+}
+
+#[async_trait]
+impl StoreHealth for SqliteStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.read(|c| {
+            c.query_row("SELECT 1", [], |_| Ok(()))
+                .map_err(errors::store_error)
+        })
+        .await
+    }
+}

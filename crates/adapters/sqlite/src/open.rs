@@ -1,0 +1,125 @@
+//! Opening the database: the lock that keeps other processes out, the
+//! connections' settings, the schema, and this database's log id.
+
+use std::fs::{File, TryLockError};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use oms_ports::error::StoreError;
+use oms_ports::events::EventRetention;
+use oms_ports::group::GroupCommit;
+use parking_lot::Mutex;
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use tokio::sync::watch;
+
+use crate::errors::{OpenError, store_error};
+use crate::{Inner, LARGEST_GROUP, SqliteStore, schema};
+
+/// How long a connection waits for another's lock before giving up.
+const BUSY_TIMEOUT_MS: u32 = 5_000;
+
+impl SqliteStore {
+    /// Opens (creating it, and its directory, when missing) the database at
+    /// `path`, brings its schema up to date, and holds it for this process
+    /// until the last clone is dropped.
+    ///
+    /// # Errors
+    /// [`OpenError`]: a directory that cannot be written, a database
+    /// another process holds, one written by a newer build, a file that is
+    /// not a database.
+    pub fn open(
+        path: impl AsRef<Path>,
+        retention: EventRetention,
+    ) -> Result<SqliteStore, OpenError> {
+        let path = path.as_ref().to_owned();
+        let lock = lock(&path)?;
+        let mut writer = writer(&path).map_err(|e| OpenError::from_sqlite(&path, &e))?;
+        schema::migrate(&mut writer, &path)?;
+        let log_id = log_id(&writer).map_err(|e| OpenError::from_sqlite(&path, &e))?;
+        Ok(SqliteStore {
+            inner: Arc::new(Inner {
+                path,
+                writer: Mutex::new(writer),
+                readers: Mutex::new(Vec::new()),
+                group: GroupCommit::new(LARGEST_GROUP),
+                committed: watch::channel(()).0,
+                log_id,
+                retention,
+                pruned_at: Mutex::new(None),
+                _lock: lock,
+            }),
+        })
+    }
+}
+
+/// Takes `<path>.lock`, making the directory first if need be.
+fn lock(path: &Path) -> Result<File, OpenError> {
+    let directory = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let unusable = |e: std::io::Error| OpenError::Directory {
+        path: directory.to_owned(),
+        reason: e.to_string(),
+    };
+    std::fs::create_dir_all(directory).map_err(unusable)?;
+    let lock_path = PathBuf::from(format!("{}.lock", path.display()));
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(unusable)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(TryLockError::WouldBlock) => Err(OpenError::Locked {
+            path: path.to_owned(),
+        }),
+        Err(TryLockError::Error(e)) => Err(unusable(e)),
+    }
+}
+
+fn writer(path: &Path) -> Result<Connection, rusqlite::Error> {
+    let connection = Connection::open(path)?;
+    // Checks the file is a database before anything is written to it.
+    connection.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))?;
+    let mode: String = connection.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(rusqlite::Error::InvalidParameterName(format!(
+            "the database stays in {mode} mode, not WAL"
+        )));
+    }
+    connection.execute_batch(&format!(
+        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};"
+    ))?;
+    Ok(connection)
+}
+
+/// A connection that only reads.
+pub(crate) fn reader(path: &Path) -> Result<Connection, StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let connection = Connection::open_with_flags(path, flags).map_err(store_error)?;
+    connection
+        .execute_batch(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};"))
+        .map_err(store_error)?;
+    Ok(connection)
+}
+
+/// The prefix this database's event positions carry, made on first open,
+/// so a position from another database is never taken for one of ours.
+fn log_id(connection: &Connection) -> Result<String, rusqlite::Error> {
+    let found: Option<String> = connection
+        .query_row("SELECT value FROM meta WHERE key = 'log_id'", [], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    let id = format!(
+        "{:08x}",
+        getrandom::u32().unwrap_or_else(|_| std::process::id())
+    );
+    connection.execute("INSERT INTO meta (key, value) VALUES ('log_id', ?1)", [&id])?;
+    Ok(id)
+}

@@ -1,0 +1,162 @@
+//! Orders: reads and lists from the pool; placing and revising through the
+//! store's group commit (`orders/group.rs`).
+
+mod group;
+
+pub(crate) use group::now_millis;
+
+use async_trait::async_trait;
+use oms_domain::ids::OrderId;
+use oms_domain::money::Money;
+use oms_domain::order::Order;
+use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
+use oms_ports::error::{PlaceError, ReviseError, StoreError};
+use oms_ports::ledger::Write;
+use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page};
+use oms_ports::store::OrderStore;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params_from_iter};
+
+use crate::SqliteStore;
+use crate::errors::{corrupt, field, store_error};
+use crate::rows::{self, ORDER_COLUMNS, millis};
+
+pub(crate) fn get_order(c: &Connection, id: OrderId) -> Result<Option<Order>, StoreError> {
+    let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1");
+    let mut statement = c.prepare_cached(&sql).map_err(store_error)?;
+    let found = statement
+        .query_row([id.to_string()], |row| Ok(rows::order(row)))
+        .optional()
+        .map_err(store_error)?;
+    found.transpose()
+}
+
+/// The `WHERE` clause and its values for `filter`, and for a page after
+/// `after` (newest first).
+fn selection(filter: &OrderFilter, after: Option<OrderCursor>) -> (String, Vec<Value>) {
+    let mut clauses = vec!["1".to_owned()];
+    let mut values = Vec::new();
+    let mut bind = |clause: &str, value: Value, values: &mut Vec<Value>| {
+        values.push(value);
+        clauses.push(clause.replace('?', &format!("?{}", values.len())));
+    };
+    if let Some(status) = filter.status {
+        bind(
+            "status = ?",
+            Value::Text(status.as_str().to_owned()),
+            &mut values,
+        );
+    }
+    if let Some(customer) = filter.customer {
+        bind(
+            "customer_id = ?",
+            Value::Text(customer.to_string()),
+            &mut values,
+        );
+    }
+    if let Some(user) = filter.placed_by {
+        bind("placed_by = ?", Value::Text(user.to_string()), &mut values);
+    }
+    if let Some(from) = filter.created_from {
+        bind("created_at >= ?", Value::Integer(millis(from)), &mut values);
+    }
+    if let Some(to) = filter.created_to {
+        bind("created_at < ?", Value::Integer(millis(to)), &mut values);
+    }
+    if let Some(after) = after {
+        bind(
+            "created_at <= ?",
+            Value::Integer(millis(after.created_at)),
+            &mut values,
+        );
+        values.push(Value::Integer(millis(after.created_at)));
+        values.push(Value::Text(after.id.to_string()));
+        let (at, id) = (values.len() - 1, values.len());
+        clauses.push(format!("(created_at, id) < (?{at}, ?{id})"));
+    }
+    (clauses.join(" AND "), values)
+}
+
+fn list_orders(c: &Connection, query: &OrderQuery) -> Result<Page<Order, OrderCursor>, StoreError> {
+    let (selected, mut values) = selection(&query.filter, query.after);
+    values.push(Value::Integer(
+        i64::try_from(query.limit.get() + 1).unwrap_or(i64::MAX),
+    ));
+    let sql = format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE {selected}
+         ORDER BY created_at DESC, id DESC LIMIT ?{}",
+        values.len()
+    );
+    let mut statement = c.prepare_cached(&sql).map_err(store_error)?;
+    let rows = statement
+        .query(params_from_iter(values))
+        .map_err(store_error)?;
+    let mut items = rows::collect(rows, rows::order)?;
+    let more = items.len() > query.limit.get();
+    items.truncate(query.limit.get());
+    let next = match items.last() {
+        Some(last) if more => Some(OrderCursor {
+            created_at: last.created_at(),
+            id: last.id(),
+        }),
+        _ => None,
+    };
+    Ok(Page { items, next })
+}
+
+fn summarize_orders(c: &Connection, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
+    let (selected, values) = selection(filter, None);
+    let sql =
+        format!("SELECT status, count(*), sum(total) FROM orders WHERE {selected} GROUP BY status");
+    let mut statement = c.prepare_cached(&sql).map_err(store_error)?;
+    let mut groups = statement
+        .query(params_from_iter(values))
+        .map_err(store_error)?;
+    let mut summary = OrderSummary::default();
+    while let Some(group) = groups.next().map_err(store_error)? {
+        let status: String = group.get(0).map_err(store_error)?;
+        let status = field("orders.status", status.parse())?;
+        let orders: i64 = group.get(1).map_err(store_error)?;
+        let total: i64 = group.get(2).map_err(store_error)?;
+        let total = field("orders.total", Money::from_minor(total))?;
+        let orders = field("orders.count", u64::try_from(orders))?;
+        summary
+            .add_many(status, orders, total)
+            .map_err(|_| corrupt("order totals overflow"))?;
+    }
+    Ok(summary)
+}
+
+#[async_trait]
+impl OrderStore for SqliteStore {
+    async fn place(&self, draft: OrderDraft) -> Result<Placement, PlaceError> {
+        match self.inner.group.submit(self, Write::Place(draft)).await {
+            Ok(decision) => decision.into_placed(),
+            Err(unanswered) => Err(StoreError::Internal(unanswered.into()).into()),
+        }
+    }
+
+    async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError> {
+        self.read(move |c| get_order(c, id)).await
+    }
+
+    async fn list_orders(
+        &self,
+        query: &OrderQuery,
+    ) -> Result<Page<Order, OrderCursor>, StoreError> {
+        let query = *query;
+        self.read(move |c| list_orders(c, &query)).await
+    }
+
+    async fn summarize_orders(&self, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
+        let filter = *filter;
+        self.read(move |c| summarize_orders(c, &filter)).await
+    }
+
+    async fn revise(&self, revision: OrderRevision) -> Result<Order, ReviseError> {
+        match self.inner.group.submit(self, Write::Revise(revision)).await {
+            Ok(decision) => decision.into_revised(),
+            Err(unanswered) => Err(StoreError::Internal(unanswered.into()).into()),
+        }
+    }
+}

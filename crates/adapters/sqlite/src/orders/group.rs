@@ -1,0 +1,287 @@
+//! Placing and revising orders in groups (`oms_ports::group`): what queued
+//! while the writer was busy goes into the next transaction. The writer
+//! reads what the group names, a [`Ledger`] decides each write on its own
+//! against the running state, the decided changes are written, and one
+//! commit (one fsync) makes them all durable. A write the ledger refuses
+//! is answered alone; a failure of the database fails the group.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use oms_domain::event::OrderEvent;
+use oms_domain::idempotency::RequestFingerprint;
+use oms_domain::order::Order;
+use oms_ports::error::StoreError;
+use oms_ports::group::Committer;
+use oms_ports::ledger::{Changes, Decision, Ledger, Snapshot, UsedKey, Wanted, Write};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use super::get_order;
+use crate::SqliteStore;
+use crate::catalog::{customer_by_email, get_product, insert_customer};
+use crate::errors::{corrupt, store_error};
+use crate::rows::{count, history_json, lines_json, millis};
+
+impl Committer for SqliteStore {
+    type Job = Write;
+    type Outcome = Decision;
+
+    async fn commit(&self, writes: Vec<Write>) -> Vec<Decision> {
+        let kept = writes.clone();
+        let committed = self.write(move |c| commit_group(c, writes)).await;
+        match committed {
+            Ok((decisions, recorded)) => {
+                if recorded {
+                    self.inner.committed.send_replace(());
+                }
+                self.prune_now_and_then().await;
+                decisions
+            }
+            Err(error) => {
+                tracing::error!(%error, writes = kept.len(), "a group of order writes failed");
+                let message = error.to_string();
+                kept.iter()
+                    .map(|w| w.failed(StoreError::Unavailable(message.clone().into())))
+                    .collect()
+            }
+        }
+    }
+}
+
+/// Decides and commits `writes`; the answers, and whether any event was
+/// recorded.
+fn commit_group(
+    c: &mut Connection,
+    writes: Vec<Write>,
+) -> Result<(Vec<Decision>, bool), StoreError> {
+    let transaction = c
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(store_error)?;
+    let snapshot = snapshot(&transaction, &writes)?;
+    let mut ledger = Ledger::new(&snapshot);
+    let decisions: Vec<Decision> = writes.into_iter().map(|w| ledger.decide(w)).collect();
+    let changes = ledger.into_changes();
+    let recorded = !changes.events.is_empty();
+    if !changes.is_empty() {
+        write(&transaction, &changes)?;
+        transaction.commit().map_err(store_error)?;
+    }
+    Ok((decisions, recorded))
+}
+
+/// What the group needs, read inside its transaction. A record that is
+/// there but does not read fails only the writes that need it.
+fn snapshot(c: &Connection, writes: &[Write]) -> Result<Snapshot, StoreError> {
+    let mut snapshot = Snapshot::default();
+    let wanted = Wanted::of(writes);
+    let mut keys = c
+        .prepare_cached(
+            "SELECT fingerprint, order_id FROM idempotency_keys WHERE user_id = ?1 AND key = ?2",
+        )
+        .map_err(store_error)?;
+    for (user, key) in wanted.keys {
+        let found: Option<(String, String)> = keys
+            .query_row(params![user.to_string(), key.as_str()], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .optional()
+            .map_err(store_error)?;
+        let Some((fingerprint, order)) = found else {
+            continue;
+        };
+        match order.parse() {
+            Ok(order) => {
+                let fingerprint = RequestFingerprint::new(fingerprint);
+                snapshot.add_key(user, key, UsedKey { fingerprint, order });
+            }
+            Err(e) => {
+                tracing::error!(%user, error = %e, "a stored idempotency key does not read");
+                snapshot.key_unreadable(user, key);
+            }
+        }
+    }
+    let mut orders = wanted.orders;
+    orders.extend(snapshot.orders_wanted());
+    for id in orders {
+        match get_order(c, id) {
+            Ok(Some(order)) => snapshot.add_order(order),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::error!(%id, error = %e, "a stored order does not read");
+                snapshot.order_unreadable(id);
+            }
+        }
+    }
+    let mut products = wanted.products;
+    products.extend(snapshot.products_wanted());
+    for id in products {
+        match get_product(c, id) {
+            Ok(Some(product)) => snapshot.add_product(product),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::error!(%id, error = %e, "a stored product does not read");
+                snapshot.product_unreadable(id);
+            }
+        }
+    }
+    for email in wanted.emails {
+        match customer_by_email(c, &email) {
+            Ok(Some(customer)) => snapshot.add_customer(customer),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::error!(error = %e, "a stored customer does not read");
+                snapshot.customer_unreadable(email);
+            }
+        }
+    }
+    Ok(snapshot)
+}
+
+/// Writes what the ledger decided. The writer holds the database, so the
+/// rows read are the rows written over; a version that moved anyway is
+/// reported, never overwritten.
+fn write(c: &Connection, changes: &Changes) -> Result<(), StoreError> {
+    let mut product = c
+        .prepare_cached(
+            "UPDATE products SET stock = ?2, updated_at = ?3, version = ?4 WHERE id = ?1 AND version = ?5",
+        )
+        .map_err(store_error)?;
+    for changed in &changes.products {
+        let p = &changed.product;
+        let written = product
+            .execute(params![
+                p.id.to_string(),
+                count(p.stock.units()),
+                millis(p.updated_at),
+                count(p.version),
+                count(changed.read_version),
+            ])
+            .map_err(store_error)?;
+        if written != 1 {
+            return Err(corrupt("a product changed under the writer"));
+        }
+    }
+    for customer in &changes.customers {
+        insert_customer(c, customer).map_err(store_error)?;
+    }
+    for order in &changes.placed {
+        insert_order(c, order)?;
+    }
+    let mut revise = c
+        .prepare_cached(
+            "UPDATE orders SET status = ?2, payment_collected = ?3, history = ?4, updated_at = ?5,
+             version = ?6 WHERE id = ?1 AND version = ?7",
+        )
+        .map_err(store_error)?;
+    for revised in &changes.revised {
+        let o = &revised.order;
+        let written = revise
+            .execute(params![
+                o.id().to_string(),
+                o.status().as_str(),
+                o.payment_collected(),
+                history_json(o),
+                millis(o.updated_at()),
+                count(o.version()),
+                count(revised.read_version),
+            ])
+            .map_err(store_error)?;
+        if written != 1 {
+            return Err(corrupt("an order changed under the writer"));
+        }
+    }
+    let now = now_millis();
+    let mut key = c
+        .prepare_cached(
+            "INSERT INTO idempotency_keys (user_id, key, fingerprint, order_id, used_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .map_err(store_error)?;
+    for (user, claim, used) in &changes.keys {
+        key.execute(params![
+            user.to_string(),
+            claim.as_str(),
+            used.fingerprint.as_str(),
+            used.order.to_string(),
+            now,
+        ])
+        .map_err(store_error)?;
+    }
+    for event in &changes.events {
+        insert_event(c, event, now)?;
+    }
+    Ok(())
+}
+
+fn insert_order(c: &Connection, o: &Order) -> Result<(), StoreError> {
+    let mut statement = c
+        .prepare_cached(
+            "INSERT INTO orders (id, customer_id, customer_name, customer_email, lines, total,
+             payment_collected, status, history, placed_by, placed_by_role, created_at,
+             updated_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        )
+        .map_err(store_error)?;
+    let customer = o.customer();
+    statement
+        .execute(params![
+            o.id().to_string(),
+            customer.id.to_string(),
+            customer.name.as_str(),
+            customer.email.as_str(),
+            lines_json(o),
+            o.total().minor(),
+            o.payment_collected(),
+            o.status().as_str(),
+            history_json(o),
+            o.placed_by().user.to_string(),
+            o.placed_by().role.as_str(),
+            millis(o.created_at()),
+            millis(o.updated_at()),
+            count(o.version()),
+        ])
+        .map_err(store_error)?;
+    Ok(())
+}
+
+fn insert_event(c: &Connection, event: &OrderEvent, now: i64) -> Result<(), StoreError> {
+    let (from, to, by, role, paid) = match event {
+        OrderEvent::Placed(p) => (None, None, None, None, p.order.payment_collected()),
+        OrderEvent::StatusUpdated(u) => (
+            Some(u.from.as_str()),
+            Some(u.to.as_str()),
+            Some(u.by.user.to_string()),
+            Some(u.by.role.as_str()),
+            u.payment_collected,
+        ),
+        OrderEvent::PaymentUpdated(p) => (None, None, None, None, p.payment_collected),
+    };
+    let mut statement = c
+        .prepare_cached(
+            "INSERT INTO events (name, order_id, placed_by, version, at, logged_at, from_status,
+             to_status, by_user, by_role, payment_collected)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )
+        .map_err(store_error)?;
+    statement
+        .execute(params![
+            event.name(),
+            event.order_id().to_string(),
+            event.placed_by().to_string(),
+            count(event.version()),
+            millis(event.at()),
+            now,
+            from,
+            to,
+            by,
+            role,
+            paid,
+        ])
+        .map_err(store_error)?;
+    Ok(())
+}
+
+/// Now, for when a row was written (never a caller's clock).
+pub(crate) fn now_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}

@@ -1,0 +1,251 @@
+//! Rows to records and back. Ids are hyphenated UUIDs, times Unix
+//! milliseconds, money minor units; an order's lines and history are JSON
+//! arrays in its row. A row that breaks a domain rule on the way back is
+//! reported as corrupt, never trusted.
+
+use oms_domain::customer::Customer;
+use oms_domain::email::Email;
+use oms_domain::money::Money;
+use oms_domain::name::Name;
+use oms_domain::order::line::OrderLine;
+use oms_domain::order::{CustomerSnapshot, Order, OrderParts, StatusEntry};
+use oms_domain::password::PasswordHash;
+use oms_domain::product::Product;
+use oms_domain::quantity::Quantity;
+use oms_domain::stock::Stock;
+use oms_domain::timestamp::Timestamp;
+use oms_domain::user::{Actor, User};
+use oms_ports::error::StoreError;
+use rusqlite::Row;
+use serde::{Deserialize, Serialize};
+
+use crate::errors::{field, store_error};
+
+pub(crate) fn millis(at: Timestamp) -> i64 {
+    at.unix_millis()
+}
+
+pub(crate) fn count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Column `name` of `row`, with SQLite's failure as a store error.
+pub(crate) fn column<T: rusqlite::types::FromSql>(
+    row: &Row<'_>,
+    name: &str,
+) -> Result<T, StoreError> {
+    row.get(name).map_err(store_error)
+}
+
+fn time(row: &Row<'_>, name: &str) -> Result<Timestamp, StoreError> {
+    field(name, Timestamp::from_unix_millis(column(row, name)?))
+}
+
+fn whole(row: &Row<'_>, name: &str) -> Result<u64, StoreError> {
+    field(name, u64::try_from(column::<i64>(row, name)?))
+}
+
+fn parsed<T: std::str::FromStr>(row: &Row<'_>, name: &str) -> Result<T, StoreError>
+where
+    T::Err: std::fmt::Display,
+{
+    field(name, column::<String>(row, name)?.parse())
+}
+
+pub(crate) const PRODUCT_COLUMNS: &str = "id, name, price, stock, created_at, updated_at, version";
+
+pub(crate) fn product(row: &Row<'_>) -> Result<Product, StoreError> {
+    Ok(Product {
+        id: parsed(row, "id")?,
+        name: field("name", Name::parse(&column::<String>(row, "name")?))?,
+        price: field("price", Money::from_minor(column(row, "price")?))?,
+        stock: Stock::from_units(whole(row, "stock")?),
+        created_at: time(row, "created_at")?,
+        updated_at: time(row, "updated_at")?,
+        version: whole(row, "version")?,
+    })
+}
+
+pub(crate) const CUSTOMER_COLUMNS: &str = "id, name, email, created_at";
+
+pub(crate) fn customer(row: &Row<'_>) -> Result<Customer, StoreError> {
+    Ok(Customer {
+        id: parsed(row, "id")?,
+        name: field("name", Name::parse(&column::<String>(row, "name")?))?,
+        email: field("email", Email::parse(&column::<String>(row, "email")?))?,
+        created_at: time(row, "created_at")?,
+    })
+}
+
+pub(crate) const USER_COLUMNS: &str =
+    "id, name, email, password_hash, role, created_at, updated_at";
+
+pub(crate) fn user(row: &Row<'_>) -> Result<User, StoreError> {
+    Ok(User {
+        id: parsed(row, "id")?,
+        name: field("name", Name::parse(&column::<String>(row, "name")?))?,
+        email: field("email", Email::parse(&column::<String>(row, "email")?))?,
+        password_hash: PasswordHash::from_phc(column(row, "password_hash")?),
+        role: parsed(row, "role")?,
+        created_at: time(row, "created_at")?,
+        updated_at: time(row, "updated_at")?,
+    })
+}
+
+pub(crate) const ORDER_COLUMNS: &str = "id, customer_id, customer_name, customer_email, lines, \
+     total, payment_collected, status, history, placed_by, placed_by_role, created_at, \
+     updated_at, version";
+
+/// One line as stored: its total follows from price and quantity.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LineRecord {
+    product_id: String,
+    name: String,
+    unit_price: i64,
+    quantity: i64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct HistoryRecord {
+    from: String,
+    to: String,
+    at: i64,
+    by: String,
+    role: String,
+}
+
+pub(crate) fn lines_json(order: &Order) -> String {
+    let lines: Vec<LineRecord> = order
+        .lines()
+        .iter()
+        .map(|l| LineRecord {
+            product_id: l.product_id().to_string(),
+            name: l.name().as_str().to_owned(),
+            unit_price: l.unit_price().minor(),
+            quantity: i64::from(l.quantity().get()),
+        })
+        .collect();
+    serde_json::to_string(&lines).unwrap_or_default()
+}
+
+pub(crate) fn history_json(order: &Order) -> String {
+    let history: Vec<HistoryRecord> = order
+        .history()
+        .iter()
+        .map(|h| HistoryRecord {
+            from: h.from.as_str().to_owned(),
+            to: h.to.as_str().to_owned(),
+            at: millis(h.at),
+            by: h.by.user.to_string(),
+            role: h.by.role.as_str().to_owned(),
+        })
+        .collect();
+    serde_json::to_string(&history).unwrap_or_default()
+}
+
+/// The lines of an order row.
+pub(crate) fn lines(row: &Row<'_>) -> Result<Vec<OrderLine>, StoreError> {
+    let records: Vec<LineRecord> = field(
+        "lines",
+        serde_json::from_str(&column::<String>(row, "lines")?),
+    )?;
+    records
+        .into_iter()
+        .map(|l| {
+            field(
+                "lines",
+                OrderLine::new(
+                    field("lines.productId", l.product_id.parse())?,
+                    field("lines.name", Name::parse(&l.name))?,
+                    field("lines.unitPrice", Money::from_minor(l.unit_price))?,
+                    field("lines.quantity", Quantity::new(l.quantity))?,
+                ),
+            )
+        })
+        .collect()
+}
+
+fn history(row: &Row<'_>) -> Result<Vec<StatusEntry>, StoreError> {
+    let records: Vec<HistoryRecord> = field(
+        "history",
+        serde_json::from_str(&column::<String>(row, "history")?),
+    )?;
+    records
+        .into_iter()
+        .map(|h| {
+            Ok(StatusEntry {
+                from: field("history.from", h.from.parse())?,
+                to: field("history.to", h.to.parse())?,
+                at: field("history.at", Timestamp::from_unix_millis(h.at))?,
+                by: Actor {
+                    user: field("history.by", h.by.parse())?,
+                    role: field("history.role", h.role.parse())?,
+                },
+            })
+        })
+        .collect()
+}
+
+/// Who placed the order in a row.
+pub(crate) fn placed_by(row: &Row<'_>) -> Result<Actor, StoreError> {
+    Ok(Actor {
+        user: parsed(row, "placed_by")?,
+        role: parsed(row, "placed_by_role")?,
+    })
+}
+
+/// The customer an order row is for, as it was at placement.
+pub(crate) fn snapshot(row: &Row<'_>) -> Result<CustomerSnapshot, StoreError> {
+    Ok(CustomerSnapshot {
+        id: parsed(row, "customer_id")?,
+        name: field(
+            "customer_name",
+            Name::parse(&column::<String>(row, "customer_name")?),
+        )?,
+        email: field(
+            "customer_email",
+            Email::parse(&column::<String>(row, "customer_email")?),
+        )?,
+    })
+}
+
+pub(crate) fn order(row: &Row<'_>) -> Result<Order, StoreError> {
+    let parts = OrderParts {
+        id: parsed(row, "id")?,
+        customer: snapshot(row)?,
+        lines: lines(row)?,
+        total: field("total", Money::from_minor(column(row, "total")?))?,
+        payment_collected: column(row, "payment_collected")?,
+        status: parsed(row, "status")?,
+        history: history(row)?,
+        placed_by: placed_by(row)?,
+        created_at: time(row, "created_at")?,
+        updated_at: time(row, "updated_at")?,
+        version: whole(row, "version")?,
+    };
+    field("order", Order::restore(parts)).map_err(|e| {
+        tracing::error!(error = %e, "a stored order breaks the order rules");
+        e
+    })
+}
+
+/// Whether `error` says a row broke a unique constraint.
+pub(crate) fn is_unique_violation(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::ConstraintViolation)
+    )
+}
+
+/// Maps every row of `rows` with `read`, stopping at the first failure.
+pub(crate) fn collect<T>(
+    mut rows: rusqlite::Rows<'_>,
+    read: impl Fn(&Row<'_>) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let mut all = Vec::new();
+    while let Some(row) = rows.next().map_err(store_error)? {
+        all.push(read(row)?);
+    }
+    Ok(all)
+}

@@ -1,0 +1,60 @@
+//! The schema, as versioned SQL files under `migrations/sqlite/`, compiled
+//! in and applied at open, each in one transaction, each recorded in
+//! `schema_migrations`. A database whose version this build does not know
+//! is refused, never written.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use crate::errors::OpenError;
+
+/// Every migration, in order: version, name, SQL.
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "schema",
+    include_str!("../../../../migrations/sqlite/0001_schema.sql"),
+)];
+
+/// Applies what `connection`'s database lacks.
+pub(crate) fn migrate(connection: &mut Connection, path: &Path) -> Result<(), OpenError> {
+    let failed = |e: rusqlite::Error| OpenError::from_sqlite(path, &e);
+    connection
+        .execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                version    INTEGER PRIMARY KEY,
+                name       TEXT NOT NULL,
+                applied_at INTEGER NOT NULL
+            ) STRICT;",
+        )
+        .map_err(failed)?;
+    let current: i64 = connection
+        .query_row(
+            "SELECT coalesce(max(version), 0) FROM schema_migrations",
+            [],
+            |row| row.get(0),
+        )
+        .map_err(failed)?;
+    let known = MIGRATIONS.last().map_or(0, |(version, _, _)| *version);
+    if current > known {
+        return Err(OpenError::Newer {
+            path: path.to_owned(),
+            found: current,
+            known,
+        });
+    }
+    for (version, name, sql) in MIGRATIONS.iter().filter(|(v, _, _)| *v > current) {
+        let transaction = connection.transaction().map_err(failed)?;
+        transaction.execute_batch(sql).map_err(failed)?;
+        transaction
+            .execute(
+                "INSERT INTO schema_migrations (version, name, applied_at)
+                 VALUES (?1, ?2, CAST(unixepoch('subsec') * 1000 AS INTEGER))",
+                (version, name),
+            )
+            .map_err(failed)?;
+        transaction.commit().map_err(failed)?;
+        tracing::info!(version, name, "applied a SQLite migration");
+    }
+    Ok(())
+}

@@ -1,0 +1,147 @@
+//! What only a database file has: data that outlives the store, one
+//! process at a time, and clear refusals for files it must not touch.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+
+use oms_ports::events::{EventLog, EventRetention};
+use oms_ports::store::{OrderStore, ProductStore};
+use oms_sqlite::{OpenError, SqliteStore};
+use oms_store_contract::fixtures::{draft, given_product, placed, stock_of};
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("oms-sqlite-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn open(path: &std::path::Path) -> Result<SqliteStore, OpenError> {
+    SqliteStore::open(path, EventRetention::default())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_was_written_is_there_after_reopening_and_positions_still_read() {
+    let dir = scratch("reopen");
+    let path = dir.join("data").join("oms.db");
+    let (mug, order, start) = {
+        let store = open(&path).unwrap();
+        let start = store.tail().await.unwrap();
+        let mug = given_product(&store, 1, "Mug", 250, 10).await;
+        let order = placed(&store, draft(1, "ann@example.com", &[(mug, 3)])).await;
+        (mug, order, start)
+    };
+    let store = open(&path).unwrap();
+    assert_eq!(stock_of(&store, mug).await, 7);
+    assert_eq!(
+        store.get_order(order.id()).await.unwrap(),
+        Some(order.clone())
+    );
+    let page = store.read_after(&start, 10).await.unwrap();
+    assert_eq!(
+        page.events.len(),
+        1,
+        "the position from before the reopen reads on"
+    );
+    assert_eq!(page.events[0].event.order_id(), order.id());
+    drop(store);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_second_opener_is_refused_while_the_first_holds_the_database() {
+    let dir = scratch("lock");
+    let path = dir.join("oms.db");
+    let first = open(&path).unwrap();
+    match open(&path) {
+        Err(OpenError::Locked { path: named }) => assert_eq!(named, path),
+        other => panic!("expected the lock to refuse, got {other:?}"),
+    }
+    drop(first);
+    open(&path).expect("free again once the first is gone");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_database_from_a_newer_build_is_refused_and_left_alone() {
+    let dir = scratch("newer");
+    let path = dir.join("oms.db");
+    drop(open(&path).unwrap());
+    {
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        raw.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)",
+            [],
+        )
+        .unwrap();
+    }
+    match open(&path) {
+        Err(e @ OpenError::Newer { found: 99, .. }) => {
+            assert!(e.to_string().contains("newer version of oms"), "{e}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
+    let dir = scratch("corrupt");
+    let path = dir.join("oms.db");
+    std::fs::create_dir_all(&dir).unwrap();
+    let garbage = b"this is not a database, and it is long enough to have a header".repeat(100);
+    std::fs::write(&path, &garbage).unwrap();
+    match open(&path) {
+        Err(e @ OpenError::Corrupt { .. }) => assert!(e.to_string().contains("oms.db"), "{e}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), garbage, "not written");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_data_directory_that_cannot_be_made_is_named() {
+    let dir = scratch("nodir");
+    std::fs::create_dir_all(&dir).unwrap();
+    let blocker = dir.join("a-file");
+    std::fs::write(&blocker, b"").unwrap();
+    match open(&blocker.join("oms.db")) {
+        Err(e @ OpenError::Directory { .. }) => assert!(e.to_string().contains("a-file"), "{e}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_product_change_is_durable_once_answered() {
+    let dir = scratch("durable");
+    let path = dir.join("oms.db");
+    let store = open(&path).unwrap();
+    let mug = given_product(&store, 1, "Mug", 250, 10).await;
+    drop(store);
+    // Read by another connection, as after a crash: the commit is in the
+    // file (with its write-ahead log), not in this process's memory.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    let stock: i64 = raw
+        .query_row(
+            "SELECT stock FROM products WHERE id = ?1",
+            [mug.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stock, 10);
+    let mode: String = raw
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    drop(raw);
+    assert!(
+        open(&path)
+            .unwrap()
+            .get_product(mug)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
