@@ -26,6 +26,13 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Write a consistent copy of the SQLite store to PATH (a new file),
+    /// also while a server is running on it.
+    Backup {
+        /// Where the copy goes; must not exist yet.
+        #[arg(value_name = "PATH")]
+        to: std::path::PathBuf,
+    },
 }
 
 /// Account subcommands.

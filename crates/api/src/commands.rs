@@ -1,13 +1,17 @@
-//! What the `oms` commands do: serve, migrate, seed and create accounts,
-//! over the in-memory store or MongoDB as configured.
+//! What the `oms` commands do: serve, migrate, seed, create accounts and
+//! back up, over the store the settings choose. Which store, how it is
+//! opened and what each command means on it are decided here and nowhere
+//! else; past [`run`], every command is written once for any store.
 
 use std::io::Write;
+use std::path::Path;
 
 use oms_app::users::Register;
 use oms_domain::user::Role;
 use oms_memory::MemoryStore;
 use oms_mongo::MongoStore;
 use oms_ports::store::Store;
+use oms_sqlite::SqliteStore;
 
 use crate::cli::{Command, UserCommand};
 use crate::seed::{self, SeedReport};
@@ -19,32 +23,80 @@ use crate::startup::{Application, services};
 /// # Errors
 /// A message for the operator: what failed and, where it helps, what to do.
 pub async fn run(command: Command, settings: Settings) -> Result<(), String> {
-    let uri = match &settings.store {
-        StoreSettings::Mongo { uri } => uri.clone(),
-        StoreSettings::Memory { .. } => return run_in_memory(command, settings).await,
-    };
-    let store = MongoStore::connect(uri.expose(), settings.mongo_connect_attempts)
-        .await
-        .map_err(|e| e.to_string())?
-        .with_event_retention(settings.feed.retention);
-    tracing::info!(store = "mongodb", database = %store.database().name(), "connected to MongoDB");
-    match command {
-        Command::Serve => {
-            if settings.migrate_on_start {
+    match settings.store.clone() {
+        StoreSettings::Memory => match command {
+            Command::Serve => {
+                tracing::info!(
+                    store = "memory",
+                    "keeping data in memory only: everything is lost when the process exits"
+                );
+                let store = MemoryStore::with_event_retention(settings.feed.retention);
+                serve(settings, store).await
+            }
+            Command::Migrate => {
+                tracing::info!("the in-memory store needs no migrations");
+                Ok(())
+            }
+            _ => Err("this command works on a durable store: the in-memory store (OMS_STORE=memory) lives only inside `oms serve`; use the default SQLite store (OMS_DATA_DIR) or MongoDB (MONGODB_URI)".to_owned()),
+        },
+        StoreSettings::Sqlite { path } => {
+            if let Command::Backup { to } = &command {
+                return backup(&path, to);
+            }
+            let retention = settings.feed.retention;
+            let opened = path.clone();
+            let store = tokio::task::spawn_blocking(move || SqliteStore::open(opened, retention))
+                .await
+                .map_err(|e| e.to_string())?
+                .map_err(|e| e.to_string())?;
+            tracing::info!(store = "sqlite", path = %path.display(), "keeping data in {} (SQLite; move it with OMS_DATA_DIR)", path.display());
+            on(command, settings, store).await
+        }
+        StoreSettings::Mongo { uri } => {
+            let store = MongoStore::connect(uri.expose(), settings.mongo_connect_attempts)
+                .await
+                .map_err(|e| e.to_string())?
+                .with_event_retention(settings.feed.retention);
+            tracing::info!(store = "mongodb", database = %store.database().name(), "connected to MongoDB");
+            let serving = matches!(command, Command::Serve);
+            if matches!(command, Command::Migrate) || (serving && settings.migrate_on_start) {
                 migrate(&store).await?;
             }
-            store
-                .apply_event_retention()
-                .await
-                .map_err(|e| format!("the event retention cannot be applied: {}", causes(&e)))?;
-            serve(settings, store).await
+            if serving {
+                store.apply_event_retention().await.map_err(|e| {
+                    format!("the event retention cannot be applied: {}", causes(&e))
+                })?;
+            }
+            on(command, settings, store).await
         }
-        Command::Migrate => migrate(&store).await,
+    }
+}
+
+/// `command` over an opened durable store.
+async fn on<S: Store>(command: Command, settings: Settings, store: S) -> Result<(), String> {
+    match command {
+        Command::Serve => serve(settings, store).await,
+        Command::Migrate => {
+            tracing::info!("the store schema is up to date");
+            Ok(())
+        }
         Command::Seed => seed(settings, store).await,
         Command::User(UserCommand::Create { role, email, name }) => {
             create_user(settings, store, role.into(), email, name).await
         }
+        Command::Backup { .. } => Err(
+            "oms backup copies the SQLite store; back up MongoDB with its own tools (mongodump, snapshots)"
+                .to_owned(),
+        ),
     }
+}
+
+/// A consistent copy of the SQLite database at `path`, taken while a server
+/// may be writing it.
+fn backup(path: &Path, to: &Path) -> Result<(), String> {
+    SqliteStore::backup(path, to).map_err(|e| e.to_string())?;
+    tracing::info!(from = %path.display(), to = %to.display(), "backup written");
+    Ok(())
 }
 
 async fn migrate(store: &MongoStore) -> Result<(), String> {
@@ -97,29 +149,6 @@ async fn create_user<S: Store>(
         .map_err(|e| causes(&e))?;
     tracing::info!(user = %user.id, email = %user.email, %role, "account created or updated");
     Ok(())
-}
-
-async fn run_in_memory(command: Command, settings: Settings) -> Result<(), String> {
-    match (&settings.store, command) {
-        (StoreSettings::Memory { demo }, Command::Serve) => {
-            tracing::info!(
-                store = "memory",
-                demo_data = demo,
-                "using the embedded in-memory store: data lasts until the process exits"
-            );
-            let store = MemoryStore::with_event_retention(settings.feed.retention);
-            serve(settings, store).await
-        }
-        (StoreSettings::Memory { .. }, Command::Migrate) => {
-            tracing::info!("the in-memory store needs no migrations");
-            Ok(())
-        }
-        (StoreSettings::Memory { .. }, Command::Seed | Command::User(_)) => Err(
-            "this command writes to a persistent store: set MONGODB_URI (the in-memory store lives only inside `oms serve`, which loads the demo data itself)"
-                .to_owned(),
-        ),
-        (StoreSettings::Mongo { .. }, _) => Err("MONGODB_URI is set".to_owned()),
-    }
 }
 
 /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.

@@ -12,6 +12,7 @@ use oms_domain::user::Role;
 use oms_ports::clock::Clock;
 use oms_ports::draft::CustomerDraft;
 use oms_ports::error::StoreError;
+use oms_ports::query::{PageLimit, ProductQuery};
 use oms_ports::store::Store;
 use serde::Deserialize;
 
@@ -79,6 +80,20 @@ fn fixture<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Result<Vec
 
 fn bad(what: &str, err: impl std::fmt::Display) -> SeedError {
     SeedError::Fixture(format!("{what}: {err}"))
+}
+
+/// Whether the store holds no product yet: a new database (or the memory
+/// store at start), which demo data may fill without touching a shop's own.
+///
+/// # Errors
+/// [`SeedError::Store`] when the store cannot be read.
+pub async fn catalogue_is_empty<S: Store>(state: &AppState<S>) -> Result<bool, SeedError> {
+    let first = ProductQuery {
+        search: None,
+        after: None,
+        limit: PageLimit::new(1).unwrap_or(PageLimit::DEFAULT),
+    };
+    Ok(state.store.list_products(&first).await?.items.is_empty())
 }
 
 /// Loads products, customers and the demo accounts into `state`'s store.

@@ -17,13 +17,15 @@ use crate::secret::Secret;
 use parser::Parser;
 pub use source::Source;
 
-/// Where the service keeps its data.
+/// Where the service keeps its data (`OMS_STORE`).
 #[derive(Clone, Debug)]
 pub enum StoreSettings {
-    /// In process, lost at exit; loaded with the demo data when `demo` is set.
-    Memory {
-        /// Load the fixtures from `seed/` at start.
-        demo: bool,
+    /// In process, lost at exit.
+    Memory,
+    /// One SQLite file on this machine: the default.
+    Sqlite {
+        /// The database file, `oms.db` in `OMS_DATA_DIR` (default `./data`).
+        path: std::path::PathBuf,
     },
     /// A MongoDB deployment.
     Mongo {
@@ -106,8 +108,11 @@ pub struct Settings {
     pub bind: SocketAddr,
     /// `OMS_ENV=production` makes missing secrets fatal.
     pub production: bool,
-    /// `MONGODB_URI`, or the in-memory store.
+    /// `OMS_STORE`, `OMS_DATA_DIR` and `MONGODB_URI`.
     pub store: StoreSettings,
+    /// `OMS_DEMO_DATA`: load the fixtures from `seed/` into an empty
+    /// catalogue at start (default: on, except in production).
+    pub demo_data: bool,
     /// `OMS_JWT_*`.
     pub jwt: JwtSettings,
     /// `OMS_ADMIN_EMAIL` and `OMS_ADMIN_PASSWORD`.
@@ -169,19 +174,13 @@ impl Settings {
         };
         let production = p.production();
         let bind = p.parse("OMS_BIND", "127.0.0.1:8080".parse().ok());
-        let store = match p.get("MONGODB_URI") {
-            Some(uri) => StoreSettings::Mongo {
-                uri: Secret::new(uri),
-            },
-            // Demo accounts have published addresses: never by default in production.
-            None => StoreSettings::Memory {
-                demo: p.flag("OMS_DEMO_DATA", !production),
-            },
-        };
+        let store = p.store();
         let settings = Settings {
             bind: bind.unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
             production,
             store,
+            // Demo accounts have published addresses: never by default in production.
+            demo_data: p.flag("OMS_DEMO_DATA", !production),
             jwt: p.jwt(production),
             admin: p.admin(),
             demo_staff_password: p.password("OMS_STAFF_PASSWORD"),
@@ -221,10 +220,12 @@ mod tests {
     fn defaults_serve_a_local_demo() {
         let settings = Settings::load(&Source::from_pairs([])).unwrap();
         assert_eq!(settings.bind.to_string(), "127.0.0.1:8080");
-        assert!(matches!(
-            settings.store,
-            StoreSettings::Memory { demo: true }
-        ));
+        assert!(
+            matches!(&settings.store, StoreSettings::Sqlite { path } if path.as_path() == std::path::Path::new("data/oms.db")),
+            "{:?}",
+            settings.store
+        );
+        assert!(settings.demo_data);
         assert!(settings.jwt.generated);
         assert_eq!(settings.jwt.ttl, Duration::from_secs(3600));
         assert!(settings.admin.is_none());
@@ -293,10 +294,40 @@ mod tests {
         let secret = ("OMS_JWT_SECRET", "a-secret-of-at-least-thirty-two-bytes");
         let prod =
             Settings::load(&Source::from_pairs([("OMS_ENV", "production"), secret])).unwrap();
-        assert!(matches!(prod.store, StoreSettings::Memory { demo: false }));
+        assert!(!prod.demo_data);
         let asked = [("OMS_ENV", "production"), secret, ("OMS_DEMO_DATA", "true")];
         let asked = Settings::load(&Source::from_pairs(asked)).unwrap();
-        assert!(matches!(asked.store, StoreSettings::Memory { demo: true }));
+        assert!(asked.demo_data);
+    }
+
+    #[test]
+    fn the_store_is_chosen_by_oms_store_and_a_uri_alone_means_mongodb() {
+        let store = |pairs: &[(&str, &str)]| Settings::load(&Source::from_pairs(pairs.to_vec()));
+        let uri = ("MONGODB_URI", "mongodb://db.example/oms");
+        assert!(matches!(
+            store(&[uri]).unwrap().store,
+            StoreSettings::Mongo { .. }
+        ));
+        let in_dir = store(&[("OMS_DATA_DIR", "/var/lib/oms")]).unwrap().store;
+        assert!(
+            matches!(&in_dir, StoreSettings::Sqlite { path } if path.as_path() == std::path::Path::new("/var/lib/oms/oms.db")),
+            "{in_dir:?}"
+        );
+        assert!(matches!(
+            store(&[("OMS_STORE", "memory"), uri]).unwrap().store,
+            StoreSettings::Memory
+        ));
+        assert!(matches!(
+            store(&[("OMS_STORE", "mongodb"), uri]).unwrap().store,
+            StoreSettings::Mongo { .. }
+        ));
+        let SettingsError(problems) = store(&[("OMS_STORE", "mongodb")]).unwrap_err();
+        assert_eq!(problems, ["OMS_STORE=mongodb needs MONGODB_URI"]);
+        let SettingsError(problems) = store(&[("OMS_STORE", "postgres")]).unwrap_err();
+        assert_eq!(
+            problems,
+            ["OMS_STORE must be sqlite, memory or mongodb, not \"postgres\""]
+        );
     }
 
     #[test]

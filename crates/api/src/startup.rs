@@ -21,7 +21,7 @@ use crate::openapi::ApiDoc;
 use crate::rate_limit::{ClientIp, budgets};
 use crate::routes;
 use crate::seed::{self, SeedReport};
-use crate::settings::{RateLimits, Settings, StoreSettings};
+use crate::settings::{RateLimits, Settings};
 use crate::sign_in::SignInFailures;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
@@ -92,11 +92,12 @@ impl<S: Store> Application<S> {
     pub async fn build(settings: Settings, store: S) -> Result<Application<S>, StartupError> {
         let config = |e: &dyn std::fmt::Display| StartupError::Config(e.to_string());
         let (state, metrics) = services_with_metrics(&settings, store)?;
-        let seeded = match settings.store {
-            StoreSettings::Memory { demo: true } => seed::load(&state, &settings).await?,
-            StoreSettings::Memory { demo: false } | StoreSettings::Mongo { .. } => {
-                SeedReport::default()
-            }
+        // Demo data goes only into an empty catalogue: a new database, or
+        // the memory store at every start; never over a shop's own data.
+        let seeded = if settings.demo_data && seed::catalogue_is_empty(&state).await? {
+            seed::load(&state, &settings).await?
+        } else {
+            SeedReport::default()
         };
         seed::ensure_admin(&state, &settings)
             .await

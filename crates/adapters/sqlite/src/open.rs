@@ -123,3 +123,34 @@ fn log_id(connection: &Connection) -> Result<String, rusqlite::Error> {
     connection.execute("INSERT INTO meta (key, value) VALUES ('log_id', ?1)", [&id])?;
     Ok(id)
 }
+
+impl SqliteStore {
+    /// Writes a consistent copy of the database at `path` to `to` (which
+    /// must not exist), reading it in one transaction beside whatever
+    /// process has it open; the copy is a database of its own, compacted.
+    ///
+    /// # Errors
+    /// [`OpenError`] naming the file that could not be read or written.
+    pub fn backup(path: &Path, to: &Path) -> Result<(), OpenError> {
+        if !path.exists() {
+            return Err(OpenError::Sqlite {
+                path: path.to_owned(),
+                reason: "no database here".to_owned(),
+            });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let source = Connection::open_with_flags(path, flags)
+            .map_err(|e| OpenError::from_sqlite(path, &e))?;
+        source
+            .execute_batch(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};"))
+            .map_err(|e| OpenError::from_sqlite(path, &e))?;
+        let target = to.to_str().ok_or_else(|| OpenError::Directory {
+            path: to.to_owned(),
+            reason: "the path is not UTF-8".to_owned(),
+        })?;
+        source
+            .execute("VACUUM INTO ?1", [target])
+            .map_err(|e| OpenError::from_sqlite(to, &e))?;
+        Ok(())
+    }
+}

@@ -9,7 +9,9 @@ use oms_domain::password::Password;
 use oms_ports::events::EventRetention;
 use oms_ws::hub::HubSettings;
 
-use super::{AdminSettings, FeedSettings, JwtSettings, LogFormat, RateLimits, Source};
+use super::{
+    AdminSettings, FeedSettings, JwtSettings, LogFormat, RateLimits, Source, StoreSettings,
+};
 use crate::secret::Secret;
 
 pub(super) struct Parser<'a> {
@@ -20,6 +22,30 @@ pub(super) struct Parser<'a> {
 impl<'a> Parser<'a> {
     pub(super) fn get(&self, name: &str) -> Option<&'a str> {
         self.source.get(name)
+    }
+
+    /// `OMS_STORE` (`sqlite`, `memory` or `mongodb`), else MongoDB when
+    /// `MONGODB_URI` is set, else SQLite in `OMS_DATA_DIR`.
+    pub(super) fn store(&mut self) -> StoreSettings {
+        let uri = self.get("MONGODB_URI").map(Secret::new);
+        let sqlite = |p: &mut Self| StoreSettings::Sqlite {
+            path: std::path::Path::new(p.get("OMS_DATA_DIR").unwrap_or("data")).join("oms.db"),
+        };
+        match (self.get("OMS_STORE"), uri) {
+            (None, Some(uri)) | (Some("mongodb"), Some(uri)) => StoreSettings::Mongo { uri },
+            (None | Some("sqlite"), _) => sqlite(self),
+            (Some("memory"), _) => StoreSettings::Memory,
+            (Some("mongodb"), None) => {
+                self.fail("OMS_STORE=mongodb needs MONGODB_URI".to_owned());
+                StoreSettings::Memory
+            }
+            (Some(other), _) => {
+                self.fail(format!(
+                    "OMS_STORE must be sqlite, memory or mongodb, not {other:?}"
+                ));
+                StoreSettings::Memory
+            }
+        }
     }
 
     pub(super) fn fail(&mut self, problem: String) {

@@ -10,6 +10,7 @@ mod auth;
 mod authz;
 mod binary;
 mod catalog;
+mod embedded;
 mod export;
 mod feed;
 mod feed_client;

@@ -1,0 +1,204 @@
+//! The `oms` binary on its default store, a SQLite file: data that outlives
+//! the process, demo data only into a new database, one server per file,
+//! and a backup taken while it serves.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::io::AsyncReadExt;
+use tokio::process::{Child, Command};
+
+use crate::binary::{oms, scratch_dir, start_on_any_port, wait_until_up};
+
+const ADMIN: (&str, &str) = ("admin@example.com", "admin-password-1");
+
+/// `oms` on the SQLite file in `dir`, with a known administrator.
+fn oms_in(dir: &Path) -> Command {
+    let mut command = oms();
+    command
+        .env("OMS_DATA_DIR", dir)
+        .env("OMS_ADMIN_EMAIL", ADMIN.0)
+        .env("OMS_ADMIN_PASSWORD", ADMIN.1)
+        .env("OMS_JWT_SECRET", "embedded-test-secret-of-32-bytes-or-more")
+        .env("OMS_ARGON2_MEMORY_KIB", "64")
+        .env("OMS_ARGON2_PASSES", "1");
+    command
+}
+
+struct Running {
+    child: Child,
+    base: String,
+    http: reqwest::Client,
+    token: String,
+    log: String,
+}
+
+async fn start(dir: &Path) -> Running {
+    let (child, port, log, _) = start_on_any_port(&mut oms_in(dir)).await;
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    wait_until_up(&http, port).await;
+    let base = format!("http://127.0.0.1:{port}");
+    let signed_in: Value = http
+        .post(format!("{base}/auth/login"))
+        .json(&json!({ "email": ADMIN.0, "password": ADMIN.1 }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = signed_in["token"].as_str().unwrap().to_owned();
+    Running {
+        child,
+        base,
+        http,
+        token,
+        log,
+    }
+}
+
+impl Running {
+    async fn get(&self, path: &str) -> Value {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        response.json().await.unwrap()
+    }
+
+    async fn post(&self, path: &str, body: &Value) -> Value {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201, "{path}");
+        response.json().await.unwrap()
+    }
+
+    /// SIGTERM, then a clean exit.
+    async fn stop(mut self) {
+        let pid = self.child.id().unwrap().to_string();
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .await
+            .unwrap();
+        assert!(sent.success());
+        let status = tokio::time::timeout(Duration::from_secs(60), self.child.wait())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(status.success(), "exit after SIGTERM: {status}");
+    }
+}
+
+#[tokio::test]
+async fn a_product_created_is_there_after_a_sigterm_and_a_restart_without_demo_data_again() {
+    let dir = scratch_dir();
+    let first = start(&dir).await;
+    assert!(first.log.contains("keeping data in"), "{}", first.log);
+    let demo = first.get("/api/products?limit=100").await["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(demo > 0, "a new database gets the demo catalogue");
+    let created = first
+        .post(
+            "/api/products",
+            &json!({ "name": "Kept Mug", "price": 1250, "stock": 7 }),
+        )
+        .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    first.stop().await;
+
+    let second = start(&dir).await;
+    let kept = second.get(&format!("/api/products/{id}")).await;
+    assert_eq!(
+        (kept["name"].as_str(), kept["stock"].as_u64()),
+        (Some("Kept Mug"), Some(7))
+    );
+    let listed = second.get("/api/products?limit=100").await["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(
+        listed,
+        demo + 1,
+        "the demo data is not loaded over a shop's own"
+    );
+    second.stop().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn a_second_server_on_the_same_data_is_refused_and_a_backup_is_taken_while_serving() {
+    let dir = scratch_dir();
+    let running = start(&dir).await;
+    let product = running
+        .post(
+            "/api/products",
+            &json!({ "name": "Backed Up", "price": 500, "stock": 3 }),
+        )
+        .await;
+
+    let refused = oms_in(&dir).output().await.unwrap();
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("in use by another process"), "{stderr}");
+
+    let copy = dir.join("backup.db");
+    let backup = oms_in(&dir)
+        .arg("backup")
+        .arg(&copy)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        backup.status.success(),
+        "{}",
+        String::from_utf8_lossy(&backup.stderr)
+    );
+    let again = oms_in(&dir)
+        .arg("backup")
+        .arg(&copy)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        !again.status.success(),
+        "an existing file is never overwritten"
+    );
+    running.stop().await;
+
+    let restored = oms_sqlite::SqliteStore::open(&copy, Default::default()).unwrap();
+    let id = product["id"].as_str().unwrap().parse().unwrap();
+    let found = oms_ports::store::ProductStore::get_product(&restored, id)
+        .await
+        .unwrap();
+    assert_eq!(found.map(|p| p.stock.units()), Some(3));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn a_data_directory_that_cannot_be_written_is_a_clear_exit() {
+    let dir = scratch_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let blocker = dir.join("not-a-directory");
+    std::fs::write(&blocker, b"").unwrap();
+    let output = oms_in(&blocker).output().await.unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let mut stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let _ = output.stdout.as_slice().read_to_string(&mut stderr).await;
+    assert!(stderr.contains("cannot use the data directory"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let _ = std::fs::remove_dir_all(dir);
+}
