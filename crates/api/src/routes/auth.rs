@@ -45,6 +45,8 @@ pub async fn login<S: Store>(
 ) -> Result<HttpResponse, ApiError> {
     let client = failures.client(&req);
     failures.check(client)?;
+    // The body is read: from here the sign-in is the hash's to finish.
+    tracing::debug!("checking the credentials");
     let user = state
         .users
         .authenticate(&body.email, &body.password)

@@ -171,13 +171,13 @@ async fn a_request_in_flight_at_sigterm_is_answered_before_exit() {
     .await;
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     wait_until_up(&http, port).await;
-    // The server's log says when the sign-in has reached the handler.
+    // The server's log says when the sign-in's body has been read and its
+    // password is being checked (the request is in the handler's hands).
     let (started_tx, started) = tokio::sync::oneshot::channel();
     tokio::spawn(async move {
         let mut started_tx = Some(started_tx);
         while let Ok(Some(line)) = log.next_line().await {
-            if line.contains("request started")
-                && line.contains("/auth/login")
+            if line.contains("checking the credentials")
                 && let Some(tx) = started_tx.take()
             {
                 let _ = tx.send(());

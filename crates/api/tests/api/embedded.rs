@@ -14,7 +14,7 @@ use crate::binary::{oms, scratch_dir, start_on_any_port, wait_until_up};
 const ADMIN: (&str, &str) = ("admin@example.com", "admin-password-1");
 
 /// `oms` on the SQLite file in `dir`, with a known administrator.
-fn oms_in(dir: &Path) -> Command {
+pub fn oms_in(dir: &Path) -> Command {
     let mut command = oms();
     command
         .env("OMS_DATA_DIR", dir)
@@ -22,19 +22,23 @@ fn oms_in(dir: &Path) -> Command {
         .env("OMS_ADMIN_PASSWORD", ADMIN.1)
         .env("OMS_JWT_SECRET", "embedded-test-secret-of-32-bytes-or-more")
         .env("OMS_ARGON2_MEMORY_KIB", "64")
-        .env("OMS_ARGON2_PASSES", "1");
+        .env("OMS_ARGON2_PASSES", "1")
+        // Every test client comes from one address.
+        .env("OMS_RATE_LIMIT_PER_SECOND", "100000")
+        .env("OMS_RATE_LIMIT_BURST", "100000");
     command
 }
 
-struct Running {
-    child: Child,
-    base: String,
-    http: reqwest::Client,
-    token: String,
-    log: String,
+pub struct Running {
+    pub child: Child,
+    pub base: String,
+    pub http: reqwest::Client,
+    pub token: String,
+    pub log: String,
 }
 
-async fn start(dir: &Path) -> Running {
+/// `oms` on the SQLite file in `dir`, up and signed in as its admin.
+pub async fn start(dir: &Path) -> Running {
     let (child, port, log, _) = start_on_any_port(&mut oms_in(dir)).await;
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     wait_until_up(&http, port).await;
@@ -59,7 +63,7 @@ async fn start(dir: &Path) -> Running {
 }
 
 impl Running {
-    async fn get(&self, path: &str) -> Value {
+    pub async fn get(&self, path: &str) -> Value {
         let response = self
             .http
             .get(format!("{}{path}", self.base))
@@ -71,7 +75,7 @@ impl Running {
         response.json().await.unwrap()
     }
 
-    async fn post(&self, path: &str, body: &Value) -> Value {
+    pub async fn post(&self, path: &str, body: &Value) -> Value {
         let response = self
             .http
             .post(format!("{}{path}", self.base))
@@ -85,7 +89,7 @@ impl Running {
     }
 
     /// SIGTERM, then a clean exit.
-    async fn stop(mut self) {
+    pub async fn stop(mut self) {
         let pid = self.child.id().unwrap().to_string();
         let sent = Command::new("kill")
             .args(["-TERM", &pid])

@@ -2,16 +2,15 @@
 //! each kind of subscriber hears, resuming without gaps or repeats, and
 //! what happens to a subscriber that stops reading.
 
-use oms_memory::MemoryStore;
 use oms_ports::store::Store;
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::feed_client::placed_ids;
 use crate::helpers::{
-    JWT_SECRET, TestApp, fresh_mongo, metric, problem, spawn, spawn_app, spawn_app_on,
-    spawn_app_with, test_mongo_uri,
+    JWT_SECRET, TestApp, metric, problem, spawn, spawn_app, spawn_app_on, spawn_app_with,
 };
+use crate::stores::{Fresh, fresh_store};
 
 fn status(to: &str) -> Value {
     json!({ "status": to })
@@ -261,9 +260,10 @@ async fn resuming_replays_what_was_missed_once_then_goes_live() {
 
 #[tokio::test]
 async fn resuming_reaches_across_a_server_restart() {
-    match test_mongo_uri() {
-        Some(uri) => resume_across_restart(fresh_mongo(&uri).await).await,
-        None => resume_across_restart(MemoryStore::new()).await,
+    match fresh_store().await {
+        Fresh::Memory(store) => resume_across_restart(store).await,
+        Fresh::Sqlite(store) => resume_across_restart(store).await,
+        Fresh::Mongo(store, _) => resume_across_restart(store).await,
     }
 }
 
@@ -481,18 +481,16 @@ async fn connections_past_the_limit_are_refused_and_counted() {
 
 #[tokio::test]
 async fn two_instances_on_one_store_hear_each_others_orders() {
-    match test_mongo_uri() {
-        Some(uri) => {
-            let store = fresh_mongo(&uri).await;
+    match fresh_store().await {
+        Fresh::Mongo(store, uri) => {
             // The second instance's own client: nothing shared but the database.
             let client = mongodb::Client::with_uri_str(&uri).await.unwrap();
             let other = oms_mongo::MongoStore::with_client(client, store.database().name());
             two_instances(store, other).await;
         }
-        None => {
-            let store = MemoryStore::new();
-            two_instances(store.clone(), store).await;
-        }
+        // One process holds an embedded store: both instances share it.
+        Fresh::Sqlite(store) => two_instances(store.clone(), store).await,
+        Fresh::Memory(store) => two_instances(store.clone(), store).await,
     }
 }
 

@@ -1,5 +1,6 @@
-//! `spawn_app`: the whole service on a random port over a fresh in-memory
-//! store, and a client that talks to it as any other client would.
+//! `spawn_app`: the whole service on a random port over a fresh store of
+//! the kind this test binary runs on (`crate::stores`), and a client that
+//! talks to it as any other client would.
 
 use std::io::Write;
 use std::sync::{LazyLock, Mutex};
@@ -8,10 +9,11 @@ use oms_api::settings::{Settings, Source};
 use oms_api::startup::Application;
 use oms_app::users::Register;
 use oms_domain::user::Role;
-use oms_memory::MemoryStore;
 use oms_ports::store::Store;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
+
+use crate::stores::{Fresh, fresh_store};
 
 pub const JWT_SECRET: &str = "test-secret-that-is-at-least-32-bytes-long";
 pub const ADMIN_EMAIL: &str = "admin@test.example";
@@ -70,73 +72,15 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
-    match test_mongo_uri() {
-        Some(uri) => spawn(overrides, fresh_mongo(&uri).await).await,
-        None => spawn(overrides, MemoryStore::default()).await,
+    match fresh_store().await {
+        Fresh::Memory(store) => spawn(overrides, store).await,
+        Fresh::Sqlite(store) => spawn(overrides, store).await,
+        Fresh::Mongo(store, _) => spawn(overrides, store).await,
     }
-}
-
-/// The MongoDB test server's URI, or `None` (said loudly, and refused
-/// when `OMS_REQUIRE_MONGO=1`).
-pub fn mongo_uri() -> Option<String> {
-    static URI: LazyLock<Option<String>> = LazyLock::new(|| {
-        let uri = std::env::var("OMS_TEST_MONGODB_URI").ok();
-        if uri.is_none() {
-            let required = std::env::var("OMS_REQUIRE_MONGO").is_ok_and(|v| v == "1");
-            assert!(
-                !required,
-                "OMS_REQUIRE_MONGO=1 but OMS_TEST_MONGODB_URI is not set"
-            );
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIP: API tests on MongoDB NOT RUN (set OMS_TEST_MONGODB_URI); api_mongo runs its tests on memory instead"
-            );
-        }
-        uri
-    });
-    URI.clone()
-}
-
-/// The test server's URI when this binary runs the API on MongoDB.
-pub fn test_mongo_uri() -> Option<String> {
-    crate::ON_MONGO.then(mongo_uri).flatten()
-}
-
-/// A migrated database of its own, dropped when the last store using it goes.
-pub async fn fresh_mongo(uri: &str) -> oms_mongo::MongoStore {
-    struct DropDatabase(String, String);
-    impl Drop for DropDatabase {
-        fn drop(&mut self) {
-            let (uri, name) = (self.0.clone(), self.1.clone());
-            let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()?;
-                runtime.block_on(async {
-                    let client = mongodb::Client::with_uri_str(&uri)
-                        .await
-                        .map_err(std::io::Error::other)?;
-                    client
-                        .database(&name)
-                        .drop()
-                        .await
-                        .map_err(std::io::Error::other)
-                })
-            })
-            .join();
-        }
-    }
-    let name = format!("oms_api_{}", uuid());
-    let client = mongodb::Client::with_uri_str(uri)
-        .await
-        .expect("a valid OMS_TEST_MONGODB_URI");
-    let store = oms_mongo::MongoStore::with_client(client, &name);
-    store.migrate().await.expect("migrations apply");
-    store.keeping(std::sync::Arc::new(DropDatabase(uri.to_owned(), name)))
 }
 
 /// The app over a store of the test's choosing.
-#[allow(dead_code)] // the api_mongo binary shares this file but not the tests that use it
+#[allow(dead_code)] // the per-store binaries share this file but not the tests that use it
 pub async fn spawn_app_on<S: Store>(store: S) -> TestApp {
     spawn(&[], store).await
 }

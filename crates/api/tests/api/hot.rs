@@ -9,7 +9,8 @@ use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, fresh_mongo, mongo_uri, spawn_app_on};
+use crate::helpers::{TestApp, spawn_app_on};
+use crate::stores::{fresh_mongo, mongo_uri};
 
 /// Two apps on one fresh database, or `None` (said loudly) without a
 /// MongoDB test server.

@@ -4,12 +4,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 /// Which store `helpers::spawn_app` puts under the API.
-pub const ON_MONGO: bool = false;
+pub const STORE: stores::TestStore = stores::TestStore::Memory;
 
 mod auth;
 mod authz;
 mod binary;
 mod catalog;
+mod crash;
 mod embedded;
 mod export;
 mod feed;
@@ -22,3 +23,4 @@ mod orders;
 mod outage;
 mod pages;
 mod security;
+mod stores;

@@ -7,25 +7,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 /// Which store `helpers::spawn_app` puts under the API.
-pub const ON_MONGO: bool = true;
+pub const STORE: stores::TestStore = stores::TestStore::Mongo;
 
-#[path = "../api/auth.rs"]
-mod auth;
-#[path = "../api/authz.rs"]
-mod authz;
-#[path = "../api/catalog.rs"]
-mod catalog;
-#[path = "../api/export.rs"]
-mod export;
-#[path = "../api/feed.rs"]
-mod feed;
-#[path = "../api/feed_client.rs"]
-mod feed_client;
-#[path = "../api/helpers.rs"]
-mod helpers;
-#[path = "../api/operations.rs"]
-mod operations;
-#[path = "../api/orders.rs"]
-mod orders;
-#[path = "../api/security.rs"]
-mod security;
+include!("../shared/store_suite.rs");

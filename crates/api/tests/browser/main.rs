@@ -7,7 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 /// Which store `helpers::spawn_app` puts under the API.
-pub const ON_MONGO: bool = false;
+pub const STORE: stores::TestStore = stores::TestStore::Memory;
 
 mod browser;
 mod catalog;
@@ -17,3 +17,6 @@ mod flows;
 mod helpers;
 mod layout;
 mod resume;
+#[path = "../api/stores.rs"]
+#[allow(dead_code)]
+mod stores;

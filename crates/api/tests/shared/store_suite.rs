@@ -1,0 +1,26 @@
+// The HTTP tests that hold on every store, for the per-store binaries
+// (`api_sqlite`, `api_mongo`) to include after naming their `STORE`; the
+// `api` binary runs them on memory along with its own.
+
+#[path = "../api/auth.rs"]
+mod auth;
+#[path = "../api/authz.rs"]
+mod authz;
+#[path = "../api/catalog.rs"]
+mod catalog;
+#[path = "../api/export.rs"]
+mod export;
+#[path = "../api/feed.rs"]
+mod feed;
+#[path = "../api/feed_client.rs"]
+mod feed_client;
+#[path = "../api/helpers.rs"]
+mod helpers;
+#[path = "../api/operations.rs"]
+mod operations;
+#[path = "../api/orders.rs"]
+mod orders;
+#[path = "../api/security.rs"]
+mod security;
+#[path = "../api/stores.rs"]
+mod stores;
