@@ -72,7 +72,9 @@ CREATE INDEX idempotency_keys_by_age ON idempotency_keys (used_at);
 
 -- One row per committed change, numbered in commit order by the one
 -- writer. A placement's event is the order as placed, rebuilt from the
--- order's fixed part and the payment flag recorded here.
+-- order's fixed part and the payment flag recorded here. Only appending
+-- indexes: a unique (order_id, version) would cost a random-page write per
+-- event for a rule the ledger already keeps.
 CREATE TABLE events (
     seq               INTEGER PRIMARY KEY AUTOINCREMENT,
     name              TEXT NOT NULL,
@@ -85,7 +87,6 @@ CREATE TABLE events (
     to_status         TEXT,
     by_user           TEXT,
     by_role           TEXT,
-    payment_collected INTEGER NOT NULL,
-    UNIQUE (order_id, version)
+    payment_collected INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX events_by_age ON events (logged_at);

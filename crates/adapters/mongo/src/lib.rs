@@ -7,7 +7,7 @@
 //! conflicts with another instance's is retried under the one contention
 //! policy. The event log is read
 //! through change streams on `events` (see `events.rs`). Lookups, filters and
-//! pages use the indexes the migrations in `migrations/` create; a name
+//! pages use the indexes the migrations in `migrations/mongodb/` create; a name
 //! search is a literal, case-blind substring match on the case-folded name
 //! (and for customers the address), which no index can narrow. Needs a
 //! replica set (or a server that supports transactions).

@@ -1,4 +1,4 @@
-//! Versioned schema migrations from `migrations/`, compiled in and applied
+//! Versioned schema migrations from `migrations/mongodb/`, compiled in and applied
 //! in file order. Each is recorded in `_migrations` once applied. Every
 //! command is idempotent (an existing collection gets its validator
 //! refreshed, an existing index is left as it is), so two instances
@@ -16,15 +16,15 @@ use crate::errors::{NAMESPACE_EXISTS, code, is_duplicate_key, store_error};
 const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0001_collections",
-        include_str!("../../../../migrations/0001_collections.json"),
+        include_str!("../../../../migrations/mongodb/0001_collections.json"),
     ),
     (
         "0002_indexes",
-        include_str!("../../../../migrations/0002_indexes.json"),
+        include_str!("../../../../migrations/mongodb/0002_indexes.json"),
     ),
     (
         "0003_event_log",
-        include_str!("../../../../migrations/0003_event_log.json"),
+        include_str!("../../../../migrations/mongodb/0003_event_log.json"),
     ),
 ];
 

@@ -6,7 +6,8 @@
 //! revisions that arrive while the writer is busy are decided one by one
 //! against the running state and committed together, one fsync per group
 //! (`orders/group.rs`). One connection writes; reads go through a small pool
-//! of read connections, which WAL lets run beside the writer. Every call
+//! of read connections, which WAL lets run beside the writer; a thread of
+//! its own copies the log back into the file (`checkpoint.rs`). Every call
 //! runs on tokio's blocking pool.
 //!
 //! One process at a time: a lock file beside the database (`<file>.lock`)
@@ -16,6 +17,7 @@
 //! Depends on `oms-domain`, `oms-ports` and `rusqlite`; never on `oms-app`.
 
 mod catalog;
+mod checkpoint;
 mod errors;
 mod events;
 mod open;
@@ -64,6 +66,8 @@ struct Inner {
     retention: EventRetention,
     /// When the writer last deleted expired events.
     pruned_at: Mutex<Option<std::time::Instant>>,
+    /// Dropped with the store, which stops the checkpointer thread.
+    _checkpointer: std::sync::mpsc::Sender<()>,
     /// Held while the store is open: the lock that keeps others out.
     _lock: File,
 }
