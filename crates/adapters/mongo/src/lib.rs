@@ -22,10 +22,11 @@ pub mod migrate;
 mod orders;
 mod paging;
 mod products;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod transaction;
 mod users;
 
-use std::any::Any;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -52,9 +53,6 @@ pub struct MongoStore {
     event_retention: EventRetention,
     /// Placements and revisions waiting for the next transaction.
     group: Arc<GroupCommit<Write, Decision>>,
-    /// Whatever the creator wants kept alive as long as the store is (a
-    /// test database that is dropped when its last store goes).
-    _keep: Option<Arc<dyn Any + Send + Sync>>,
 }
 
 impl std::fmt::Debug for MongoStore {
@@ -140,7 +138,6 @@ impl MongoStore {
             db,
             event_retention: EventRetention::default(),
             group: Arc::new(GroupCommit::new(orders::LARGEST_GROUP)),
-            _keep: None,
         }
     }
 
@@ -149,12 +146,6 @@ impl MongoStore {
     /// [`MongoStore::apply_event_retention`] brings the expiry index in line.
     pub fn with_event_retention(mut self, retention: EventRetention) -> MongoStore {
         self.event_retention = retention;
-        self
-    }
-
-    /// Keeps `value` alive until the last clone of this store is dropped.
-    pub fn keeping(mut self, value: Arc<dyn Any + Send + Sync>) -> MongoStore {
-        self._keep = Some(value);
         self
     }
 

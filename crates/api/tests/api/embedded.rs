@@ -5,6 +5,8 @@
 use std::path::Path;
 use std::time::Duration;
 
+use oms_ports::query::{OrderQuery, PageLimit};
+use oms_ports::store::{OrderStore, ProductStore};
 use serde_json::{Value, json};
 use tokio::io::AsyncReadExt;
 use tokio::process::{Child, Command};
@@ -143,22 +145,45 @@ async fn a_product_created_is_there_after_a_sigterm_and_a_restart_without_demo_d
     let _ = std::fs::remove_dir_all(dir);
 }
 
-#[tokio::test]
-async fn a_second_server_on_the_same_data_is_refused_and_a_backup_is_taken_while_serving() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_second_server_is_refused_and_a_backup_taken_under_load_is_consistent() {
     let dir = scratch_dir();
     let running = start(&dir).await;
     let product = running
         .post(
             "/api/products",
-            &json!({ "name": "Backed Up", "price": 500, "stock": 3 }),
+            &json!({ "name": "Backed Up", "price": 500, "stock": 1_000_000 }),
         )
         .await;
+    let id = product["id"].as_str().unwrap().to_owned();
 
     let refused = oms_in(&dir).output().await.unwrap();
     assert!(!refused.status.success());
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("in use by another process"), "{stderr}");
 
+    // Sixteen clients place orders before, during and after the backup.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let buyers: Vec<_> = (0..16)
+        .map(|client| {
+            let (http, base, token) = (running.http.clone(), running.base.clone(), running.token.clone());
+            let (id, stop) = (id.clone(), std::sync::Arc::clone(&stop));
+            tokio::spawn(async move {
+                let mut placed = 0u32;
+                while !stop.load(std::sync::atomic::Ordering::SeqCst) && placed < 50_000 {
+                    let body = json!({
+                        "customer": { "name": "Buyer", "email": format!("b{client}-{placed}@example.com") },
+                        "items": [{ "productId": id, "quantity": 2 }],
+                    });
+                    let sent = http.post(format!("{base}/api/orders")).bearer_auth(&token).json(&body).send().await;
+                    assert_eq!(sent.unwrap().status(), 201);
+                    placed += 1;
+                }
+                placed
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(500)).await;
     let copy = dir.join("backup.db");
     let backup = oms_in(&dir)
         .arg("backup")
@@ -171,6 +196,12 @@ async fn a_second_server_on_the_same_data_is_refused_and_a_backup_is_taken_while
         "{}",
         String::from_utf8_lossy(&backup.stderr)
     );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let mut placed = 0;
+    for buyer in buyers {
+        placed += buyer.await.unwrap();
+    }
     let again = oms_in(&dir)
         .arg("backup")
         .arg(&copy)
@@ -183,12 +214,38 @@ async fn a_second_server_on_the_same_data_is_refused_and_a_backup_is_taken_while
     );
     running.stop().await;
 
+    // The copy is a database of its own, and whole: every order it holds
+    // took its units from the stock it holds.
     let restored = oms_sqlite::SqliteStore::open(&copy, Default::default()).unwrap();
-    let id = product["id"].as_str().unwrap().parse().unwrap();
-    let found = oms_ports::store::ProductStore::get_product(&restored, id)
+    let mut query = OrderQuery {
+        limit: PageLimit::new(PageLimit::MAX).unwrap(),
+        ..OrderQuery::default()
+    };
+    let mut orders = 0u64;
+    loop {
+        let page = restored.list_orders(&query).await.unwrap();
+        orders += page.items.len() as u64;
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => break,
+        }
+    }
+    let stock = restored
+        .get_product(id.parse().unwrap())
         .await
-        .unwrap();
-    assert_eq!(found.map(|p| p.stock.units()), Some(3));
+        .unwrap()
+        .unwrap()
+        .stock
+        .units();
+    assert!(
+        orders > 0 && orders < u64::from(placed),
+        "{orders} of {placed} in the copy"
+    );
+    assert_eq!(
+        stock + 2 * orders,
+        1_000_000,
+        "stock and orders agree in the copy"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 

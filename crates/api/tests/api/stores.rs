@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use oms_memory::MemoryStore;
-use oms_mongo::MongoStore;
+use oms_mongo::{MongoStore, testing};
 use oms_sqlite::SqliteStore;
 
 /// The store kinds a binary can run on.
@@ -82,35 +82,20 @@ pub fn mongo_uri() -> Option<String> {
     URI.clone()
 }
 
-/// A migrated database of its own, dropped when the last store using it goes.
+/// A migrated database of its own. Databases outlive their stores; the
+/// first in each run drops those earlier runs left.
 pub async fn fresh_mongo(uri: &str) -> MongoStore {
-    struct DropDatabase(String, String);
-    impl Drop for DropDatabase {
-        fn drop(&mut self) {
-            let (uri, name) = (self.0.clone(), self.1.clone());
-            let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()?;
-                runtime.block_on(async {
-                    let client = mongodb::Client::with_uri_str(&uri)
-                        .await
-                        .map_err(std::io::Error::other)?;
-                    client
-                        .database(&name)
-                        .drop()
-                        .await
-                        .map_err(std::io::Error::other)
-                })
-            })
-            .join();
-        }
-    }
-    let name = format!("oms_api_{}", crate::helpers::uuid());
     let client = mongodb::Client::with_uri_str(uri)
         .await
         .expect("a valid OMS_TEST_MONGODB_URI");
+    static SWEPT: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    SWEPT
+        .get_or_init(|| async {
+            testing::drop_stale(&client, "oms_api").await;
+        })
+        .await;
+    let name = testing::database_name("oms_api", &crate::helpers::uuid().replace('-', ""));
     let store = MongoStore::with_client(client, &name);
     store.migrate().await.expect("migrations apply");
-    store.keeping(std::sync::Arc::new(DropDatabase(uri.to_owned(), name)))
+    store
 }

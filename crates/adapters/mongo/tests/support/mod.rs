@@ -4,12 +4,12 @@
 //! line, unless `OMS_REQUIRE_MONGO=1` makes that a failure.
 
 use std::io::Write;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use mongodb::Client;
 use mongodb::bson::doc;
 use mongodb::options::ClientOptions;
-use oms_mongo::MongoStore;
+use oms_mongo::{MongoStore, testing};
 
 /// The server's URI, found once per test binary.
 fn server_uri() -> Option<String> {
@@ -76,35 +76,6 @@ fn start_container() -> Result<String, String> {
     rx.recv().map_err(|e| e.to_string())?
 }
 
-/// Drops its database when the last store using it goes away.
-struct DropDatabase {
-    uri: String,
-    name: String,
-}
-
-impl Drop for DropDatabase {
-    fn drop(&mut self) {
-        let (uri, name) = (self.uri.clone(), std::mem::take(&mut self.name));
-        // Its own thread and runtime: the test's runtime may be ending.
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
-            runtime.block_on(async {
-                let client = Client::with_uri_str(&uri)
-                    .await
-                    .map_err(std::io::Error::other)?;
-                client
-                    .database(&name)
-                    .drop()
-                    .await
-                    .map_err(std::io::Error::other)
-            })
-        })
-        .join();
-    }
-}
-
 /// A migrated, empty database of its own, or `None` when skipping.
 pub async fn fresh_store() -> Option<MongoStore> {
     fresh_store_with(|_| {}).await
@@ -134,7 +105,8 @@ async fn empty_store_with(adjust: impl FnOnce(&mut ClientOptions)) -> Option<Mon
     adjust(&mut options);
     let client = Client::with_options(options).expect("usable client options");
     // Once per run, before any test writes: a transaction abandoned by an
-    // earlier, killed run blocks writes until its session is killed.
+    // earlier, killed run blocks writes until its session is killed, and
+    // the databases earlier runs left are dropped.
     static CLEAN: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
     CLEAN
         .get_or_init(|| async {
@@ -142,9 +114,10 @@ async fn empty_store_with(adjust: impl FnOnce(&mut ClientOptions)) -> Option<Mon
                 .database("admin")
                 .run_command(doc! { "killAllSessions": [] })
                 .await;
+            testing::drop_stale(&client, "oms_test").await;
         })
         .await;
-    let name = format!("oms_test_{}", uuid::Uuid::new_v4().simple());
-    let store = MongoStore::with_client(client, &name);
-    Some(store.keeping(Arc::new(DropDatabase { uri, name })))
+    let unique = uuid::Uuid::new_v4().simple().to_string();
+    let name = testing::database_name("oms_test", &unique);
+    Some(MongoStore::with_client(client, &name))
 }
