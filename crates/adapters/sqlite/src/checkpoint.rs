@@ -1,11 +1,13 @@
 //! Copying the write-ahead log back into the database file off the
 //! writer's path: a thread of its own, with a connection of its own, runs a
 //! passive checkpoint (which never blocks the writer or readers) a few
-//! times a second, and stops when the store is dropped. Left to the writer,
-//! each checkpoint stalled the commit that triggered it.
+//! times a second, and is stopped and joined when the store is dropped, so
+//! nothing touches the files after that. Left to the writer alone, each
+//! checkpoint stalled the commit that triggered it.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use rusqlite::Connection;
@@ -13,9 +15,24 @@ use rusqlite::Connection;
 /// How often the log is copied back.
 const EVERY: Duration = Duration::from_millis(250);
 
-/// Starts the checkpointer for the database at `path`; it runs until the
-/// returned sender is dropped.
-pub(crate) fn start(path: PathBuf) -> Sender<()> {
+/// The running checkpointer; dropping it stops the thread and waits for it.
+#[derive(Debug)]
+pub(crate) struct Checkpointer {
+    stop: Option<Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Starts the checkpointer for the database at `path`.
+pub(crate) fn start(path: PathBuf) -> Checkpointer {
     let (stop, stopped) = mpsc::channel::<()>();
     let spawned = std::thread::Builder::new()
         .name("oms-sqlite-checkpoint".into())
@@ -38,8 +55,13 @@ pub(crate) fn start(path: PathBuf) -> Sender<()> {
                 }
             }
         });
-    if let Err(error) = spawned {
-        tracing::error!(%error, "no checkpointer thread; the writer checkpoints instead");
+    let thread = spawned
+        .inspect_err(|error| {
+            tracing::error!(%error, "no checkpointer thread; the writer checkpoints instead");
+        })
+        .ok();
+    Checkpointer {
+        stop: Some(stop),
+        thread,
     }
-    stop
 }

@@ -66,8 +66,8 @@ struct Inner {
     retention: EventRetention,
     /// When the writer last deleted expired events.
     pruned_at: Mutex<Option<std::time::Instant>>,
-    /// Dropped with the store, which stops the checkpointer thread.
-    _checkpointer: std::sync::mpsc::Sender<()>,
+    /// Stopped and joined when the store is dropped.
+    _checkpointer: checkpoint::Checkpointer,
     /// Held while the store is open: the lock that keeps others out.
     _lock: File,
 }

@@ -1,5 +1,6 @@
 //! The `oms` binary itself: configuration errors, start-up, shutdown.
 
+use std::io::Write;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -276,6 +277,10 @@ async fn seeding_twice_loads_the_fixtures_once() {
         assert!(
             !required,
             "OMS_REQUIRE_MONGO=1 but OMS_TEST_MONGODB_URI is not set"
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIP: seeding MongoDB NOT RUN (set OMS_TEST_MONGODB_URI)"
         );
         return;
     };

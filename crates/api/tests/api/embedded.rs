@@ -263,3 +263,65 @@ async fn a_data_directory_that_cannot_be_written_is_a_clear_exit() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn seed_and_user_create_work_on_the_default_store() {
+    let dir = scratch_dir();
+    let seed = || {
+        oms_in(&dir)
+            .arg("seed")
+            .env("OMS_LOG_FORMAT", "json")
+            .output()
+    };
+    let first = seed().await.unwrap();
+    let log = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(log.contains("\"products\":8"), "{log}");
+    let second = seed().await.unwrap();
+    assert!(second.status.success());
+    assert!(
+        String::from_utf8_lossy(&second.stdout).contains("\"products\":0"),
+        "nothing new the second time"
+    );
+    let created = oms_in(&dir)
+        .args([
+            "user",
+            "create",
+            "--role",
+            "staff",
+            "--email",
+            "sam@example.com",
+        ])
+        .args(["--name", "Sam"])
+        .env("OMS_USER_PASSWORD", "sam-password-1")
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+
+    let running = start(&dir).await;
+    let signed_in = running
+        .http
+        .post(format!("{}/auth/login", running.base))
+        .json(&json!({ "email": "sam@example.com", "password": "sam-password-1" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 200);
+    let products = running.get("/api/products?limit=100").await;
+    assert_eq!(
+        products["items"].as_array().unwrap().len(),
+        8,
+        "seeded once"
+    );
+    running.stop().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
