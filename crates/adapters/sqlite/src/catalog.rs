@@ -14,7 +14,7 @@ use oms_ports::draft::CustomerDraft;
 use oms_ports::error::{InsertError, StoreError, UpdateProductError, UpdateUserError};
 use oms_ports::query::{CustomerQuery, NameCursor, Page, PageLimit, ProductQuery};
 use oms_ports::store::{CustomerStore, ProductStore, UserStore};
-use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{Connection, Row, TransactionBehavior, params};
 
 use crate::SqliteStore;
 use crate::errors::{corrupt, store_error};
@@ -70,12 +70,7 @@ where
 
 pub(crate) fn get_product(c: &Connection, id: ProductId) -> Result<Option<Product>, StoreError> {
     let sql = format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id = ?1");
-    let mut statement = c.prepare_cached(&sql).map_err(store_error)?;
-    let found = statement
-        .query_row([id.to_string()], |row| Ok(rows::product(row)))
-        .optional()
-        .map_err(store_error)?;
-    found.transpose()
+    rows::one(c, &sql, &id.to_string(), rows::product)
 }
 
 pub(crate) fn customer_by_email(
@@ -83,12 +78,7 @@ pub(crate) fn customer_by_email(
     email: &Email,
 ) -> Result<Option<Customer>, StoreError> {
     let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE email = ?1");
-    let mut statement = c.prepare_cached(&sql).map_err(store_error)?;
-    let found = statement
-        .query_row([email.as_str()], |row| Ok(rows::customer(row)))
-        .optional()
-        .map_err(store_error)?;
-    found.transpose()
+    rows::one(c, &sql, email.as_str(), rows::customer)
 }
 
 pub(crate) fn insert_customer(c: &Connection, customer: &Customer) -> Result<(), rusqlite::Error> {
@@ -234,12 +224,7 @@ impl CustomerStore for SqliteStore {
     async fn get_customer(&self, id: CustomerId) -> Result<Option<Customer>, StoreError> {
         self.read(move |c| {
             let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?1");
-            let mut statement = c.prepare_cached(&sql).map_err(store_error)?;
-            let found = statement
-                .query_row([id.to_string()], |row| Ok(rows::customer(row)))
-                .optional()
-                .map_err(store_error)?;
-            found.transpose()
+            rows::one(c, &sql, &id.to_string(), rows::customer)
         })
         .await
     }
@@ -281,12 +266,7 @@ impl CustomerStore for SqliteStore {
 
 fn user_where(c: &Connection, clause: &str, value: String) -> Result<Option<User>, StoreError> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE {clause} = ?1");
-    let mut statement = c.prepare_cached(&sql).map_err(store_error)?;
-    let found = statement
-        .query_row([value], |row| Ok(rows::user(row)))
-        .optional()
-        .map_err(store_error)?;
-    found.transpose()
+    rows::one(c, &sql, &value, rows::user)
 }
 
 #[async_trait]

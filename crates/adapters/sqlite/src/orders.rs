@@ -15,7 +15,7 @@ use oms_ports::ledger::Write;
 use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page};
 use oms_ports::store::OrderStore;
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, params_from_iter};
+use rusqlite::{Connection, params_from_iter};
 
 use crate::SqliteStore;
 use crate::errors::{corrupt, field, store_error};
@@ -23,12 +23,7 @@ use crate::rows::{self, ORDER_COLUMNS, millis};
 
 pub(crate) fn get_order(c: &Connection, id: OrderId) -> Result<Option<Order>, StoreError> {
     let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1");
-    let mut statement = c.prepare_cached(&sql).map_err(store_error)?;
-    let found = statement
-        .query_row([id.to_string()], |row| Ok(rows::order(row)))
-        .optional()
-        .map_err(store_error)?;
-    found.transpose()
+    rows::one(c, &sql, &id.to_string(), rows::order)
 }
 
 /// The `WHERE` clause and its values for `filter`, and for a page after

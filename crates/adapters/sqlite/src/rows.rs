@@ -16,7 +16,7 @@ use oms_domain::stock::Stock;
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::{Actor, User};
 use oms_ports::error::StoreError;
-use rusqlite::Row;
+use rusqlite::{OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::errors::{field, store_error};
@@ -236,6 +236,21 @@ pub(crate) fn is_unique_violation(error: &rusqlite::Error) -> bool {
         error.sqlite_error_code(),
         Some(rusqlite::ErrorCode::ConstraintViolation)
     )
+}
+
+/// The one row `sql` selects for `key` (its `?1`), read by `read`.
+pub(crate) fn one<T>(
+    c: &rusqlite::Connection,
+    sql: &str,
+    key: &str,
+    read: impl FnOnce(&Row<'_>) -> Result<T, StoreError>,
+) -> Result<Option<T>, StoreError> {
+    let mut statement = c.prepare_cached(sql).map_err(store_error)?;
+    let found = statement
+        .query_row([key], |row| Ok(read(row)))
+        .optional()
+        .map_err(store_error)?;
+    found.transpose()
 }
 
 /// Maps every row of `rows` with `read`, stopping at the first failure.
