@@ -160,10 +160,16 @@ impl<L: EventLog> EventFeed for WokenFeed<L> {
             // Marked seen before reading, so a commit after the read still
             // wakes the wait below.
             self.woken.borrow_and_update();
-            let events = self.log.read_after(&self.after, limit).await?.events;
-            if let Some(last) = events.last() {
+            let page = self.log.read_after(&self.after, limit).await?;
+            if let Some(last) = page.events.last() {
                 self.after = last.position.clone();
-                return Ok(events);
+                return Ok(page.events);
+            }
+            // Nothing to hand out, but the read may vouch past rows it
+            // skipped (ones this build cannot read): go on from there.
+            if page.through > self.after {
+                self.after = page.through;
+                continue;
             }
             if self.woken.changed().await.is_err() {
                 return Err(StoreError::Internal("the store went away".into()).into());

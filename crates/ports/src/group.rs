@@ -63,17 +63,19 @@ impl<J: Send + 'static, O: Send + 'static> GroupCommit<J, O> {
         C: Committer<Job = J, Outcome = O>,
     {
         let (answer, answered) = oneshot::channel();
-        {
+        let start = {
             let mut queue = lock(&self.shared);
             queue.waiting.push((job, answer));
-            if !queue.committing {
-                queue.committing = true;
-                let drain = Drain {
-                    shared: Arc::clone(&self.shared),
-                    done: false,
-                };
-                tokio::spawn(drain.run(committer.clone(), self.largest));
-            }
+            !std::mem::replace(&mut queue.committing, true)
+        };
+        // Spawned with the queue unlocked: a runtime that is shutting down
+        // drops the task at once, and its drop takes the lock.
+        if start {
+            let drain = Drain {
+                shared: Arc::clone(&self.shared),
+                done: false,
+            };
+            tokio::spawn(drain.run(committer.clone(), self.largest));
         }
         answered.await.map_err(|_| Unanswered)
     }

@@ -330,6 +330,13 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
             return Err(unreadable("the order").into());
         }
         let stored = self.order(id).ok_or(ReviseError::NotFound)?;
+        // Units go back to products this store can read, or not at all.
+        if stored
+            .reserved()
+            .any(|(product, _)| self.records.unreadable(Record::Product(product)))
+        {
+            return Err(unreadable("a product the order holds").into());
+        }
         let effects = revision.check(stored)?;
         let released: Vec<_> = if effects.releases_stock {
             stored.reserved().collect()

@@ -71,8 +71,9 @@ impl OpenError {
     }
 }
 
-/// The store error a failed SQLite call is: the disk or a lock timing out
-/// may mend (unavailable); anything else is a bug or damage (internal).
+/// The store error a failed SQLite call is: the disk (full, failing,
+/// read-only) or a lock timing out may mend (unavailable); anything else is
+/// a bug or damage (internal).
 pub(crate) fn store_error(error: rusqlite::Error) -> StoreError {
     match error.sqlite_error_code() {
         Some(
@@ -80,6 +81,7 @@ pub(crate) fn store_error(error: rusqlite::Error) -> StoreError {
             | ErrorCode::DatabaseLocked
             | ErrorCode::DiskFull
             | ErrorCode::SystemIoFailure
+            | ErrorCode::ReadOnly
             | ErrorCode::CannotOpen,
         ) => StoreError::Unavailable(error.into()),
         _ => StoreError::Internal(error.into()),

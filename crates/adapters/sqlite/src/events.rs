@@ -30,6 +30,9 @@ use crate::rows::{self, column};
 /// How often the writer deletes what the retention no longer keeps.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
 
+/// The most events one prune deletes.
+const PRUNE_BATCH: i64 = 50_000;
+
 fn last_seq(c: &Connection) -> Result<i64, StoreError> {
     c.query_row(
         "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)",
@@ -64,24 +67,33 @@ impl SqliteStore {
         (seq >= 0 && self.position(seq) == *position).then_some(seq)
     }
 
-    /// Deletes expired events and idempotency keys, at most once per
-    /// [`PRUNE_EVERY`].
-    pub(crate) async fn prune_now_and_then(&self) {
+    /// Starts deleting expired events and idempotency keys in a task of
+    /// its own, when [`PRUNE_EVERY`] has passed since the last time (or
+    /// since the store opened), so no commit's answers wait for it.
+    pub(crate) fn prune_when_due(&self) {
         {
             let mut pruned = self.inner.pruned_at.lock();
-            if pruned.is_some_and(|at| at.elapsed() < PRUNE_EVERY) {
+            if pruned.elapsed() < PRUNE_EVERY {
                 return;
             }
-            *pruned = Some(Instant::now());
+            *pruned = Instant::now();
         }
+        let store = self.clone();
+        tokio::spawn(async move { store.prune().await });
+    }
+
+    async fn prune(&self) {
         let cutoff = now_millis() - retention_millis(self.inner.retention.max_age);
         let pruned = self
             .write(move |c| -> Result<(), StoreError> {
                 let transaction = c.transaction().map_err(store_error)?;
+                // At most PRUNE_BATCH events a time, so the writer is never
+                // held long (the first prune after a long stop has weeks).
                 let through: Option<i64> = transaction
                     .query_row(
-                        "SELECT max(seq) FROM events WHERE logged_at < ?1",
-                        [cutoff],
+                        "SELECT max(seq) FROM (SELECT seq FROM events WHERE logged_at < ?1
+                         ORDER BY seq LIMIT ?2)",
+                        [cutoff, PRUNE_BATCH],
                         |row| row.get(0),
                     )
                     .map_err(store_error)?;
@@ -223,16 +235,20 @@ impl EventLog for SqliteStore {
                     .map_err(store_error)?;
                 let wanted = i64::try_from(limit).unwrap_or(i64::MAX);
                 let mut found = statement.query(params![seq, wanted]).map_err(store_error)?;
-                let mut events = Vec::new();
+                let (mut events, mut rows, mut last_row) = (Vec::new(), 0, seq);
                 while let Some(row) = found.next().map_err(store_error)? {
                     let at: i64 = column(row, "seq")?;
+                    (rows, last_row) = (rows + 1, at);
                     match event(row) {
                         Ok(event) => events.push((at, event)),
                         // One bad row must not stop every follower.
                         Err(error) => tracing::error!(seq = at, %error, "an event this build cannot read is skipped"),
                     }
                 }
-                Ok((events, last))
+                // A page full of rows vouches up to its last row, read or
+                // skipped; a short one up to the end.
+                let through = if rows == limit && limit > 0 { last_row } else { last };
+                Ok((events, through))
             })
             .await?;
         let events: Vec<LoggedEvent> = events
@@ -242,10 +258,10 @@ impl EventLog for SqliteStore {
                 event,
             })
             .collect();
-        let through = match events.last() {
-            Some(last) if events.len() == limit => last.position.clone(),
-            _ if limit == 0 => after.clone(),
-            _ => self.position(last),
+        let through = if limit == 0 {
+            after.clone()
+        } else {
+            self.position(last)
         };
         Ok(EventPage { events, through })
     }
@@ -255,5 +271,49 @@ impl EventLog for SqliteStore {
         self.read_after(&after, 0).await?;
         let woken = self.inner.committed.subscribe();
         Ok(Box::new(WokenFeed::new(self.clone(), woken, after)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use oms_store_contract::fixtures::{draft, given_product, placed};
+
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_prune_deletes_expired_events_and_positions_before_them_are_lost() {
+        let dir = std::env::temp_dir().join(format!("oms-sqlite-prune-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let retention = oms_ports::events::EventRetention {
+            max_age: Duration::from_millis(1),
+            max_events: 0,
+        };
+        let store = SqliteStore::open(dir.join("oms.db"), retention).unwrap();
+        let start = store.tail().await.unwrap();
+        let mug = given_product(&store, 1, "Mug", 100, 10).await;
+        placed(&store, draft(1, "a@example.com", &[(mug, 1)])).await;
+        placed(&store, draft(2, "b@example.com", &[(mug, 1)])).await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        store.prune().await;
+        let (events, through) = store
+            .read(|c| -> Result<_, StoreError> {
+                let events: i64 = c
+                    .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+                    .map_err(store_error)?;
+                Ok((events, pruned_through(c)?))
+            })
+            .await
+            .unwrap();
+        assert_eq!((events, through), (0, 2));
+        assert!(matches!(
+            store.read_after(&start, 10).await,
+            Err(ReadEventsError::Lost)
+        ));
+        let tail = store.tail().await.unwrap();
+        assert_eq!(store.read_after(&tail, 10).await.unwrap().events, []);
+        drop(store);
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

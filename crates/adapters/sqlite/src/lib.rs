@@ -64,8 +64,8 @@ struct Inner {
     /// This database's own prefix of event positions.
     log_id: String,
     retention: EventRetention,
-    /// When the writer last deleted expired events.
-    pruned_at: Mutex<Option<std::time::Instant>>,
+    /// When the writer last deleted expired events (at first, the open).
+    pruned_at: Mutex<std::time::Instant>,
     /// Stopped and joined when the store is dropped.
     _checkpointer: checkpoint::Checkpointer,
     /// Held while the store is open: the lock that keeps others out.
@@ -100,8 +100,10 @@ impl SqliteStore {
                 None => open::reader(&inner.path)?,
             };
             let result = work(&connection);
+            // Only an idle connection goes back: one left inside a read
+            // transaction would serve that old snapshot from then on.
             let mut idle = inner.readers.lock();
-            if idle.len() < IDLE_READERS {
+            if idle.len() < IDLE_READERS && connection.is_autocommit() {
                 idle.push(connection);
             }
             result

@@ -62,7 +62,7 @@ impl SqliteStore {
                 committed: watch::channel(()).0,
                 log_id,
                 retention,
-                pruned_at: Mutex::new(None),
+                pruned_at: Mutex::new(std::time::Instant::now()),
                 _checkpointer: checkpointer,
                 _lock: lock,
             }),
@@ -170,6 +170,12 @@ impl SqliteStore {
         })?;
         source
             .execute("VACUUM INTO ?1", [target])
+            .map_err(|e| OpenError::from_sqlite(to, &e))?;
+        // The copy's event positions must not pass for the original's: a
+        // restored database numbers events again from an earlier point, so
+        // it gets a log id of its own when first opened.
+        let copy = Connection::open(to).map_err(|e| OpenError::from_sqlite(to, &e))?;
+        copy.execute("DELETE FROM meta WHERE key = 'log_id'", [])
             .map_err(|e| OpenError::from_sqlite(to, &e))?;
         Ok(())
     }

@@ -145,3 +145,68 @@ async fn a_product_change_is_durable_once_answered() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_that_does_not_read_is_skipped_without_losing_those_after_it() {
+    let dir = scratch("bad-event");
+    let path = dir.join("oms.db");
+    let store = open(&path).unwrap();
+    let start = store.tail().await.unwrap();
+    let mug = given_product(&store, 1, "Mug", 250, 10).await;
+    let orders = [
+        placed(&store, draft(1, "a@example.com", &[(mug, 1)])).await,
+        placed(&store, draft(2, "b@example.com", &[(mug, 1)])).await,
+        placed(&store, draft(3, "c@example.com", &[(mug, 1)])).await,
+    ];
+    // A row a newer build might write, or damage: this build cannot read it.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute(
+        "UPDATE events SET name = 'orderTeleported' WHERE order_id = ?1",
+        [orders[1].id().to_string()],
+    )
+    .unwrap();
+    let page = store.read_after(&start, 2).await.unwrap();
+    let ids: Vec<_> = page.events.iter().map(|e| e.event.order_id()).collect();
+    assert_eq!(ids, [orders[0].id()], "the bad row is left out");
+    let rest = store.read_after(&page.through, 10).await.unwrap();
+    let ids: Vec<_> = rest.events.iter().map(|e| e.event.order_id()).collect();
+    assert_eq!(ids, [orders[2].id()], "and the page vouched only up to it");
+
+    let mut feed = store.follow(start).await.unwrap();
+    let first = feed.next_events(1).await.unwrap();
+    assert_eq!(first[0].event.order_id(), orders[0].id());
+    let next = tokio::time::timeout(std::time::Duration::from_secs(5), feed.next_events(1))
+        .await
+        .expect("a follower goes past the bad row")
+        .unwrap();
+    assert_eq!(next[0].event.order_id(), orders[2].id());
+    drop((feed, store));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_backup_is_a_database_of_its_own_whose_positions_are_not_the_originals() {
+    let dir = scratch("backup-log");
+    let path = dir.join("oms.db");
+    let store = open(&path).unwrap();
+    let mug = given_product(&store, 1, "Mug", 250, 10).await;
+    placed(&store, draft(1, "a@example.com", &[(mug, 1)])).await;
+    let original = store.tail().await.unwrap();
+    let copy = dir.join("copy.db");
+    SqliteStore::backup(&path, &copy).unwrap();
+    let restored = open(&copy).unwrap();
+    assert_eq!(stock_of(&restored, mug).await, 9);
+    let restored_tail = restored.tail().await.unwrap();
+    let prefix =
+        |p: &oms_ports::events::EventPosition| p.as_str().split('.').next().unwrap().to_owned();
+    assert_ne!(prefix(&restored_tail), prefix(&original));
+    assert!(
+        matches!(
+            restored.read_after(&original, 10).await,
+            Err(oms_ports::events::ReadEventsError::Lost)
+        ),
+        "a position from the original is unknown to the copy"
+    );
+    drop((store, restored));
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -166,3 +166,20 @@ fn an_unreadable_product_fails_only_the_orders_that_need_it() {
     ledger.place(nth_draft(2, &[(10, 1)])).unwrap();
     assert_eq!(ledger.into_changes().placed.len(), 1);
 }
+
+#[test]
+fn a_cancellation_that_cannot_put_its_units_back_is_refused() {
+    let records = shelf(vec![product(10, "Mug", 250, 2)]);
+    let placed = Ledger::new(&records)
+        .place(nth_draft(1, &[(10, 1)]))
+        .unwrap()
+        .order;
+    let mut records = Snapshot::default();
+    records.add_order(placed.clone());
+    records.product_unreadable(id(10));
+    let refused = Ledger::new(&records).revise(cancel(&placed));
+    assert!(
+        matches!(refused, Err(ReviseError::Store(StoreError::Internal(_)))),
+        "{refused:?}"
+    );
+}

@@ -33,15 +33,18 @@ impl Committer for SqliteStore {
                 if recorded {
                     self.inner.committed.send_replace(());
                 }
-                self.prune_now_and_then().await;
+                self.prune_when_due();
                 decisions
             }
             Err(error) => {
                 tracing::error!(%error, writes = kept.len(), "a group of order writes failed");
                 let message = error.to_string();
-                kept.iter()
-                    .map(|w| w.failed(StoreError::Unavailable(message.clone().into())))
-                    .collect()
+                let same = |error: &StoreError| match error {
+                    StoreError::Unavailable(_) => StoreError::Unavailable(message.clone().into()),
+                    StoreError::Contended => StoreError::Contended,
+                    StoreError::Internal(_) => StoreError::Internal(message.clone().into()),
+                };
+                kept.iter().map(|w| w.failed(same(&error))).collect()
             }
         }
     }
@@ -69,7 +72,8 @@ fn commit_group(
 }
 
 /// What the group needs, read inside its transaction. A record that is
-/// there but does not read fails only the writes that need it.
+/// there but does not read fails only the writes that need it; a database
+/// that cannot be read fails the group.
 fn snapshot(c: &Connection, writes: &[Write]) -> Result<Snapshot, StoreError> {
     let mut snapshot = Snapshot::default();
     let wanted = Wanted::of(writes);
@@ -105,6 +109,7 @@ fn snapshot(c: &Connection, writes: &[Write]) -> Result<Snapshot, StoreError> {
         match get_order(c, id) {
             Ok(Some(order)) => snapshot.add_order(order),
             Ok(None) => {}
+            Err(e @ StoreError::Unavailable(_)) => return Err(e),
             Err(e) => {
                 tracing::error!(%id, error = %e, "a stored order does not read");
                 snapshot.order_unreadable(id);
@@ -117,6 +122,7 @@ fn snapshot(c: &Connection, writes: &[Write]) -> Result<Snapshot, StoreError> {
         match get_product(c, id) {
             Ok(Some(product)) => snapshot.add_product(product),
             Ok(None) => {}
+            Err(e @ StoreError::Unavailable(_)) => return Err(e),
             Err(e) => {
                 tracing::error!(%id, error = %e, "a stored product does not read");
                 snapshot.product_unreadable(id);
@@ -127,6 +133,7 @@ fn snapshot(c: &Connection, writes: &[Write]) -> Result<Snapshot, StoreError> {
         match customer_by_email(c, &email) {
             Ok(Some(customer)) => snapshot.add_customer(customer),
             Ok(None) => {}
+            Err(e @ StoreError::Unavailable(_)) => return Err(e),
             Err(e) => {
                 tracing::error!(error = %e, "a stored customer does not read");
                 snapshot.customer_unreadable(email);
