@@ -99,22 +99,20 @@ struct Drain<J, O> {
 
 impl<J: Send + 'static, O: Send + 'static> Drain<J, O> {
     async fn run<C: Committer<Job = J, Outcome = O>>(mut self, committer: C, largest: usize) {
-        loop {
-            let group = {
-                let mut queue = lock(&self.shared);
-                if queue.waiting.is_empty() {
-                    queue.committing = false;
-                    drop(queue);
-                    self.done = true;
-                    return;
-                }
-                let take = queue.waiting.len().min(largest);
-                queue.waiting.drain(..take).collect::<Vec<_>>()
-            };
-            let (jobs, answers): (Vec<J>, Vec<_>) = group.into_iter().unzip();
-            let committed = AssertUnwindSafe(committer.commit(jobs))
+        let mut committer = Some(committer);
+        let mut group = self.next_group(largest);
+        while let (Some(jobs), Some(committing)) = (group.take(), committer.as_ref()) {
+            let (jobs, answers): (Vec<J>, Vec<_>) = jobs.into_iter().unzip();
+            let committed = AssertUnwindSafe(committing.commit(jobs))
                 .catch_unwind()
                 .await;
+            // The next group is taken before this one hears back; with none
+            // waiting, the committer (a store handle) is let go first, so a
+            // caller that drops its store on hearing back finds it released.
+            group = self.next_group(largest);
+            if group.is_none() {
+                drop(committer.take());
+            }
             // A panicked group drops its answers: each caller hears it
             // went unanswered, and the next group goes on.
             if let Ok(outcomes) = committed {
@@ -123,6 +121,20 @@ impl<J: Send + 'static, O: Send + 'static> Drain<J, O> {
                 }
             }
         }
+    }
+
+    /// Up to `largest` waiting jobs, or `None` (and the queue marked idle)
+    /// when none is waiting.
+    fn next_group(&mut self, largest: usize) -> Option<Vec<(J, oneshot::Sender<O>)>> {
+        let mut queue = lock(&self.shared);
+        if queue.waiting.is_empty() {
+            queue.committing = false;
+            drop(queue);
+            self.done = true;
+            return None;
+        }
+        let take = queue.waiting.len().min(largest);
+        Some(queue.waiting.drain(..take).collect())
     }
 }
 
