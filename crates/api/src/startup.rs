@@ -95,7 +95,13 @@ impl<S: Store> Application<S> {
         // Demo data goes only into an empty catalogue: a new database, or
         // the memory store at every start; never over a shop's own data.
         let seeded = if settings.demo_data && seed::catalogue_is_empty(&state).await? {
-            seed::load(&state, &settings).await?
+            let loaded = seed::load(&state, &settings).await?;
+            tracing::info!(
+                products = loaded.products,
+                customers = loaded.customers,
+                "loaded the demo data from seed/ into the empty store (OMS_DEMO_DATA=false to start empty)"
+            );
+            loaded
         } else {
             SeedReport::default()
         };

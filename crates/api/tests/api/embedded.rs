@@ -112,6 +112,7 @@ async fn a_product_created_is_there_after_a_sigterm_and_a_restart_without_demo_d
     let dir = scratch_dir();
     let first = start(&dir).await;
     assert!(first.log.contains("keeping data in"), "{}", first.log);
+    assert!(first.log.contains("loaded the demo data"), "{}", first.log);
     let demo = first.get("/api/products?limit=100").await["items"]
         .as_array()
         .unwrap()
@@ -127,6 +128,11 @@ async fn a_product_created_is_there_after_a_sigterm_and_a_restart_without_demo_d
     first.stop().await;
 
     let second = start(&dir).await;
+    assert!(
+        !second.log.contains("loaded the demo data"),
+        "{}",
+        second.log
+    );
     let kept = second.get(&format!("/api/products/{id}")).await;
     assert_eq!(
         (kept["name"].as_str(), kept["stock"].as_u64()),
