@@ -26,6 +26,20 @@ pub enum StoreError {
     Internal(#[source] BoxError),
 }
 
+/// Stored data that breaks a rule it was written under (damage, or a bug
+/// in whatever wrote it): reported as the store failing, never trusted.
+pub fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Internal(format!("corrupt stored data: {what}").into())
+}
+
+/// `parsed`, a stored field named `name`, with any failure as [`corrupt`].
+///
+/// # Errors
+/// [`StoreError::Internal`] naming the field and what was wrong with it.
+pub fn field<T, E: std::fmt::Display>(name: &str, parsed: Result<T, E>) -> Result<T, StoreError> {
+    parsed.map_err(|e| corrupt(format_args!("{name}: {e}")))
+}
+
 impl PlaceError {
     /// The refusal for a reservation that failed; `name` finds the short
     /// product's name (a product that vanished is unknown).

@@ -340,7 +340,7 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
 }
 
 fn unreadable(what: &str) -> StoreError {
-    StoreError::Internal(format!("stored data is damaged: {what}").into())
+    crate::error::corrupt(format_args!("unreadable: {what}"))
 }
 
 #[cfg(test)]

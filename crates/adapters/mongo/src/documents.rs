@@ -19,18 +19,7 @@ use serde::{Deserialize, Serialize};
 pub(crate) mod events;
 pub(crate) mod orders;
 
-/// The error for a stored document that does not hold what it should.
-pub(crate) fn corrupt(what: impl std::fmt::Display) -> StoreError {
-    StoreError::Internal(format!("corrupt document: {what}").into())
-}
-
-/// Parses a stored field, calling any failure corruption.
-pub(crate) fn field<T, E: std::fmt::Display>(
-    name: &str,
-    parsed: Result<T, E>,
-) -> Result<T, StoreError> {
-    parsed.map_err(|e| corrupt(format_args!("{name}: {e}")))
-}
+pub(crate) use oms_ports::error::{corrupt, field};
 
 pub(crate) fn date(at: Timestamp) -> DateTime {
     DateTime::from_millis(at.unix_millis())

@@ -88,15 +88,4 @@ pub(crate) fn store_error(error: rusqlite::Error) -> StoreError {
     }
 }
 
-/// The error for a stored row that does not hold what it should.
-pub(crate) fn corrupt(what: impl std::fmt::Display) -> StoreError {
-    StoreError::Internal(format!("corrupt row: {what}").into())
-}
-
-/// Parses a stored field, calling any failure corruption.
-pub(crate) fn field<T, E: std::fmt::Display>(
-    name: &str,
-    parsed: Result<T, E>,
-) -> Result<T, StoreError> {
-    parsed.map_err(|e| corrupt(format_args!("{name}: {e}")))
-}
+pub(crate) use oms_ports::error::{corrupt, field};
