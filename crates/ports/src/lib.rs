@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod assembly;
+pub mod catalog;
 pub mod clock;
 pub mod contention;
 pub mod draft;

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use oms_domain::ids::ProductId;
 use oms_domain::product::{Product, ProductChange};
 use oms_domain::timestamp::Timestamp;
+use oms_ports::catalog::change_product;
 use oms_ports::error::{StoreError, UpdateProductError};
 use oms_ports::query::{NameCursor, Page, ProductQuery};
 use oms_ports::store::ProductStore;
@@ -50,14 +51,7 @@ impl ProductStore for MemoryStore {
             .products
             .get_mut(&id)
             .ok_or(UpdateProductError::NotFound)?;
-        if expected_version.is_some_and(|expected| expected != product.version) {
-            return Err(UpdateProductError::VersionMismatch {
-                current: product.version,
-            });
-        }
-        // `apply` changes nothing when it fails, so the stored product is
-        // either fully updated or untouched.
-        product.apply(change, at)?;
+        change_product(product, change, expected_version, at)?;
         Ok(product.clone())
     }
 }

@@ -5,6 +5,7 @@ use mongodb::bson::doc;
 use oms_domain::ids::ProductId;
 use oms_domain::product::{Product, ProductChange};
 use oms_domain::timestamp::Timestamp;
+use oms_ports::catalog::change_product;
 use oms_ports::contention::Contention;
 use oms_ports::error::{StoreError, UpdateProductError};
 use oms_ports::query::{NameCursor, Page, ProductQuery};
@@ -62,12 +63,7 @@ impl ProductStore for MongoStore {
                 return Err(UpdateProductError::NotFound);
             };
             let seen = product.version;
-            if expected_version.is_some_and(|expected| expected != seen) {
-                return Err(UpdateProductError::VersionMismatch { current: seen });
-            }
-            product
-                .apply(change, at)
-                .map_err(UpdateProductError::Stock)?;
+            change_product(&mut product, change, expected_version, at)?;
             let next = ProductDoc::from(&product);
             // Compare-and-set on the version read: a reservation that
             // landed in between makes this attempt miss, and we recompute.

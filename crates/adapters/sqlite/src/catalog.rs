@@ -10,6 +10,7 @@ use oms_domain::ids::{CustomerId, ProductId, UserId};
 use oms_domain::product::{Product, ProductChange};
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::User;
+use oms_ports::catalog::change_product;
 use oms_ports::draft::CustomerDraft;
 use oms_ports::error::{InsertError, StoreError, UpdateProductError, UpdateUserError};
 use oms_ports::query::{CustomerQuery, NameCursor, Page, PageLimit, ProductQuery};
@@ -170,12 +171,7 @@ impl ProductStore for SqliteStore {
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(store_error)?;
             let mut product = get_product(&transaction, id)?.ok_or(UpdateProductError::NotFound)?;
-            if expected_version.is_some_and(|expected| expected != product.version) {
-                return Err(UpdateProductError::VersionMismatch {
-                    current: product.version,
-                });
-            }
-            product.apply(change, at)?;
+            change_product(&mut product, change, expected_version, at)?;
             transaction
                 .execute(
                     "UPDATE products SET price = ?2, stock = ?3, updated_at = ?4, version = ?5 WHERE id = ?1",
