@@ -90,19 +90,31 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();
-        shape_error(&path, err.inner())
+        shape_error(body, &path, err.inner())
     })?;
-    de.end().map_err(|e| shape_error(".", &e))?;
+    de.end().map_err(|e| shape_error(body, ".", &e))?;
     Ok(value)
 }
 
-fn shape_error(path: &str, err: &serde_json::Error) -> ApiError {
+fn shape_error(body: &[u8], path: &str, err: &serde_json::Error) -> ApiError {
     match err.classify() {
-        Category::Io | Category::Syntax | Category::Eof => {
+        Category::Io | Category::Syntax | Category::Eof if !is_json(body) => {
             ApiError::malformed(format!("the body is not valid JSON: {err}"))
         }
+        // Valid JSON that broke off early is the wrong shape: serde reads
+        // an object's fields from an array too, and an array longer than
+        // the object stops it with a "syntax" error.
+        Category::Io | Category::Syntax | Category::Eof => ApiError::fields(vec![FieldProblem {
+            field: if path == "." { "body" } else { path }.to_owned(),
+            message: "must be an object".to_owned(),
+        }]),
         Category::Data => ApiError::fields(vec![field_problem(path, err)]),
     }
+}
+
+/// Whether `body` is JSON text; checked only once parsing has failed.
+fn is_json(body: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
 }
 
 /// A missing field is reported at its parent's path, naming the field in
@@ -173,6 +185,16 @@ mod tests {
         let err = parse::<Body>(body.as_bytes()).unwrap_err();
         let problem = err.problem();
         (err.status_code().as_u16(), problem.errors)
+    }
+
+    #[test]
+    fn an_array_too_long_for_an_object_is_422_naming_it() {
+        let (status, errors) = problem(r#"["Ann", [], 3]"#);
+        assert_eq!(status, 422);
+        assert_eq!(errors[0].field, "body");
+        assert_eq!(errors[0].message, "must be an object");
+        let (status, errors) = problem(r#"{"name": "Ann", "items": [[1, 2]]}"#);
+        assert_eq!((status, errors[0].field.as_str()), (422, "items[0]"));
     }
 
     #[test]

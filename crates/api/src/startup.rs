@@ -11,13 +11,12 @@ use actix_web::{App, HttpServer, web};
 use oms_app::passwords::Argon2Hashing;
 use oms_ports::store::Store;
 use tracing_actix_web::TracingLogger;
-use utoipa::OpenApi;
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::auth::Tokens;
 use crate::feed::{Feed, LiveFeed};
 use crate::metrics::Metrics;
-use crate::openapi::ApiDoc;
+use crate::openapi;
 use crate::rate_limit::{ClientIp, budgets};
 use crate::routes;
 use crate::seed::{self, SeedReport};
@@ -217,9 +216,8 @@ fn serve<S: Store>(
             .configure(|cfg| routes::configure::<S>(cfg, &sign_in))
             .configure(oms_web::configure)
             .service(web::redirect("/docs", "/docs/"))
-            .service(
-                SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi()),
-            )
+            .route(openapi::DOCUMENT_PATH, web::get().to(openapi::serve))
+            .service(SwaggerUi::new("/docs/{_:.*}").config(Config::from(openapi::DOCUMENT_PATH)))
             .default_service(web::to(fallback::no_route))
             .app_data(web::QueryConfig::default().error_handler(fallback::query_error))
             .wrap(Governor::new(&general))

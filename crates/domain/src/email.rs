@@ -40,12 +40,14 @@ impl Email {
     /// # Errors
     /// [`EmailError`] says which rule `raw` broke.
     pub fn parse(raw: &str) -> Result<Email, EmailError> {
+        // What was sent is measured, spaces included, as the API
+        // document's maxLength measures it.
+        if raw.chars().count() > Self::MAX_LEN {
+            return Err(EmailError::TooLong { max: Self::MAX_LEN });
+        }
         let trimmed = raw.trim();
         if trimmed.is_empty() {
             return Err(EmailError::Empty);
-        }
-        if trimmed.chars().count() > Self::MAX_LEN {
-            return Err(EmailError::TooLong { max: Self::MAX_LEN });
         }
         let lowered = trimmed.to_lowercase();
         let options = Options::default()

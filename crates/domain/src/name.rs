@@ -33,14 +33,18 @@ impl Name {
     /// # Errors
     /// [`NameError`] says which rule `raw` broke.
     pub fn parse(raw: &str) -> Result<Name, NameError> {
+        // What was sent is measured, spaces included, as the API
+        // document's maxLength measures it.
+        if raw.chars().count() > Self::MAX_LEN {
+            return Err(NameError::TooLong { max: Self::MAX_LEN });
+        }
         let trimmed = raw.trim();
         if trimmed.is_empty() {
             return Err(NameError::Empty);
         }
-        if trimmed.chars().count() > Self::MAX_LEN {
-            return Err(NameError::TooLong { max: Self::MAX_LEN });
-        }
-        if trimmed.chars().any(char::is_control) {
+        // Anywhere in what was sent, ends included: a trailing newline is
+        // a pasting mistake the client should hear about.
+        if raw.chars().any(char::is_control) {
             return Err(NameError::ControlCharacter);
         }
         Ok(Name(trimmed.to_owned()))
@@ -99,6 +103,19 @@ mod tests {
             Name::parse(&"é".repeat(201)),
             Err(NameError::TooLong { max: 200 })
         );
+    }
+
+    #[test]
+    fn the_limit_counts_surrounding_spaces() {
+        let padded = format!(" {} ", "a".repeat(199));
+        assert_eq!(Name::parse(&padded), Err(NameError::TooLong { max: 200 }));
+        assert_eq!(Name::parse(&padded[1..]).unwrap().as_str().len(), 199);
+    }
+
+    #[test]
+    fn a_control_character_at_either_end_is_refused() {
+        assert_eq!(Name::parse("Mug\n"), Err(NameError::ControlCharacter));
+        assert_eq!(Name::parse("\tMug"), Err(NameError::ControlCharacter));
     }
 
     #[test]

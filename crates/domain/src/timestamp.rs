@@ -64,6 +64,19 @@ impl Timestamp {
         Timestamp::from_datetime(at)
     }
 
+    /// Reads an RFC 3339 date-time as a bound of a range of instants,
+    /// brought into 1970..=9999: no timestamp lies outside, so "after 0235"
+    /// selects what "after 1970" does.
+    ///
+    /// # Errors
+    /// [`TimestampError::NotRfc3339`] when `text` is not RFC 3339.
+    pub fn parse_bound(text: &str) -> Result<Timestamp, TimestampError> {
+        let at =
+            OffsetDateTime::parse(text.trim(), &Rfc3339).map_err(|_| TimestampError::NotRfc3339)?;
+        let millis = (at.unix_timestamp_nanos() / 1_000_000).clamp(0, i128::from(Self::MAX_MILLIS));
+        Timestamp::from_unix_millis(i64::try_from(millis).unwrap_or(Self::MAX_MILLIS))
+    }
+
     /// Milliseconds since 1970-01-01T00:00:00Z.
     pub fn unix_millis(self) -> i64 {
         self.0
@@ -101,6 +114,15 @@ mod tests {
             prop_assert_eq!(Timestamp::parse_rfc3339(&at.to_string()), Ok(at));
             prop_assert_eq!(Timestamp::from_datetime(at.to_datetime()), Ok(at));
         }
+    }
+
+    #[test]
+    fn a_bound_outside_the_range_is_brought_into_it() {
+        let at = |t: &str| Timestamp::parse_bound(t).map(Timestamp::unix_millis);
+        assert_eq!(at("0235-01-04T20:04:59Z"), Ok(0));
+        assert_eq!(at("9999-12-31T23:59:59-11:00"), Ok(Timestamp::MAX_MILLIS));
+        assert_eq!(at("1970-01-01T00:00:01.5Z"), Ok(1_500));
+        assert_eq!(at("yesterday"), Err(TimestampError::NotRfc3339));
     }
 
     #[test]

@@ -206,8 +206,8 @@ export async function request(method, path, { body, headers = {}, auth = true, o
   }
 }
 
-// Query text from an object, leaving out empty values (the API treats
-// "?status=" as not given anyway; this keeps URLs short).
+// Query text from an object, leaving out empty values (the API refuses
+// "?status=" and "?limit=": a typed parameter is given well formed or not at all).
 export function query(params) {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {

@@ -4,15 +4,20 @@ use oms_domain::user::User;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::openapi::rules;
+
 /// `POST /auth/register`.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     /// Display name.
+    #[schema(schema_with = rules::name)]
     pub name: String,
     /// Sign-in address.
+    #[schema(schema_with = rules::email)]
     pub email: String,
-    /// At least 8 characters.
+    /// The new password.
+    #[schema(schema_with = rules::password)]
     pub password: String,
 }
 

@@ -4,13 +4,17 @@ use oms_domain::customer::Customer;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::openapi::rules;
+
 /// `POST /api/customers`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomerRequest {
-    /// 1 to 200 characters.
+    /// The customer's name.
+    #[schema(schema_with = rules::name)]
     pub name: String,
     /// Unique e-mail address.
+    #[schema(schema_with = rules::email)]
     pub email: String,
 }
 

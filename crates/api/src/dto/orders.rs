@@ -10,19 +10,50 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::dto::page::{given, parse_limit};
+use crate::dto::{not_null, whole};
+use crate::openapi::rules;
 use crate::problem::ApiError;
+
+fn product_id() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    rules::id("The product's id (422 `unknown_product` when there is none)")
+}
+
+fn customer_id() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    rules::id("Only this customer's orders")
+}
+
+fn from() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    rules::timestamp("Placed at or after this instant (RFC 3339)")
+}
+
+fn to() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    rules::timestamp("Placed before this instant (RFC 3339); not before `from` (422)")
+}
 
 /// `POST /api/orders`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PlaceOrderRequest {
     /// Whom the order is for; staff and admins must give it, customers must not.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub customer: Option<OrderCustomerRequest>,
-    /// 1 to 100 lines; a product on several lines is merged.
+    /// The lines.
+    #[schema(schema_with = rules::items)]
     pub items: Vec<OrderItemRequest>,
     /// Whether payment was taken with the order.
     #[serde(default)]
     pub payment_collected: bool,
+}
+
+/// The headers of `POST /api/orders` (read by the handler; this states them
+/// for the API document).
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct PlaceOrderHeaders {
+    /// Makes retries safe.
+    #[param(rename = "Idempotency-Key", schema_with = rules::idempotency_key)]
+    pub idempotency_key: Option<String>,
 }
 
 /// The customer an order is for, found or created by e-mail.
@@ -30,8 +61,10 @@ pub struct PlaceOrderRequest {
 #[serde(deny_unknown_fields)]
 pub struct OrderCustomerRequest {
     /// Name (kept as first recorded for a known address).
+    #[schema(schema_with = rules::name)]
     pub name: String,
     /// E-mail address.
+    #[schema(schema_with = rules::email)]
     pub email: String,
 }
 
@@ -40,8 +73,11 @@ pub struct OrderCustomerRequest {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct OrderItemRequest {
     /// The product's id.
+    #[schema(schema_with = product_id)]
     pub product_id: String,
-    /// 1 to 10,000 units.
+    /// Units of the product.
+    #[serde(deserialize_with = "whole::number")]
+    #[schema(schema_with = rules::quantity)]
     pub quantity: i64,
 }
 
@@ -71,11 +107,16 @@ impl PlaceOrderRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ChangeStatusRequest {
-    /// `pending`, `confirmed`, `shipped`, `delivered` or `cancelled`.
+    /// The status to move to.
+    #[schema(schema_with = rules::status)]
     pub status: String,
     /// Record payment as collected (or not) in the same step.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub payment_collected: Option<bool>,
     /// Refuse with 409 unless the order is still at this version.
+    #[serde(default, deserialize_with = "whole::optional")]
+    #[schema(schema_with = rules::expected_version)]
     pub expected_version: Option<u64>,
 }
 
@@ -89,22 +130,28 @@ impl From<ChangeStatusRequest> for oms_app::orders::ChangeStatus {
     }
 }
 
-/// Filters for `GET /api/orders` and the CSV export.
+/// Filters and paging for `GET /api/orders`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct OrderListQuery {
     /// Only orders in this status.
+    #[param(schema_with = rules::status)]
     pub status: Option<String>,
     /// Only this customer's orders.
+    #[param(schema_with = customer_id)]
     pub customer_id: Option<String>,
-    /// Placed at or after (RFC 3339).
+    /// Placed at or after.
+    #[param(schema_with = from)]
     pub from: Option<String>,
-    /// Placed before (RFC 3339).
+    /// Placed before; not before `from`.
+    #[param(schema_with = to)]
     pub to: Option<String>,
-    /// Page size, 1 to 100 (default 20).
+    /// Page size.
+    #[param(schema_with = rules::limit)]
     pub limit: Option<String>,
     /// The `nextCursor` of the previous page.
+    #[param(schema_with = rules::cursor)]
     pub cursor: Option<String>,
 }
 
@@ -115,39 +162,44 @@ impl OrderListQuery {
     /// 422 when `limit` is not a whole number.
     pub fn into_app(self) -> Result<oms_app::orders::ListOrders, ApiError> {
         Ok(oms_app::orders::ListOrders {
-            limit: parse_limit(given(self.limit).as_deref())?,
-            status: given(self.status),
-            customer_id: given(self.customer_id),
-            from: given(self.from),
-            to: given(self.to),
+            limit: parse_limit(self.limit.as_deref())?,
+            status: self.status,
+            customer_id: self.customer_id,
+            from: self.from,
+            to: self.to,
             cursor: given(self.cursor),
         })
     }
 }
 
-/// Filters for `GET /api/orders/summary`: the list's, without paging.
+/// Filters for `GET /api/orders/summary` and the CSV export: the list's,
+/// without paging.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
-pub struct OrderSummaryQuery {
+pub struct OrderFilterQuery {
     /// Only orders in this status.
+    #[param(schema_with = rules::status)]
     pub status: Option<String>,
     /// Only this customer's orders.
+    #[param(schema_with = customer_id)]
     pub customer_id: Option<String>,
-    /// Placed at or after (RFC 3339).
+    /// Placed at or after.
+    #[param(schema_with = from)]
     pub from: Option<String>,
-    /// Placed before (RFC 3339).
+    /// Placed before; not before `from`.
+    #[param(schema_with = to)]
     pub to: Option<String>,
 }
 
-impl OrderSummaryQuery {
-    /// The app's request: the list's filters, over every page.
+impl OrderFilterQuery {
+    /// The app's request: the list's filters, from the first page.
     pub fn into_app(self) -> oms_app::orders::ListOrders {
         oms_app::orders::ListOrders {
-            status: given(self.status),
-            customer_id: given(self.customer_id),
-            from: given(self.from),
-            to: given(self.to),
+            status: self.status,
+            customer_id: self.customer_id,
+            from: self.from,
+            to: self.to,
             ..oms_app::orders::ListOrders::default()
         }
     }

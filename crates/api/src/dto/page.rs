@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::openapi::rules;
 use crate::problem::{ApiError, FieldProblem};
 
 /// A page of items and the cursor for the next one (absent on the last page).
@@ -30,10 +31,13 @@ impl<T> Page<T> {
 #[into_params(parameter_in = Query)]
 pub struct NameListQuery {
     /// Case-insensitive text the name must contain.
+    #[param(schema_with = rules::search)]
     pub q: Option<String>,
-    /// Page size, 1 to 100 (default 20).
+    /// Page size.
+    #[param(schema_with = rules::limit)]
     pub limit: Option<String>,
     /// The `nextCursor` of the previous page.
+    #[param(schema_with = rules::cursor)]
     pub cursor: Option<String>,
 }
 
@@ -45,13 +49,15 @@ impl NameListQuery {
     pub fn into_app(self) -> Result<oms_app::list::ListByName, ApiError> {
         Ok(oms_app::list::ListByName {
             q: given(self.q),
-            limit: parse_limit(given(self.limit).as_deref())?,
+            limit: parse_limit(self.limit.as_deref())?,
             cursor: given(self.cursor),
         })
     }
 }
 
-/// A query parameter sent empty (`?q=&limit=`) means "not given".
+/// A text parameter sent blank (`?q=&cursor=`) means "not given". Typed
+/// ones (`limit`, `status`, dates, ids) must be well formed when present,
+/// as the API document says.
 pub fn given(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.trim().is_empty())
 }
@@ -62,7 +68,7 @@ pub fn given(value: Option<String>) -> Option<String> {
 /// 422 naming `limit` when it is not a whole number.
 pub fn parse_limit(raw: Option<&str>) -> Result<Option<i64>, ApiError> {
     raw.map(|text| {
-        text.trim().parse::<i64>().map_err(|_| {
+        text.parse::<i64>().map_err(|_| {
             ApiError::fields(vec![FieldProblem {
                 field: "limit".to_owned(),
                 message: "must be a whole number from 1 to 100".to_owned(),

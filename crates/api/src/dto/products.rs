@@ -3,16 +3,26 @@
 use oms_domain::product::Product;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa::openapi::schema::{AdditionalProperties, AllOfBuilder, ObjectBuilder, Type};
+use utoipa::openapi::{RefOr, Schema};
+
+use crate::dto::whole;
+use crate::openapi::rules;
 
 /// `POST /api/products`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateProductRequest {
-    /// 1 to 200 characters.
+    /// The product's name.
+    #[schema(schema_with = rules::name)]
     pub name: String,
-    /// Unit price in minor units (cents), 0 or more.
+    /// Unit price in minor units (cents).
+    #[serde(deserialize_with = "whole::number")]
+    #[schema(schema_with = rules::price)]
     pub price: i64,
-    /// Units available, 0 to 1,000,000,000.
+    /// Units available.
+    #[serde(deserialize_with = "whole::number")]
+    #[schema(schema_with = rules::stock)]
     pub stock: i64,
 }
 
@@ -26,17 +36,41 @@ impl From<CreateProductRequest> for oms_app::catalog::CreateProduct {
     }
 }
 
-/// `PATCH /api/products/{id}`: the fields given are changed.
-#[derive(Debug, Deserialize, ToSchema)]
+/// `PATCH /api/products/{id}`: the fields given are changed; at least one
+/// of `price` and `stock` is given.
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UpdateProductRequest {
     /// New unit price in minor units.
+    #[serde(default, deserialize_with = "whole::optional")]
     pub price: Option<i64>,
     /// New available stock (replaces the current level).
+    #[serde(default, deserialize_with = "whole::optional")]
     pub stock: Option<i64>,
     /// Change only if the product is still at this version (409 otherwise).
+    #[serde(default, deserialize_with = "whole::optional")]
     pub expected_version: Option<u64>,
 }
+
+impl utoipa::PartialSchema for UpdateProductRequest {
+    fn schema() -> RefOr<Schema> {
+        let fields = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property("price", rules::price())
+            .property("stock", rules::stock())
+            .property("expectedVersion", rules::expected_version())
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        AllOfBuilder::new()
+            .item(fields)
+            .item(rules::at_least_one_of(&["price", "stock"]))
+            .description(Some(
+                "The fields given are changed; at least one of `price` and `stock` is given.",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for UpdateProductRequest {}
 
 impl From<UpdateProductRequest> for oms_app::catalog::UpdateProduct {
     fn from(r: UpdateProductRequest) -> Self {

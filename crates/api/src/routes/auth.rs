@@ -14,7 +14,7 @@ use crate::sign_in::SignInFailures;
 use crate::state::AppState;
 
 /// Creates a customer account and signs it in.
-#[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegisterRequest,
+#[utoipa::path(post, path = "/auth/register", operation_id = "register", tag = "auth", request_body = RegisterRequest,
     responses(
         (status = 201, body = TokenResponse),
         (status = 409, description = "e-mail taken", body = Problem, content_type = "application/problem+json"),
@@ -31,7 +31,7 @@ pub async fn register<S: Store>(
 }
 
 /// Exchanges an e-mail address and password for a bearer token.
-#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
+#[utoipa::path(post, path = "/auth/login", operation_id = "login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, body = TokenResponse),
         (status = 401, description = "any failure, one message", body = Problem, content_type = "application/problem+json"),
@@ -61,10 +61,9 @@ pub async fn login<S: Store>(
 }
 
 /// The signed-in account.
-#[utoipa::path(get, path = "/auth/me", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(get, path = "/auth/me", operation_id = "getMe", tag = "auth", security(("bearer" = [])),
     responses(
-        (status = 200, body = UserView),
-        (status = 401, body = Problem, content_type = "application/problem+json")))]
+        (status = 200, body = UserView)))]
 pub async fn me<S: Store>(
     state: web::Data<AppState<S>>,
     Caller(caller): Caller,

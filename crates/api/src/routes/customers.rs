@@ -11,11 +11,14 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 
 /// Records a customer; 409 when the e-mail address is taken.
-#[utoipa::path(post, path = "/api/customers", tag = "customers", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/customers", operation_id = "createCustomer", tag = "customers", security(("bearer" = [])),
     request_body = CreateCustomerRequest,
     responses(
-        (status = 201, body = CustomerView),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 201, body = CustomerView,
+            headers(("Location" = String, description = "The new customer's URL")),
+            links(
+                ("getCustomer" = (operation_id = "getCustomer", parameters(("id" = "$response.body#/id")))),
+                ("listTheirOrders" = (operation_id = "listOrders", parameters(("customerId" = "$response.body#/id")))))),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -32,11 +35,10 @@ pub async fn create<S: Store>(
 }
 
 /// Lists customers by name; `q` searches names and addresses.
-#[utoipa::path(get, path = "/api/customers", tag = "customers", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/customers", operation_id = "listCustomers", tag = "customers", security(("bearer" = [])),
     params(NameListQuery),
     responses(
         (status = 200, body = Page<CustomerView>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn list<S: Store>(
@@ -52,11 +54,10 @@ pub async fn list<S: Store>(
 }
 
 /// One customer.
-#[utoipa::path(get, path = "/api/customers/{id}", tag = "customers", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/customers/{id}", operation_id = "getCustomer", tag = "customers", security(("bearer" = [])),
     params(("id" = String, Path, description = "Customer id")),
     responses(
         (status = 200, body = CustomerView),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get<S: Store>(

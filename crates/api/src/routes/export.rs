@@ -9,7 +9,7 @@ use oms_domain::user::{Actor, Permission};
 use oms_ports::store::Store;
 
 use crate::auth::Caller;
-use crate::dto::orders::OrderListQuery;
+use crate::dto::orders::OrderFilterQuery;
 use crate::export::rows;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
@@ -17,27 +17,25 @@ use crate::state::AppState;
 /// Orders per store read; each page becomes one chunk of the response.
 const PAGE: i64 = 100;
 
-/// Exports every order matching the list filters (`limit` and `cursor` are ignored).
-#[utoipa::path(get, path = "/api/orders/export/csv", tag = "orders", security(("bearer" = [])),
-    params(OrderListQuery),
+/// Exports every order matching the list filters.
+#[utoipa::path(get, path = "/api/orders/export/csv", operation_id = "exportOrdersCsv", tag = "orders", security(("bearer" = [])),
+    params(OrderFilterQuery),
     responses(
         (status = 200, content_type = "text/csv", body = String,
             description = "RFC 4180, one row per order line"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn csv<S: Store>(
     state: web::Data<AppState<S>>,
     Caller(caller): Caller,
-    query: web::Query<OrderListQuery>,
+    query: web::Query<OrderFilterQuery>,
 ) -> Result<HttpResponse, ApiError> {
     if !caller.may(Permission::ExportOrders) {
         return Err(ApiError::forbidden());
     }
-    let mut request = query.into_inner().into_app()?;
+    let mut request = query.into_inner().into_app();
     // An export is always the whole filtered list: paging is ours.
     request.limit = Some(PAGE);
-    request.cursor = None;
     // The first page is read before answering, so bad filters and an
     // unreachable store still get a proper status instead of a cut stream.
     let first = chunk(&state, caller, request, true).await?;

@@ -11,14 +11,14 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 
 /// Liveness: answers while the process can serve HTTP.
-#[utoipa::path(get, path = "/healthz", tag = "operations",
+#[utoipa::path(get, path = "/healthz", operation_id = "healthz", tag = "operations",
     responses((status = 200, body = HealthView)))]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(HealthView { status: "ok" })
 }
 
 /// Readiness: answers 200 only while the store does.
-#[utoipa::path(get, path = "/readyz", tag = "operations", responses(
+#[utoipa::path(get, path = "/readyz", operation_id = "readyz", tag = "operations", responses(
     (status = 200, body = HealthView),
     (status = 503, body = crate::problem::Problem, content_type = "application/problem+json")))]
 pub async fn readyz<S: Store>(state: web::Data<AppState<S>>) -> Result<HttpResponse, ApiError> {
@@ -36,7 +36,7 @@ pub async fn readyz<S: Store>(state: web::Data<AppState<S>>) -> Result<HttpRespo
 }
 
 /// Request counts and latencies by route and status, orders placed, stock conflicts.
-#[utoipa::path(get, path = "/metrics", tag = "operations",
+#[utoipa::path(get, path = "/metrics", operation_id = "metrics", tag = "operations",
     responses((status = 200, content_type = "text/plain", body = String)))]
 pub async fn metrics(metrics: web::Data<Metrics>) -> HttpResponse {
     HttpResponse::Ok()

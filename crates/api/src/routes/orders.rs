@@ -6,8 +6,8 @@ use oms_ports::store::Store;
 
 use crate::auth::{Caller, MaybeCaller};
 use crate::dto::orders::{
-    ChangeStatusRequest, OrderListQuery, OrderSummaryQuery, OrderSummaryView, OrderView,
-    PlaceOrderRequest,
+    ChangeStatusRequest, OrderFilterQuery, OrderListQuery, OrderSummaryView, OrderView,
+    PlaceOrderHeaders, PlaceOrderRequest,
 };
 use crate::dto::page::Page;
 use crate::json::JsonBody;
@@ -16,12 +16,15 @@ use crate::state::AppState;
 
 /// Places an order, reserving its stock all or nothing. A repeated
 /// `Idempotency-Key` returns the first order (`Idempotent-Replayed: true`).
-#[utoipa::path(post, path = "/api/orders", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/orders", operation_id = "placeOrder", tag = "orders", security(("bearer" = [])),
     request_body = PlaceOrderRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: 1 to 255 visible ASCII characters")),
+    params(PlaceOrderHeaders),
     responses(
-        (status = 201, body = OrderView),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 201, body = OrderView,
+            headers(("Location" = String, description = "The new order's URL")),
+            links(
+                ("getOrder" = (operation_id = "getOrder", parameters(("id" = "$response.body#/id")))),
+                ("changeOrderStatus" = (operation_id = "changeOrderStatus", parameters(("id" = "$response.body#/id")))))),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "not enough stock", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid field or unknown product", body = Problem, content_type = "application/problem+json")))]
@@ -61,7 +64,7 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
 
 /// Tracks an order by id (public). Without a token, or for someone else's
 /// order, the e-mail address is masked and staff ids are left out.
-#[utoipa::path(get, path = "/api/orders/{id}", tag = "orders",
+#[utoipa::path(get, path = "/api/orders/{id}", operation_id = "getOrder", tag = "orders", security((), ("bearer" = [])),
     params(("id" = String, Path, description = "Order id")),
     responses(
         (status = 200, body = OrderView),
@@ -77,11 +80,10 @@ pub async fn get<S: Store>(
 }
 
 /// Lists orders, newest first (staff and admins; a customer sees its own).
-#[utoipa::path(get, path = "/api/orders", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/orders", operation_id = "listOrders", tag = "orders", security(("bearer" = [])),
     params(OrderListQuery),
     responses(
         (status = 200, body = Page<OrderView>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn list<S: Store>(
     state: web::Data<AppState<S>>,
@@ -100,16 +102,15 @@ pub async fn list<S: Store>(
 /// Counts by status and takings (the sum of the totals of orders not
 /// cancelled) over every order the list filters select; a customer's
 /// summary covers its own orders.
-#[utoipa::path(get, path = "/api/orders/summary", tag = "orders", security(("bearer" = [])),
-    params(OrderSummaryQuery),
+#[utoipa::path(get, path = "/api/orders/summary", operation_id = "summarizeOrders", tag = "orders", security(("bearer" = [])),
+    params(OrderFilterQuery),
     responses(
         (status = 200, body = OrderSummaryView),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn summary<S: Store>(
     state: web::Data<AppState<S>>,
     Caller(caller): Caller,
-    query: web::Query<OrderSummaryQuery>,
+    query: web::Query<OrderFilterQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let summary = state
         .orders
@@ -119,12 +120,11 @@ pub async fn summary<S: Store>(
 }
 
 /// Moves an order to a new status, releasing its stock when cancelled.
-#[utoipa::path(put, path = "/api/orders/{id}/status", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(put, path = "/api/orders/{id}/status", operation_id = "changeOrderStatus", tag = "orders", security(("bearer" = [])),
     params(("id" = String, Path, description = "Order id")),
     request_body = ChangeStatusRequest,
     responses(
         (status = 200, body = OrderView),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "illegal transition or stale expectedVersion", body = Problem, content_type = "application/problem+json"),

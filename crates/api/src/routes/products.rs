@@ -11,11 +11,17 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 
 /// Adds a product (admin).
-#[utoipa::path(post, path = "/api/products", tag = "products", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/products", operation_id = "createProduct", tag = "products", security(("bearer" = [])),
     request_body = CreateProductRequest,
     responses(
-        (status = 201, body = ProductView),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 201, body = ProductView,
+            headers(("Location" = String, description = "The new product's URL")),
+            links(
+                ("getProduct" = (operation_id = "getProduct", parameters(("id" = "$response.body#/id")))),
+                ("updateProduct" = (operation_id = "updateProduct", parameters(("id" = "$response.body#/id")))),
+                ("orderIt" = (operation_id = "placeOrder", request_body = json!({
+                    "customer": {"name": "Ann Lee", "email": "ann@example.com"},
+                    "items": [{"productId": "$response.body#/id", "quantity": 1}]}))))),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn create<S: Store>(
@@ -31,11 +37,10 @@ pub async fn create<S: Store>(
 }
 
 /// Lists products by name, with optional search (any signed-in user).
-#[utoipa::path(get, path = "/api/products", tag = "products", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/products", operation_id = "listProducts", tag = "products", security(("bearer" = [])),
     params(NameListQuery),
     responses(
         (status = 200, body = Page<ProductView>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn list<S: Store>(
     state: web::Data<AppState<S>>,
@@ -50,11 +55,10 @@ pub async fn list<S: Store>(
 }
 
 /// One product (any signed-in user).
-#[utoipa::path(get, path = "/api/products/{id}", tag = "products", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/products/{id}", operation_id = "getProduct", tag = "products", security(("bearer" = [])),
     params(("id" = String, Path, description = "Product id")),
     responses(
         (status = 200, body = ProductView),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get<S: Store>(
     state: web::Data<AppState<S>>,
@@ -66,14 +70,14 @@ pub async fn get<S: Store>(
 }
 
 /// Changes price and/or stock level (admin).
-#[utoipa::path(patch, path = "/api/products/{id}", tag = "products", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/api/products/{id}", operation_id = "updateProduct", tag = "products", security(("bearer" = [])),
     params(("id" = String, Path, description = "Product id")),
     request_body = UpdateProductRequest,
     responses(
         (status = 200, body = ProductView),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`version_mismatch`: `expectedVersion` is not the current version", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn update<S: Store>(
     state: web::Data<AppState<S>>,

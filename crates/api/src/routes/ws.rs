@@ -23,7 +23,7 @@ use crate::state::AppState;
 /// that order only, no token needed, in the view its viewer has. The token
 /// travels as `Sec-WebSocket-Protocol: bearer, <token>`, answered with the
 /// `bearer` subprotocol. `since` resumes after an event id.
-#[utoipa::path(get, path = "/ws", tag = "events",
+#[utoipa::path(get, path = "/ws", operation_id = "subscribe", tag = "events",
     params(FeedQuery,
         ("Sec-WebSocket-Protocol" = Option<String>, Header, description = "`bearer, <token>`")),
     responses(

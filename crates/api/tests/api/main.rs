@@ -11,6 +11,7 @@ mod authz;
 mod binary;
 mod catalog;
 mod crash;
+mod document;
 mod embedded;
 mod export;
 mod feed;

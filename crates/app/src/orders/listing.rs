@@ -84,11 +84,11 @@ fn filter(v: &mut Validation, by: Actor, request: &ListOrders) -> OrderFilter {
     let created_from = request
         .from
         .as_deref()
-        .and_then(|t| v.check("from", Timestamp::parse_rfc3339(t)));
+        .and_then(|t| v.check("from", Timestamp::parse_bound(t)));
     let created_to = request
         .to
         .as_deref()
-        .and_then(|t| v.check("to", Timestamp::parse_rfc3339(t)));
+        .and_then(|t| v.check("to", Timestamp::parse_bound(t)));
     if created_from
         .zip(created_to)
         .is_some_and(|(from, to)| to < from)

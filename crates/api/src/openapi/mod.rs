@@ -1,6 +1,17 @@
 //! The OpenAPI document, generated from the handlers' annotations and the
 //! wire types, served at `/api-docs/openapi.json` with Swagger UI at `/docs`.
+//! It is meant to be exact: CI fuzzes the server against it.
 
+pub mod rules;
+mod shared;
+
+use shared::SharedResponses;
+
+use std::sync::OnceLock;
+
+use actix_web::HttpResponse;
+use actix_web::http::header::ContentType;
+use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -45,7 +56,7 @@ use crate::routes;
         orders::StatusCounts,
         page::Page<products::ProductView>,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &SharedResponses),
     tags(
         (name = "auth", description = "Accounts and tokens"),
         (name = "products", description = "The catalogue"),
@@ -73,5 +84,55 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// Where the document is served.
+pub const DOCUMENT_PATH: &str = "/api-docs/openapi.json";
+
+/// The document as served: JSON, made once.
+pub fn document() -> &'static [u8] {
+    static DOCUMENT: OnceLock<Vec<u8>> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        let mut value = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+        camel_case_links(&mut value);
+        serde_json::to_vec(&value).unwrap_or_default()
+    })
+}
+
+/// `GET /api-docs/openapi.json`.
+pub async fn serve() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(document())
+}
+
+/// utoipa 5 writes a link's fields in snake case (`operation_id`), which
+/// no OpenAPI tool reads; the specification's names are camel case.
+fn camel_case_links(document: &mut Value) {
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let responses = paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+        .filter_map(|operation| operation.get_mut("responses")?.as_object_mut())
+        .flat_map(|responses| responses.values_mut());
+    for response in responses {
+        let Some(links) = response.get_mut("links").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for link in links.values_mut().filter_map(Value::as_object_mut) {
+            for (snake, camel) in [
+                ("operation_id", "operationId"),
+                ("operation_ref", "operationRef"),
+                ("request_body", "requestBody"),
+            ] {
+                if let Some(v) = link.remove(snake) {
+                    link.insert(camel.to_owned(), v);
+                }
+            }
+        }
     }
 }

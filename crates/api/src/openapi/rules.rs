@@ -1,0 +1,203 @@
+//! The request fields' schemas, built from the domain's own limits so the
+//! document states exactly what the server accepts and cannot drift from it.
+
+use oms_domain::email::Email;
+use oms_domain::idempotency::IdempotencyKey;
+use oms_domain::name::Name;
+use oms_domain::order::Order;
+use oms_domain::order::status::OrderStatus;
+use oms_domain::password::Password;
+use oms_domain::product::Product;
+use oms_domain::quantity::Quantity;
+use oms_domain::stock::Stock;
+use oms_ports::query::{PageLimit, SearchText};
+use utoipa::openapi::schema::{
+    AnyOfBuilder, ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type,
+};
+use utoipa::openapi::{Ref, RefOr, Schema};
+
+/// Characters [`char::is_control`] refuses (Unicode category Cc).
+const CONTROL: &str = r"\u0000-\u001f\u007f-\u009f";
+/// Characters [`str::trim`] removes that are not already control
+/// characters (Unicode White_Space less Cc).
+const SPACE: &str = r"\u0020\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+
+fn string(description: &str) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(description))
+}
+
+fn integer(description: &str, min: i64, max: i64) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+        .minimum(Some(min))
+        .maximum(Some(max))
+        .description(Some(description))
+        .into()
+}
+
+fn usize_i64(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// A person's or product's name ([`Name`]): not blank, no control
+/// characters, at most [`Name::MAX_LEN`] characters.
+pub fn name() -> RefOr<Schema> {
+    string(&format!(
+        "1 to {} characters, not all spaces, no control characters; surrounding spaces are dropped",
+        Name::MAX_LEN
+    ))
+    .min_length(Some(1))
+    .max_length(Some(Name::MAX_LEN))
+    .pattern(Some(format!(
+        "^[^{CONTROL}]*[^{CONTROL}{SPACE}][^{CONTROL}]*$"
+    )))
+    .into()
+}
+
+/// An e-mail address ([`Email`]).
+pub fn email() -> RefOr<Schema> {
+    string(&format!(
+        "An address with a domain of two or more labels, at most {} characters; case and surrounding spaces are ignored",
+        Email::MAX_LEN
+    ))
+    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
+    .min_length(Some(1))
+    .max_length(Some(Email::MAX_LEN))
+    .into()
+}
+
+/// A new password ([`Password`]).
+pub fn password() -> RefOr<Schema> {
+    string(&format!(
+        "{} to {} characters",
+        Password::MIN_LEN,
+        Password::MAX_LEN
+    ))
+    .min_length(Some(Password::MIN_LEN))
+    .max_length(Some(Password::MAX_LEN))
+    .into()
+}
+
+/// A unit price in minor units.
+pub fn price() -> RefOr<Schema> {
+    integer("Unit price in minor units (cents)", 0, Product::MAX_PRICE)
+}
+
+/// A stock level.
+pub fn stock() -> RefOr<Schema> {
+    integer(
+        "Units available (replaces the current level)",
+        0,
+        i64::try_from(Stock::MAX).unwrap_or(i64::MAX),
+    )
+}
+
+/// A line's quantity.
+pub fn quantity() -> RefOr<Schema> {
+    integer("Units of the product", 1, i64::from(Quantity::MAX))
+}
+
+/// A version a change expects the record to be at (any `u64`).
+pub fn expected_version() -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(0_u64))
+        .maximum(Some(u64::MAX))
+        .description(Some(
+            "Change only if the record is still at this version (409 `version_mismatch` otherwise)",
+        ))
+        .into()
+}
+
+/// An order's lines.
+pub fn items() -> RefOr<Schema> {
+    ArrayBuilder::new()
+        .items(Ref::from_schema_name("OrderItemRequest"))
+        .min_items(Some(1))
+        .max_items(Some(Order::MAX_LINES))
+        .description(Some(format!(
+            "1 to {} lines; lines for one product are merged, and their sum is at most {}",
+            Order::MAX_LINES,
+            Quantity::MAX
+        )))
+        .into()
+}
+
+/// An id the server made (hyphenated UUID).
+pub fn id(description: &str) -> RefOr<Schema> {
+    string(description)
+        .format(Some(SchemaFormat::Custom("uuid".to_owned())))
+        .into()
+}
+
+/// An order status.
+pub fn status() -> RefOr<Schema> {
+    string("An order status")
+        .enum_values(Some(OrderStatus::ALL.iter().map(|s| s.as_str())))
+        .into()
+}
+
+/// A page size.
+pub fn limit() -> RefOr<Schema> {
+    integer(
+        &format!(
+            "Page size, 1 to {} (default {})",
+            PageLimit::MAX,
+            PageLimit::DEFAULT.get()
+        ),
+        1,
+        usize_i64(PageLimit::MAX),
+    )
+}
+
+/// Search text.
+pub fn search() -> RefOr<Schema> {
+    string(&format!(
+        "Case-insensitive text the name must contain; at most {} characters, no control characters",
+        SearchText::MAX_LEN
+    ))
+    .max_length(Some(SearchText::MAX_LEN))
+    .pattern(Some(format!("^[^{CONTROL}]*$")))
+    .into()
+}
+
+/// A point in time.
+pub fn timestamp(description: &str) -> RefOr<Schema> {
+    string(description)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+        .into()
+}
+
+/// A page cursor.
+pub fn cursor() -> RefOr<Schema> {
+    string("The `nextCursor` of the previous page, as given (422 `validation_failed` for any other text)").into()
+}
+
+/// The `Idempotency-Key` header.
+pub fn idempotency_key() -> RefOr<Schema> {
+    string(&format!(
+        "Makes retries safe: the same key returns the order already placed; 1 to {} visible ASCII characters",
+        IdempotencyKey::MAX_LEN
+    ))
+    .min_length(Some(1))
+    .max_length(Some(IdempotencyKey::MAX_LEN))
+    .pattern(Some("^[\\x21-\\x7e]+$"))
+    .into()
+}
+
+/// An object that has at least one of `fields`.
+pub fn at_least_one_of(fields: &[&str]) -> RefOr<Schema> {
+    fields
+        .iter()
+        .fold(AnyOfBuilder::new(), |any, field| {
+            any.item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Object)
+                    .required(*field),
+            )
+        })
+        .into()
+}
