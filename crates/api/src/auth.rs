@@ -16,7 +16,9 @@ use serde::{Deserialize, Serialize};
 use crate::problem::ApiError;
 use crate::settings::JwtSettings;
 
+mod checked;
 mod websocket;
+use checked::{Checked, CheckedTokens};
 pub use websocket::websocket_caller;
 
 /// Clock skew tolerated on `exp` and `iat`, in seconds.
@@ -56,6 +58,7 @@ pub struct Tokens {
     issuer: String,
     audience: String,
     ttl_secs: i64,
+    checked: CheckedTokens,
 }
 
 impl std::fmt::Debug for Tokens {
@@ -74,7 +77,8 @@ impl Tokens {
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
         validation.set_issuer(&[&settings.issuer]);
         validation.set_audience(&[&settings.audience]);
-        validation.leeway = LEEWAY_SECS.unsigned_abs();
+        // Times are checked by `times_hold`, on first sight and on reuse alike.
+        validation.validate_exp = false;
         Tokens {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -82,6 +86,7 @@ impl Tokens {
             issuer: settings.issuer.clone(),
             audience: settings.audience.clone(),
             ttl_secs: i64::try_from(settings.ttl.as_secs()).unwrap_or(i64::MAX),
+            checked: CheckedTokens::default(),
         }
     }
 
@@ -131,18 +136,47 @@ impl Tokens {
             tracing::info!(%reason, "bearer token refused");
             ApiError::unauthorized("the token is invalid or expired; sign in again", true)
         };
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+        let checked = match self.checked.get(token) {
+            Some(checked) => checked,
+            None => {
+                let checked = self.check_signed(token).map_err(|e| invalid(&e))?;
+                self.checked.insert(token, checked);
+                checked
+            }
+        };
+        times_hold(&checked, now).map_err(|e| invalid(&e))?;
+        let expires = Timestamp::from_unix_millis(checked.expires_at.saturating_mul(1000))
             .map_err(|e| invalid(&e))?;
-        let claims = data.claims;
-        if claims.iat > now.unix_millis().div_euclid(1000) + LEEWAY_SECS {
-            return Err(invalid(&"issued in the future"));
-        }
-        let user: UserId = claims.sub.parse().map_err(|e| invalid(&e))?;
-        let role: Role = claims.role.parse().map_err(|e| invalid(&e))?;
-        let expires = Timestamp::from_unix_millis(claims.exp.saturating_mul(1000))
-            .map_err(|e| invalid(&e))?;
-        Ok((Actor { user, role }, expires))
+        Ok((checked.actor, expires))
     }
+
+    /// The signature, issuer, audience and claims of a token not seen before.
+    fn check_signed(&self, token: &str) -> Result<Checked, String> {
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map_err(|e| e.to_string())?
+            .claims;
+        let user = claims.sub.parse::<UserId>().map_err(|e| e.to_string())?;
+        let role = claims.role.parse::<Role>().map_err(|e| e.to_string())?;
+        Timestamp::from_unix_millis(claims.exp.saturating_mul(1000)).map_err(|e| e.to_string())?;
+        Ok(Checked {
+            actor: Actor { user, role },
+            issued_at: claims.iat,
+            expires_at: claims.exp,
+        })
+    }
+}
+
+/// Whether a token is live at `now`, with [`LEEWAY_SECS`] of clock skew
+/// either way: not issued in the future, not expired.
+fn times_hold(checked: &Checked, now: Timestamp) -> Result<(), &'static str> {
+    let now = now.unix_millis().div_euclid(1000);
+    if checked.issued_at > now + LEEWAY_SECS {
+        return Err("issued in the future");
+    }
+    if checked.expires_at < now - LEEWAY_SECS {
+        return Err("expired");
+    }
+    Ok(())
 }
 
 /// The signed-in caller of a protected route; 401 without a valid token.
@@ -215,6 +249,7 @@ fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {
 mod tests {
     use std::time::Duration;
 
+    use actix_web::ResponseError;
     use oms_domain::email::Email;
     use oms_domain::name::Name;
     use oms_domain::password::PasswordHash;
@@ -280,5 +315,25 @@ mod tests {
         let later = Timestamp::from_unix_millis(1_800_000_100_000).unwrap();
         let token = tokens.issue(&user(), later).unwrap().token;
         assert!(tokens.verify(&token, now()).is_err());
+    }
+
+    #[test]
+    fn a_token_already_checked_is_refused_once_it_expires() {
+        let tokens = Tokens::new(&settings("a-secret-of-at-least-thirty-two-bytes"));
+        let token = tokens.issue(&user(), now()).unwrap().token;
+        assert!(tokens.verify(&token, now()).is_ok());
+        let at = |secs: i64| Timestamp::from_unix_millis(1_800_000_000_000 + secs * 1000).unwrap();
+        assert!(
+            tokens.verify(&token, at(3_600 + LEEWAY_SECS)).is_ok(),
+            "within the leeway"
+        );
+        let late = tokens.verify(&token, at(3_600 + LEEWAY_SECS + 1));
+        assert_eq!(late.unwrap_err().status_code().as_u16(), 401);
+        let early = tokens.verify(&token, at(-LEEWAY_SECS - 1));
+        assert_eq!(
+            early.unwrap_err().status_code().as_u16(),
+            401,
+            "issued in the future"
+        );
     }
 }

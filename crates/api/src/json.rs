@@ -87,6 +87,11 @@ fn too_large() -> ApiError {
 /// # Errors
 /// 400 for text that is not JSON, 422 for JSON of the wrong shape.
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    // Most bodies are fine: parse them plainly, and pay for tracking the
+    // path to a bad field only when there is one to name.
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();

@@ -10,6 +10,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use oms_app::passwords::Argon2Hashing;
 use oms_ports::events::EventRetention;
 use oms_ws::hub::HubSettings;
 
@@ -191,8 +192,8 @@ impl Settings {
             cors_origins: p.origins(),
             hsts: p.flag("OMS_HSTS", false),
             argon2: (
-                p.positive("OMS_ARGON2_MEMORY_KIB", 19_456),
-                p.positive("OMS_ARGON2_PASSES", 2),
+                p.positive("OMS_ARGON2_MEMORY_KIB", Argon2Hashing::MEMORY_KIB),
+                p.positive("OMS_ARGON2_PASSES", Argon2Hashing::PASSES),
             ),
             shutdown_timeout: Duration::from_secs(u64::from(
                 p.positive("OMS_SHUTDOWN_TIMEOUT_SECONDS", 30),

@@ -6,7 +6,7 @@ use std::num::NonZeroU32;
 
 use actix_governor::Governor;
 use actix_web::dev::Server;
-use actix_web::middleware::{ErrorHandlers, from_fn};
+use actix_web::middleware::{Condition, ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
 use oms_app::passwords::Argon2Hashing;
 use oms_ports::store::Store;
@@ -206,6 +206,7 @@ fn serve<S: Store>(
     let live = web::Data::new(live);
     let origins = settings.cors_origins.clone();
     let hsts = settings.hsts;
+    let reporting = settings.sentry_dsn.is_some();
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -226,7 +227,9 @@ fn serve<S: Store>(
             .wrap(ErrorHandlers::new().default_handler(fallback::to_problem))
             .wrap(headers::security_headers(hsts))
             .wrap(prometheus.clone())
-            .wrap(sentry_actix::Sentry::new())
+            // Without a DSN there is nowhere to send a report: skip the
+            // per-request work (building Sentry's copy of the request).
+            .wrap(Condition::new(reporting, sentry_actix::Sentry::new()))
             .wrap(TracingLogger::<RequestSpan>::new())
             .wrap(from_fn(request_id::assign))
     })

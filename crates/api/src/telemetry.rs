@@ -73,21 +73,26 @@ pub struct RequestSpan;
 
 impl RootSpanBuilder for RequestSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
-        let request_id = request.extensions().get::<RequestId>().map(|r| r.0.clone());
-        let route = request
-            .match_pattern()
-            .unwrap_or_else(|| "UNMATCHED".to_owned());
         let span = tracing::info_span!(
             "request",
-            request_id = request_id.as_deref().unwrap_or(""),
+            request_id = tracing::field::Empty,
             http.method = %request.method(),
-            http.route = %route,
+            http.route = tracing::field::Empty,
             http.target = %request.path(),
             http.status_code = tracing::field::Empty,
             otel.status_code = tracing::field::Empty,
             exception.message = tracing::field::Empty,
             exception.details = tracing::field::Empty,
         );
+        // Finding the route pattern means matching the path again: only
+        // for a span that will be written.
+        if !span.is_disabled() {
+            if let Some(id) = request.extensions().get::<RequestId>() {
+                span.record("request_id", id.0.as_str());
+            }
+            let route = request.match_pattern();
+            span.record("http.route", route.as_deref().unwrap_or("UNMATCHED"));
+        }
         span.in_scope(|| tracing::debug!("request started"));
         span
     }

@@ -14,6 +14,7 @@
 pub mod catalog;
 pub mod cursor;
 pub mod customers;
+mod hashing_threads;
 pub mod list;
 pub mod orders;
 pub mod passwords;

@@ -12,15 +12,22 @@ pub struct Argon2Hashing {
 }
 
 impl Default for Argon2Hashing {
-    /// OWASP's recommended minimum: 19 MiB of memory, 2 passes, 1 lane.
+    /// [`Argon2Hashing::MEMORY_KIB`] and [`Argon2Hashing::PASSES`], 1 lane.
     fn default() -> Self {
-        Argon2Hashing {
+        Argon2Hashing::with_cost(Self::MEMORY_KIB, Self::PASSES).unwrap_or_else(|_| Argon2Hashing {
             params: Params::default(),
-        }
+        })
     }
 }
 
 impl Argon2Hashing {
+    /// Memory per hash. OWASP lists 19 MiB x 2 passes and 7 MiB x 5 passes
+    /// (among others) as equally strong; the smaller memory is what the
+    /// allocator keeps after a sign-in, so it is the one taken.
+    pub const MEMORY_KIB: u32 = 7_168;
+    /// Passes over that memory.
+    pub const PASSES: u32 = 5;
+
     /// Argon2id with `memory_kib` of memory and `passes` passes. Lower than
     /// the default only where hashes protect nothing (tests, benchmarks).
     ///

@@ -16,7 +16,9 @@ use oms_ports::error::{InsertError, StoreError, UpdateUserError};
 use oms_ports::ids::IdSource;
 use oms_ports::passwords::{HashingError, PasswordHashing};
 use oms_ports::store::UserStore;
-use tokio::sync::{OnceCell, Semaphore};
+use tokio::sync::OnceCell;
+
+use crate::hashing_threads::HashingThreads;
 
 /// The user use cases, over a store `S`, a hasher `H`, a clock `C` and ids `I`.
 #[derive(Debug)]
@@ -29,8 +31,8 @@ pub struct UserService<S, H, C, I> {
     /// verify, so an unknown address costs as much time as a wrong password.
     decoy: Arc<OnceCell<PasswordHash>>,
     /// One hash per core at a time: each takes megabytes and a core, so a
-    /// burst of sign-ins queues here instead of exhausting memory.
-    hashing_slots: Arc<Semaphore>,
+    /// burst of sign-ins queues instead of exhausting memory.
+    hashing_threads: Arc<HashingThreads>,
 }
 
 impl<S: Clone, H, C: Clone, I: Clone> Clone for UserService<S, H, C, I> {
@@ -41,7 +43,7 @@ impl<S: Clone, H, C: Clone, I: Clone> Clone for UserService<S, H, C, I> {
             clock: self.clock.clone(),
             ids: self.ids.clone(),
             decoy: Arc::clone(&self.decoy),
-            hashing_slots: Arc::clone(&self.hashing_slots),
+            hashing_threads: Arc::clone(&self.hashing_threads),
         }
     }
 }
@@ -111,9 +113,7 @@ impl<S, H, C, I> UserService<S, H, C, I> {
             clock,
             ids,
             decoy: Arc::new(OnceCell::new()),
-            hashing_slots: Arc::new(Semaphore::new(
-                std::thread::available_parallelism().map_or(1, usize::from),
-            )),
+            hashing_threads: Arc::new(HashingThreads::new()),
         }
     }
 }
@@ -253,14 +253,7 @@ impl<S: UserStore, H: PasswordHashing, C: Clock, I: IdSource> UserService<S, H, 
         &self,
         work: impl FnOnce() -> Result<T, HashingError> + Send + 'static,
     ) -> Result<T, HashingError> {
-        let _slot = self
-            .hashing_slots
-            .acquire()
-            .await
-            .map_err(|e| HashingError(e.to_string()))?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| HashingError(e.to_string()))?
+        self.hashing_threads.run(work).await?
     }
 
     async fn decoy(&self) -> Result<PasswordHash, HashingError> {

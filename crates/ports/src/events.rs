@@ -139,17 +139,32 @@ pub trait EventFeed: Send {
 /// Follows the log of a store in this process by reading it again whenever
 /// the store says something committed (a `watch` channel it sends on after
 /// each commit that recorded events).
+///
+/// Under a stream of commits it reads at most once per [`WokenFeed::GATHER`]:
+/// each read then takes many events, where waking for every commit cost
+/// the committing threads a cross-thread wake each and a reader holding the
+/// store's lock between their writes. A commit after a quiet spell is read
+/// at once.
 #[derive(Debug)]
 pub struct WokenFeed<L> {
     log: L,
     woken: tokio::sync::watch::Receiver<()>,
     after: EventPosition,
+    last_read: Option<tokio::time::Instant>,
 }
 
 impl<L: EventLog> WokenFeed<L> {
+    /// The least time between two reads while commits keep coming.
+    pub const GATHER: Duration = Duration::from_millis(1);
+
     /// Follows `log` from `after`, checked already, woken by `woken`.
     pub fn new(log: L, woken: tokio::sync::watch::Receiver<()>, after: EventPosition) -> Self {
-        WokenFeed { log, woken, after }
+        WokenFeed {
+            log,
+            woken,
+            after,
+            last_read: None,
+        }
     }
 }
 
@@ -159,7 +174,11 @@ impl<L: EventLog> EventFeed for WokenFeed<L> {
         loop {
             // Marked seen before reading, so a commit after the read still
             // wakes the wait below.
+            if let Some(last) = self.last_read {
+                tokio::time::sleep_until(last + Self::GATHER).await;
+            }
             self.woken.borrow_and_update();
+            self.last_read = Some(tokio::time::Instant::now());
             let page = self.log.read_after(&self.after, limit).await?;
             if let Some(last) = page.events.last() {
                 self.after = last.position.clone();

@@ -103,10 +103,14 @@ impl Log {
         if seq + 1 < first_kept {
             return Err(ReadEventsError::Lost);
         }
+        // Sequence numbers are consecutive from the front, so the first
+        // event after `seq` is found by arithmetic, not by a scan.
+        let start = self.events.front().map_or(0, |front| {
+            usize::try_from((seq + 1).saturating_sub(front.seq)).unwrap_or(usize::MAX)
+        });
         let events: Vec<LoggedEvent> = self
             .events
-            .iter()
-            .skip_while(|e| e.seq <= seq)
+            .range(start.min(self.events.len())..)
             .take(limit)
             .map(|e| LoggedEvent {
                 position: self.position(e.seq),
