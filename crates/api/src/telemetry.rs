@@ -1,6 +1,8 @@
 //! Logging and error reporting: `RUST_LOG` filter, JSON or pretty lines,
 //! one span per request carrying its request id, Sentry when configured.
 
+use std::fmt;
+
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::{Error, HttpMessage};
@@ -68,31 +70,50 @@ where
 }
 
 /// The root span of each request: method, route pattern, path, request id.
+///
+/// Every field is given when the span is made, and the values are worked
+/// out only if the span will be written (finding the route pattern means
+/// matching the path again). Filling a field in later costs the JSON
+/// formatter a re-parse of the span's fields, so the status goes on the
+/// "request finished" line instead, and only a failure is recorded on the
+/// span itself.
 #[derive(Debug)]
 pub struct RequestSpan;
+
+/// The route pattern of a request, found when written.
+struct Route<'a>(&'a ServiceRequest);
+
+impl fmt::Display for Route<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.match_pattern().as_deref().unwrap_or("UNMATCHED"))
+    }
+}
+
+/// The request id, as the id middleware assigned it.
+struct Id<'a>(&'a ServiceRequest);
+
+impl fmt::Display for Id<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.extensions().get::<RequestId>() {
+            Some(id) => f.write_str(&id.0),
+            None => Ok(()),
+        }
+    }
+}
 
 impl RootSpanBuilder for RequestSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
         let span = tracing::info_span!(
             "request",
-            request_id = tracing::field::Empty,
+            request_id = %Id(request),
             http.method = %request.method(),
-            http.route = tracing::field::Empty,
+            http.route = %Route(request),
             http.target = %request.path(),
             http.status_code = tracing::field::Empty,
             otel.status_code = tracing::field::Empty,
             exception.message = tracing::field::Empty,
             exception.details = tracing::field::Empty,
         );
-        // Finding the route pattern means matching the path again: only
-        // for a span that will be written.
-        if !span.is_disabled() {
-            if let Some(id) = request.extensions().get::<RequestId>() {
-                span.record("request_id", id.0.as_str());
-            }
-            let route = request.match_pattern();
-            span.record("http.route", route.as_deref().unwrap_or("UNMATCHED"));
-        }
         span.in_scope(|| tracing::debug!("request started"));
         span
     }
@@ -103,6 +124,8 @@ impl RootSpanBuilder for RequestSpan {
             Err(error) => error.as_response_error().status_code().as_u16(),
         };
         span.in_scope(|| tracing::info!(status, "request finished"));
-        DefaultRootSpanBuilder::on_request_end(span, outcome);
+        if outcome.is_err() || status >= 500 {
+            DefaultRootSpanBuilder::on_request_end(span, outcome);
+        }
     }
 }

@@ -9,8 +9,12 @@
 //! `oms-load hot` ([`hot`]) is a flash sale: many clients placing orders
 //! for one product, over one or more instances, for a fixed time; it
 //! reports orders per second and each placement's latency.
+//!
+//! `oms-load http` ([`http`]) measures request rates and latencies of
+//! reading, placing and a mix, against `/healthz` in the same run.
 
 pub mod api;
 pub mod feed;
 pub mod hot;
+pub mod http;
 pub mod report;

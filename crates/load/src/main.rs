@@ -6,7 +6,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use oms_load::{feed, hot};
+use oms_load::{feed, hot, http};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -26,6 +26,9 @@ enum Scenario {
     /// A flash sale: concurrent clients placing orders for one product,
     /// over one or more instances, for a fixed time.
     Hot(hot::HotArgs),
+    /// Requests per second and latency of reads, placements and a mix, as
+    /// ratios to `/healthz`, over fixed connections for a fixed time.
+    Http(http::HttpArgs),
 }
 
 #[tokio::main]
@@ -34,6 +37,7 @@ async fn main() -> ExitCode {
     let outcome = match cli.scenario {
         Scenario::Feed(args) => feed::run(&args).await.map(|report| print!("{report}")),
         Scenario::Hot(args) => hot::run(&args).await.map(|report| print!("{report}")),
+        Scenario::Http(args) => http::run(&args).await.map(|report| print!("{report}")),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
