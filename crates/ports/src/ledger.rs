@@ -201,6 +201,15 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
         if self.needs_unreadable(&draft) {
             return Err(unreadable("a record the order needs").into());
         }
+        // A group retried after its commit landed unseen (the connection
+        // dropped on the acknowledgement) finds its own order stored: that
+        // order is the answer, and nothing is written twice.
+        if let Some(stored) = self.records.order(draft.id) {
+            return Ok(Placement {
+                order: stored.clone(),
+                replayed: false,
+            });
+        }
         if let Some(claim) = &draft.idempotency
             && let Some(used) = self.used_key(draft.placed_by.user, &claim.key)
         {

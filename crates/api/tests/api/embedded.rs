@@ -13,7 +13,7 @@ use tokio::process::{Child, Command};
 
 use crate::binary::{oms, scratch_dir, start_on_any_port, wait_until_up};
 
-const ADMIN: (&str, &str) = ("admin@example.com", "admin-password-1");
+pub const ADMIN: (&str, &str) = ("admin@example.com", "admin-password-1");
 
 /// `oms` on the SQLite file in `dir`, with a known administrator.
 pub fn oms_in(dir: &Path) -> Command {

@@ -110,6 +110,20 @@ fn a_stored_key_replays_its_stored_order() {
 }
 
 #[test]
+fn a_placement_whose_order_is_stored_already_is_answered_with_it_and_writes_nothing() {
+    let mut records = shelf(vec![product(10, "Mug", 250, 5)]);
+    let placed = Ledger::new(&records)
+        .place(nth_draft(1, &[(10, 2)]))
+        .unwrap()
+        .order;
+    records.add_order(placed.clone());
+    let mut ledger = Ledger::new(&records);
+    let again = ledger.place(nth_draft(1, &[(10, 2)])).unwrap();
+    assert!(!again.replayed && again.order == placed);
+    assert!(ledger.into_changes().is_empty(), "stock is not drawn twice");
+}
+
+#[test]
 fn a_cancellation_puts_back_units_a_later_order_in_the_group_takes() {
     let mut records = shelf(vec![product(10, "Mug", 250, 2)]);
     let placed = Ledger::new(&records)

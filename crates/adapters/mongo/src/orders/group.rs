@@ -7,6 +7,8 @@
 //! alone; a conflict with another instance's transaction retries the whole
 //! group under the one contention policy.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use futures::future::BoxFuture;
 use mongodb::ClientSession;
 use mongodb::bson::{Document, doc, to_bson};
@@ -35,6 +37,7 @@ impl Committer for MongoStore {
         let group = Group {
             store: self,
             writes: &writes,
+            attempts: AtomicUsize::new(0),
         };
         match self.transaction(&group).await {
             Ok(decisions) => decisions,
@@ -53,6 +56,7 @@ impl Committer for MongoStore {
 struct Group<'a> {
     store: &'a MongoStore,
     writes: &'a [Write],
+    attempts: AtomicUsize,
 }
 
 impl Body for Group<'_> {
@@ -64,7 +68,8 @@ impl Body for Group<'_> {
         session: &'a mut ClientSession,
     ) -> BoxFuture<'a, Result<Vec<Decision>, Abort<String>>> {
         Box::pin(async move {
-            let snapshot = self.store.snapshot(session, self.writes).await?;
+            let retry = self.attempts.fetch_add(1, Ordering::Relaxed) > 0;
+            let snapshot = self.store.snapshot(session, self.writes, retry).await?;
             let mut ledger = Ledger::new(&snapshot);
             let decisions = self
                 .writes
