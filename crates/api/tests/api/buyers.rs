@@ -112,15 +112,7 @@ pub async fn all_orders(http: &reqwest::Client, base: &str, token: &str) -> Vec<
     let mut orders = Vec::new();
     let mut path = "/api/orders?limit=100".to_owned();
     loop {
-        let page: Value = http
-            .get(format!("{base}{path}"))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let page = get(http, &format!("{base}{path}"), token).await;
         orders.extend(page["items"].as_array().unwrap().iter().cloned());
         match page["nextCursor"].as_str() {
             Some(cursor) => path = format!("/api/orders?limit=100&cursor={cursor}"),
@@ -164,15 +156,7 @@ pub async fn assert_nothing_lost(
         .flat_map(|o| o["items"].as_array().unwrap().iter())
         .map(|line| line["quantity"].as_u64().unwrap())
         .sum();
-    let product: Value = http
-        .get(format!("{base}/api/products/{product}"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let product = get(http, &format!("{base}/api/products/{product}"), token).await;
     let stock = product["stock"].as_u64().unwrap();
     assert_eq!(
         stock + held,
@@ -180,4 +164,10 @@ pub async fn assert_nothing_lost(
         "stock is conserved: {stock} in stock, {held} held by orders"
     );
     stored
+}
+
+async fn get(http: &reqwest::Client, url: &str, token: &str) -> Value {
+    let response = http.get(url).bearer_auth(token).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{url}");
+    response.json().await.unwrap()
 }

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use tokio::io::AsyncReadExt;
 use tokio::process::{Child, Command};
 
-use crate::binary::{oms, scratch_dir, start_on_any_port, wait_until_up};
+use crate::binary::{LogLines, oms, scratch_dir, start_on_any_port, wait_until_up};
 
 pub const ADMIN: (&str, &str) = ("admin@example.com", "admin-password-1");
 
@@ -41,7 +41,13 @@ pub struct Running {
 
 /// `oms` on the SQLite file in `dir`, up and signed in as its admin.
 pub async fn start(dir: &Path) -> Running {
-    let (child, port, log, _) = start_on_any_port(&mut oms_in(dir)).await;
+    start_command(&mut oms_in(dir)).await.0
+}
+
+/// `command` (made by [`oms_in`]) up and signed in as its admin, and the
+/// rest of its log as it comes.
+pub async fn start_command(command: &mut Command) -> (Running, LogLines) {
+    let (child, port, log, lines) = start_on_any_port(command).await;
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     wait_until_up(&http, port).await;
     let base = format!("http://127.0.0.1:{port}");
@@ -55,13 +61,14 @@ pub async fn start(dir: &Path) -> Running {
         .await
         .unwrap();
     let token = signed_in["token"].as_str().unwrap().to_owned();
-    Running {
+    let running = Running {
         child,
         base,
         http,
         token,
         log,
-    }
+    };
+    (running, lines)
 }
 
 impl Running {

@@ -13,6 +13,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::buyers::{Buyers, assert_nothing_lost};
+use crate::embedded::start_command;
 use crate::feed_client::{connect, placed_ids};
 use crate::helpers::{answers_within_10s, free_port, problem, spawn, spawn_app_on, uuid};
 use crate::sigterm::{INITIAL, assert_clean_stop, serve};
@@ -412,7 +413,7 @@ async fn sigterm_on_mongodb_loses_nothing_and_leaves_no_unanswered_order() {
     let product = served.product().await;
     let (status, told, logged) = served.terminate_under_load(&product).await;
     assert_clean_stop(status, &told, logged);
-    let again = serve(&mut oms()).await;
+    let (again, _) = start_command(&mut oms()).await;
     let (http, base, token) = (&again.http, &again.base, &again.token);
     let stored = assert_nothing_lost(http, base, token, &product, INITIAL, &told.placed).await;
     assert_eq!(

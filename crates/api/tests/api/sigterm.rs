@@ -9,48 +9,29 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 use tokio::task::JoinHandle;
 
-use crate::binary::{LogLines, scratch_dir, start_on_any_port, wait_until_up};
+use crate::binary::{LogLines, scratch_dir};
 use crate::buyers::{Buyers, Told, assert_nothing_lost};
-use crate::embedded::{ADMIN, oms_in};
+use crate::embedded::{Running, oms_in, start, start_command};
 
 pub const INITIAL: u64 = 1_000_000;
 
 /// A running `oms`, signed in as its admin, its log read as it comes.
 pub struct Served {
-    pub child: Child,
-    pub base: String,
-    pub http: reqwest::Client,
-    pub token: String,
+    pub running: Running,
     placed_in_log: Arc<AtomicU64>,
     log: JoinHandle<()>,
 }
 
 /// Starts `command` and signs in.
 pub async fn serve(command: &mut Command) -> Served {
-    let (child, port, _, lines) = start_on_any_port(command).await;
+    let (running, lines) = start_command(command).await;
     let placed_in_log = Arc::new(AtomicU64::new(0));
     let log = tokio::spawn(count_placements(lines, Arc::clone(&placed_in_log)));
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
-    wait_until_up(&http, port).await;
-    let base = format!("http://127.0.0.1:{port}");
-    let signed_in: Value = http
-        .post(format!("{base}/auth/login"))
-        .json(&json!({ "email": ADMIN.0, "password": ADMIN.1 }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = signed_in["token"].as_str().unwrap().to_owned();
     Served {
-        child,
-        base,
-        http,
-        token,
+        running,
         placed_in_log,
         log,
     }
@@ -74,38 +55,36 @@ async fn count_placements(mut lines: LogLines, placed: Arc<AtomicU64>) {
 impl Served {
     /// A product with [`INITIAL`] units; its id.
     pub async fn product(&self) -> String {
-        let created: Value = self
-            .http
-            .post(format!("{}/api/products", self.base))
-            .bearer_auth(&self.token)
-            .json(&json!({ "name": "Term Mug", "price": 700, "stock": INITIAL }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let body = json!({ "name": "Term Mug", "price": 700, "stock": INITIAL });
+        let created = self.running.post("/api/products", &body).await;
         created["id"].as_str().unwrap().to_owned()
     }
 
     /// SIGTERM while 32 buyers place orders; the exit status, what the
     /// buyers were told, and how many placements the log says finished.
-    pub async fn terminate_under_load(mut self, product: &str) -> (ExitStatus, Told, u64) {
-        let buyers = Buyers::start(&self.http, &self.base, &self.token, product, 32);
+    pub async fn terminate_under_load(self, product: &str) -> (ExitStatus, Told, u64) {
+        let Running {
+            mut child,
+            base,
+            http,
+            token,
+            ..
+        } = self.running;
+        let buyers = Buyers::start(&http, &base, &token, product, 32);
         for _ in 0..100 {
             if buyers.placed_so_far() >= 100 {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let pid = self.child.id().unwrap().to_string();
+        let pid = child.id().unwrap().to_string();
         let sent = Command::new("kill")
             .args(["-TERM", &pid])
             .status()
             .await
             .unwrap();
         assert!(sent.success());
-        let status = tokio::time::timeout(Duration::from_secs(60), self.child.wait())
+        let status = tokio::time::timeout(Duration::from_secs(60), child.wait())
             .await
             .expect("oms exits within 60 s of SIGTERM")
             .unwrap();
@@ -154,16 +133,9 @@ async fn sigterm_on_sqlite_loses_nothing_and_leaves_no_unanswered_order() {
     let product = served.product().await;
     let (status, told, logged) = served.terminate_under_load(&product).await;
     assert_clean_stop(status, &told, logged);
-    let again = serve(&mut oms_in(&dir)).await;
-    let stored = assert_nothing_lost(
-        &again.http,
-        &again.base,
-        &again.token,
-        &product,
-        INITIAL,
-        &told.placed,
-    )
-    .await;
+    let again = start(&dir).await;
+    let (http, base, token) = (&again.http, &again.base, &again.token);
+    let stored = assert_nothing_lost(http, base, token, &product, INITIAL, &told.placed).await;
     assert_eq!(
         stored.len(),
         told.placed.len(),
