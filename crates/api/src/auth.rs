@@ -77,8 +77,10 @@ impl Tokens {
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
         validation.set_issuer(&[&settings.issuer]);
         validation.set_audience(&[&settings.audience]);
-        // Times are checked by `times_hold`, on first sight and on reuse alike.
+        // Times are checked by `times_hold`, on first sight and on reuse
+        // alike; the leeway stays set should the library check any again.
         validation.validate_exp = false;
+        validation.leeway = LEEWAY_SECS.unsigned_abs();
         Tokens {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),

@@ -207,6 +207,7 @@ fn serve<S: Store>(
     let origins = settings.cors_origins.clone();
     let hsts = settings.hsts;
     let reporting = settings.sentry_dsn.is_some();
+    openapi::document().map_err(StartupError::Config)?;
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())

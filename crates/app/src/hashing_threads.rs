@@ -35,7 +35,10 @@ impl HashingThreads {
     ) -> Result<T, HashingError> {
         let (done, result) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move || {
-            let _ = done.send(work());
+            // A caller that gave up (its client went away) costs no hash.
+            if !done.is_closed() {
+                let _ = done.send(work());
+            }
         });
         let sent = match self.queue() {
             Some(queue) => queue

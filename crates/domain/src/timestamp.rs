@@ -71,8 +71,7 @@ impl Timestamp {
     /// # Errors
     /// [`TimestampError::NotRfc3339`] when `text` is not RFC 3339.
     pub fn parse_bound(text: &str) -> Result<Timestamp, TimestampError> {
-        let at =
-            OffsetDateTime::parse(text.trim(), &Rfc3339).map_err(|_| TimestampError::NotRfc3339)?;
+        let at = OffsetDateTime::parse(text, &Rfc3339).map_err(|_| TimestampError::NotRfc3339)?;
         let millis = (at.unix_timestamp_nanos() / 1_000_000).clamp(0, i128::from(Self::MAX_MILLIS));
         Timestamp::from_unix_millis(i64::try_from(millis).unwrap_or(Self::MAX_MILLIS))
     }

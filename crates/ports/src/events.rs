@@ -172,14 +172,15 @@ impl<L: EventLog> WokenFeed<L> {
 impl<L: EventLog> EventFeed for WokenFeed<L> {
     async fn next_events(&mut self, limit: usize) -> Result<Vec<LoggedEvent>, ReadEventsError> {
         loop {
-            // Marked seen before reading, so a commit after the read still
-            // wakes the wait below.
             if let Some(last) = self.last_read {
                 tokio::time::sleep_until(last + Self::GATHER).await;
             }
+            // Marked seen before reading, so a commit after the read still
+            // wakes the wait below.
             self.woken.borrow_and_update();
-            self.last_read = Some(tokio::time::Instant::now());
             let page = self.log.read_after(&self.after, limit).await?;
+            // A full page means more is waiting: the next read need not wait.
+            self.last_read = (page.events.len() < limit).then(tokio::time::Instant::now);
             if let Some(last) = page.events.last() {
                 self.after = last.position.clone();
                 return Ok(page.events);

@@ -201,15 +201,6 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
         if self.needs_unreadable(&draft) {
             return Err(unreadable("a record the order needs").into());
         }
-        // A group retried after its commit landed unseen (the connection
-        // dropped on the acknowledgement) finds its own order stored: that
-        // order is the answer, and nothing is written twice.
-        if let Some(stored) = self.records.order(draft.id) {
-            return Ok(Placement {
-                order: stored.clone(),
-                replayed: false,
-            });
-        }
         if let Some(claim) = &draft.idempotency
             && let Some(used) = self.used_key(draft.placed_by.user, &claim.key)
         {
@@ -222,6 +213,21 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
                 order,
                 replayed: true,
             });
+        }
+        // A group retried after its commit landed unseen (the connection
+        // dropped on the acknowledgement) finds its own order stored: that
+        // order is the answer, and nothing is written twice. Any other
+        // order under this id is a fault, not an answer.
+        if let Some(stored) = self.records.order(draft.id) {
+            if stored.placed_by() == draft.placed_by
+                && stored.reserved().eq(draft.lines.iter().copied())
+            {
+                return Ok(Placement {
+                    order: stored.clone(),
+                    replayed: false,
+                });
+            }
+            return Err(unreadable("an order with this id exists").into());
         }
         let (customer, new_customer) = draft
             .customer

@@ -14,22 +14,6 @@ use crate::dto::{not_null, whole};
 use crate::openapi::rules;
 use crate::problem::ApiError;
 
-fn product_id() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
-    rules::id("The product's id (422 `unknown_product` when there is none)")
-}
-
-fn customer_id() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
-    rules::id("Only this customer's orders")
-}
-
-fn from() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
-    rules::timestamp("Placed at or after this instant (RFC 3339)")
-}
-
-fn to() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
-    rules::timestamp("Placed before this instant (RFC 3339); not before `from` (422)")
-}
-
 /// `POST /api/orders`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -73,7 +57,7 @@ pub struct OrderCustomerRequest {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct OrderItemRequest {
     /// The product's id.
-    #[schema(schema_with = product_id)]
+    #[schema(schema_with = rules::line_product)]
     pub product_id: String,
     /// Units of the product.
     #[serde(deserialize_with = "whole::number")]
@@ -139,13 +123,13 @@ pub struct OrderListQuery {
     #[param(schema_with = rules::status)]
     pub status: Option<String>,
     /// Only this customer's orders.
-    #[param(schema_with = customer_id)]
+    #[param(schema_with = rules::customer_filter)]
     pub customer_id: Option<String>,
     /// Placed at or after.
-    #[param(schema_with = from)]
+    #[param(schema_with = rules::placed_from)]
     pub from: Option<String>,
     /// Placed before; not before `from`.
-    #[param(schema_with = to)]
+    #[param(schema_with = rules::placed_before)]
     pub to: Option<String>,
     /// Page size.
     #[param(schema_with = rules::limit)]
@@ -182,13 +166,13 @@ pub struct OrderFilterQuery {
     #[param(schema_with = rules::status)]
     pub status: Option<String>,
     /// Only this customer's orders.
-    #[param(schema_with = customer_id)]
+    #[param(schema_with = rules::customer_filter)]
     pub customer_id: Option<String>,
     /// Placed at or after.
-    #[param(schema_with = from)]
+    #[param(schema_with = rules::placed_from)]
     pub from: Option<String>,
     /// Placed before; not before `from`.
-    #[param(schema_with = to)]
+    #[param(schema_with = rules::placed_before)]
     pub to: Option<String>,
 }
 

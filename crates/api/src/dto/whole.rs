@@ -41,7 +41,9 @@ impl<T: Whole> Visitor<'_> for WholeVisitor<T> {
 
     fn visit_f64<E: Error>(self, v: f64) -> Result<T, E> {
         let refuse = || E::invalid_value(Unexpected::Float(v), &self);
-        if v.fract() != 0.0 || !v.is_finite() {
+        // Past 2^53 a float no longer holds every whole number: 2^53 + 1
+        // written with a point would silently become 2^53.
+        if v.fract() != 0.0 || !v.is_finite() || v.abs() > 9_007_199_254_740_992.0 {
             return Err(refuse());
         }
         // Whole and finite: in range of i128 for every f64 below 2^127.

@@ -16,6 +16,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::dto::{auth, customers, orders, page, products};
+use crate::problem::ApiError;
 use crate::problem::{FieldProblem, Problem};
 use crate::routes;
 
@@ -91,20 +92,28 @@ impl Modify for BearerAuth {
 pub const DOCUMENT_PATH: &str = "/api-docs/openapi.json";
 
 /// The document as served: JSON, made once.
-pub fn document() -> &'static [u8] {
-    static DOCUMENT: OnceLock<Vec<u8>> = OnceLock::new();
-    DOCUMENT.get_or_init(|| {
-        let mut value = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
-        camel_case_links(&mut value);
-        serde_json::to_vec(&value).unwrap_or_default()
-    })
+///
+/// # Errors
+/// Only if the document cannot be written as JSON, which is a bug; the
+/// server checks at start, so it never serves a broken one.
+pub fn document() -> Result<&'static [u8], String> {
+    static DOCUMENT: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+    DOCUMENT
+        .get_or_init(|| {
+            let mut value = serde_json::to_value(ApiDoc::openapi()).map_err(|e| e.to_string())?;
+            camel_case_links(&mut value);
+            serde_json::to_vec(&value).map_err(|e| e.to_string())
+        })
+        .as_deref()
+        .map_err(|e| format!("the OpenAPI document cannot be written: {e}"))
 }
 
 /// `GET /api-docs/openapi.json`.
-pub async fn serve() -> HttpResponse {
-    HttpResponse::Ok()
+pub async fn serve() -> Result<HttpResponse, ApiError> {
+    let document = document().map_err(|_| ApiError::internal())?;
+    Ok(HttpResponse::Ok()
         .content_type(ContentType::json())
-        .body(document())
+        .body(document))
 }
 
 /// utoipa 5 writes a link's fields in snake case (`operation_id`), which

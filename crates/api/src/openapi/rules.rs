@@ -127,10 +127,30 @@ pub fn items() -> RefOr<Schema> {
 }
 
 /// An id the server made (hyphenated UUID).
-pub fn id(description: &str) -> RefOr<Schema> {
+fn id(description: &str) -> RefOr<Schema> {
     string(description)
         .format(Some(SchemaFormat::Custom("uuid".to_owned())))
         .into()
+}
+
+/// The product of an order line.
+pub fn line_product() -> RefOr<Schema> {
+    id("The product's id (422 `unknown_product` when there is none)")
+}
+
+/// The customer filter of order lists.
+pub fn customer_filter() -> RefOr<Schema> {
+    id("Only this customer's orders")
+}
+
+/// The lower bound of order lists.
+pub fn placed_from() -> RefOr<Schema> {
+    timestamp("Placed at or after this instant (RFC 3339)")
+}
+
+/// The upper bound of order lists.
+pub fn placed_before() -> RefOr<Schema> {
+    timestamp("Placed before this instant (RFC 3339); not before `from` (422)")
 }
 
 /// An order status.
@@ -165,7 +185,7 @@ pub fn search() -> RefOr<Schema> {
 }
 
 /// A point in time.
-pub fn timestamp(description: &str) -> RefOr<Schema> {
+fn timestamp(description: &str) -> RefOr<Schema> {
     string(description)
         .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
         .into()

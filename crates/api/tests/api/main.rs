@@ -21,6 +21,7 @@ mod flood;
 mod helpers;
 mod hot;
 mod mongo;
+mod mongo_faults;
 mod operations;
 mod orders;
 mod outage;

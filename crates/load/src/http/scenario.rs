@@ -212,17 +212,18 @@ pub async fn drive(
             },
         };
         let done = Instant::now();
-        if done < started {
-            continue;
-        }
+        let measured = done >= started;
         match answer {
-            Ok((status, _)) => {
+            Ok((status, _)) if measured => {
                 *tally.statuses.entry(status).or_default() += 1;
                 let micros = u64::try_from((done - sent).as_micros()).unwrap_or(u64::MAX);
                 tally.latency.saturating_record(micros);
             }
+            Ok(_) => {}
             Err(_) => {
-                tally.failures += 1;
+                if measured {
+                    tally.failures += 1;
+                }
                 // A broken connection is replaced, as a client would.
                 conn = Conn::open(address).await?;
             }

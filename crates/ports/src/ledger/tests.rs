@@ -120,6 +120,11 @@ fn a_placement_whose_order_is_stored_already_is_answered_with_it_and_writes_noth
     let mut ledger = Ledger::new(&records);
     let again = ledger.place(nth_draft(1, &[(10, 2)])).unwrap();
     assert!(!again.replayed && again.order == placed);
+    let other = ledger.place(nth_draft(1, &[(10, 1)]));
+    assert!(
+        matches!(other, Err(PlaceError::Store(StoreError::Internal(_)))),
+        "{other:?}"
+    );
     assert!(ledger.into_changes().is_empty(), "stock is not drawn twice");
 }
 

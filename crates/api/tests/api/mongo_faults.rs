@@ -1,0 +1,98 @@
+//! Faults on MongoDB under a placing load: the database killed and
+//! started again, and SIGTERM to `oms`. Each runs a test server of its own
+//! (see `mongo.rs`).
+
+use std::time::Duration;
+
+use oms_mongo::MongoStore;
+use reqwest::StatusCode;
+
+use crate::buyers::{Buyers, assert_nothing_lost};
+use crate::embedded::start_command;
+use crate::helpers::{answers_within_10s, spawn};
+use crate::mongo::TestServer;
+use crate::sigterm::{INITIAL, assert_clean_stop, serve};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_database_killed_under_load_and_restarted_loses_no_acknowledged_order() {
+    let Some(mut server) = TestServer::start() else {
+        return;
+    };
+    let store = MongoStore::connect(&server.uri("oms_kill"), 20)
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    // Sixteen buyers from one address: the per-client limit is lifted.
+    let lifted = [
+        ("OMS_RATE_LIMIT_PER_SECOND", "100000"),
+        ("OMS_RATE_LIMIT_BURST", "100000"),
+    ];
+    let app = spawn(&lifted, store).await;
+    let initial = 1_000_000;
+    let product = app.product("Kill Mug", 300, 1_000_000).await;
+    let buyers = Buyers::start(&app.http, &app.base, &app.admin, &product, 16);
+    for _ in 0..100 {
+        if buyers.placed_so_far() >= 50 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    server.kill();
+    let down = app.get("/readyz", None).await.status();
+    assert_eq!(down, StatusCode::SERVICE_UNAVAILABLE, "the outage is seen");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let during = buyers.placed_so_far();
+    server.resume();
+    assert!(answers_within_10s(&app.http, &app.url("/readyz")).await);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let told = buyers.finish().await;
+    assert!(
+        told.placed.len() > during,
+        "orders are placed again once it is back"
+    );
+    // Buyers during the outage waited or were told 503, nothing else.
+    let unexpected: Vec<_> = told
+        .statuses
+        .keys()
+        .filter(|s| ![201, 503].contains(*s))
+        .collect();
+    assert!(unexpected.is_empty(), "{:?}", told.statuses);
+    // An order whose commit reached the database just before it died may
+    // be stored without its 201; none answered 201 may be missing.
+    assert_nothing_lost(
+        &app.http,
+        &app.base,
+        &app.admin,
+        &product,
+        initial,
+        &told.placed,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_on_mongodb_loses_nothing_and_leaves_no_unanswered_order() {
+    let Some(server) = TestServer::start() else {
+        return;
+    };
+    let dir = crate::binary::scratch_dir();
+    let oms = || {
+        let mut command = crate::embedded::oms_in(&dir);
+        command
+            .env("OMS_STORE", "mongodb")
+            .env("MONGODB_URI", server.uri("oms_term"));
+        command
+    };
+    let served = serve(&mut oms()).await;
+    let product = served.product().await;
+    let (status, told, logged) = served.terminate_under_load(&product).await;
+    assert_clean_stop(status, &told, logged);
+    let (again, _) = start_command(&mut oms()).await;
+    let (http, base, token) = (&again.http, &again.base, &again.token);
+    let stored = assert_nothing_lost(http, base, token, &product, INITIAL, &told.placed).await;
+    assert_eq!(
+        stored.len(),
+        told.placed.len(),
+        "an order stored without its 201"
+    );
+}
