@@ -238,7 +238,12 @@ async fn lists_filter_by_status_and_customer_and_customers_see_their_own() {
     let mug = app.product("Mug", 500, 50).await;
     let (lin, _) = app.customer("Lin").await;
     let lins = app.own_order(&lin, &mug).await;
+    // Timestamps are whole milliseconds and two orders in one millisecond
+    // tie (broken by id): a pause makes "newest" mean one order.
+    let pause = || tokio::time::sleep(std::time::Duration::from_millis(3));
+    pause().await;
     let a = app.order_for("a@example.com", &mug, 1).await;
+    pause().await;
     let b = app.order_for("b@example.com", &mug, 1).await;
     let cancel = json!({ "status": "cancelled" });
     app.set_status(&app.staff, b["id"].as_str().unwrap(), &cancel)
