@@ -1,7 +1,8 @@
 //! Where settings are read from: the process environment, then an
 //! optional TOML file of the same names.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Mutex;
 
 use super::SettingsError;
 
@@ -10,6 +11,9 @@ use super::SettingsError;
 pub struct Source {
     pub(super) env: HashMap<String, String>,
     file: HashMap<String, String>,
+    /// Every name looked up, so a test can hold the documentation to the
+    /// variables the configuration really reads.
+    read: Mutex<BTreeSet<String>>,
 }
 
 impl Source {
@@ -24,7 +28,11 @@ impl Source {
             Some(path) => read_file(path).map_err(|e| SettingsError(vec![e]))?,
             None => HashMap::new(),
         };
-        Ok(Source { env, file })
+        Ok(Source {
+            env,
+            file,
+            read: Mutex::default(),
+        })
     }
 
     /// Only these variables, as a test or embedder would pass them.
@@ -36,10 +44,22 @@ impl Source {
         Source {
             env,
             file: HashMap::new(),
+            read: Mutex::default(),
         }
     }
 
+    /// The names looked up so far.
+    pub fn names_read(&self) -> BTreeSet<String> {
+        self.read
+            .lock()
+            .map(|read| read.clone())
+            .unwrap_or_default()
+    }
+
     pub(super) fn get(&self, name: &str) -> Option<&str> {
+        if let Ok(mut read) = self.read.lock() {
+            read.insert(name.to_owned());
+        }
         self.env
             .get(name)
             .or_else(|| self.file.get(name))

@@ -11,6 +11,7 @@ mod authz;
 mod binary;
 mod buyers;
 mod catalog;
+mod configuration;
 mod crash;
 mod document;
 mod embedded;
