@@ -11,6 +11,19 @@ use crate::stores::mongo_uri;
 
 /// A data directory of its own, so no test writes into the source tree and
 /// no two share a database.
+/// Sends `signal` (`TERM`, `INT`, `KILL`) to `child`, as an orchestrator,
+/// a terminal or a crash would.
+pub async fn signal(child: &Child, signal: &str) {
+    let pid = child.id().expect("the child is running").to_string();
+    let flag = format!("-{signal}");
+    let sent = Command::new("kill")
+        .args([flag.as_str(), &pid])
+        .status()
+        .await
+        .unwrap();
+    assert!(sent.success(), "kill {flag} {pid}");
+}
+
 pub fn scratch_dir() -> std::path::PathBuf {
     std::env::temp_dir().join(format!("oms-binary-{}", crate::helpers::uuid()))
 }
@@ -111,13 +124,7 @@ async fn the_server_starts_on_the_default_store_and_stops_cleanly_on_ctrl_c() {
     let products = format!("http://127.0.0.1:{port}/api/products");
     assert_eq!(http.get(&products).send().await.unwrap().status(), 401);
 
-    let pid = child.id().unwrap().to_string();
-    let killed = Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .await
-        .unwrap();
-    assert!(killed.success());
+    signal(&child, "INT").await;
     let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
         .await
         .unwrap()
@@ -201,16 +208,8 @@ async fn a_request_in_flight_at_sigterm_is_answered_before_exit() {
         .await
         .unwrap()
         .unwrap();
-    let pid = child.id().unwrap().to_string();
     let term_sent = std::time::Instant::now();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .await
-            .unwrap()
-            .success()
-    );
+    signal(&child, "TERM").await;
     let (answered, response) = login.await.unwrap();
     assert!(
         answered > term_sent,

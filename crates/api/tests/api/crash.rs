@@ -5,9 +5,8 @@
 use std::time::Duration;
 
 use serde_json::json;
-use tokio::process::Command;
 
-use crate::binary::scratch_dir;
+use crate::binary::{scratch_dir, signal};
 use crate::buyers::{Buyers, assert_nothing_lost};
 use crate::embedded::start;
 
@@ -26,13 +25,7 @@ async fn every_order_answered_201_survives_a_kill_9_and_stock_is_conserved() {
     let product = product["id"].as_str().unwrap().to_owned();
     let buyers = Buyers::start(&server.http, &server.base, &server.token, &product, 32);
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let pid = server.child.id().unwrap().to_string();
-    let killed = Command::new("kill")
-        .args(["-KILL", &pid])
-        .status()
-        .await
-        .unwrap();
-    assert!(killed.success());
+    signal(&server.child, "KILL").await;
     let told = buyers.finish().await;
     drop(server);
     assert!(

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use tokio::io::AsyncReadExt;
 use tokio::process::{Child, Command};
 
-use crate::binary::{LogLines, oms, scratch_dir, start_on_any_port, wait_until_up};
+use crate::binary::{LogLines, oms, scratch_dir, signal, start_on_any_port, wait_until_up};
 
 pub const ADMIN: (&str, &str) = ("admin@example.com", "admin-password-1");
 
@@ -99,13 +99,7 @@ impl Running {
 
     /// SIGTERM, then a clean exit.
     pub async fn stop(mut self) {
-        let pid = self.child.id().unwrap().to_string();
-        let sent = Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .await
-            .unwrap();
-        assert!(sent.success());
+        signal(&self.child, "TERM").await;
         let status = tokio::time::timeout(Duration::from_secs(60), self.child.wait())
             .await
             .unwrap()

@@ -261,14 +261,7 @@ async fn data_survives_an_oms_restart() {
 
 /// Stops `oms` as an orchestrator does (SIGTERM); it must exit cleanly.
 async fn stop_oms(mut child: tokio::process::Child) {
-    let pid = child.id().unwrap().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    crate::binary::signal(&child, "TERM").await;
     assert!(child.wait().await.unwrap().success());
 }
 

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use tokio::process::Command;
 use tokio::task::JoinHandle;
 
-use crate::binary::{LogLines, scratch_dir};
+use crate::binary::{LogLines, scratch_dir, signal};
 use crate::buyers::{Buyers, Told, assert_nothing_lost};
 use crate::embedded::{Running, oms_in, start, start_command};
 
@@ -77,13 +77,7 @@ impl Served {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let pid = child.id().unwrap().to_string();
-        let sent = Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .await
-            .unwrap();
-        assert!(sent.success());
+        signal(&child, "TERM").await;
         let status = tokio::time::timeout(Duration::from_secs(60), child.wait())
             .await
             .expect("oms exits within 60 s of SIGTERM")
@@ -118,6 +112,18 @@ pub fn assert_clean_stop(status: ExitStatus, told: &Told, logged: u64) {
     );
 }
 
+/// After a restart (`again`), exactly the orders answered 201 are stored,
+/// whole, with the stock conserved: none lost, none stored unanswered.
+pub async fn assert_exactly_the_answered_orders(again: &Running, product: &str, told: &Told) {
+    let (http, base, token) = (&again.http, &again.base, &again.token);
+    let stored = assert_nothing_lost(http, base, token, product, INITIAL, &told.placed).await;
+    assert_eq!(
+        stored.len(),
+        told.placed.len(),
+        "an order stored without its 201"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigterm_on_the_memory_store_finishes_every_placement_it_took() {
     let served = serve(oms_in(&scratch_dir()).env("OMS_STORE", "memory")).await;
@@ -134,13 +140,7 @@ async fn sigterm_on_sqlite_loses_nothing_and_leaves_no_unanswered_order() {
     let (status, told, logged) = served.terminate_under_load(&product).await;
     assert_clean_stop(status, &told, logged);
     let again = start(&dir).await;
-    let (http, base, token) = (&again.http, &again.base, &again.token);
-    let stored = assert_nothing_lost(http, base, token, &product, INITIAL, &told.placed).await;
-    assert_eq!(
-        stored.len(),
-        told.placed.len(),
-        "an order stored without its 201"
-    );
+    assert_exactly_the_answered_orders(&again, &product, &told).await;
     drop(again);
     let _ = std::fs::remove_dir_all(dir);
 }
