@@ -17,7 +17,7 @@ type Job = Box<dyn FnOnce() + Send>;
 #[derive(Debug)]
 pub(crate) struct HashingThreads {
     threads: usize,
-    queue: OnceLock<Option<Mutex<Sender<Job>>>>,
+    queue: OnceLock<Option<Sender<Job>>>,
 }
 
 impl HashingThreads {
@@ -40,20 +40,15 @@ impl HashingThreads {
                 let _ = done.send(work());
             }
         });
-        let sent = match self.queue() {
-            Some(queue) => queue
-                .lock()
-                .map_err(|_| ())
-                .and_then(|queue| queue.send(job).map_err(|_| ())),
-            None => Err(()),
-        };
-        sent.map_err(|()| HashingError("no password hashing thread is running".into()))?;
+        let stopped = || HashingError("no password hashing thread is running".into());
+        let queue = self.queue().ok_or_else(stopped)?;
+        queue.send(job).map_err(|_| stopped())?;
         result
             .await
             .map_err(|_| HashingError("password hashing failed".into()))
     }
 
-    fn queue(&self) -> Option<&Mutex<Sender<Job>>> {
+    fn queue(&self) -> Option<&Sender<Job>> {
         self.queue
             .get_or_init(|| {
                 let (queue, jobs) = channel::<Job>();
@@ -67,7 +62,7 @@ impl HashingThreads {
                             .is_ok()
                     })
                     .count();
-                (started > 0).then(|| Mutex::new(queue))
+                (started > 0).then_some(queue)
             })
             .as_ref()
     }
