@@ -6,29 +6,10 @@ use std::collections::BTreeSet;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{fields, problem, spawn_app, uuid};
+use crate::helpers::{fields, operations, problem, spawn_app, uuid};
 
 async fn document() -> Value {
-    let app = spawn_app().await;
-    app.get("/api-docs/openapi.json", None)
-        .await
-        .json()
-        .await
-        .unwrap()
-}
-
-fn operations(doc: &Value) -> Vec<(String, String, &Value)> {
-    doc["paths"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .flat_map(|(path, item)| {
-            item.as_object()
-                .unwrap()
-                .iter()
-                .map(move |(method, op)| (method.to_uppercase(), path.clone(), op))
-        })
-        .collect()
+    spawn_app().await.document().await
 }
 
 fn statuses(op: &Value) -> BTreeSet<&str> {
@@ -75,12 +56,7 @@ async fn operation_ids_are_unique_and_links_name_real_operations() {
 #[tokio::test]
 async fn every_operation_answers_and_lists_the_statuses_it_shares_with_its_kind() {
     let app = spawn_app().await;
-    let doc: Value = app
-        .get("/api-docs/openapi.json", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let doc = app.document().await;
     for (method, path, op) in operations(&doc) {
         let listed = statuses(op);
         assert!(listed.contains("429"), "{method} {path}: {listed:?}");

@@ -150,6 +150,15 @@ impl TestApp {
         self.send(Method::GET, path, token, None).await
     }
 
+    /// The OpenAPI document the server serves.
+    pub async fn document(&self) -> Value {
+        self.get("/api-docs/openapi.json", None)
+            .await
+            .json()
+            .await
+            .unwrap()
+    }
+
     pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
         self.send(Method::POST, path, token, Some(body)).await
     }
@@ -262,6 +271,22 @@ pub fn fields(problem: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Every operation of an OpenAPI document: method (upper case), path and
+/// the operation object.
+pub fn operations(doc: &Value) -> Vec<(String, String, &Value)> {
+    doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .iter()
+                .map(move |(method, op)| (method.to_uppercase(), path.clone(), op))
+        })
+        .collect()
 }
 
 pub fn uuid() -> String {
