@@ -1,5 +1,6 @@
 //! One page of a list, and the query text every list shares.
 
+use oms_ports::query::PageLimit;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -71,7 +72,7 @@ pub fn parse_limit(raw: Option<&str>) -> Result<Option<i64>, ApiError> {
         text.parse::<i64>().map_err(|_| {
             ApiError::fields(vec![FieldProblem {
                 field: "limit".to_owned(),
-                message: "must be a whole number from 1 to 100".to_owned(),
+                message: format!("must be a whole number from 1 to {}", PageLimit::MAX),
             }])
         })
     })
