@@ -33,6 +33,20 @@ pub enum Command {
         #[arg(value_name = "PATH")]
         to: std::path::PathBuf,
     },
+    /// Ask the server at OMS_BIND whether it is alive (`GET /healthz`):
+    /// exit 0 when it answers 200, else 1. For container health checks.
+    Health,
+    /// Write the pages to DIR (new or empty) as static files that call the
+    /// API at --api-url, with a vercel.json for hosting them on Vercel. The
+    /// API must then allow their origin in OMS_CORS_ORIGINS.
+    ExportPages {
+        /// Where the files go.
+        #[arg(value_name = "DIR")]
+        dir: std::path::PathBuf,
+        /// The API's origin, e.g. https://api.shop.example.
+        #[arg(long, value_name = "URL")]
+        api_url: String,
+    },
 }
 
 /// Account subcommands.

@@ -23,6 +23,14 @@ use crate::startup::{Application, services};
 /// # Errors
 /// A message for the operator: what failed and, where it helps, what to do.
 pub async fn run(command: Command, settings: Settings) -> Result<(), String> {
+    // Neither opens the store: `health` asks the server that holds it.
+    match &command {
+        Command::Health => return crate::probe::healthz(settings.bind),
+        Command::ExportPages { dir, api_url } => {
+            return crate::static_pages::export(dir, api_url);
+        }
+        _ => {}
+    }
     match settings.store.clone() {
         StoreSettings::Memory => match command {
             Command::Serve => {
@@ -83,6 +91,9 @@ async fn on<S: Store>(command: Command, settings: Settings, store: S) -> Result<
         Command::Seed => seed(settings, store).await,
         Command::User(UserCommand::Create { role, email, name }) => {
             create_user(settings, store, role.into(), email, name).await
+        }
+        Command::Health | Command::ExportPages { .. } => {
+            Err("this command opens no store".to_owned())
         }
         Command::Backup { .. } => Err(
             "oms backup copies the SQLite store; back up MongoDB with its own tools (mongodump, snapshots)"

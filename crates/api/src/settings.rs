@@ -174,10 +174,10 @@ impl Settings {
             problems: &mut problems,
         };
         let production = p.production();
-        let bind = p.parse("OMS_BIND", "127.0.0.1:8080".parse().ok());
+        let bind = p.bind(production);
         let store = p.store();
         let settings = Settings {
-            bind: bind.unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
+            bind,
             production,
             store,
             // Demo accounts have published addresses: never by default in production.
@@ -350,5 +350,32 @@ mod tests {
         assert_eq!(settings.bind.port(), 9001);
         assert!(settings.hsts);
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_platforms_port_is_followed_in_production_only() {
+        let secret = ("OMS_JWT_SECRET", "a-secret-of-at-least-thirty-two-chars");
+        let bind = |pairs: &[(&str, &str)]| {
+            Settings::load(&Source::from_pairs(pairs.iter().copied()))
+                .unwrap()
+                .bind
+                .to_string()
+        };
+        let production = ("OMS_ENV", "production");
+        assert_eq!(
+            bind(&[production, secret, ("PORT", "3000")]),
+            "0.0.0.0:3000"
+        );
+        assert_eq!(bind(&[("PORT", "3000")]), "127.0.0.1:8080");
+        let both = [
+            production,
+            secret,
+            ("PORT", "3000"),
+            ("OMS_BIND", "127.0.0.1:9000"),
+        ];
+        assert_eq!(bind(&both), "127.0.0.1:9000");
+        let source = Source::from_pairs([production, secret, ("PORT", "http")]);
+        let SettingsError(problems) = Settings::load(&source).unwrap_err();
+        assert_eq!(problems, ["PORT is not valid: \"http\""]);
     }
 }

@@ -58,6 +58,11 @@ pub fn get(name: &str) -> Option<Arc<Asset>> {
     Some(asset)
 }
 
+/// The name of every embedded file, pages included.
+pub fn names() -> Vec<String> {
+    Files::iter().map(|name| name.into_owned()).collect()
+}
+
 fn gzip(body: &[u8]) -> Option<Bytes> {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
     encoder.write_all(body).ok()?;

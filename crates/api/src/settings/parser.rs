@@ -1,6 +1,7 @@
 //! Reading one variable at a time, collecting every problem instead of
 //! stopping at the first.
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use oms_domain::email::Email;
@@ -66,6 +67,21 @@ impl<'a> Parser<'a> {
                     None
                 }
             },
+        }
+    }
+
+    /// `OMS_BIND`; else, in production, every interface on `PORT`, as
+    /// hosting platforms (Railway, Heroku, Render, Cloud Run) announce the
+    /// port to listen on; else `127.0.0.1:8080`. A developer's shell that
+    /// happens to set `PORT` leaves a development server on loopback.
+    pub(super) fn bind(&mut self, production: bool) -> SocketAddr {
+        let loopback = SocketAddr::from(([127, 0, 0, 1], 8080));
+        if self.get("OMS_BIND").is_some() || !production {
+            return self.parse("OMS_BIND", Some(loopback)).unwrap_or(loopback);
+        }
+        match self.parse::<u16>("PORT", None) {
+            Some(port) => SocketAddr::from(([0, 0, 0, 0], port)),
+            None => loopback,
         }
     }
 

@@ -18,7 +18,7 @@ fn page() -> String {
 
 /// The names the settings look up, over configurations that take every
 /// branch (each store, production, an administrator).
-fn names_read() -> BTreeSet<String> {
+pub fn names_read() -> BTreeSet<String> {
     let configurations: [&[(&str, &str)]; 4] = [
         &[],
         &[("OMS_STORE", "memory")],

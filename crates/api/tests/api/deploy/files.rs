@@ -1,0 +1,287 @@
+//! Reading what the files under `deploy/` set: the Dockerfile's `ENV`,
+//! the environment of each compose service and Kubernetes container that
+//! runs the oms image, and Railway's variables.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use yaml_rust2::{Yaml, YamlLoader};
+
+/// A variable's value as a file sets it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    /// Written in the file.
+    Literal(String),
+    /// Filled in where it runs: `${VAR:?...}` from the operator's shell, a
+    /// Kubernetes Secret's key, a Railway reference.
+    Supplied,
+}
+
+/// One way of running oms that a file describes.
+#[derive(Debug)]
+pub struct Run {
+    /// The file and the service or container in it.
+    pub what: String,
+    /// What it sets, over the image's `ENV`.
+    pub env: BTreeMap<String, Value>,
+    /// How many copies may run at once.
+    pub replicas: Scale,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scale {
+    One,
+    Many,
+}
+
+pub fn deploy_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy")
+}
+
+/// Every file under `deploy/`, by path relative to it.
+pub fn every_file() -> Vec<String> {
+    fn walk(dir: &Path, base: &Path, into: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, base, into);
+            } else {
+                let relative = path.strip_prefix(base).unwrap();
+                into.push(relative.to_string_lossy().into_owned());
+            }
+        }
+    }
+    let base = deploy_dir();
+    let mut files = Vec::new();
+    walk(&base, &base, &mut files);
+    files.sort();
+    files
+}
+
+pub fn read(relative: &str) -> String {
+    std::fs::read_to_string(deploy_dir().join(relative))
+        .unwrap_or_else(|e| panic!("deploy/{relative}: {e}"))
+}
+
+/// The Dockerfile's instructions of the final stage, continuation lines
+/// joined: `(INSTRUCTION, arguments)`.
+pub fn dockerfile_final_stage() -> Vec<(String, String)> {
+    let text = read("Dockerfile");
+    let mut instructions = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if current.is_empty() && (line.is_empty() || line.starts_with('#')) {
+            continue;
+        }
+        if let Some(continued) = line.strip_suffix('\\') {
+            current.push_str(continued);
+            current.push(' ');
+            continue;
+        }
+        current.push_str(line);
+        let (word, rest) = current.split_once(' ').unwrap_or((&current, ""));
+        instructions.push((word.to_uppercase(), rest.trim().to_owned()));
+        current.clear();
+    }
+    let last_from = instructions
+        .iter()
+        .rposition(|(word, _)| word == "FROM")
+        .expect("a FROM");
+    instructions.split_off(last_from)
+}
+
+/// The image's `ENV` (`NAME=value` pairs).
+pub fn image_env() -> BTreeMap<String, Value> {
+    dockerfile_final_stage()
+        .into_iter()
+        .filter(|(word, _)| word == "ENV")
+        .flat_map(|(_, args)| {
+            args.split_whitespace()
+                .map(|pair| {
+                    let (name, value) = pair.split_once('=').expect("ENV NAME=value");
+                    (name.to_owned(), Value::Literal(value.to_owned()))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// A compose value: `${VAR:?...}` is the operator's, `${VAR:-default}`
+/// the default when unset, anything else literal.
+fn compose_value(raw: &str) -> Value {
+    match raw.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+        Some(inner) if inner.contains(":?") => Value::Supplied,
+        Some(inner) => Value::Literal(inner.split_once(":-").map_or("", |(_, d)| d).to_owned()),
+        None => Value::Literal(raw.to_owned()),
+    }
+}
+
+fn scalar(yaml: &Yaml) -> Option<String> {
+    match yaml {
+        Yaml::String(s) | Yaml::Real(s) => Some(s.clone()),
+        Yaml::Integer(n) => Some(n.to_string()),
+        Yaml::Boolean(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// YAML 1.1's merge key (`<<: *anchor`), which compose files use and a
+/// YAML 1.2 parser leaves as a plain key: resolved, nearer keys winning.
+fn merged(yaml: &Yaml) -> Yaml {
+    match yaml {
+        Yaml::Hash(map) => {
+            let mut out = yaml_rust2::yaml::Hash::new();
+            for (key, value) in map {
+                if key.as_str() != Some("<<") {
+                    out.insert(key.clone(), merged(value));
+                }
+            }
+            if let Some(Yaml::Hash(base)) = map.get(&Yaml::String("<<".to_owned())).map(merged) {
+                for (key, value) in base {
+                    out.entry(key).or_insert(value);
+                }
+            }
+            Yaml::Hash(out)
+        }
+        Yaml::Array(items) => Yaml::Array(items.iter().map(merged).collect()),
+        other => other.clone(),
+    }
+}
+
+pub fn yaml_documents(relative: &str) -> Vec<Yaml> {
+    let docs = YamlLoader::load_from_str(&read(relative))
+        .unwrap_or_else(|e| panic!("deploy/{relative} is not YAML: {e}"));
+    docs.iter().map(merged).collect()
+}
+
+/// The compose services that run the image built from `deploy/Dockerfile`.
+pub fn compose_runs(relative: &str) -> Vec<Run> {
+    let doc = yaml_documents(relative).remove(0);
+    let services = doc["services"].as_hash().expect("services");
+    let mut runs = Vec::new();
+    for (name, service) in services {
+        if service["build"]["dockerfile"].as_str() != Some("deploy/Dockerfile") {
+            continue;
+        }
+        let env = match &service["environment"] {
+            Yaml::Hash(map) => map
+                .iter()
+                .map(|(k, v)| {
+                    let raw = scalar(v).unwrap_or_default();
+                    (k.as_str().unwrap().to_owned(), compose_value(&raw))
+                })
+                .collect(),
+            Yaml::Array(items) => items
+                .iter()
+                .filter_map(Yaml::as_str)
+                .map(|item| {
+                    let (k, v) = item.split_once('=').unwrap_or((item, ""));
+                    (k.to_owned(), compose_value(v))
+                })
+                .collect(),
+            _ => BTreeMap::new(),
+        };
+        let scale = service["deploy"]["replicas"].as_i64().unwrap_or(1);
+        runs.push(Run {
+            what: format!("deploy/{relative} service {}", name.as_str().unwrap()),
+            env,
+            replicas: if scale > 1 { Scale::Many } else { Scale::One },
+        });
+    }
+    runs
+}
+
+/// The containers of every workload in a Kubernetes folder, each with the
+/// Secrets' keys it reads checked to exist in that folder's Secrets.
+pub fn kubernetes_runs(folder: &str) -> Vec<Run> {
+    let docs: Vec<Yaml> = every_file()
+        .into_iter()
+        .filter(|f| f.starts_with(&format!("{folder}/")) && f.ends_with(".yaml"))
+        .flat_map(|f| yaml_documents(&f))
+        .collect();
+    let secret_keys: Vec<(String, String)> = docs
+        .iter()
+        .filter(|d| d["kind"].as_str() == Some("Secret"))
+        .flat_map(|d| {
+            let name = d["metadata"]["name"].as_str().unwrap().to_owned();
+            ["stringData", "data"]
+                .into_iter()
+                .filter_map(|field| d[field].as_hash())
+                .flat_map(|keys| keys.keys().filter_map(Yaml::as_str).map(str::to_owned))
+                .map(|key| (name.clone(), key))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let autoscaled: Vec<&str> = docs
+        .iter()
+        .filter(|d| d["kind"].as_str() == Some("HorizontalPodAutoscaler"))
+        .filter_map(|d| d["spec"]["scaleTargetRef"]["name"].as_str())
+        .collect();
+    let mut runs = Vec::new();
+    for doc in &docs {
+        let kind = doc["kind"].as_str().unwrap_or_default();
+        if !matches!(kind, "Deployment" | "StatefulSet") {
+            continue;
+        }
+        let name = doc["metadata"]["name"].as_str().unwrap();
+        let replicas = doc["spec"]["replicas"].as_i64().unwrap_or(1);
+        let many = replicas > 1 || autoscaled.contains(&name);
+        for container in doc["spec"]["template"]["spec"]["containers"]
+            .as_vec()
+            .unwrap()
+        {
+            let mut env = BTreeMap::new();
+            for var in container["env"].as_vec().into_iter().flatten() {
+                let var_name = var["name"].as_str().unwrap().to_owned();
+                let value = match scalar(&var["value"]) {
+                    Some(v) => Value::Literal(v),
+                    None => {
+                        let from = &var["valueFrom"]["secretKeyRef"];
+                        let wanted = (
+                            from["name"].as_str().unwrap_or_default().to_owned(),
+                            from["key"].as_str().unwrap_or_default().to_owned(),
+                        );
+                        assert!(
+                            secret_keys.contains(&wanted),
+                            "deploy/{folder} {kind} {name}: {var_name} reads Secret key {wanted:?}, which no Secret there holds"
+                        );
+                        Value::Supplied
+                    }
+                };
+                env.insert(var_name, value);
+            }
+            runs.push(Run {
+                what: format!("deploy/{folder} {kind} {name}"),
+                env,
+                replicas: if many { Scale::Many } else { Scale::One },
+            });
+        }
+    }
+    runs
+}
+
+/// `NAME=value` lines; `${{...}}` references are Railway's to fill in.
+pub fn env_file_run(relative: &str) -> Run {
+    let env = read(relative)
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(|line| {
+            let (name, value) = line
+                .split_once('=')
+                .unwrap_or_else(|| panic!("deploy/{relative}: {line:?} is not NAME=value"));
+            let value = if value.starts_with("${{") {
+                Value::Supplied
+            } else {
+                Value::Literal(value.to_owned())
+            };
+            (name.to_owned(), value)
+        })
+        .collect();
+    Run {
+        what: format!("deploy/{relative}"),
+        env,
+        replicas: Scale::One,
+    }
+}
