@@ -17,6 +17,8 @@ mod flows;
 mod helpers;
 mod layout;
 mod resume;
+mod static_host;
 #[path = "../api/stores.rs"]
 #[allow(dead_code)]
 mod stores;
+mod two_origins;
