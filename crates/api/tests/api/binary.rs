@@ -111,9 +111,10 @@ pub async fn start_on_any_port(command: &mut Command) -> (Child, u16, String, Lo
     (child, u16::try_from(port).unwrap(), seen, log)
 }
 
-#[tokio::test]
-async fn the_server_starts_on_the_default_store_and_stops_cleanly_on_ctrl_c() {
-    let (mut child, port, mut stdout, log) = start_on_any_port(
+/// `oms` on its default store, cheap to hash with, up and answering: the
+/// child, its port, the log so far and the rest.
+pub async fn start_answering() -> (Child, u16, String, LogLines) {
+    let (child, port, seen, log) = start_on_any_port(
         oms()
             .env("OMS_ARGON2_MEMORY_KIB", "64")
             .env("OMS_ARGON2_PASSES", "1"),
@@ -121,6 +122,13 @@ async fn the_server_starts_on_the_default_store_and_stops_cleanly_on_ctrl_c() {
     .await;
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     wait_until_up(&http, port).await;
+    (child, port, seen, log)
+}
+
+#[tokio::test]
+async fn the_server_starts_on_the_default_store_and_stops_cleanly_on_ctrl_c() {
+    let (mut child, port, mut stdout, log) = start_answering().await;
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
     let products = format!("http://127.0.0.1:{port}/api/products");
     assert_eq!(http.get(&products).send().await.unwrap().status(), 401);
 

@@ -10,7 +10,7 @@ use std::time::Duration;
 use oms_api::settings::{Settings, Source, StoreSettings};
 use yaml_rust2::Yaml;
 
-use crate::binary::{oms, signal, start_on_any_port, wait_until_up};
+use crate::binary::{oms, signal, start_answering};
 use crate::configuration::names_read;
 use files::{Run, Scale, Value};
 
@@ -97,6 +97,22 @@ fn every_file_under_deploy_is_one_these_tests_read() {
             .filter(|f| f.starts_with(folder) && !f.ends_with("kustomization.yaml"))
             .collect();
         assert_eq!(listed, beside, "{folder}/kustomization.yaml");
+        // The image it renames is the one the workloads run.
+        let renamed = kustomization[0]["images"][0]["name"]
+            .as_str()
+            .expect("an images entry");
+        let images: Vec<String> = beside
+            .iter()
+            .flat_map(|f| files::yaml_documents(f))
+            .filter_map(|doc| {
+                let container = &doc["spec"]["template"]["spec"]["containers"][0];
+                container["image"].as_str().map(str::to_owned)
+            })
+            .collect();
+        assert!(
+            !images.is_empty() && images.iter().all(|image| image == renamed),
+            "{folder}: the workloads run {images:?}, the kustomization renames {renamed}"
+        );
     }
 }
 
@@ -259,14 +275,7 @@ async fn health_check(port: u16) -> (Option<i32>, String) {
 
 #[tokio::test]
 async fn the_images_health_check_asks_the_server_on_port() {
-    let (mut child, port, _, _log) = start_on_any_port(
-        oms()
-            .env("OMS_ARGON2_MEMORY_KIB", "64")
-            .env("OMS_ARGON2_PASSES", "1"),
-    )
-    .await;
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
-    wait_until_up(&http, port).await;
+    let (mut child, port, _, _log) = start_answering().await;
     let (up, said) = health_check(port).await;
     assert_eq!(up, Some(0), "healthy server: {said}");
 

@@ -2,23 +2,41 @@
 
 use std::time::{Duration, Instant};
 
+use fantoccini::wd::WindowHandle;
 use serde_json::{Value, json};
 
 use crate::browser::{Browser, PATIENCE, open};
 use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, spawn_app};
 
-/// The order page with `quantity` of `product` in the cart, for the admin
-/// ordering on behalf of `email`.
-async fn fill_order(browser: &Browser, app: &TestApp, product: &str, quantity: u32, email: &str) {
-    browser.goto(&app.url("/order")).await;
+/// The order page of the pages at `base` with `quantity` of `product` in
+/// the cart, for the admin ordering on behalf of `email`.
+pub async fn fill_order(browser: &Browser, base: &str, product: &str, quantity: u32, email: &str) {
+    browser.goto(&format!("{base}/order")).await;
     let field = format!("[data-product-id=\"{product}\"] input[name=\"quantity\"]");
     browser.fill(&field, &quantity.to_string()).await;
     browser.fill("#customer-name", "Grace Hopper").await;
     browser.fill("#customer-email", email).await;
 }
 
+/// Signs in as the admin at `base` and waits for the dashboard's live
+/// feed; returns that tab, with a new one in front.
+pub async fn live_dashboard_and_a_new_tab(browser: &Browser, base: &str) -> WindowHandle {
+    browser
+        .sign_in(base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
+        .await;
+    browser.until_live().await;
+    let admin_tab = browser.client.window().await.unwrap();
+    let new_tab = browser.client.new_window(true).await.unwrap();
+    browser
+        .client
+        .switch_to_window(new_tab.handle)
+        .await
+        .unwrap();
+    admin_tab
+}
+
 /// The id shown once the order is placed.
-async fn placed_order_id(browser: &Browser) -> String {
+pub async fn placed_order_id(browser: &Browser) -> String {
     let id = browser
         .until(
             "the placed order's id",
@@ -47,19 +65,8 @@ async fn an_order_placed_on_the_order_page_appears_live_in_admin() {
     };
     let app = spawn_app().await;
     let mug = app.product("Blue Mug", 1250, 10).await;
-    browser
-        .sign_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
-        .await;
-    browser.until_live().await;
-    let admin_tab = browser.client.window().await.unwrap();
-
-    let order_tab = browser.client.new_window(true).await.unwrap();
-    browser
-        .client
-        .switch_to_window(order_tab.handle)
-        .await
-        .unwrap();
-    fill_order(&browser, &app, &mug, 2, "grace@example.com").await;
+    let admin_tab = live_dashboard_and_a_new_tab(&browser, &app.base).await;
+    fill_order(&browser, &app.base, &mug, 2, "grace@example.com").await;
     browser.until_text("#order-total", "25.00").await;
     browser.screenshot("order").await;
     browser.click("#place-order").await;
@@ -185,7 +192,7 @@ async fn too_little_stock_is_explained_with_what_is_left() {
     browser
         .sign_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
         .await;
-    fill_order(&browser, &app, &mug, 3, "ann@example.com").await;
+    fill_order(&browser, &app.base, &mug, 3, "ann@example.com").await;
     // Someone else buys meanwhile: the page still shows 5 left.
     app.order_for("bob@example.com", &mug, 4).await;
     browser.click("#place-order").await;
@@ -215,7 +222,7 @@ async fn a_double_submit_places_one_order() {
     browser
         .sign_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
         .await;
-    fill_order(&browser, &app, &mug, 1, "ann@example.com").await;
+    fill_order(&browser, &app.base, &mug, 1, "ann@example.com").await;
     // Two submits in one task, before the first answer can arrive.
     browser
         .client

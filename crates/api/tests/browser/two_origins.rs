@@ -7,7 +7,8 @@ use std::net::TcpListener;
 use serde_json::Value;
 
 use crate::browser::open;
-use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, spawn_app_with, uuid};
+use crate::flows::{fill_order, live_dashboard_and_a_new_tab, placed_order_id};
+use crate::helpers::{spawn_app_with, uuid};
 use crate::static_host::StaticHost;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -39,33 +40,11 @@ async fn exported_pages_on_another_origin_sign_in_order_and_follow_live() {
     let pages = StaticHost::start(&dir, listener);
     assert_eq!(pages.base, pages_origin);
 
-    browser
-        .sign_in(&pages.base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
-        .await;
-    browser.until_live().await;
-    let admin_tab = browser.client.window().await.unwrap();
-
-    let order_tab = browser.client.new_window(true).await.unwrap();
-    browser
-        .client
-        .switch_to_window(order_tab.handle)
-        .await
-        .unwrap();
-    browser.goto(&format!("{}/order", pages.base)).await;
-    let quantity = format!("[data-product-id=\"{mug}\"] input[name=\"quantity\"]");
-    browser.fill(&quantity, "2").await;
-    browser.fill("#customer-name", "Grace Hopper").await;
-    browser.fill("#customer-email", "grace@example.com").await;
+    let admin_tab = live_dashboard_and_a_new_tab(&browser, &pages.base).await;
+    fill_order(&browser, &pages.base, &mug, 2, "grace@example.com").await;
     browser.until_text("#order-total", "25.00").await;
     browser.click("#place-order").await;
-    let id = browser
-        .until(
-            "the placed order's id",
-            "const e = document.querySelector('#order-result [data-order-id]'); \
-             return e && e.getAttribute('data-order-id');",
-        )
-        .await;
-    let id = id.as_str().unwrap().to_owned();
+    let id = placed_order_id(&browser).await;
     assert_eq!(app.stock_of(&mug).await, 8, "the order reached the API");
 
     browser.client.switch_to_window(admin_tab).await.unwrap();
