@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use compose_spec::ShortOrLong;
+use compose_spec::service::build::Dockerfile;
 use yaml_rust2::{Yaml, YamlLoader};
 
 /// A variable's value as a file sets it.
@@ -126,67 +128,47 @@ fn scalar(yaml: &Yaml) -> Option<String> {
     }
 }
 
-/// YAML 1.1's merge key (`<<: *anchor`), which compose files use and a
-/// YAML 1.2 parser leaves as a plain key: resolved, nearer keys winning.
-fn merged(yaml: &Yaml) -> Yaml {
-    match yaml {
-        Yaml::Hash(map) => {
-            let mut out = yaml_rust2::yaml::Hash::new();
-            for (key, value) in map {
-                if key.as_str() != Some("<<") {
-                    out.insert(key.clone(), merged(value));
-                }
-            }
-            if let Some(Yaml::Hash(base)) = map.get(&Yaml::String("<<".to_owned())).map(merged) {
-                for (key, value) in base {
-                    out.entry(key).or_insert(value);
-                }
-            }
-            Yaml::Hash(out)
-        }
-        Yaml::Array(items) => Yaml::Array(items.iter().map(merged).collect()),
-        other => other.clone(),
-    }
-}
-
 pub fn yaml_documents(relative: &str) -> Vec<Yaml> {
-    let docs = YamlLoader::load_from_str(&read(relative))
-        .unwrap_or_else(|e| panic!("deploy/{relative} is not YAML: {e}"));
-    docs.iter().map(merged).collect()
+    YamlLoader::load_from_str(&read(relative))
+        .unwrap_or_else(|e| panic!("deploy/{relative} is not YAML: {e}"))
 }
 
-/// The compose services that run the image built from `deploy/Dockerfile`.
+/// The compose services that run the image built from `deploy/Dockerfile`,
+/// from a file read as the Compose specification defines it (unknown
+/// fields refused, `<<` merge keys applied).
 pub fn compose_runs(relative: &str) -> Vec<Run> {
-    let doc = yaml_documents(relative).remove(0);
-    let services = doc["services"].as_hash().expect("services");
+    let compose = compose_spec::Compose::options()
+        .apply_merge(true)
+        .from_yaml_str(&read(relative))
+        .unwrap_or_else(|e| panic!("deploy/{relative} breaks the Compose specification: {e}"));
     let mut runs = Vec::new();
-    for (name, service) in services {
-        if service["build"]["dockerfile"].as_str() != Some("deploy/Dockerfile") {
+    for (name, service) in compose.services {
+        let dockerfile = match &service.build {
+            Some(ShortOrLong::Long(build)) => build.dockerfile.clone(),
+            _ => None,
+        };
+        if dockerfile != Some(Dockerfile::File("deploy/Dockerfile".into())) {
             continue;
         }
-        let env = match &service["environment"] {
-            Yaml::Hash(map) => map
-                .iter()
-                .map(|(k, v)| {
-                    let raw = scalar(v).unwrap_or_default();
-                    (k.as_str().unwrap().to_owned(), compose_value(&raw))
-                })
-                .collect(),
-            Yaml::Array(items) => items
-                .iter()
-                .filter_map(Yaml::as_str)
-                .map(|item| {
-                    let (k, v) = item.split_once('=').unwrap_or((item, ""));
-                    (k.to_owned(), compose_value(v))
-                })
-                .collect(),
-            _ => BTreeMap::new(),
-        };
-        let scale = service["deploy"]["replicas"].as_i64().unwrap_or(1);
+        let env = service
+            .environment
+            .into_map()
+            .unwrap_or_else(|e| panic!("deploy/{relative} service {name}: {e}"))
+            .into_iter()
+            .map(|(key, value)| {
+                let raw = value.map(|v| v.to_string()).unwrap_or_default();
+                (key.to_string(), compose_value(&raw))
+            })
+            .collect();
+        let replicas = service.deploy.and_then(|d| d.replicas).unwrap_or(1);
         runs.push(Run {
-            what: format!("deploy/{relative} service {}", name.as_str().unwrap()),
+            what: format!("deploy/{relative} service {name}"),
             env,
-            replicas: if scale > 1 { Scale::Many } else { Scale::One },
+            replicas: if replicas > 1 {
+                Scale::Many
+            } else {
+                Scale::One
+            },
         });
     }
     runs
