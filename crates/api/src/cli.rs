@@ -33,12 +33,14 @@ pub enum Command {
         #[arg(value_name = "PATH")]
         to: std::path::PathBuf,
     },
-    /// Ask the server at OMS_BIND whether it is alive (`GET /healthz`):
-    /// exit 0 when it answers 200, else 1. For container health checks.
+    /// Ask the server at the configured address (OMS_BIND, or PORT in
+    /// production) whether it is alive (`GET /healthz`): exit 0 when it
+    /// answers 200, else 1. For container health checks.
     Health,
     /// Write the pages to DIR (new or empty) as static files that call the
     /// API at --api-url, with a vercel.json for hosting them on Vercel. The
-    /// API must then allow their origin in OMS_CORS_ORIGINS.
+    /// API must then allow their origin in OMS_CORS_ORIGINS. Reads no
+    /// settings.
     ExportPages {
         /// Where the files go.
         #[arg(value_name = "DIR")]

@@ -23,13 +23,9 @@ use crate::startup::{Application, services};
 /// # Errors
 /// A message for the operator: what failed and, where it helps, what to do.
 pub async fn run(command: Command, settings: Settings) -> Result<(), String> {
-    // Neither opens the store: `health` asks the server that holds it.
-    match &command {
-        Command::Health => return crate::probe::healthz(settings.bind),
-        Command::ExportPages { dir, api_url } => {
-            return crate::static_pages::export(dir, api_url);
-        }
-        _ => {}
+    // Asks the server that holds the store, so opens none.
+    if let Command::Health = command {
+        return crate::probe::healthz(settings.bind);
     }
     match settings.store.clone() {
         StoreSettings::Memory => match command {

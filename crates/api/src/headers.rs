@@ -69,6 +69,8 @@ pub fn cors(origins: &[String]) -> Cors {
             "X-Request-Id",
         ])
         .expose_headers([
+            // The CSV export's file name.
+            "Content-Disposition",
             "X-Request-Id",
             "Location",
             "Retry-After",

@@ -10,11 +10,26 @@ use oms_api::settings::{Settings, Source};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Writes files for another host: none of this server's settings apply.
+    if let Some(Command::ExportPages { dir, api_url }) = &cli.command {
+        return match oms_api::static_pages::export(dir, api_url) {
+            Ok(written) => {
+                let _ = writeln!(std::io::stdout(), "{written}");
+                ExitCode::SUCCESS
+            }
+            Err(message) => {
+                let _ = writeln!(std::io::stderr(), "oms: {message}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let settings = match Source::from_env(cli.config.as_deref()).and_then(|s| Settings::load(&s)) {
         Ok(settings) => settings,
         Err(problems) => {
             let _ = write!(std::io::stderr(), "{problems}");
-            return ExitCode::from(2);
+            // A health check may only say 0 or 1: Docker reserves 2.
+            let health = matches!(cli.command, Some(Command::Health));
+            return ExitCode::from(if health { 1 } else { 2 });
         }
     };
     let _sentry = oms_api::telemetry::init(&settings);

@@ -105,7 +105,7 @@ pub struct AdminSettings {
 /// Everything the service reads from its environment.
 #[derive(Clone, Debug)]
 pub struct Settings {
-    /// Listen address (`OMS_BIND`).
+    /// Listen address (`OMS_BIND`, or `PORT` in production).
     pub bind: SocketAddr,
     /// `OMS_ENV=production` makes missing secrets fatal.
     pub production: bool,

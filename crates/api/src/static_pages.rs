@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use oms_web::assets;
-use oms_web::pages::{ASSET_PREFIX, NOT_FOUND_FILE, TRACK_FILE, TRACK_PREFIX};
+use oms_web::pages::{ASSET_PREFIX, NOT_FOUND_FILE, PAGES, TRACK_FILE, TRACK_PREFIX};
 use serde_json::json;
 
 use crate::headers::{content_security_policy, security_header_pairs};
@@ -54,11 +54,21 @@ impl ApiOrigin {
     }
 }
 
-/// Writes the pages into `dir` (made if missing, refused unless empty).
+/// Where a page path's file goes for a host with clean URLs: `/` is
+/// `index.html`, `/login` is `login.html`.
+fn exported_name(path: &str) -> String {
+    match path.trim_matches('/') {
+        "" => "index.html".to_owned(),
+        name => format!("{name}.html"),
+    }
+}
+
+/// Writes the pages into `dir` (made if missing, refused unless empty);
+/// says what it wrote.
 ///
 /// # Errors
 /// A message for the operator: a bad URL, a non-empty or unwritable `dir`.
-pub fn export(dir: &Path, api_url: &str) -> Result<(), String> {
+pub fn export(dir: &Path, api_url: &str) -> Result<String, String> {
     let api = ApiOrigin::parse(api_url)?;
     let at = |e: std::io::Error| format!("{}: {e}", dir.display());
     std::fs::create_dir_all(dir).map_err(at)?;
@@ -68,35 +78,44 @@ pub fn export(dir: &Path, api_url: &str) -> Result<(), String> {
             dir.display()
         ));
     }
+    let write = |to: &Path, body: &[u8]| {
+        std::fs::write(to, body).map_err(|e| format!("{}: {e}", to.display()))
+    };
+    let pages = PAGES
+        .iter()
+        .map(|(path, file)| (exported_name(path), *file))
+        .chain([
+            (TRACK_FILE.to_owned(), TRACK_FILE),
+            (NOT_FOUND_NAME.to_owned(), NOT_FOUND_FILE),
+        ]);
+    let mut written = 0;
+    for (name, file) in pages {
+        let asset = assets::get(file).ok_or_else(|| format!("{file} is not embedded"))?;
+        write(&dir.join(name), &with_api_origin(file, &asset.body, &api)?)?;
+        written += 1;
+    }
     let asset_dir = dir.join(ASSET_PREFIX.trim_matches('/'));
     std::fs::create_dir_all(&asset_dir).map_err(at)?;
-    for name in assets::names() {
+    for name in assets::names()
+        .into_iter()
+        .filter(|n| !n.ends_with(".html"))
+    {
         let asset = assets::get(&name).ok_or_else(|| format!("{name} is not embedded"))?;
-        let (to, body) = if name.ends_with(".html") {
-            let page = if name == NOT_FOUND_FILE {
-                NOT_FOUND_NAME
-            } else {
-                name.as_str()
-            };
-            (dir.join(page), pointed_at(&name, &asset.body, &api)?)
-        } else {
-            (asset_dir.join(&name), asset.body.to_vec())
-        };
-        std::fs::write(&to, body).map_err(|e| format!("{}: {e}", to.display()))?;
+        write(&asset_dir.join(&name), &asset.body)?;
+        written += 1;
     }
-    let host = dir.join("vercel.json");
     let settings = serde_json::to_string_pretty(&vercel_json(&api)).map_err(|e| e.to_string())?;
-    std::fs::write(&host, settings + "\n").map_err(|e| format!("{}: {e}", host.display()))?;
-    tracing::info!(
-        dir = %dir.display(),
-        api = %api.http,
-        "pages exported; the API must list their origin in OMS_CORS_ORIGINS"
-    );
-    Ok(())
+    write(&dir.join("vercel.json"), format!("{settings}\n").as_bytes())?;
+    Ok(format!(
+        "wrote {written} files and vercel.json to {}, calling the API at {}; \
+         the API must list the pages' origin in OMS_CORS_ORIGINS",
+        dir.display(),
+        api.http
+    ))
 }
 
 /// The page `name` with the API's origin in its `oms-api` tag.
-fn pointed_at(name: &str, body: &[u8], api: &ApiOrigin) -> Result<Vec<u8>, String> {
+fn with_api_origin(name: &str, body: &[u8], api: &ApiOrigin) -> Result<Vec<u8>, String> {
     let text = std::str::from_utf8(body).map_err(|e| format!("{name}: {e}"))?;
     if !text.contains(API_META) {
         return Err(format!("{name} has no {API_META} to point at the API"));
@@ -121,7 +140,11 @@ pub fn vercel_json(api: &ApiOrigin) -> serde_json::Value {
         "cleanUrls": true,
         "trailingSlash": false,
         "rewrites": [
-            { "source": format!("{TRACK_PREFIX}:id"), "destination": format!("/{TRACK_FILE}") }
+            {
+                "source": format!("{TRACK_PREFIX}:id"),
+                // With clean URLs a page is named without `.html`.
+                "destination": format!("/{}", TRACK_FILE.trim_end_matches(".html")),
+            }
         ],
         "headers": [ { "source": "/(.*)", "headers": headers } ],
     })
@@ -130,6 +153,13 @@ pub fn vercel_json(api: &ApiOrigin) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_page_is_named_for_its_path() {
+        assert_eq!(exported_name("/"), "index.html");
+        assert_eq!(exported_name("/login"), "login.html");
+        assert_eq!(exported_name("/admin"), "admin.html");
+    }
 
     #[test]
     fn an_origin_is_taken_and_anything_more_refused() {

@@ -1,9 +1,10 @@
 //! The files under `deploy/` against the code: every variable they set is
-//! one the configuration reads, every way they run oms starts in production
-//! with what production requires, only MongoDB is scaled past one copy,
-//! and the image's health check really asks the server.
+//! one the configuration reads; every way they run oms starts in production
+//! with what production requires, keeps its data on a volume or MongoDB,
+//! and gets its shutdown time before the kill; only MongoDB is scaled past
+//! one copy; and the image's health check really asks the server.
 
-mod files;
+mod runs;
 
 use std::time::Duration;
 
@@ -12,10 +13,19 @@ use yaml_rust2::Yaml;
 
 use crate::binary::{oms, signal, start_answering};
 use crate::configuration::names_read;
-use files::{Run, Scale, Value};
+use runs::{Run, Scale, Value};
 
-/// What an operator or platform fills in, as the settings would see it.
+/// What an operator or platform fills in, as the settings would see it:
+/// a secret, unless the variable takes an address.
 const SUPPLIED: &str = "supplied-where-it-runs-0123456789abcdef0123456789";
+
+fn supplied(name: &str) -> &'static str {
+    match name {
+        "OMS_CORS_ORIGINS" => "https://pages.shop.example",
+        "MONGODB_URI" => "mongodb://db.shop.example/oms?replicaSet=rs0",
+        _ => SUPPLIED,
+    }
+}
 
 /// The probe paths the server answers.
 const PROBES: [&str; 2] = ["/healthz", "/readyz"];
@@ -24,13 +34,16 @@ const PROBES: [&str; 2] = ["/healthz", "/readyz"];
 fn runs() -> Vec<Run> {
     let mut runs = Vec::new();
     for compose in ["compose.yaml", "compose.embedded.yaml"] {
-        runs.extend(files::compose_runs(compose));
+        runs.extend(runs::compose_runs(compose));
     }
     for folder in ["k8s/mongodb", "k8s/embedded"] {
-        runs.extend(files::kubernetes_runs(folder));
+        runs.extend(runs::kubernetes_runs(folder));
     }
-    runs.push(files::env_file_run("railway/variables.env"));
-    let image = files::image_env();
+    let mut railway = runs::env_file_run("railway/variables.env");
+    let draining = railway_config()["deploy"]["drainingSeconds"].as_u64();
+    railway.grace = draining.map(|seconds| (seconds, 0));
+    runs.push(railway);
+    let image = runs::image_env();
     for run in &mut runs {
         for (name, value) in &image {
             run.env.entry(name.clone()).or_insert_with(|| value.clone());
@@ -39,21 +52,39 @@ fn runs() -> Vec<Run> {
     runs
 }
 
-fn settings_of(run: &Run) -> Settings {
+fn railway_config() -> serde_json::Value {
+    serde_json::from_str(&runs::read("railway/railway.json")).expect("railway.json is JSON")
+}
+
+/// The settings `run` starts with, each supplied value filled in, except
+/// `unresolved`, left empty as a reference that did not resolve would be.
+fn load(run: &Run, unresolved: Option<&str>) -> Result<Settings, String> {
     let pairs: Vec<(&str, &str)> = run
         .env
         .iter()
         .map(|(name, value)| match value {
             Value::Literal(v) => (name.as_str(), v.as_str()),
-            Value::Supplied => (name.as_str(), SUPPLIED),
+            Value::Supplied if unresolved == Some(name.as_str()) => (name.as_str(), ""),
+            Value::Supplied => (name.as_str(), supplied(name)),
         })
         .collect();
-    Settings::load(&Source::from_pairs(pairs))
-        .unwrap_or_else(|e| panic!("{} does not start:\n{e}", run.what))
+    Settings::load(&Source::from_pairs(pairs)).map_err(|e| e.to_string())
+}
+
+fn settings_of(run: &Run) -> Settings {
+    load(run, None).unwrap_or_else(|e| panic!("{} does not start:\n{e}", run.what))
+}
+
+fn store_kind(settings: &Settings) -> &'static str {
+    match settings.store {
+        StoreSettings::Memory => "memory",
+        StoreSettings::Sqlite { .. } => "sqlite",
+        StoreSettings::Mongo { .. } => "mongodb",
+    }
 }
 
 #[test]
-fn every_file_under_deploy_is_one_these_tests_read() {
+fn every_file_under_deploy_is_known_and_well_formed() {
     let read: Vec<&str> = vec![
         "Dockerfile",
         "Dockerfile.dockerignore",
@@ -61,30 +92,30 @@ fn every_file_under_deploy_is_one_these_tests_read() {
         "compose.embedded.yaml",
         "compose.yaml",
         "k8s/embedded/kustomization.yaml",
-        "k8s/embedded/secret.yaml",
+        "k8s/embedded/secret.example.yaml",
         "k8s/embedded/service.yaml",
         "k8s/embedded/statefulset.yaml",
         "k8s/mongodb/deployment.yaml",
         "k8s/mongodb/hpa.yaml",
         "k8s/mongodb/kustomization.yaml",
-        "k8s/mongodb/secret.yaml",
+        "k8s/mongodb/secret.example.yaml",
         "k8s/mongodb/service.yaml",
         "railway/railway.json",
         "railway/variables.env",
     ];
     assert_eq!(
-        files::every_file(),
+        runs::every_file(),
         read,
         "a file under deploy/ no test reads"
     );
-    for file in files::every_file() {
+    for file in runs::every_file() {
         if file.ends_with(".yaml") {
-            assert!(!files::yaml_documents(&file).is_empty(), "{file} is empty");
+            assert!(!runs::yaml_documents(&file).is_empty(), "{file} is empty");
         }
     }
     // Each kustomization lists exactly the manifests beside it.
     for folder in ["k8s/mongodb", "k8s/embedded"] {
-        let kustomization = files::yaml_documents(&format!("{folder}/kustomization.yaml"));
+        let kustomization = runs::yaml_documents(&format!("{folder}/kustomization.yaml"));
         let mut listed: Vec<String> = kustomization[0]["resources"]
             .as_vec()
             .unwrap()
@@ -92,9 +123,10 @@ fn every_file_under_deploy_is_one_these_tests_read() {
             .map(|r| format!("{folder}/{}", r.as_str().unwrap()))
             .collect();
         listed.sort();
-        let beside: Vec<String> = files::every_file()
+        let beside: Vec<String> = runs::every_file()
             .into_iter()
             .filter(|f| f.starts_with(folder) && !f.ends_with("kustomization.yaml"))
+            .filter(|f| !f.ends_with(".example.yaml"))
             .collect();
         assert_eq!(listed, beside, "{folder}/kustomization.yaml");
         // The image it renames is the one the workloads run.
@@ -103,7 +135,7 @@ fn every_file_under_deploy_is_one_these_tests_read() {
             .expect("an images entry");
         let images: Vec<String> = beside
             .iter()
-            .flat_map(|f| files::yaml_documents(f))
+            .flat_map(|f| runs::yaml_documents(f))
             .filter_map(|doc| {
                 let container = &doc["spec"]["template"]["spec"]["containers"][0];
                 container["image"].as_str().map(str::to_owned)
@@ -148,15 +180,19 @@ fn every_deployment_starts_in_production_reachable_and_durable() {
             "{what} listens on {} only, out of reach of other containers",
             settings.bind
         );
+        if run.replicas == Scale::Many {
+            assert!(
+                run.env.contains_key("OMS_STORE"),
+                "{what} runs several copies without naming OMS_STORE, so a missing MONGODB_URI would not stop it"
+            );
+        }
         match (&settings.store, run.replicas) {
             (StoreSettings::Mongo { .. }, _) => {}
-            (StoreSettings::Sqlite { path }, Scale::One) => {
-                let volume = image_volume();
-                assert!(
-                    path.starts_with(&volume),
-                    "{what}: {path:?} is outside the volume {volume}"
-                );
-            }
+            (StoreSettings::Sqlite { path }, Scale::One) => assert!(
+                run.mounts.iter().any(|mount| path.starts_with(mount)),
+                "{what}: {path:?} is on none of its volumes {:?}",
+                run.mounts
+            ),
             (StoreSettings::Sqlite { .. }, Scale::Many) => {
                 panic!("{what} runs several copies on one SQLite file")
             }
@@ -165,26 +201,65 @@ fn every_deployment_starts_in_production_reachable_and_durable() {
     }
 }
 
-fn image_volume() -> String {
-    let stage = files::dockerfile_final_stage();
-    let (_, volume) = stage
-        .iter()
-        .find(|(word, _)| word == "VOLUME")
-        .expect("a VOLUME");
-    let list: Vec<String> = serde_json::from_str(volume).expect("VOLUME [\"/path\"]");
-    list.into_iter().next().expect("one path")
+#[test]
+fn a_value_left_unresolved_stops_a_deployment_or_leaves_its_store_alone() {
+    for run in runs() {
+        let store = store_kind(&settings_of(&run));
+        let supplied = run.env.iter().filter(|(_, v)| **v == Value::Supplied);
+        for (name, _) in supplied {
+            if let Ok(settings) = load(&run, Some(name)) {
+                assert_eq!(
+                    store_kind(&settings),
+                    store,
+                    "{}: with {name} empty it starts on another store",
+                    run.what
+                );
+            }
+        }
+    }
 }
 
 #[test]
-fn the_image_runs_as_a_user_and_checks_its_health() {
-    let stage = files::dockerfile_final_stage();
+fn every_server_is_given_its_shutdown_time_before_the_kill() {
+    let mut checked = 0;
+    for run in runs().into_iter().filter(|run| run.serves) {
+        let settings = settings_of(&run);
+        let (grace, pause) = run
+            .grace
+            .unwrap_or_else(|| panic!("{}: no stop grace", run.what));
+        let needed = pause + settings.shutdown_timeout.as_secs();
+        assert!(
+            grace > needed,
+            "{}: killed {grace} s after the stop signal, but it may need {needed} s",
+            run.what
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} servers");
+}
+
+#[test]
+fn the_image_runs_as_a_user_owning_its_data_and_checks_its_health() {
+    let stage = runs::dockerfile_final_stage();
     let user = stage
         .iter()
         .rev()
         .find(|(word, _)| word == "USER")
         .expect("a USER");
-    let uid = user.1.split(':').next().unwrap();
+    let owner = user.1.trim();
+    let uid = owner.split(':').next().unwrap();
     assert!(uid != "0" && uid != "root", "the image runs as {uid}");
+    let data = match runs::image_env().get("OMS_DATA_DIR") {
+        Some(Value::Literal(dir)) => dir.clone(),
+        other => panic!("the image sets no OMS_DATA_DIR: {other:?}"),
+    };
+    let chown = format!("chown {owner} {data}");
+    assert!(
+        stage
+            .iter()
+            .any(|(word, args)| word == "RUN" && args.contains(&chown)),
+        "no `{chown}`: the user could not write its store"
+    );
     assert!(
         stage
             .iter()
@@ -196,16 +271,20 @@ fn the_image_runs_as_a_user_and_checks_its_health() {
         "a small final image, not {}",
         first.1
     );
+    // Railway refuses to build either.
+    let text = runs::read("Dockerfile");
+    assert!(!stage.iter().any(|(word, _)| word == "VOLUME"), "a VOLUME");
+    assert!(!text.contains("--mount=type=cache"), "a cache mount");
 }
 
 #[test]
 fn kubernetes_probes_ask_the_servers_probe_paths() {
     for folder in ["k8s/mongodb", "k8s/embedded"] {
-        let manifests = files::every_file()
+        let manifests = runs::every_file()
             .into_iter()
             .filter(|f| f.starts_with(folder) && !f.ends_with("kustomization.yaml"));
         for file in manifests {
-            for doc in files::yaml_documents(&file) {
+            for doc in runs::yaml_documents(&file) {
                 let Some(containers) = doc["spec"]["template"]["spec"]["containers"].as_vec()
                 else {
                     continue;
@@ -233,10 +312,9 @@ fn kubernetes_probes_ask_the_servers_probe_paths() {
 
 #[test]
 fn railway_builds_the_image_and_waits_for_readiness() {
-    let config: serde_json::Value =
-        serde_json::from_str(&files::read("railway/railway.json")).unwrap();
+    let config = railway_config();
     let dockerfile = config["build"]["dockerfilePath"].as_str().unwrap();
-    let from_root = files::deploy_dir().join("..").join(dockerfile);
+    let from_root = runs::deploy_dir().join("..").join(dockerfile);
     assert!(
         from_root.is_file(),
         "{dockerfile} (from the repository root)"
@@ -248,7 +326,7 @@ fn railway_builds_the_image_and_waits_for_readiness() {
 /// Runs the Dockerfile's `HEALTHCHECK` command, with the image's `ENV`,
 /// against `PORT`: its exit status and what it said.
 async fn health_check(port: u16) -> (Option<i32>, String) {
-    let stage = files::dockerfile_final_stage();
+    let stage = runs::dockerfile_final_stage();
     let (_, args) = stage
         .iter()
         .find(|(word, _)| word == "HEALTHCHECK")
@@ -258,7 +336,7 @@ async fn health_check(port: u16) -> (Option<i32>, String) {
     assert_eq!(argv[0], "oms", "{argv:?}");
     let mut command = oms();
     command.args(&argv[1..]);
-    for (name, value) in files::image_env() {
+    for (name, value) in runs::image_env() {
         if let Value::Literal(v) = value {
             command.env(name, v);
         }
@@ -291,4 +369,14 @@ async fn the_images_health_check_asks_the_server_on_port() {
         said.contains(&format!("no server on 127.0.0.1:{port}")),
         "{said}"
     );
+    // A setting it cannot read is a failed check too: Docker reserves 2.
+    let output = oms()
+        .args(["health"])
+        .env("OMS_ENV", "production")
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("OMS_JWT_SECRET is required"), "{said}");
 }

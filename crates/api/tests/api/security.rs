@@ -340,6 +340,14 @@ async fn cors_answers_only_the_configured_origins() {
         allowed.headers()["access-control-allow-origin"],
         "https://shop.example"
     );
+    // Pages on that origin read the CSV export's file name and the request id.
+    let exposed = allowed.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    for header in ["content-disposition", "x-request-id", "retry-after"] {
+        assert!(exposed.contains(header), "{header} not in {exposed}");
+    }
     let other = app
         .http
         .get(app.url("/healthz"))

@@ -18,6 +18,7 @@ mod helpers;
 mod layout;
 mod resume;
 mod static_host;
+mod steps;
 #[path = "../api/stores.rs"]
 #[allow(dead_code)]
 mod stores;

@@ -56,11 +56,12 @@ impl Rules {
         if path.split('/').any(|segment| segment == "..") {
             return None;
         }
-        for (source, destination) in &self.rewrites {
-            if matches(source, path) {
-                return Some(self.root.join(destination.trim_start_matches('/')));
-            }
-        }
+        // A rewrite changes the path, which is then served like any other.
+        let path = self
+            .rewrites
+            .iter()
+            .find(|(source, _)| matches(source, path))
+            .map_or(path, |(_, destination)| destination.as_str());
         let relative = path.trim_start_matches('/');
         let candidates = match relative {
             "" => vec!["index.html".to_owned()],

@@ -7,9 +7,9 @@ use std::net::TcpListener;
 use serde_json::Value;
 
 use crate::browser::open;
-use crate::flows::{fill_order, live_dashboard_and_a_new_tab, placed_order_id};
 use crate::helpers::{spawn_app_with, uuid};
 use crate::static_host::StaticHost;
+use crate::steps::{fill_order, live_dashboard_and_a_new_tab, placed_order_id};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exported_pages_on_another_origin_sign_in_order_and_follow_live() {

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use compose_spec::ShortOrLong;
+use compose_spec::service::Command;
 use compose_spec::service::build::Dockerfile;
+use compose_spec::service::volumes::Source;
 use yaml_rust2::{Yaml, YamlLoader};
 
 /// A variable's value as a file sets it.
@@ -28,6 +30,13 @@ pub struct Run {
     pub env: BTreeMap<String, Value>,
     /// How many copies may run at once.
     pub replicas: Scale,
+    /// Where it mounts storage that outlives the container.
+    pub mounts: Vec<String>,
+    /// Whether it runs the server (not a one-off command).
+    pub serves: bool,
+    /// Seconds from the stop signal to the kill, and of them the seconds
+    /// spent before the signal reaches the server (a preStop pause).
+    pub grace: Option<(u64, u64)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,9 +146,11 @@ pub fn yaml_documents(relative: &str) -> Vec<Yaml> {
 /// from a file read as the Compose specification defines it (unknown
 /// fields refused, `<<` merge keys applied).
 pub fn compose_runs(relative: &str) -> Vec<Run> {
+    let text = read(relative);
+    assert_interpolates(relative, &text);
     let compose = compose_spec::Compose::options()
         .apply_merge(true)
-        .from_yaml_str(&read(relative))
+        .from_yaml_str(&text)
         .unwrap_or_else(|e| panic!("deploy/{relative} breaks the Compose specification: {e}"));
     let mut runs = Vec::new();
     for (name, service) in compose.services {
@@ -160,6 +171,25 @@ pub fn compose_runs(relative: &str) -> Vec<Run> {
                 (key.to_string(), compose_value(&raw))
             })
             .collect();
+        let mounts = service
+            .volumes
+            .iter()
+            .filter_map(|volume| match volume {
+                ShortOrLong::Short(short) => short
+                    .options
+                    .as_ref()
+                    .filter(|o| matches!(o.source, Source::Volume(_)))
+                    .map(|_| short.container_path.as_path().display().to_string()),
+                ShortOrLong::Long(_) => None,
+            })
+            .collect();
+        let serves = match &service.command {
+            None => true,
+            Some(Command::List(args)) => args.first().is_some_and(|a| a == "serve"),
+            Some(Command::String(line)) => line.trim() == "serve",
+        };
+        // Compose's default when a service names none.
+        let grace = service.stop_grace_period.map_or(10, |d| d.as_secs());
         let replicas = service.deploy.and_then(|d| d.replicas).unwrap_or(1);
         runs.push(Run {
             what: format!("deploy/{relative} service {name}"),
@@ -169,9 +199,29 @@ pub fn compose_runs(relative: &str) -> Vec<Run> {
             } else {
                 Scale::One
             },
+            mounts,
+            serves,
+            grace: Some((grace, 0)),
         });
     }
     runs
+}
+
+/// Compose expands `$` everywhere but in comments, error messages of
+/// `${VAR:?message}` included, and refuses the whole file over one it
+/// cannot read: every `$` must start `$$`, `${` or `$NAME`.
+fn assert_interpolates(relative: &str, text: &str) {
+    for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+        let mut rest = line;
+        while let Some(at) = rest.find('$') {
+            let next = rest[at + 1..].chars().next().unwrap_or(' ');
+            assert!(
+                next == '$' || next == '{' || next == '_' || next.is_ascii_alphabetic(),
+                "deploy/{relative}: compose cannot expand `${next}` in {line:?}"
+            );
+            rest = &rest[at + 1 + usize::from(next == '$')..];
+        }
+    }
 }
 
 /// The containers of every workload in a Kubernetes folder, each with the
@@ -207,12 +257,18 @@ pub fn kubernetes_runs(folder: &str) -> Vec<Run> {
             continue;
         }
         let name = doc["metadata"]["name"].as_str().unwrap();
-        let replicas = doc["spec"]["replicas"].as_i64().unwrap_or(1);
-        let many = replicas > 1 || autoscaled.contains(&name);
-        for container in doc["spec"]["template"]["spec"]["containers"]
+        let spec = &doc["spec"];
+        let many = spec["replicas"].as_i64().unwrap_or(1) > 1 || autoscaled.contains(&name);
+        let claims: Vec<&str> = spec["volumeClaimTemplates"]
             .as_vec()
-            .unwrap()
-        {
+            .into_iter()
+            .flatten()
+            .filter_map(|claim| claim["metadata"]["name"].as_str())
+            .collect();
+        let pod = &spec["template"]["spec"];
+        // Kubernetes' default when a pod names none.
+        let grace = pod["terminationGracePeriodSeconds"].as_i64().unwrap_or(30);
+        for container in pod["containers"].as_vec().unwrap() {
             let mut env = BTreeMap::new();
             for var in container["env"].as_vec().into_iter().flatten() {
                 let var_name = var["name"].as_str().unwrap().to_owned();
@@ -233,10 +289,29 @@ pub fn kubernetes_runs(folder: &str) -> Vec<Run> {
                 };
                 env.insert(var_name, value);
             }
+            let mounts = container["volumeMounts"]
+                .as_vec()
+                .into_iter()
+                .flatten()
+                .filter(|m| claims.contains(&m["name"].as_str().unwrap_or_default()))
+                .filter_map(|m| m["mountPath"].as_str().map(str::to_owned))
+                .collect();
+            let args: Vec<&str> = container["args"]
+                .as_vec()
+                .into_iter()
+                .flatten()
+                .filter_map(Yaml::as_str)
+                .collect();
+            let pause = container["lifecycle"]["preStop"]["sleep"]["seconds"]
+                .as_i64()
+                .unwrap_or(0);
             runs.push(Run {
                 what: format!("deploy/{folder} {kind} {name}"),
                 env,
                 replicas: if many { Scale::Many } else { Scale::One },
+                mounts,
+                serves: args.first().is_none_or(|a| *a == "serve"),
+                grace: Some((seconds(grace), seconds(pause))),
             });
         }
     }
@@ -265,5 +340,12 @@ pub fn env_file_run(relative: &str) -> Run {
         what: format!("deploy/{relative}"),
         env,
         replicas: Scale::One,
+        mounts: Vec::new(),
+        serves: true,
+        grace: None,
     }
+}
+
+fn seconds(n: i64) -> u64 {
+    u64::try_from(n).expect("a count of seconds")
 }
