@@ -3,6 +3,19 @@
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
+/// The account a scenario signs in with, from the command line or the
+/// environment.
+#[derive(Clone, Debug, clap::Args)]
+pub struct Account {
+    /// An account that may create products, place orders and move them
+    /// (an admin).
+    #[arg(long, env = "OMS_LOAD_EMAIL")]
+    pub email: String,
+    /// Its password.
+    #[arg(long, env = "OMS_LOAD_PASSWORD", hide_env_values = true)]
+    pub password: String,
+}
+
 /// A signed-in client of one server.
 #[derive(Clone, Debug)]
 pub struct Api {
@@ -13,14 +26,14 @@ pub struct Api {
 
 impl Api {
     /// Signs in at `base` (`http://host:port`).
-    pub async fn sign_in(base: &str, email: &str, password: &str) -> Result<Api, String> {
+    pub async fn sign_in(base: &str, account: &Account) -> Result<Api, String> {
         let http = Client::builder()
             .no_proxy()
             .pool_max_idle_per_host(256)
             .build()
             .map_err(|e| e.to_string())?;
         let base = base.trim_end_matches('/').to_owned();
-        let body = json!({ "email": email, "password": password });
+        let body = json!({ "email": account.email, "password": account.password });
         let signed_in = post(&http, &format!("{base}/auth/login"), None, &body).await?;
         let token = signed_in["token"]
             .as_str()

@@ -23,7 +23,7 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use crate::api::Api;
+use crate::api::{Account, Api};
 use crate::report::{FeedReport, histogram};
 
 /// Options of `oms-load feed`.
@@ -32,12 +32,9 @@ pub struct FeedArgs {
     /// The server.
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     pub url: String,
-    /// An admin account: it creates the product and drives the orders.
-    #[arg(long, env = "OMS_LOAD_EMAIL")]
-    pub email: String,
-    /// Its password.
-    #[arg(long, env = "OMS_LOAD_PASSWORD", hide_env_values = true)]
-    pub password: String,
+    /// The account to sign in with.
+    #[command(flatten)]
+    pub account: Account,
     /// Subscribers to open (all on the all-orders feed).
     #[arg(long, default_value_t = 1_000)]
     pub subscribers: usize,
@@ -62,7 +59,7 @@ type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 /// # Errors
 /// A message when the server refuses what the scenario needs.
 pub async fn run(args: &FeedArgs) -> Result<FeedReport, String> {
-    let api = Api::sign_in(&args.url, &args.email, &args.password).await?;
+    let api = Api::sign_in(&args.url, &args.account).await?;
     let product = api.product("oms-load item").await?;
     let sockets = connect_all(&api, args.subscribers).await?;
     let subscribers = sockets.len();

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use hdrhistogram::Histogram;
 use serde_json::json;
 
-use crate::api::Api;
+use crate::api::{Account, Api};
 use crate::report::{histogram, latency_line};
 
 /// Options of `oms-load hot`.
@@ -20,12 +20,9 @@ pub struct HotArgs {
     /// A server instance; repeat for several (clients take them in turn).
     #[arg(long = "url", default_value = "http://127.0.0.1:8080")]
     pub urls: Vec<String>,
-    /// An account that may create products and place orders.
-    #[arg(long, env = "OMS_LOAD_EMAIL")]
-    pub email: String,
-    /// Its password.
-    #[arg(long, env = "OMS_LOAD_PASSWORD", hide_env_values = true)]
-    pub password: String,
+    /// The account to sign in with.
+    #[command(flatten)]
+    pub account: Account,
     /// Concurrent clients, each with one request in flight.
     #[arg(long, default_value_t = 64)]
     pub clients: usize,
@@ -83,7 +80,7 @@ pub async fn run(args: &HotArgs) -> Result<HotReport, String> {
     }
     let mut instances = Vec::new();
     for url in &args.urls {
-        instances.push(Api::sign_in(url, &args.email, &args.password).await?);
+        instances.push(Api::sign_in(url, &args.account).await?);
     }
     let product = instances[0].product("Flash sale").await?;
     let deadline = Instant::now() + Duration::from_secs(args.seconds);

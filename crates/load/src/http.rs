@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
 
-use crate::api::Api;
+use crate::api::{Account, Api};
 use crate::report::latency_line;
 pub use scenario::Scenario;
 use scenario::{Fixture, Tally};
@@ -30,12 +30,9 @@ pub struct HttpArgs {
     /// The server.
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     pub url: String,
-    /// An account that may create products, place orders and move them.
-    #[arg(long, env = "OMS_LOAD_EMAIL")]
-    pub email: String,
-    /// Its password.
-    #[arg(long, env = "OMS_LOAD_PASSWORD", hide_env_values = true)]
-    pub password: String,
+    /// The account to sign in with.
+    #[command(flatten)]
+    pub account: Account,
     /// Scenarios to run, in order (repeat the flag or separate by commas).
     #[arg(long = "scenario", value_enum, value_delimiter = ',', default_values_t = Scenario::ALL)]
     pub scenarios: Vec<Scenario>,
@@ -143,7 +140,7 @@ pub async fn run(args: &HttpArgs) -> Result<HttpReport, String> {
     if args.connections == 0 || args.scenarios.is_empty() {
         return Err("give at least one connection and one scenario".into());
     }
-    let api = Api::sign_in(&args.url, &args.email, &args.password).await?;
+    let api = Api::sign_in(&args.url, &args.account).await?;
     let fixture = Arc::new(Fixture::prepare(&api, args.orders).await?);
     let address = conn::address(&args.url)?;
     let mut report = HttpReport {

@@ -5,6 +5,7 @@
 
 mod support;
 
+use oms_load::api::Account;
 use oms_load::feed::{FeedArgs, run};
 use support::{EMAIL, PASSWORD, server};
 
@@ -14,8 +15,10 @@ async fn a_short_run_delivers_every_event_to_every_subscriber() {
 
     let args = FeedArgs {
         url,
-        email: EMAIL.into(),
-        password: PASSWORD.into(),
+        account: Account {
+            email: EMAIL.into(),
+            password: PASSWORD.into(),
+        },
         subscribers: 20,
         rate: 40,
         seconds: 1,

@@ -5,7 +5,7 @@
 
 mod support;
 
-use oms_load::api::Api;
+use oms_load::api::{Account, Api};
 use oms_load::hot::{HotArgs, run};
 use support::{EMAIL, PASSWORD, server};
 
@@ -21,8 +21,10 @@ async fn a_short_sale_counts_every_order_the_stock_lost() {
 
     let args = HotArgs {
         urls: vec![url.clone(), url.clone()],
-        email: EMAIL.into(),
-        password: PASSWORD.into(),
+        account: Account {
+            email: EMAIL.into(),
+            password: PASSWORD.into(),
+        },
         clients: 8,
         seconds: 1,
     };
@@ -32,7 +34,7 @@ async fn a_short_sale_counts_every_order_the_stock_lost() {
     assert_eq!(report.latency.len(), report.placed);
     // Each answer took some time, and none a whole second.
     assert!(report.latency.min() > 0 && report.latency.max() < 1_000_000);
-    let admin = Api::sign_in(&url, EMAIL, PASSWORD).await.unwrap();
+    let admin = Api::sign_in(&url, &args.account).await.unwrap();
     let product: serde_json::Value = reqwest::Client::new()
         .get(format!("{url}/api/products/{}", report.product))
         .bearer_auth(admin.token())

@@ -6,6 +6,7 @@
 
 mod support;
 
+use oms_load::api::Account;
 use oms_load::http::{HttpArgs, Scenario, run};
 use support::{EMAIL, PASSWORD, server};
 
@@ -18,8 +19,10 @@ async fn every_scenario_is_answered_and_the_mix_places_and_moves_orders() {
     .await;
     let args = HttpArgs {
         url,
-        email: EMAIL.into(),
-        password: PASSWORD.into(),
+        account: Account {
+            email: EMAIL.into(),
+            password: PASSWORD.into(),
+        },
         scenarios: Scenario::ALL.to_vec(),
         connections: 4,
         seconds: 1,
