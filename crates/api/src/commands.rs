@@ -23,10 +23,6 @@ use crate::startup::{Application, services};
 /// # Errors
 /// A message for the operator: what failed and, where it helps, what to do.
 pub async fn run(command: Command, settings: Settings) -> Result<(), String> {
-    // Asks the server that holds the store, so opens none.
-    if let Command::Health = command {
-        return crate::probe::healthz(settings.bind);
-    }
     match settings.store.clone() {
         StoreSettings::Memory => match command {
             Command::Serve => {
@@ -88,6 +84,7 @@ async fn on<S: Store>(command: Command, settings: Settings, store: S) -> Result<
         Command::User(UserCommand::Create { role, email, name }) => {
             create_user(settings, store, role.into(), email, name).await
         }
+        // `main` answers these before any store or runtime is set up.
         Command::Health | Command::ExportPages { .. } => {
             Err("this command opens no store".to_owned())
         }

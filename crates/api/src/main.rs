@@ -17,10 +17,7 @@ fn main() -> ExitCode {
                 let _ = writeln!(std::io::stdout(), "{written}");
                 ExitCode::SUCCESS
             }
-            Err(message) => {
-                let _ = writeln!(std::io::stderr(), "oms: {message}");
-                ExitCode::FAILURE
-            }
+            Err(message) => failed(&message),
         };
     }
     let settings = match Source::from_env(cli.config.as_deref()).and_then(|s| Settings::load(&s)) {
@@ -32,14 +29,26 @@ fn main() -> ExitCode {
             return ExitCode::from(if health { 1 } else { 2 });
         }
     };
+    // Runs every few seconds in a container: no logging, Sentry or runtime.
+    if let Some(Command::Health) = cli.command {
+        return match oms_api::probe::healthz(settings.bind) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => failed(&message),
+        };
+    }
     let _sentry = oms_api::telemetry::init(&settings);
     let command = cli.command.unwrap_or(Command::Serve);
     match actix_web::rt::System::new().block_on(run(command, settings)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             tracing::error!(reason = %message, "oms stopped");
-            let _ = writeln!(std::io::stderr(), "oms: {message}");
-            ExitCode::FAILURE
+            failed(&message)
         }
     }
+}
+
+/// Tells the terminal why, and exits 1.
+fn failed(message: &str) -> ExitCode {
+    let _ = writeln!(std::io::stderr(), "oms: {message}");
+    ExitCode::FAILURE
 }
