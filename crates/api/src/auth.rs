@@ -13,7 +13,7 @@ use oms_domain::timestamp::Timestamp;
 use oms_domain::user::{Actor, Role, User};
 use serde::{Deserialize, Serialize};
 
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Failures, ProblemCode};
 use crate::settings::JwtSettings;
 
 mod checked;
@@ -194,6 +194,12 @@ impl FromRequest for Caller {
     }
 }
 
+impl Failures for Caller {
+    fn codes() -> Vec<ProblemCode> {
+        vec![ProblemCode::Unauthorized]
+    }
+}
+
 /// The caller of a public route: `None` without an `Authorization` header;
 /// a header that is there must still hold a valid token (401 otherwise).
 #[derive(Clone, Copy, Debug)]
@@ -209,6 +215,12 @@ impl FromRequest for MaybeCaller {
         } else {
             ready(Ok(MaybeCaller(None)))
         }
+    }
+}
+
+impl Failures for MaybeCaller {
+    fn codes() -> Vec<ProblemCode> {
+        vec![ProblemCode::Unauthorized]
     }
 }
 

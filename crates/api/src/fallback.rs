@@ -10,7 +10,7 @@ use actix_web::http::header::CONTENT_TYPE;
 use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 
-use crate::problem::{ApiError, FieldProblem, PROBLEM_JSON};
+use crate::problem::{ApiError, FieldProblem, PROBLEM_JSON, ProblemCode};
 use crate::routes;
 
 /// For `ErrorHandlers::default_handler`.
@@ -43,16 +43,18 @@ pub fn to_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerR
 
 fn problem_for(status: StatusCode) -> ApiError {
     let (code, detail) = match status {
-        StatusCode::NOT_FOUND => ("not_found", "no such resource"),
-        StatusCode::METHOD_NOT_ALLOWED => {
-            ("method_not_allowed", "this path does not take that method")
-        }
-        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "the body is too large"),
-        StatusCode::BAD_REQUEST => ("bad_request", "the request could not be accepted"),
-        s if s.is_server_error() => ("internal", "something went wrong on our side"),
-        _ => ("request_refused", "the request was refused"),
+        StatusCode::NOT_FOUND => (ProblemCode::NotFound, "no such resource"),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            ProblemCode::MethodNotAllowed,
+            "this path does not take that method",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (ProblemCode::PayloadTooLarge, "the body is too large"),
+        StatusCode::BAD_REQUEST => (ProblemCode::BadRequest, "the request could not be accepted"),
+        s if s.is_server_error() => (ProblemCode::Internal, "something went wrong on our side"),
+        _ => (ProblemCode::RequestRefused, "the request was refused"),
     };
-    ApiError::new(status, code, detail)
+    // A status without a code of its own is kept, under the general code.
+    ApiError::new(code, detail).with_status(status)
 }
 
 /// For `App::default_service`: a path no route serves. Under the API's
@@ -63,11 +65,7 @@ fn problem_for(status: StatusCode) -> ApiError {
 /// 404 under the API's prefixes.
 pub async fn no_route(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     if routes::is_api_path(req.path()) {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "no such resource",
-        ));
+        return Err(ApiError::new(ProblemCode::NotFound, "no such resource"));
     }
     Ok(oms_web::not_found(&req))
 }

@@ -6,14 +6,13 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::{FromRequest, HttpRequest};
 use futures::StreamExt;
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 
-use crate::problem::{ApiError, FieldProblem};
+use crate::problem::{ApiError, Failures, FieldProblem, ProblemCode};
 
 /// The largest request body accepted.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -45,6 +44,17 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     }
 }
 
+impl<T> Failures for JsonBody<T> {
+    fn codes() -> Vec<ProblemCode> {
+        vec![
+            ProblemCode::MalformedRequest,
+            ProblemCode::PayloadTooLarge,
+            ProblemCode::UnsupportedMediaType,
+            ProblemCode::ValidationFailed,
+        ]
+    }
+}
+
 fn check_headers(req: &HttpRequest) -> Result<(), ApiError> {
     let content_type = req
         .headers()
@@ -59,8 +69,7 @@ fn check_headers(req: &HttpRequest) -> Result<(), ApiError> {
         .to_ascii_lowercase();
     if essence != "application/json" && !essence.ends_with("+json") {
         return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            ProblemCode::UnsupportedMediaType,
             "send the body as application/json",
         ));
     }
@@ -76,8 +85,7 @@ fn check_headers(req: &HttpRequest) -> Result<(), ApiError> {
 
 fn too_large() -> ApiError {
     ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "payload_too_large",
+        ProblemCode::PayloadTooLarge,
         format!("the body may be at most {BODY_LIMIT} bytes"),
     )
 }

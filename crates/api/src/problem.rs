@@ -1,10 +1,17 @@
 //! `ApiError`: every failure the API reports, rendered as RFC 9457
-//! `application/problem+json`. The status for each use-case outcome is
-//! chosen once, in the exhaustive tables under `problem/`.
+//! `application/problem+json`. Each carries a [`ProblemCode`], which fixes
+//! its status; the code for each use-case outcome is chosen once, in the
+//! exhaustive tables under `problem/`, beside the list of codes each
+//! outcome can become ([`Failures`]).
 
 mod accounts;
 mod catalog;
+pub mod code;
+pub(crate) mod failures;
 mod orders;
+
+pub use code::ProblemCode;
+pub use failures::Failures;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
@@ -35,7 +42,7 @@ pub struct ApiError(Box<Details>);
 #[derive(Debug)]
 struct Details {
     status: StatusCode,
-    code: &'static str,
+    code: ProblemCode,
     detail: String,
     errors: Vec<FieldProblem>,
     extensions: Map<String, Value>,
@@ -55,7 +62,7 @@ pub struct Problem {
     /// What happened, for a person.
     pub detail: String,
     /// Stable snake_case identifier.
-    pub code: String,
+    pub code: ProblemCode,
     /// Every invalid field, for validation failures.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldProblem>,
@@ -65,10 +72,10 @@ pub struct Problem {
 }
 
 impl ApiError {
-    /// A problem with this status, code and detail.
-    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> ApiError {
+    /// A problem with this code (and so its status) and detail.
+    pub fn new(code: ProblemCode, detail: impl Into<String>) -> ApiError {
         ApiError(Box::new(Details {
-            status,
+            status: code.status(),
             code,
             detail: detail.into(),
             errors: Vec::new(),
@@ -79,13 +86,13 @@ impl ApiError {
 
     /// 400: the body could not be read as JSON at all.
     pub fn malformed(detail: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, "malformed_request", detail)
+        ApiError::new(ProblemCode::MalformedRequest, detail)
     }
 
     /// 401 with `WWW-Authenticate: Bearer`; `token_given` adds the RFC 6750
     /// `invalid_token` error so clients know to sign in again.
     pub fn unauthorized(detail: impl Into<String>, token_given: bool) -> ApiError {
-        let err = ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", detail);
+        let err = ApiError::new(ProblemCode::Unauthorized, detail);
         let challenge = if token_given {
             "Bearer error=\"invalid_token\""
         } else {
@@ -96,20 +103,12 @@ impl ApiError {
 
     /// 403: signed in, but the role may not do this.
     pub fn forbidden() -> ApiError {
-        ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "your role may not do this",
-        )
+        ApiError::new(ProblemCode::Forbidden, "your role may not do this")
     }
 
     /// 404 for an id (or path) that names nothing.
     pub fn not_found(what: &str) -> ApiError {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("no such {what}"),
-        )
+        ApiError::new(ProblemCode::NotFound, format!("no such {what}"))
     }
 
     /// 422 naming every invalid field.
@@ -129,11 +128,7 @@ impl ApiError {
     pub fn fields(errors: Vec<FieldProblem>) -> ApiError {
         let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         let detail = format!("invalid fields: {}", names.join(", "));
-        let mut err = ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            detail,
-        );
+        let mut err = ApiError::new(ProblemCode::ValidationFailed, detail);
         err.0.errors = errors;
         err
     }
@@ -141,8 +136,7 @@ impl ApiError {
     /// 429 with `Retry-After`.
     pub fn too_many_requests(retry_after_secs: u64) -> ApiError {
         let err = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
+            ProblemCode::RateLimited,
             format!("too many requests; retry in {retry_after_secs} s"),
         );
         err.with_header(header::RETRY_AFTER, &retry_after_secs.to_string())
@@ -153,15 +147,10 @@ impl ApiError {
         match err {
             StoreError::Unavailable(_) => {
                 tracing::warn!(error.cause_chain = ?err, "store unavailable");
-                ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "store_unavailable",
-                    "the store is unavailable; try again shortly",
-                )
+                ApiError::store_unavailable()
             }
             StoreError::Contended => ApiError::new(
-                StatusCode::CONFLICT,
-                "contended",
+                ProblemCode::Contended,
                 "others kept changing the same data until we gave up; send the request again",
             )
             .with_header(header::RETRY_AFTER, "1"),
@@ -172,11 +161,18 @@ impl ApiError {
         }
     }
 
+    /// 503: the store does not answer.
+    pub fn store_unavailable() -> ApiError {
+        ApiError::new(
+            ProblemCode::StoreUnavailable,
+            "the store is unavailable; try again shortly",
+        )
+    }
+
     /// 400: `GET /ws` without a WebSocket upgrade.
     pub fn websocket_required() -> ApiError {
         ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "websocket_required",
+            ProblemCode::WebsocketRequired,
             "GET /ws must be a WebSocket upgrade",
         )
     }
@@ -184,8 +180,7 @@ impl ApiError {
     /// 503 with `Retry-After`: the live feed has all the connections it takes.
     pub fn too_many_connections() -> ApiError {
         ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "too_many_connections",
+            ProblemCode::TooManyConnections,
             "the live feed is full; try again shortly",
         )
         .with_header(header::RETRY_AFTER, "5")
@@ -193,11 +188,7 @@ impl ApiError {
 
     /// 500 with a generic detail.
     pub fn internal() -> ApiError {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "something went wrong on our side",
-        )
+        ApiError::new(ProblemCode::Internal, "something went wrong on our side")
     }
 
     /// Adds an outcome-specific member to the body.
@@ -209,8 +200,7 @@ impl ApiError {
     /// 405 naming the methods the path does take (`Allow`).
     pub fn method_not_allowed(allow: &str) -> ApiError {
         ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
+            ProblemCode::MethodNotAllowed,
             format!("this path takes {allow}"),
         )
         .with_header(header::ALLOW, allow)
@@ -222,10 +212,24 @@ impl ApiError {
         self
     }
 
-    /// Replaces the code, for a more specific kind of a general problem.
-    pub fn with_code(mut self, code: &'static str) -> ApiError {
+    /// Replaces the code (and so the status), for a more specific kind of
+    /// a general problem.
+    pub fn with_code(mut self, code: ProblemCode) -> ApiError {
+        self.0.status = code.status();
         self.0.code = code;
         self
+    }
+
+    /// Keeps a status that has no code of its own (a refusal made before
+    /// the request reached the API), under a general code.
+    pub fn with_status(mut self, status: StatusCode) -> ApiError {
+        self.0.status = status;
+        self
+    }
+
+    /// The code.
+    pub fn code(&self) -> ProblemCode {
+        self.0.code
     }
 
     /// The body this error renders to.
@@ -236,7 +240,7 @@ impl ApiError {
             title: d.status.canonical_reason().unwrap_or("Error").to_owned(),
             status: d.status.as_u16(),
             detail: d.detail.clone(),
-            code: d.code.to_owned(),
+            code: d.code,
             errors: d.errors.clone(),
             extensions: d.extensions.clone(),
         }
@@ -289,8 +293,7 @@ mod tests {
 
     #[actix_web::test]
     async fn a_problem_renders_as_problem_json_with_its_members() {
-        let err =
-            ApiError::new(StatusCode::CONFLICT, "out_of_stock", "only 2 left").with("available", 2);
+        let err = ApiError::new(ProblemCode::OutOfStock, "only 2 left").with("available", 2);
         let response = err.error_response();
         assert_eq!(response.status(), StatusCode::CONFLICT);
         assert_eq!(
@@ -332,6 +335,6 @@ mod tests {
         assert_eq!(response.status(), StatusCode::CONFLICT);
         assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "1");
         let contended = ApiError::from_store(&StoreError::Contended);
-        assert_eq!(contended.problem().code, "contended");
+        assert_eq!(contended.problem().code, ProblemCode::Contended);
     }
 }

@@ -3,16 +3,10 @@
 //! their fixed id is new, customers are found by address, and an account
 //! that exists keeps its password.
 
+use oms_app::catalog::{CreateProduct, ImportProduct, ProductError};
+use oms_app::customers::{CreateCustomer, CustomerError, ImportCustomer};
 use oms_app::users::{Register, RegisterError};
-use oms_domain::email::Email;
-use oms_domain::name::Name;
-use oms_domain::product::Product;
-use oms_domain::stock::Stock;
 use oms_domain::user::Role;
-use oms_ports::clock::Clock;
-use oms_ports::draft::CustomerDraft;
-use oms_ports::error::StoreError;
-use oms_ports::query::{PageLimit, ProductQuery};
 use oms_ports::store::Store;
 use serde::Deserialize;
 
@@ -55,9 +49,12 @@ pub enum SeedError {
     /// A fixture file breaks the rules (a bug in `seed/`).
     #[error("seed fixture: {0}")]
     Fixture(String),
-    /// The store failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
+    /// A product could not be loaded (a broken fixture, a failing store).
+    #[error("seed products: {0}")]
+    Catalog(#[from] ProductError),
+    /// A customer could not be loaded.
+    #[error("seed customers: {0}")]
+    Customer(#[from] CustomerError),
     /// An account could not be written.
     #[error(transparent)]
     Account(#[from] RegisterError),
@@ -86,17 +83,13 @@ fn bad(what: &str, err: impl std::fmt::Display) -> SeedError {
 /// store at start), which demo data may fill without touching a shop's own.
 ///
 /// # Errors
-/// [`SeedError::Store`] when the store cannot be read.
+/// [`SeedError::Catalog`] when the store cannot be read.
 pub async fn catalogue_is_empty<S: Store>(state: &AppState<S>) -> Result<bool, SeedError> {
-    let first = ProductQuery {
-        search: None,
-        after: None,
-        limit: PageLimit::new(1).unwrap_or(PageLimit::DEFAULT),
-    };
-    Ok(state.store.list_products(&first).await?.items.is_empty())
+    Ok(state.catalog.is_empty().await?)
 }
 
-/// Loads products, customers and the demo accounts into `state`'s store.
+/// Loads products, customers and the demo accounts into `state`'s store,
+/// through the use cases that hold their rules.
 ///
 /// # Errors
 /// [`SeedError`] on a broken fixture or a failing store.
@@ -104,35 +97,29 @@ pub async fn load<S: Store>(
     state: &AppState<S>,
     settings: &Settings,
 ) -> Result<SeedReport, SeedError> {
-    let now = oms_app::system::SystemClock.now();
     let mut report = SeedReport::default();
     for f in fixture::<ProductFixture>("products.json", PRODUCTS)? {
-        let product = Product {
-            id: f.id.parse().map_err(|e| bad(&f.id, e))?,
-            name: Name::parse(&f.name).map_err(|e| bad(&f.name, e))?,
-            price: Product::price_from_minor(f.price).map_err(|e| bad(&f.name, e))?,
-            stock: Stock::new(f.stock).map_err(|e| bad(&f.name, e))?,
-            created_at: now,
-            updated_at: now,
-            version: 1,
+        let item = ImportProduct {
+            id: f.id,
+            product: CreateProduct {
+                name: f.name,
+                price: f.price,
+                stock: f.stock,
+            },
         };
-        if state.store.get_product(product.id).await?.is_none() {
-            match state.store.insert_product(&product).await {
-                Ok(()) => report.products += 1,
-                // A seed running at the same time inserted it first.
-                Err(_) if state.store.get_product(product.id).await?.is_some() => {}
-                Err(e) => return Err(e.into()),
-            }
+        if state.catalog.import(item).await? {
+            report.products += 1;
         }
     }
     for f in fixture::<CustomerFixture>("customers.json", CUSTOMERS)? {
-        let draft = CustomerDraft {
-            id: f.id.parse().map_err(|e| bad(&f.id, e))?,
-            name: Name::parse(&f.name).map_err(|e| bad(&f.name, e))?,
-            email: Email::parse(&f.email).map_err(|e| bad(&f.email, e))?,
-            at: now,
+        let item = ImportCustomer {
+            id: f.id,
+            customer: CreateCustomer {
+                name: f.name,
+                email: f.email,
+            },
         };
-        state.store.upsert_customer(&draft).await?;
+        state.customers.import(item).await?;
         report.customers += 1;
     }
     for f in fixture::<UserFixture>("users.json", USERS)? {

@@ -3,6 +3,7 @@
 //! Argon2) are made here and nowhere else.
 
 use oms_app::catalog::CatalogService;
+use oms_app::contention::Contention;
 use oms_app::customers::CustomerService;
 use oms_app::orders::OrderService;
 use oms_app::passwords::Argon2Hashing;
@@ -41,10 +42,15 @@ pub struct AppState<S> {
 impl<S: Store> AppState<S> {
     /// Services over `store`.
     pub fn new(store: S, hashing: Argon2Hashing, metrics: BusinessMetrics) -> AppState<S> {
+        // Every write that loses a race is tried again under this one policy.
+        let contention = Contention::DEFAULT;
         AppState {
-            orders: OrderService::new(store.clone(), SystemClock, RandomIds),
-            catalog: CatalogService::new(store.clone(), SystemClock, RandomIds),
-            customers: CustomerService::new(store.clone(), SystemClock, RandomIds),
+            orders: OrderService::new(store.clone(), SystemClock, RandomIds)
+                .with_contention(contention),
+            catalog: CatalogService::new(store.clone(), SystemClock, RandomIds)
+                .with_contention(contention),
+            customers: CustomerService::new(store.clone(), SystemClock, RandomIds)
+                .with_contention(contention),
             users: UserService::new(store.clone(), hashing, SystemClock, RandomIds),
             store,
             metrics,

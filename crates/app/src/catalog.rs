@@ -6,6 +6,7 @@ use oms_domain::invalid::{Invalid, Reason, Validation};
 use oms_domain::name::Name;
 use oms_domain::product::{Product, ProductChange, StockChange};
 use oms_domain::stock::Stock;
+use oms_domain::timestamp::Timestamp;
 use oms_domain::user::{Actor, Permission};
 use oms_ports::clock::Clock;
 use oms_ports::error::{StoreError, UpdateProductError};
@@ -13,6 +14,11 @@ use oms_ports::ids::IdSource;
 use oms_ports::query::ProductQuery;
 use oms_ports::store::ProductStore;
 
+mod import;
+
+pub use import::ImportProduct;
+
+use crate::contention::{Attempt, Contention};
 use crate::list::{self, ListByName, ListError, PageOf};
 
 /// The catalogue use cases, over a store `S`, a clock `C` and ids `I`.
@@ -21,6 +27,7 @@ pub struct CatalogService<S, C, I> {
     store: S,
     clock: C,
     ids: I,
+    contention: Contention,
 }
 
 /// A new product, as the client sent it.
@@ -76,7 +83,18 @@ pub enum ProductError {
 impl<S, C, I> CatalogService<S, C, I> {
     /// A service over these ports.
     pub fn new(store: S, clock: C, ids: I) -> Self {
-        CatalogService { store, clock, ids }
+        CatalogService {
+            store,
+            clock,
+            ids,
+            contention: Contention::DEFAULT,
+        }
+    }
+
+    /// The same service giving up on contended changes by `contention`
+    /// instead of [`Contention::DEFAULT`].
+    pub fn with_contention(self, contention: Contention) -> Self {
+        CatalogService { contention, ..self }
     }
 }
 
@@ -87,22 +105,8 @@ impl<S: ProductStore, C: Clock, I: IdSource> CatalogService<S, C, I> {
     /// [`ProductError::Invalid`] naming every bad field; nothing is written.
     #[tracing::instrument(skip_all, fields(user = %by.user))]
     pub async fn create(&self, by: Actor, cmd: CreateProduct) -> Result<Product, ProductError> {
-        require(by, Permission::ManageCatalog)?;
-        let mut v = Validation::new();
-        let name = v.check("name", Name::parse(&cmd.name));
-        let price = v.check("price", Product::price_from_minor(cmd.price));
-        let stock = v.check("stock", Stock::new(cmd.stock));
-        let ((name, price), stock) = v.finish_with("name", name.zip(price).zip(stock))?;
-        let at = self.clock.now();
-        let product = Product {
-            id: self.ids.product_id(),
-            name,
-            price,
-            stock,
-            created_at: at,
-            updated_at: at,
-            version: 1,
-        };
+        by.require(Permission::ManageCatalog)?;
+        let product = new_product(self.ids.product_id(), &cmd, self.clock.now())?;
         self.store.insert_product(&product).await?;
         Ok(product)
     }
@@ -112,7 +116,7 @@ impl<S: ProductStore, C: Clock, I: IdSource> CatalogService<S, C, I> {
     /// # Errors
     /// [`ProductError::NotFound`] for an unknown or malformed id.
     pub async fn get(&self, by: Actor, id: &str) -> Result<Product, ProductError> {
-        require(by, Permission::ViewCatalog)?;
+        by.require(Permission::ViewCatalog)?;
         let id: ProductId = id.parse().map_err(|_| ProductError::NotFound)?;
         self.store
             .get_product(id)
@@ -130,9 +134,7 @@ impl<S: ProductStore, C: Clock, I: IdSource> CatalogService<S, C, I> {
         by: Actor,
         request: &ListByName,
     ) -> Result<PageOf<Product>, ListError> {
-        if !by.may(Permission::ViewCatalog) {
-            return Err(ListError::Forbidden(Permission::ViewCatalog));
-        }
+        by.require(Permission::ViewCatalog)?;
         let query: ProductQuery = list::name_query(request)?;
         Ok(PageOf::from_store(self.store.list_products(&query).await?))
     }
@@ -148,7 +150,7 @@ impl<S: ProductStore, C: Clock, I: IdSource> CatalogService<S, C, I> {
         id: &str,
         cmd: UpdateProduct,
     ) -> Result<Product, ProductError> {
-        require(by, Permission::ManageCatalog)?;
+        by.require(Permission::ManageCatalog)?;
         let id: ProductId = id.parse().map_err(|_| ProductError::NotFound)?;
         let mut v = Validation::new();
         if cmd.price.is_none() && cmd.stock.is_none() {
@@ -179,7 +181,7 @@ impl<S: ProductStore, C: Clock, I: IdSource> CatalogService<S, C, I> {
         id: &str,
         delta: i64,
     ) -> Result<Product, ProductError> {
-        require(by, Permission::ManageCatalog)?;
+        by.require(Permission::ManageCatalog)?;
         let id: ProductId = id.parse().map_err(|_| ProductError::NotFound)?;
         let change = ProductChange {
             price: None,
@@ -195,11 +197,17 @@ impl<S: ProductStore, C: Clock, I: IdSource> CatalogService<S, C, I> {
         expected_version: Option<u64>,
         stock_field: &str,
     ) -> Result<Product, ProductError> {
-        match self
-            .store
-            .update_product(id, change, expected_version, self.clock.now())
-            .await
-        {
+        let at = self.clock.now();
+        // A product that moved between the store's read and write is
+        // changed again as it is now.
+        let changed = self.contention.retry(|| async {
+            Attempt::of(
+                self.store
+                    .update_product(id, change, expected_version, at)
+                    .await,
+            )
+        });
+        match changed.await {
             Ok(product) => Ok(product),
             Err(UpdateProductError::NotFound) => Err(ProductError::NotFound),
             Err(UpdateProductError::VersionMismatch { current }) => {
@@ -211,10 +219,20 @@ impl<S: ProductStore, C: Clock, I: IdSource> CatalogService<S, C, I> {
     }
 }
 
-fn require(by: Actor, permission: Permission) -> Result<(), ProductError> {
-    if by.may(permission) {
-        Ok(())
-    } else {
-        Err(ProductError::Forbidden(permission))
-    }
+/// A new product at version 1 from `cmd`, checked by the field rules.
+fn new_product(id: ProductId, cmd: &CreateProduct, at: Timestamp) -> Result<Product, Invalid> {
+    let mut v = Validation::new();
+    let name = v.check("name", Name::parse(&cmd.name));
+    let price = v.check("price", Product::price_from_minor(cmd.price));
+    let stock = v.check("stock", Stock::new(cmd.stock));
+    let ((name, price), stock) = v.finish_with("name", name.zip(price).zip(stock))?;
+    Ok(Product {
+        id,
+        name,
+        price,
+        stock,
+        created_at: at,
+        updated_at: at,
+        version: 1,
+    })
 }

@@ -5,6 +5,7 @@ use oms_domain::email::Email;
 use oms_domain::ids::CustomerId;
 use oms_domain::invalid::{Invalid, Validation};
 use oms_domain::name::Name;
+use oms_domain::timestamp::Timestamp;
 use oms_domain::user::{Actor, Permission};
 use oms_ports::clock::Clock;
 use oms_ports::draft::CustomerDraft;
@@ -13,6 +14,11 @@ use oms_ports::ids::IdSource;
 use oms_ports::query::CustomerQuery;
 use oms_ports::store::CustomerStore;
 
+mod import;
+
+pub use import::ImportCustomer;
+
+use crate::contention::{Attempt, Contention};
 use crate::list::{self, ListByName, ListError, PageOf};
 
 /// The customer use cases, over a store `S`, a clock `C` and ids `I`.
@@ -21,6 +27,7 @@ pub struct CustomerService<S, C, I> {
     store: S,
     clock: C,
     ids: I,
+    contention: Contention,
 }
 
 /// A customer, as the client sent it.
@@ -58,7 +65,18 @@ pub enum CustomerError {
 impl<S, C, I> CustomerService<S, C, I> {
     /// A service over these ports.
     pub fn new(store: S, clock: C, ids: I) -> Self {
-        CustomerService { store, clock, ids }
+        CustomerService {
+            store,
+            clock,
+            ids,
+            contention: Contention::DEFAULT,
+        }
+    }
+
+    /// The same service giving up on contended changes by `contention`
+    /// instead of [`Contention::DEFAULT`].
+    pub fn with_contention(self, contention: Contention) -> Self {
+        CustomerService { contention, ..self }
     }
 }
 
@@ -77,7 +95,10 @@ impl<S: CustomerStore, C: Clock, I: IdSource> CustomerService<S, C, I> {
             email: draft.email,
             created_at: draft.at,
         };
-        match self.store.insert_customer(&customer).await {
+        let inserted = self
+            .contention
+            .retry(|| async { Attempt::of(self.store.insert_customer(&customer).await) });
+        match inserted.await {
             Ok(()) => Ok(customer),
             Err(InsertError::DuplicateEmail) => Err(CustomerError::DuplicateEmail),
             Err(InsertError::Store(e)) => Err(e.into()),
@@ -96,7 +117,7 @@ impl<S: CustomerStore, C: Clock, I: IdSource> CustomerService<S, C, I> {
         cmd: CreateCustomer,
     ) -> Result<Customer, CustomerError> {
         let draft = self.draft(by, &cmd)?;
-        Ok(self.store.upsert_customer(&draft).await?)
+        Ok(self.upsert(&draft).await?)
     }
 
     /// The customer with this id.
@@ -104,7 +125,7 @@ impl<S: CustomerStore, C: Clock, I: IdSource> CustomerService<S, C, I> {
     /// # Errors
     /// [`CustomerError::NotFound`] for an unknown or malformed id.
     pub async fn get(&self, by: Actor, id: &str) -> Result<Customer, CustomerError> {
-        require(by)?;
+        by.require(Permission::ManageCustomers)?;
         let id: CustomerId = id.parse().map_err(|_| CustomerError::NotFound)?;
         self.store
             .get_customer(id)
@@ -122,32 +143,42 @@ impl<S: CustomerStore, C: Clock, I: IdSource> CustomerService<S, C, I> {
         by: Actor,
         request: &ListByName,
     ) -> Result<PageOf<Customer>, ListError> {
-        if !by.may(Permission::ManageCustomers) {
-            return Err(ListError::Forbidden(Permission::ManageCustomers));
-        }
+        by.require(Permission::ManageCustomers)?;
         let query: CustomerQuery = list::name_query(request)?;
         Ok(PageOf::from_store(self.store.list_customers(&query).await?))
     }
 
     fn draft(&self, by: Actor, cmd: &CreateCustomer) -> Result<CustomerDraft, CustomerError> {
-        require(by)?;
-        let mut v = Validation::new();
-        let name = v.check("name", Name::parse(&cmd.name));
-        let email = v.check("email", Email::parse(&cmd.email));
-        let (name, email) = v.finish_with("name", name.zip(email))?;
-        Ok(CustomerDraft {
-            id: self.ids.customer_id(),
-            name,
-            email,
-            at: self.clock.now(),
-        })
+        by.require(Permission::ManageCustomers)?;
+        Ok(new_customer(self.ids.customer_id(), cmd, self.clock.now())?)
     }
 }
 
-fn require(by: Actor) -> Result<(), CustomerError> {
-    if by.may(Permission::ManageCustomers) {
-        Ok(())
-    } else {
-        Err(CustomerError::Forbidden(Permission::ManageCustomers))
+impl<S: CustomerStore, C, I> CustomerService<S, C, I> {
+    async fn upsert(&self, draft: &CustomerDraft) -> Result<Customer, StoreError> {
+        // A concurrent upsert that made the customer first is found on the
+        // next attempt.
+        let upserted = self
+            .contention
+            .retry(|| async { Attempt::of(self.store.upsert_customer(draft).await) });
+        upserted.await
     }
+}
+
+/// The customer `cmd` describes, checked by the field rules.
+fn new_customer(
+    id: CustomerId,
+    cmd: &CreateCustomer,
+    at: Timestamp,
+) -> Result<CustomerDraft, Invalid> {
+    let mut v = Validation::new();
+    let name = v.check("name", Name::parse(&cmd.name));
+    let email = v.check("email", Email::parse(&cmd.email));
+    let (name, email) = v.finish_with("name", name.zip(email))?;
+    Ok(CustomerDraft {
+        id,
+        name,
+        email,
+        at,
+    })
 }

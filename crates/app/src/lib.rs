@@ -12,11 +12,13 @@
 //! [`passwords::Argon2Hashing`]). No store or web framework.
 
 pub mod catalog;
+pub mod contention;
 pub mod cursor;
 pub mod customers;
 mod hashing_threads;
 pub mod list;
 pub mod orders;
 pub mod passwords;
+mod permission;
 pub mod system;
 pub mod users;

@@ -1,15 +1,17 @@
 //! Placing orders, reading them, and moving them through their statuses.
 
+mod export;
 mod listing;
 mod place;
 mod status;
 
+use crate::contention::Contention;
 use oms_domain::ids::OrderId;
 use oms_domain::order::Order;
-use oms_ports::contention::Contention;
 use oms_ports::error::StoreError;
 use oms_ports::store::OrderStore;
 
+pub use export::OrderExport;
 pub use listing::ListOrders;
 pub use place::{CustomerInput, ItemInput, PlaceOrder, PlaceOrderError};
 pub use status::{ChangeStatus, ChangeStatusError};

@@ -166,7 +166,25 @@ impl Actor {
     pub fn may(self, permission: Permission) -> bool {
         self.role.may(permission)
     }
+
+    /// Succeeds when this actor may do `permission`, the shape every use
+    /// case checks its caller in: `by.require(Permission::X)?`.
+    ///
+    /// # Errors
+    /// [`Forbidden`] naming the permission the role lacks.
+    pub fn require(self, permission: Permission) -> Result<(), Forbidden> {
+        if self.may(permission) {
+            Ok(())
+        } else {
+            Err(Forbidden(permission))
+        }
+    }
 }
+
+/// An actor asked for what its role does not allow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("not allowed: {0:?}")]
+pub struct Forbidden(pub Permission);
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,7 @@ use oms_domain::ids::ProductId;
 use oms_domain::name::Name;
 use oms_domain::order::OrderError;
 use oms_domain::quantity::Quantity;
-use oms_domain::stock::{ReserveError, Stock, StockError};
+use oms_domain::stock::{Stock, StockError};
 
 /// Any error, boxed, for causes the core only logs.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -16,15 +16,47 @@ pub enum StoreError {
     /// The store cannot be reached or timed out; retrying later may work.
     #[error("the store is unavailable")]
     Unavailable(#[source] BoxError),
-    /// Others kept changing what the write read until the deadline of
-    /// [`Contention`](crate::contention::Contention) passed; sending the
-    /// request again may work.
+    /// The write lost a race with a concurrent one (a compare-and-set
+    /// that missed, a transaction's write conflict) and wrote nothing;
+    /// sending it again may work. Stores report it at once; the use cases
+    /// try again and report it only when their deadline has passed.
     #[error("the change kept colliding with others")]
     Contended,
     /// Anything else: corrupt data, a bug, a driver error we did not expect.
     #[error("the store failed")]
     Internal(#[source] BoxError),
 }
+
+/// An error that may be a lost race ([`StoreError::Contended`]): nothing
+/// was written, and the same write sent again may succeed.
+pub trait LostRace {
+    /// Whether this is a lost race.
+    fn lost_race(&self) -> bool;
+}
+
+impl LostRace for StoreError {
+    fn lost_race(&self) -> bool {
+        matches!(self, StoreError::Contended)
+    }
+}
+
+macro_rules! lost_race_in_store {
+    ($($error:ty),+) => {$(
+        impl LostRace for $error {
+            fn lost_race(&self) -> bool {
+                matches!(self, Self::Store(StoreError::Contended))
+            }
+        }
+    )+};
+}
+
+lost_race_in_store!(
+    PlaceError,
+    ReviseError,
+    UpdateProductError,
+    InsertError,
+    UpdateUserError
+);
 
 /// Stored data that breaks a rule it was written under (damage, or a bug
 /// in whatever wrote it): reported as the store failing, never trusted.
@@ -38,28 +70,6 @@ pub fn corrupt(what: impl std::fmt::Display) -> StoreError {
 /// [`StoreError::Internal`] naming the field and what was wrong with it.
 pub fn field<T, E: std::fmt::Display>(name: &str, parsed: Result<T, E>) -> Result<T, StoreError> {
     parsed.map_err(|e| corrupt(format_args!("{name}: {e}")))
-}
-
-impl PlaceError {
-    /// The refusal for a reservation that failed; `name` finds the short
-    /// product's name (a product that vanished is unknown).
-    pub fn from_reservation(
-        error: ReserveError,
-        name: impl Fn(ProductId) -> Option<Name>,
-    ) -> PlaceError {
-        match error {
-            ReserveError::UnknownProduct(id) => PlaceError::UnknownProduct(id),
-            ReserveError::OutOfStock { product, shortfall } => match name(product) {
-                Some(name) => PlaceError::OutOfStock {
-                    product,
-                    name,
-                    requested: shortfall.requested,
-                    available: shortfall.available,
-                },
-                None => PlaceError::UnknownProduct(product),
-            },
-        }
-    }
 }
 
 /// Why an order was not placed. In every case nothing was written.

@@ -5,7 +5,8 @@
 //! only the page it returns.
 
 use oms_domain::ids::{CustomerId, OrderId, ProductId, UserId};
-use oms_domain::money::{Money, MoneyError};
+use oms_domain::money::Money;
+use oms_domain::order::Order;
 use oms_domain::order::status::OrderStatus;
 use oms_domain::timestamp::Timestamp;
 
@@ -28,6 +29,12 @@ impl PageLimit {
     pub fn get(self) -> usize {
         self.0
     }
+
+    /// How many items a store reads for one page: one more than it holds,
+    /// so [`Page::cut`] can tell whether another page follows.
+    pub fn fetch(self) -> usize {
+        self.0 + 1
+    }
 }
 
 impl Default for PageLimit {
@@ -43,6 +50,33 @@ pub struct Page<T, C> {
     pub items: Vec<T>,
     /// Present when more items follow.
     pub next: Option<C>,
+}
+
+impl<T, C> Page<T, C> {
+    /// The page made of `fetched`, up to [`PageLimit::fetch`] items read
+    /// in list order: the first `limit` of them, and the position of the
+    /// last one kept (from `cursor`) when more were read.
+    pub fn cut(mut fetched: Vec<T>, limit: PageLimit, cursor: impl FnOnce(&T) -> C) -> Self {
+        let more = fetched.len() > limit.get();
+        fetched.truncate(limit.get());
+        let next = if more {
+            fetched.last().map(cursor)
+        } else {
+            None
+        };
+        Page {
+            items: fetched,
+            next,
+        }
+    }
+
+    /// The same page with each item turned into another.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U, C> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            next: self.next,
+        }
+    }
 }
 
 /// A position in a list sorted by case-folded name, then id.
@@ -117,6 +151,16 @@ pub struct OrderCursor {
     pub id: OrderId,
 }
 
+impl OrderCursor {
+    /// The position just past `order` in the list.
+    pub fn past(order: &Order) -> OrderCursor {
+        OrderCursor {
+            created_at: order.created_at(),
+            id: order.id(),
+        }
+    }
+}
+
 /// Which orders to list; every set field must match.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct OrderFilter {
@@ -153,34 +197,6 @@ pub struct OrderSummary {
 }
 
 impl OrderSummary {
-    /// Adds one order, as every store tallies it.
-    ///
-    /// # Errors
-    /// [`MoneyError`] when the takings overflow.
-    pub fn add(&mut self, status: OrderStatus, total: Money) -> Result<(), MoneyError> {
-        self.add_many(status, 1, total)
-    }
-
-    /// Adds `count` orders in `status` whose totals sum to `total`.
-    ///
-    /// # Errors
-    /// [`MoneyError`] when the takings overflow.
-    pub fn add_many(
-        &mut self,
-        status: OrderStatus,
-        count: u64,
-        total: Money,
-    ) -> Result<(), MoneyError> {
-        if status != OrderStatus::Cancelled {
-            self.revenue = self.revenue.checked_add(total)?;
-        }
-        match self.by_status.iter_mut().find(|(s, _)| *s == status) {
-            Some((_, n)) => *n += count,
-            None => self.by_status.push((status, count)),
-        }
-        Ok(())
-    }
-
     /// How many orders are in `status`.
     pub fn count(&self, status: OrderStatus) -> u64 {
         self.by_status
@@ -205,6 +221,17 @@ mod tests {
         assert_eq!(PageLimit::new(1).map(PageLimit::get), Some(1));
         assert_eq!(PageLimit::new(100).map(PageLimit::get), Some(100));
         assert_eq!(PageLimit::new(101), None);
+    }
+
+    #[test]
+    fn a_page_is_cut_at_its_limit_and_points_past_its_last_item() {
+        let limit = PageLimit::new(2).unwrap();
+        let full = Page::cut(vec![1, 2, 3], limit, |n: &i32| *n * 10);
+        assert_eq!((full.items, full.next), (vec![1, 2], Some(20)));
+        let last = Page::cut(vec![1, 2], limit, |n: &i32| *n * 10);
+        assert_eq!((last.items, last.next), (vec![1, 2], None));
+        let empty = Page::cut(Vec::new(), limit, |n: &i32| *n);
+        assert_eq!((empty.items, empty.next), (Vec::new(), None));
     }
 
     #[test]

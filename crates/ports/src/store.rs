@@ -1,6 +1,13 @@
 //! The store ports: one trait per kind of record, each method one atomic
 //! business step. Sessions and transactions never cross a port; each
 //! adapter makes its methods atomic in its own way.
+//!
+//! A write that loses a race with a concurrent one (a store that checks
+//! what it read before writing) writes nothing and fails with
+//! [`StoreError::Contended`] inside its error ([`LostRace`]). Stores never
+//! try again themselves: the use cases do, under one policy.
+//!
+//! [`LostRace`]: crate::error::LostRace
 
 use async_trait::async_trait;
 use oms_domain::customer::Customer;
@@ -56,8 +63,9 @@ pub trait ProductStore: Send + Sync + 'static {
     /// # Errors
     /// [`UpdateProductError::NotFound`] for an unknown id,
     /// [`UpdateProductError::VersionMismatch`] when the product has moved on,
-    /// [`UpdateProductError::Stock`] when the level would leave its range;
-    /// nothing is written in any of these cases.
+    /// [`UpdateProductError::Stock`] when the level would leave its range,
+    /// [`StoreError::Contended`] when the product changed between the
+    /// store's read and its write; nothing is written in any of these cases.
     async fn update_product(
         &self,
         id: ProductId,
@@ -81,7 +89,8 @@ pub trait CustomerStore: Send + Sync + 'static {
     /// one step: two concurrent calls for one address yield one customer.
     ///
     /// # Errors
-    /// [`StoreError`] when the store fails.
+    /// [`StoreError::Contended`] when a concurrent call made the customer
+    /// first (calling again finds it); [`StoreError`] when the store fails.
     async fn upsert_customer(&self, draft: &CustomerDraft) -> Result<Customer, StoreError>;
 
     /// The customer with this id, if any.
@@ -151,7 +160,8 @@ pub trait OrderStore: Send + Sync + 'static {
     /// [`PlaceError::UnknownProduct`] or [`PlaceError::OutOfStock`] for the
     /// first line that cannot be reserved, [`PlaceError::KeyReused`] for a
     /// key reused with another request, [`PlaceError::Order`] when the total
-    /// overflows. Nothing is written in any of these cases.
+    /// is past what an order may hold, [`StoreError::Contended`] when it lost a
+    /// race with a concurrent write. Nothing is written in any of these cases.
     async fn place(&self, draft: OrderDraft) -> Result<Placement, PlaceError>;
 
     /// The order with this id, if any.
@@ -184,8 +194,9 @@ pub trait OrderStore: Send + Sync + 'static {
     /// [`ReviseError::NotFound`] for an unknown id,
     /// [`ReviseError::VersionMismatch`] when another change came first,
     /// [`ReviseError::Store`] when the revision would change what the order
-    /// holds or does not raise its version; nothing is written in any of
-    /// these cases.
+    /// holds or does not raise its version, or (as [`StoreError::Contended`])
+    /// when it lost a race with a concurrent write; nothing is written in
+    /// any of these cases.
     async fn revise(&self, revision: OrderRevision) -> Result<Order, ReviseError>;
 }
 

@@ -5,7 +5,7 @@ use oms_ports::error::InsertError;
 use oms_ports::query::{CustomerQuery, PageLimit, SearchText};
 use oms_ports::store::Store;
 
-use crate::fixtures::{at, customer, customer_id, email, name};
+use crate::fixtures::{at, customer, customer_id, email, name, until_won};
 
 pub async fn a_duplicate_customer_email_is_refused<S: Store>(store: S) {
     store
@@ -50,7 +50,7 @@ pub async fn upserting_one_email_concurrently_makes_one_customer<S: Store>(store
                 email: email("zoe@example.com"),
                 at: at(1),
             };
-            store.upsert_customer(&draft).await.unwrap()
+            until_won(|| store.upsert_customer(&draft)).await.unwrap()
         })
     });
     let results = futures::future::join_all(tasks).await;

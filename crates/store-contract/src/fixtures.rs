@@ -1,6 +1,8 @@
 //! Small builders for the suite's records. Ids and times are derived from
 //! a number, so a failing case prints values a person can follow.
 
+use std::future::Future;
+
 use oms_domain::customer::Customer;
 use oms_domain::email::Email;
 use oms_domain::ids::{CustomerId, OrderId, ProductId, UserId};
@@ -13,6 +15,7 @@ use oms_domain::stock::Stock;
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::{Actor, Role, User};
 use oms_ports::draft::{CustomerDraft, OrderDraft};
+use oms_ports::error::LostRace;
 use oms_ports::store::{OrderStore, ProductStore};
 use uuid::Uuid;
 
@@ -147,4 +150,23 @@ pub async fn placed<S: OrderStore>(store: &S, draft: OrderDraft) -> oms_domain::
     let placement = store.place(draft).await.unwrap();
     assert!(!placement.replayed);
     placement.order
+}
+
+/// Sends a write again while it loses its race with a concurrent one, as
+/// the use cases do ([`LostRace`]); any other outcome is returned.
+pub async fn until_won<T, E, F, Fut>(mut write: F) -> Result<T, E>
+where
+    E: LostRace + std::fmt::Debug,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+{
+    for _ in 0..1_000 {
+        match write().await {
+            Err(e) if e.lost_race() => {
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+            outcome => return outcome,
+        }
+    }
+    panic!("a write lost its race a thousand times in a row");
 }

@@ -12,7 +12,9 @@ use oms_ports::error::{PlaceError, ReviseError};
 use oms_ports::query::{OrderQuery, PageLimit};
 use oms_ports::store::Store;
 
-use crate::fixtures::{actor, at, draft, email, given_product, order_id, placed, stock_of};
+use crate::fixtures::{
+    actor, at, draft, email, given_product, order_id, placed, stock_of, until_won,
+};
 
 pub async fn a_short_line_writes_nothing<S: Store>(store: S) {
     let mug = given_product(&store, 1, "Mug", 100, 10).await;
@@ -149,8 +151,7 @@ pub async fn stock_is_conserved_under_a_concurrent_mixed_workload<S: Store>(stor
                     price: None,
                     stock: Some(StockChange::Adjust(delta)),
                 };
-                store
-                    .update_product(product, change, None, at(0))
+                until_won(|| store.update_product(product, change, None, at(0)))
                     .await
                     .unwrap();
             }
@@ -159,7 +160,8 @@ pub async fn stock_is_conserved_under_a_concurrent_mixed_workload<S: Store>(stor
             } else {
                 vec![(first, units), (second, 1)]
             };
-            let Ok(placement) = store.place(draft(n, "mixed@example.com", &lines)).await else {
+            let order = draft(n, "mixed@example.com", &lines);
+            let Ok(placement) = until_won(|| store.place(order.clone())).await else {
                 return restock;
             };
             let next = match rng.below(3) {
@@ -175,7 +177,7 @@ pub async fn stock_is_conserved_under_a_concurrent_mixed_workload<S: Store>(stor
                 order: changed,
                 expected_version: 1,
             };
-            store.revise(revision).await.unwrap();
+            until_won(|| store.revise(revision.clone())).await.unwrap();
             restock
         })
     });

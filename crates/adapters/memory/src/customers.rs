@@ -8,6 +8,7 @@ use oms_ports::draft::CustomerDraft;
 use oms_ports::error::{InsertError, StoreError};
 use oms_ports::query::{CustomerQuery, NameCursor, Page};
 use oms_ports::store::CustomerStore;
+use oms_rules::assembly::resolve_customer;
 
 use crate::MemoryStore;
 use crate::state::{State, corrupt};
@@ -52,7 +53,7 @@ impl CustomerStore for MemoryStore {
     async fn upsert_customer(&self, draft: &CustomerDraft) -> Result<Customer, StoreError> {
         let mut state = self.state.write();
         let found = state.customer_by_email(&draft.email)?;
-        let (customer, is_new) = draft.resolve(found);
+        let (customer, is_new) = resolve_customer(draft, found);
         if is_new {
             state.add_customer(customer.clone())?;
         }

@@ -11,11 +11,11 @@ use std::collections::VecDeque;
 use std::time::Instant;
 
 use async_trait::async_trait;
+use oms_commit::feed::WokenFeed;
 use oms_domain::event::OrderEvent;
 use oms_ports::error::StoreError;
 use oms_ports::events::{
     EventFeed, EventLog, EventPage, EventPosition, EventRetention, LoggedEvent, ReadEventsError,
-    WokenFeed,
 };
 
 use crate::MemoryStore;

@@ -14,9 +14,10 @@ use oms_domain::order::Order;
 use oms_domain::product::Product;
 use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
 use oms_ports::error::{PlaceError, ReviseError, StoreError};
-use oms_ports::ledger::{Changes, Ledger, Records, UsedKey};
 use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page};
 use oms_ports::store::OrderStore;
+use oms_rules::ledger::{Changes, Ledger, Records, UsedKey};
+use oms_rules::summary::tally;
 
 use crate::MemoryStore;
 use crate::state::{State, corrupt};
@@ -87,23 +88,15 @@ impl State {
     }
 
     fn list_orders(&self, query: &OrderQuery) -> Page<Order, OrderCursor> {
-        let mut hits = self.selected(&query.filter, query.after);
-        let items: Vec<Order> = hits.by_ref().take(query.limit.get()).cloned().collect();
-        let next = match items.last() {
-            Some(last) if hits.next().is_some() => Some(OrderCursor {
-                created_at: last.created_at(),
-                id: last.id(),
-            }),
-            _ => None,
-        };
-        Page { items, next }
+        let fetched = self.selected(&query.filter, query.after);
+        let fetched = fetched.take(query.limit.fetch()).cloned().collect();
+        Page::cut(fetched, query.limit, OrderCursor::past)
     }
 
     fn summarize_orders(&self, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
         let mut summary = OrderSummary::default();
         for order in self.selected(filter, None) {
-            summary
-                .add(order.status(), order.total())
+            tally(&mut summary, order.status(), 1, order.total())
                 .map_err(|_| corrupt("order totals overflow"))?;
         }
         Ok(summary)

@@ -54,26 +54,19 @@ impl<I: Copy + Ord + Hash, T: Clone> NameIndexed<I, T> {
             Some(cursor) => Bound::Excluded((cursor.key.clone(), cursor.id)),
             None => Bound::Unbounded,
         };
-        let mut hits = self
+        let fetched = self
             .by_name
             .range((start, Bound::Unbounded))
             .filter_map(|(key, id)| {
                 let record = self.records.get(id)?;
                 keep(record).then_some((key, *id, record))
             })
-            .take(limit.get() + 1);
-        let items: Vec<_> = hits.by_ref().take(limit.get()).collect();
-        let more = hits.next().is_some();
-        let next = match items.last() {
-            Some((key, id, _)) if more => Some(NameCursor {
-                key: (*key).clone(),
-                id: *id,
-            }),
-            _ => None,
+            .take(limit.fetch())
+            .collect();
+        let cursor = |&(key, id, _): &(&String, I, &T)| NameCursor {
+            key: key.clone(),
+            id,
         };
-        Page {
-            items: items.into_iter().map(|(_, _, r)| r.clone()).collect(),
-            next,
-        }
+        Page::cut(fetched, limit, cursor).map(|(_, _, record)| record.clone())
     }
 }

@@ -4,10 +4,10 @@ use async_trait::async_trait;
 use oms_domain::ids::ProductId;
 use oms_domain::product::{Product, ProductChange};
 use oms_domain::timestamp::Timestamp;
-use oms_ports::catalog::change_product;
 use oms_ports::error::{StoreError, UpdateProductError};
 use oms_ports::query::{NameCursor, Page, ProductQuery};
 use oms_ports::store::ProductStore;
+use oms_rules::product::change_product;
 
 use crate::MemoryStore;
 use crate::state::corrupt;

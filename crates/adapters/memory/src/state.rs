@@ -12,7 +12,7 @@ use oms_domain::timestamp::Timestamp;
 use oms_domain::user::User;
 use oms_ports::error::StoreError;
 use oms_ports::events::EventRetention;
-use oms_ports::ledger::UsedKey;
+use oms_rules::ledger::UsedKey;
 
 use crate::events::Log;
 use crate::paging::NameIndexed;

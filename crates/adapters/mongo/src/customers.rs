@@ -11,6 +11,7 @@ use oms_ports::draft::CustomerDraft;
 use oms_ports::error::{InsertError, StoreError};
 use oms_ports::query::{CustomerQuery, NameCursor, Page};
 use oms_ports::store::CustomerStore;
+use oms_rules::assembly::resolve_customer;
 
 use crate::MongoStore;
 use crate::documents::{CustomerDoc, corrupt};
@@ -19,15 +20,14 @@ use crate::paging::name_page;
 
 impl MongoStore {
     /// Finds the customer with the draft's address or creates it. A
-    /// duplicate-key error means another request created it first; the
-    /// caller tries again and then finds it.
+    /// duplicate-key error means another request created it first.
     async fn find_or_create_customer(
         &self,
         draft: &CustomerDraft,
     ) -> Result<Customer, mongodb::error::Error> {
         // The upsert writes the draft's customer only if the address is new,
         // which is the rule `CustomerDraft::resolve` states.
-        let new = CustomerDoc::from(&draft.resolve(None).0);
+        let new = CustomerDoc::from(&resolve_customer(draft, None).0);
         let insert = to_document(&new)?;
         let customers = self.customers();
         let filter = doc! { "email": &new.email };
@@ -70,13 +70,10 @@ impl CustomerStore for MongoStore {
     }
 
     async fn upsert_customer(&self, draft: &CustomerDraft) -> Result<Customer, StoreError> {
-        // Two passes: a racing upsert of the same address can lose on the
-        // unique index; the second pass finds the winner.
         match self.find_or_create_customer(draft).await {
-            Err(e) if is_duplicate_key(&e) => self
-                .find_or_create_customer(draft)
-                .await
-                .map_err(store_error),
+            // A racing upsert of the same address won on the unique index;
+            // the caller's next attempt finds its customer.
+            Err(e) if is_duplicate_key(&e) => Err(StoreError::Contended),
             other => other.map_err(store_error),
         }
     }

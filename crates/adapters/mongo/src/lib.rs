@@ -34,11 +34,11 @@ use async_trait::async_trait;
 use mongodb::bson::doc;
 use mongodb::options::ClientOptions;
 use mongodb::{Client, Collection, Database};
+use oms_commit::group::GroupCommit;
 use oms_ports::error::StoreError;
 use oms_ports::events::EventRetention;
-use oms_ports::group::GroupCommit;
-use oms_ports::ledger::{Decision, Write};
 use oms_ports::store::StoreHealth;
+use oms_rules::ledger::{Decision, Write};
 
 use documents::events::EventDoc;
 use documents::orders::{IdempotencyDoc, OrderDoc};

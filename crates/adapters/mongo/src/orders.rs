@@ -15,9 +15,10 @@ use oms_domain::money::Money;
 use oms_domain::order::Order;
 use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
 use oms_ports::error::{PlaceError, ReviseError, StoreError};
-use oms_ports::ledger::Write;
 use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page};
 use oms_ports::store::OrderStore;
+use oms_rules::ledger::Write;
+use oms_rules::summary::tally;
 
 use crate::MongoStore;
 use crate::documents::{corrupt, date};
@@ -47,11 +48,8 @@ impl OrderStore for MongoStore {
             &self.orders(),
             order_filter(query),
             newest_first,
-            query.limit.get(),
-            |o: &Order| OrderCursor {
-                created_at: o.created_at(),
-                id: o.id(),
-            },
+            query.limit,
+            OrderCursor::past,
         )
         .await
     }
@@ -83,8 +81,7 @@ impl OrderStore for MongoStore {
             let total = whole(&group, "total")
                 .and_then(|n| Money::from_minor(n).ok())
                 .ok_or_else(|| corrupt("order summary: total"))?;
-            summary
-                .add_many(status, count, total)
+            tally(&mut summary, status, count, total)
                 .map_err(|_| corrupt("order summary: totals overflow"))?;
         }
         Ok(summary)

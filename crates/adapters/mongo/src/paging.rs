@@ -5,7 +5,7 @@ use futures::TryStreamExt;
 use mongodb::Collection;
 use mongodb::bson::{Document, doc};
 use oms_ports::error::StoreError;
-use oms_ports::query::{NameCursor, NameQuery, Page};
+use oms_ports::query::{NameCursor, NameQuery, Page, PageLimit};
 use serde::de::DeserializeOwned;
 
 use crate::errors::store_error;
@@ -63,17 +63,15 @@ where
 {
     let filter = name_filter(query, fields);
     let order = doc! { "nameKey": 1, "_id": 1 };
-    keyset_page(collection, filter, order, query.limit.get(), key).await
+    keyset_page(collection, filter, order, query.limit, key).await
 }
 
-/// Reads the first `limit` documents matching `filter` in `order` (one
-/// extra tells whether another page follows), converts them, and gives
-/// the last one's cursor when there is more.
+/// Reads one page of the documents matching `filter` in `order`.
 pub(crate) async fn keyset_page<D, T, C>(
     collection: &Collection<D>,
     filter: Document,
     order: Document,
-    limit: usize,
+    limit: PageLimit,
     cursor: impl Fn(&T) -> C,
 ) -> Result<Page<T, C>, StoreError>
 where
@@ -83,20 +81,17 @@ where
     let docs: Vec<D> = collection
         .find(filter)
         .sort(order)
-        .limit(i64::try_from(limit + 1).unwrap_or(i64::MAX))
+        .limit(i64::try_from(limit.fetch()).unwrap_or(i64::MAX))
         .await
         .map_err(store_error)?
         .try_collect()
         .await
         .map_err(store_error)?;
-    let more = docs.len() > limit;
-    let items: Vec<T> = docs
+    let fetched = docs
         .into_iter()
-        .take(limit)
         .map(T::try_from)
         .collect::<Result<_, _>>()?;
-    let next = if more { items.last().map(cursor) } else { None };
-    Ok(Page { items, next })
+    Ok(Page::cut(fetched, limit, cursor))
 }
 
 #[cfg(test)]

@@ -5,11 +5,10 @@ use mongodb::bson::doc;
 use oms_domain::ids::ProductId;
 use oms_domain::product::{Product, ProductChange};
 use oms_domain::timestamp::Timestamp;
-use oms_ports::catalog::change_product;
-use oms_ports::contention::Contention;
 use oms_ports::error::{StoreError, UpdateProductError};
 use oms_ports::query::{NameCursor, Page, ProductQuery};
 use oms_ports::store::ProductStore;
+use oms_rules::product::change_product;
 
 use crate::MongoStore;
 use crate::documents::{ProductDoc, corrupt};
@@ -57,37 +56,30 @@ impl ProductStore for MongoStore {
         expected_version: Option<u64>,
         at: Timestamp,
     ) -> Result<Product, UpdateProductError> {
-        let mut retries = Contention::DEFAULT.begin();
-        loop {
-            let Some(mut product) = self.get_product(id).await? else {
-                return Err(UpdateProductError::NotFound);
-            };
-            let seen = product.version;
-            change_product(&mut product, change, expected_version, at)?;
-            let next = ProductDoc::from(&product);
-            // Compare-and-set on the version read: a reservation that
-            // landed in between makes this attempt miss, and we recompute.
-            let written = self
-                .products()
-                .update_one(
-                    doc! { "_id": &next.id, "version": crate::documents::count(seen) },
-                    doc! { "$set": {
-                        "price": next.price,
-                        "stock": next.stock,
-                        "updatedAt": next.updated_at,
-                        "version": next.version,
-                    } },
-                )
-                .await
-                .map_err(store_error)?;
-            if written.matched_count == 1 {
-                return Ok(product);
-            }
-            // A reservation landed in between: let the burst pass, then recompute.
-            let Some(pause) = retries.next_pause() else {
-                return Err(StoreError::Contended.into());
-            };
-            tokio::time::sleep(pause).await;
+        let Some(mut product) = self.get_product(id).await? else {
+            return Err(UpdateProductError::NotFound);
+        };
+        let seen = product.version;
+        change_product(&mut product, change, expected_version, at)?;
+        let next = ProductDoc::from(&product);
+        // Compare-and-set on the version read: a reservation that landed
+        // in between makes this attempt miss, and the caller tries again.
+        let written = self
+            .products()
+            .update_one(
+                doc! { "_id": &next.id, "version": crate::documents::count(seen) },
+                doc! { "$set": {
+                    "price": next.price,
+                    "stock": next.stock,
+                    "updatedAt": next.updated_at,
+                    "version": next.version,
+                } },
+            )
+            .await
+            .map_err(store_error)?;
+        if written.matched_count == 1 {
+            return Ok(product);
         }
+        Err(StoreError::Contended.into())
     }
 }

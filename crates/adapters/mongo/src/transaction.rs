@@ -1,15 +1,12 @@
-//! Running one business step as a MongoDB transaction: retried from the
-//! start, under the one contention policy, when the server says the
-//! conflict is transient (another transaction wrote the same document);
-//! committed again when the commit's outcome is unknown; aborted on any
-//! refusal. Out of time, the step ends in [`Abort::Retry`], which callers
-//! report as contended.
+//! Running one business step as a MongoDB transaction: committed again
+//! when the commit's outcome is unknown, aborted on any refusal. A conflict
+//! with another transaction (the server labels it transient) ends the step
+//! in [`Abort::Retry`], which callers report as contended: the use cases
+//! try again under their one contention policy, stores never do.
 
 use futures::future::BoxFuture;
 use mongodb::ClientSession;
 use mongodb::error::Error;
-
-use oms_ports::contention::Contention;
 
 use crate::MongoStore;
 use crate::errors::{is_transient, is_unknown_commit};
@@ -19,8 +16,9 @@ use crate::errors::{is_transient, is_unknown_commit};
 pub(crate) enum Abort<E> {
     /// The driver failed; retried when transient.
     Driver(Error),
-    /// A race the body detected itself (a duplicate key from a concurrent
-    /// insert): run again, and the next attempt sees the winner.
+    /// A lost race: a conflict with another transaction, or one the body
+    /// detected itself (a duplicate key from a concurrent insert). Nothing
+    /// was written; the next attempt sees the winner.
     Retry,
     /// The business step is refused; nothing is written.
     Refused(E),
@@ -46,44 +44,34 @@ pub(crate) trait Body: Sync {
 }
 
 impl MongoStore {
-    /// Runs `body` in a transaction until it commits, is refused, or fails
-    /// for good.
+    /// Runs `body` once in a transaction.
     pub(crate) async fn transaction<B: Body>(
         &self,
         body: &B,
     ) -> Result<B::Output, Abort<B::Refusal>> {
-        let mut retries = Contention::DEFAULT.begin();
-        loop {
-            let mut session = self.client.start_session().await?;
-            session.start_transaction().await?;
-            let collided = match body.attempt(&mut session).await {
-                Ok(value) => match commit(&mut session).await {
-                    Ok(()) => return Ok(value),
-                    Err(e) if is_transient(&e) => e.to_string(),
-                    Err(e) => return Err(Abort::Driver(e)),
-                },
-                Err(Abort::Driver(e)) if is_transient(&e) => {
-                    let _ = session.abort_transaction().await;
-                    e.to_string()
-                }
-                Err(Abort::Retry) => {
-                    let _ = session.abort_transaction().await;
-                    "a concurrent insert won".to_owned()
-                }
-                Err(refused) => {
-                    let _ = session.abort_transaction().await;
-                    return Err(refused);
-                }
-            };
-            // The server session goes back to the pool before the pause, so
-            // nothing of this attempt is held while others take their turn.
-            drop(session);
-            let Some(pause) = retries.next_pause() else {
-                tracing::warn!(attempts = retries.attempts(), last = %collided, "transaction kept conflicting");
-                return Err(Abort::Retry);
-            };
-            tokio::time::sleep(pause).await;
-        }
+        let mut session = self.client.start_session().await?;
+        session.start_transaction().await?;
+        let collided = match body.attempt(&mut session).await {
+            Ok(value) => match commit(&mut session).await {
+                Ok(()) => return Ok(value),
+                Err(e) if is_transient(&e) => e.to_string(),
+                Err(e) => return Err(Abort::Driver(e)),
+            },
+            Err(Abort::Driver(e)) if is_transient(&e) => {
+                let _ = session.abort_transaction().await;
+                e.to_string()
+            }
+            Err(Abort::Retry) => {
+                let _ = session.abort_transaction().await;
+                "a concurrent insert won".to_owned()
+            }
+            Err(refused) => {
+                let _ = session.abort_transaction().await;
+                return Err(refused);
+            }
+        };
+        tracing::debug!(last = %collided, "transaction lost a race");
+        Err(Abort::Retry)
     }
 }
 

@@ -1,7 +1,8 @@
 //! What only the MongoDB store has to show: events recorded in the same
 //! transaction, migrations that are safe to repeat and to race, the
-//! validators and unique indexes in place, and an unreachable server
-//! reported as unavailable.
+//! validators and unique indexes in place, an unreachable server reported
+//! as unavailable, and transient conflicts answered as contended (which the
+//! use cases, shown here over this store, retry).
 
 // Test setup that cannot go on panics on purpose: a failed step is a failed test.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
@@ -13,11 +14,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::TryStreamExt;
 use mongodb::bson::{Document, doc};
+use std::time::Duration;
+
+use oms_app::contention::Contention;
+use oms_app::orders::{CustomerInput, ItemInput, OrderService, PlaceOrder, PlaceOrderError};
+use oms_app::system::{RandomIds, SystemClock};
+use oms_domain::ids::ProductId;
 use oms_domain::order::status::OrderStatus;
-use oms_domain::user::Role;
+use oms_domain::user::{Actor, Role};
 use oms_mongo::MongoStore;
 use oms_ports::draft::OrderRevision;
-use oms_ports::error::StoreError;
+use oms_ports::error::{PlaceError, StoreError};
 use oms_ports::store::{OrderStore, ProductStore, StoreHealth};
 use oms_store_contract::fixtures::{actor, at, draft, given_product, placed, product_id};
 
@@ -72,7 +79,7 @@ async fn events_expire_after_the_configured_retention() {
         return;
     };
     let two_days = oms_ports::events::EventRetention {
-        max_age: std::time::Duration::from_secs(2 * 24 * 60 * 60),
+        max_age: Duration::from_secs(2 * 24 * 60 * 60),
         ..Default::default()
     };
     let store = store.with_event_retention(two_days);
@@ -337,19 +344,45 @@ async fn count(store: &MongoStore, collection: &str) -> u64 {
 }
 
 #[tokio::test]
-async fn a_transient_conflict_is_retried_and_places_the_order_once() {
+async fn a_transient_conflict_is_contended_and_writes_nothing() {
     let _turn = FAILPOINT.lock().await;
     let Some((store, app, failed)) = store_for_failpoints().await else {
         return;
     };
     let mug = given_product(&store, 1, "Mug", 100, 5).await;
-    let conflict = doc! {
-        "failCommands": ["insert"], "errorCode": 112, "errorLabels": ["TransientTransactionError"],
-    };
-    let Some(()) = fail_commands(&store, &app, doc! { "times": 2 }, conflict).await else {
+    let Some(()) = fail_commands(&store, &app, doc! { "times": 1 }, conflict()).await else {
         return;
     };
-    placed(&store, draft(1, "ann@example.com", &[(mug, 2)])).await;
+    let outcome = store.place(draft(1, "ann@example.com", &[(mug, 2)])).await;
+    assert!(
+        matches!(outcome, Err(PlaceError::Store(StoreError::Contended))),
+        "{outcome:?}"
+    );
+    assert_eq!(
+        failed.load(Ordering::SeqCst),
+        1,
+        "tried once: retrying is the use case's"
+    );
+    assert_eq!(count(&store, "orders").await, 0);
+    assert_eq!(count(&store, "events").await, 0);
+    assert_eq!(oms_store_contract::fixtures::stock_of(&store, mug).await, 5);
+}
+
+#[tokio::test]
+async fn the_use_case_retries_a_transient_conflict_and_places_the_order_once() {
+    let _turn = FAILPOINT.lock().await;
+    let Some((store, app, failed)) = store_for_failpoints().await else {
+        return;
+    };
+    let mug = given_product(&store, 1, "Mug", 100, 5).await;
+    let Some(()) = fail_commands(&store, &app, doc! { "times": 2 }, conflict()).await else {
+        return;
+    };
+    let placed = orders(&store, Contention::DEFAULT)
+        .place(staff(), order_for_ann(mug, 2))
+        .await
+        .expect("placed on the third attempt");
+    assert!(!placed.replayed);
     assert_eq!(
         failed.load(Ordering::SeqCst),
         2,
@@ -389,19 +422,22 @@ async fn an_unknown_commit_result_is_committed_again() {
 }
 
 #[tokio::test]
-async fn endless_conflicts_give_up_as_unavailable_and_write_nothing() {
+async fn endless_conflicts_give_up_as_contended_and_write_nothing() {
     let _turn = FAILPOINT.lock().await;
     let Some((store, app, failed)) = store_for_failpoints().await else {
         return;
     };
     let mug = given_product(&store, 1, "Mug", 100, 5).await;
-    let conflict = doc! {
-        "failCommands": ["insert"], "errorCode": 112, "errorLabels": ["TransientTransactionError"],
-    };
-    let Some(()) = fail_commands(&store, &app, doc! { "times": 1000 }, conflict).await else {
+    let Some(()) = fail_commands(&store, &app, doc! { "times": 1000 }, conflict()).await else {
         return;
     };
-    let outcome = store.place(draft(1, "ann@example.com", &[(mug, 1)])).await;
+    let brief = Contention {
+        deadline: Duration::from_millis(300),
+        ..Contention::DEFAULT
+    };
+    let outcome = orders(&store, brief)
+        .place(staff(), order_for_ann(mug, 1))
+        .await;
     assert!(failed.load(Ordering::SeqCst) > 1, "it tried more than once");
     let off = doc! { "configureFailPoint": "failCommand", "mode": "off" };
     store
@@ -412,10 +448,7 @@ async fn endless_conflicts_give_up_as_unavailable_and_write_nothing() {
         .await
         .unwrap();
     assert!(
-        matches!(
-            outcome,
-            Err(oms_ports::error::PlaceError::Store(StoreError::Contended))
-        ),
+        matches!(outcome, Err(PlaceOrderError::Store(StoreError::Contended))),
         "{outcome:?}"
     );
     assert_eq!(count(&store, "orders").await, 0);
@@ -424,4 +457,39 @@ async fn endless_conflicts_give_up_as_unavailable_and_write_nothing() {
         5,
         "nothing reserved"
     );
+}
+
+/// Another transaction wrote what this one wrote: the server's transient
+/// write conflict.
+fn conflict() -> Document {
+    doc! {
+        "failCommands": ["insert"], "errorCode": 112, "errorLabels": ["TransientTransactionError"],
+    }
+}
+
+/// The order use cases over `store`, retrying lost races by `contention`.
+fn orders(
+    store: &MongoStore,
+    contention: Contention,
+) -> OrderService<MongoStore, SystemClock, RandomIds> {
+    OrderService::new(store.clone(), SystemClock, RandomIds).with_contention(contention)
+}
+
+fn staff() -> Actor {
+    actor(9, Role::Staff)
+}
+
+fn order_for_ann(product: ProductId, quantity: i64) -> PlaceOrder {
+    PlaceOrder {
+        customer: Some(CustomerInput {
+            name: "Ann".to_owned(),
+            email: "ann@example.com".to_owned(),
+        }),
+        items: vec![ItemInput {
+            product_id: product.to_string(),
+            quantity,
+        }],
+        payment_collected: false,
+        idempotency_key: None,
+    }
 }

@@ -12,19 +12,20 @@
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
+use oms_commit::feed::WokenFeed;
 use oms_domain::event::{OrderEvent, OrderPaymentUpdated, OrderStatusUpdated};
 use oms_domain::order::{NewOrder, Order};
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::Actor;
 use oms_ports::error::StoreError;
 use oms_ports::events::{
-    EventFeed, EventLog, EventPage, EventPosition, LoggedEvent, ReadEventsError, WokenFeed,
+    EventFeed, EventLog, EventPage, EventPosition, LoggedEvent, ReadEventsError,
 };
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::SqliteStore;
 use crate::errors::{corrupt, field, store_error};
-use crate::orders::now_millis;
+use crate::rows::now_millis;
 use crate::rows::{self, column};
 
 /// How often the writer deletes what the retention no longer keeps.

@@ -16,25 +16,28 @@
 //!
 //! Depends on `oms-domain`, `oms-ports` and `rusqlite`; never on `oms-app`.
 
-mod catalog;
 mod checkpoint;
+mod customers;
 mod errors;
 mod events;
 mod open;
 mod orders;
+mod paging;
+mod products;
 mod rows;
 mod schema;
+mod users;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use oms_commit::group::GroupCommit;
 use oms_ports::error::StoreError;
 use oms_ports::events::EventRetention;
-use oms_ports::group::GroupCommit;
-use oms_ports::ledger::{Decision, Write};
 use oms_ports::store::StoreHealth;
+use oms_rules::ledger::{Decision, Write};
 use parking_lot::Mutex;
 use rusqlite::Connection;
 use tokio::sync::watch;

@@ -5,9 +5,9 @@ use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use oms_commit::group::GroupCommit;
 use oms_ports::error::StoreError;
 use oms_ports::events::EventRetention;
-use oms_ports::group::GroupCommit;
 use parking_lot::Mutex;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use tokio::sync::watch;

@@ -3,17 +3,16 @@
 
 mod group;
 
-pub(crate) use group::now_millis;
-
 use async_trait::async_trait;
 use oms_domain::ids::OrderId;
 use oms_domain::money::Money;
 use oms_domain::order::Order;
 use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
 use oms_ports::error::{PlaceError, ReviseError, StoreError};
-use oms_ports::ledger::Write;
 use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page};
 use oms_ports::store::OrderStore;
+use oms_rules::ledger::Write;
+use oms_rules::summary::tally;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
 
@@ -75,7 +74,7 @@ fn selection(filter: &OrderFilter, after: Option<OrderCursor>) -> (String, Vec<V
 fn list_orders(c: &Connection, query: &OrderQuery) -> Result<Page<Order, OrderCursor>, StoreError> {
     let (selected, mut values) = selection(&query.filter, query.after);
     values.push(Value::Integer(
-        i64::try_from(query.limit.get() + 1).unwrap_or(i64::MAX),
+        i64::try_from(query.limit.fetch()).unwrap_or(i64::MAX),
     ));
     let sql = format!(
         "SELECT {ORDER_COLUMNS} FROM orders WHERE {selected}
@@ -86,17 +85,8 @@ fn list_orders(c: &Connection, query: &OrderQuery) -> Result<Page<Order, OrderCu
     let rows = statement
         .query(params_from_iter(values))
         .map_err(store_error)?;
-    let mut items = rows::collect(rows, rows::order)?;
-    let more = items.len() > query.limit.get();
-    items.truncate(query.limit.get());
-    let next = match items.last() {
-        Some(last) if more => Some(OrderCursor {
-            created_at: last.created_at(),
-            id: last.id(),
-        }),
-        _ => None,
-    };
-    Ok(Page { items, next })
+    let fetched = rows::collect(rows, rows::order)?;
+    Ok(Page::cut(fetched, query.limit, OrderCursor::past))
 }
 
 fn summarize_orders(c: &Connection, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
@@ -115,9 +105,7 @@ fn summarize_orders(c: &Connection, filter: &OrderFilter) -> Result<OrderSummary
         let total: i64 = group.get(2).map_err(store_error)?;
         let total = field("orders.total", Money::from_minor(total))?;
         let orders = field("orders.count", u64::try_from(orders))?;
-        summary
-            .add_many(status, orders, total)
-            .map_err(|_| corrupt("order totals overflow"))?;
+        tally(&mut summary, status, orders, total).map_err(|_| corrupt("order totals overflow"))?;
     }
     Ok(summary)
 }

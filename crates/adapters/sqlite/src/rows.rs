@@ -3,6 +3,8 @@
 //! arrays in its row. A row that breaks a domain rule on the way back is
 //! reported as corrupt, never trusted.
 
+use std::time::{SystemTime, UNIX_EPOCH};
+
 use oms_domain::customer::Customer;
 use oms_domain::email::Email;
 use oms_domain::money::Money;
@@ -20,6 +22,13 @@ use rusqlite::{OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::errors::{field, store_error};
+
+/// Now, for when a row was written (never a caller's clock).
+pub(crate) fn now_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
 
 pub(crate) fn millis(at: Timestamp) -> i64 {
     at.unix_millis()
@@ -231,6 +240,12 @@ pub(crate) fn order(row: &Row<'_>) -> Result<Order, StoreError> {
 }
 
 /// Whether `error` says a row broke a unique constraint.
+/// Whether `error` is a unique index refusing a row for `column`
+/// (`table.column`).
+pub(crate) fn breaks_unique(error: &rusqlite::Error, column: &str) -> bool {
+    is_unique_violation(error) && error.to_string().contains(column)
+}
+
 pub(crate) fn is_unique_violation(error: &rusqlite::Error) -> bool {
     matches!(
         error.sqlite_error_code(),

@@ -2,10 +2,10 @@
 //! wire types, served at `/api-docs/openapi.json` with Swagger UI at `/docs`.
 //! It is meant to be exact: CI fuzzes the server against it.
 
+mod failures;
 pub mod rules;
-mod shared;
 
-use shared::SharedResponses;
+use failures::RouteFailures;
 
 use std::sync::OnceLock;
 
@@ -17,7 +17,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::dto::{auth, customers, orders, page, products};
 use crate::problem::ApiError;
-use crate::problem::{FieldProblem, Problem};
+use crate::problem::{FieldProblem, Problem, ProblemCode};
 use crate::routes;
 
 /// The API description.
@@ -47,7 +47,7 @@ use crate::routes;
         routes::ws::subscribe,
     ),
     components(schemas(
-        Problem, FieldProblem,
+        Problem, FieldProblem, ProblemCode,
         auth::RegisterRequest, auth::LoginRequest, auth::TokenResponse, auth::UserView,
         products::CreateProductRequest, products::UpdateProductRequest, products::ProductView,
         customers::CreateCustomerRequest, customers::CustomerView,
@@ -57,7 +57,7 @@ use crate::routes;
         orders::StatusCounts,
         page::Page<products::ProductView>,
     )),
-    modifiers(&BearerAuth, &SharedResponses),
+    modifiers(&BearerAuth, &RouteFailures),
     tags(
         (name = "auth", description = "Accounts and tokens"),
         (name = "products", description = "The catalogue"),

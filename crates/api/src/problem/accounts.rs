@@ -1,20 +1,29 @@
 //! HTTP outcomes of registration and sign-in.
 
-use actix_web::http::StatusCode;
 use oms_app::users::{AuthenticateError, RegisterError};
+use oms_ports::error::StoreError;
 
-use super::ApiError;
+use super::failures::{Failures, with};
+use super::{ApiError, ProblemCode};
 
 /// The one answer to every failed sign-in, so it reveals nothing.
 pub const BAD_CREDENTIALS: &str = "invalid e-mail address or password";
+
+impl Failures for RegisterError {
+    fn codes() -> Vec<ProblemCode> {
+        with::<StoreError>(vec![
+            ProblemCode::ValidationFailed,
+            ProblemCode::DuplicateEmail,
+        ])
+    }
+}
 
 impl From<RegisterError> for ApiError {
     fn from(err: RegisterError) -> ApiError {
         match err {
             RegisterError::Invalid(invalid) => ApiError::invalid(&invalid),
             RegisterError::DuplicateEmail => ApiError::new(
-                StatusCode::CONFLICT,
-                "duplicate_email",
+                ProblemCode::DuplicateEmail,
                 "an account with this e-mail address already exists",
             ),
             RegisterError::Hashing(e) => {
@@ -23,6 +32,12 @@ impl From<RegisterError> for ApiError {
             }
             RegisterError::Store(e) => ApiError::from_store(&e),
         }
+    }
+}
+
+impl Failures for AuthenticateError {
+    fn codes() -> Vec<ProblemCode> {
+        with::<StoreError>(vec![ProblemCode::Unauthorized])
     }
 }
 

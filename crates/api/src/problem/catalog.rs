@@ -1,11 +1,23 @@
 //! HTTP outcomes of the catalogue, customer and list use cases.
 
-use actix_web::http::StatusCode;
 use oms_app::catalog::ProductError;
 use oms_app::customers::CustomerError;
 use oms_app::list::ListError;
+use oms_ports::error::StoreError;
 
-use super::ApiError;
+use super::failures::{Failures, with};
+use super::{ApiError, ProblemCode};
+
+impl Failures for ProductError {
+    fn codes() -> Vec<ProblemCode> {
+        with::<StoreError>(vec![
+            ProblemCode::NotFound,
+            ProblemCode::ValidationFailed,
+            ProblemCode::Forbidden,
+            ProblemCode::VersionMismatch,
+        ])
+    }
+}
 
 impl From<ProductError> for ApiError {
     fn from(err: ProductError) -> ApiError {
@@ -14,13 +26,23 @@ impl From<ProductError> for ApiError {
             ProductError::Invalid(invalid) => ApiError::invalid(&invalid),
             ProductError::Forbidden(_) => ApiError::forbidden(),
             ProductError::VersionMismatch { current } => ApiError::new(
-                StatusCode::CONFLICT,
-                "version_mismatch",
+                ProblemCode::VersionMismatch,
                 format!("the product has changed; it is now at version {current}"),
             )
             .with("currentVersion", current),
             ProductError::Store(e) => ApiError::from_store(&e),
         }
+    }
+}
+
+impl Failures for CustomerError {
+    fn codes() -> Vec<ProblemCode> {
+        with::<StoreError>(vec![
+            ProblemCode::NotFound,
+            ProblemCode::ValidationFailed,
+            ProblemCode::Forbidden,
+            ProblemCode::DuplicateEmail,
+        ])
     }
 }
 
@@ -31,12 +53,17 @@ impl From<CustomerError> for ApiError {
             CustomerError::Invalid(invalid) => ApiError::invalid(&invalid),
             CustomerError::Forbidden(_) => ApiError::forbidden(),
             CustomerError::DuplicateEmail => ApiError::new(
-                StatusCode::CONFLICT,
-                "duplicate_email",
+                ProblemCode::DuplicateEmail,
                 "a customer with this e-mail address already exists",
             ),
             CustomerError::Store(e) => ApiError::from_store(&e),
         }
+    }
+}
+
+impl Failures for ListError {
+    fn codes() -> Vec<ProblemCode> {
+        with::<StoreError>(vec![ProblemCode::ValidationFailed, ProblemCode::Forbidden])
     }
 }
 

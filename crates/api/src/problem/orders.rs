@@ -1,10 +1,24 @@
 //! HTTP outcomes of the order use cases.
 
-use actix_web::http::StatusCode;
 use oms_app::orders::{ChangeStatusError, GetOrderError, PlaceOrderError};
 use oms_domain::order::OrderError;
+use oms_ports::error::StoreError;
 
-use super::{ApiError, FieldProblem};
+use super::failures::{Failures, with};
+use super::{ApiError, FieldProblem, ProblemCode};
+
+impl Failures for PlaceOrderError {
+    fn codes() -> Vec<ProblemCode> {
+        with::<StoreError>(vec![
+            ProblemCode::ValidationFailed,
+            ProblemCode::Forbidden,
+            ProblemCode::Unauthorized,
+            ProblemCode::UnknownProduct,
+            ProblemCode::OutOfStock,
+            ProblemCode::IdempotencyKeyReused,
+        ])
+    }
+}
 
 impl From<PlaceOrderError> for ApiError {
     fn from(err: PlaceOrderError) -> ApiError {
@@ -17,7 +31,7 @@ impl From<PlaceOrderError> for ApiError {
             PlaceOrderError::UnknownProduct { field, product } => {
                 let message = format!("no product has id {product}");
                 ApiError::fields(vec![FieldProblem { field, message }])
-                    .with_code("unknown_product")
+                    .with_code(ProblemCode::UnknownProduct)
                     .with("productId", product.to_string())
             }
             PlaceOrderError::OutOfStock {
@@ -27,8 +41,7 @@ impl From<PlaceOrderError> for ApiError {
                 requested,
                 available,
             } => ApiError::new(
-                StatusCode::CONFLICT,
-                "out_of_stock",
+                ProblemCode::OutOfStock,
                 format!("only {available} of {name} left, {requested} requested"),
             )
             .with("field", field)
@@ -37,12 +50,17 @@ impl From<PlaceOrderError> for ApiError {
             .with("requested", requested)
             .with("available", available),
             PlaceOrderError::KeyReused => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "idempotency_key_reused",
+                ProblemCode::IdempotencyKeyReused,
                 "this Idempotency-Key was already used for a different order",
             ),
             PlaceOrderError::Store(e) => ApiError::from_store(&e),
         }
+    }
+}
+
+impl Failures for GetOrderError {
+    fn codes() -> Vec<ProblemCode> {
+        with::<StoreError>(vec![ProblemCode::NotFound])
     }
 }
 
@@ -55,6 +73,19 @@ impl From<GetOrderError> for ApiError {
     }
 }
 
+impl Failures for ChangeStatusError {
+    fn codes() -> Vec<ProblemCode> {
+        with::<StoreError>(vec![
+            ProblemCode::NotFound,
+            ProblemCode::ValidationFailed,
+            ProblemCode::Forbidden,
+            ProblemCode::IllegalTransition,
+            ProblemCode::PaymentOnCancelled,
+            ProblemCode::VersionMismatch,
+        ])
+    }
+}
+
 impl From<ChangeStatusError> for ApiError {
     fn from(err: ChangeStatusError) -> ApiError {
         match err {
@@ -63,8 +94,7 @@ impl From<ChangeStatusError> for ApiError {
             ChangeStatusError::Forbidden(_) => ApiError::forbidden(),
             ChangeStatusError::Rejected(rule) => rejected(&rule),
             ChangeStatusError::VersionMismatch { current } => ApiError::new(
-                StatusCode::CONFLICT,
-                "version_mismatch",
+                ProblemCode::VersionMismatch,
                 format!("the order has changed; it is now at version {current}"),
             )
             .with("currentVersion", current),
@@ -75,8 +105,8 @@ impl From<ChangeStatusError> for ApiError {
 
 fn rejected(rule: &OrderError) -> ApiError {
     let code = match rule {
-        OrderError::IllegalTransition { .. } => "illegal_transition",
-        OrderError::PaymentOnCancelled => "payment_on_cancelled",
+        OrderError::IllegalTransition { .. } => ProblemCode::IllegalTransition,
+        OrderError::PaymentOnCancelled => ProblemCode::PaymentOnCancelled,
         // Rules about an order's lines cannot fail on a change of status; if
         // one does, the stored order is broken, which is ours to fix.
         OrderError::Inconsistent(_)
@@ -88,5 +118,5 @@ fn rejected(rule: &OrderError) -> ApiError {
             return ApiError::internal();
         }
     };
-    ApiError::new(StatusCode::CONFLICT, code, rule.to_string())
+    ApiError::new(code, rule.to_string())
 }

@@ -1,56 +1,45 @@
 //! `GET /api/orders/export/csv` (admin): the filtered orders as a CSV
-//! download, streamed a page at a time.
+//! download, streamed a page at a time. Who may export and how the orders
+//! are read are the use case's (`OrderService::export`); this writes CSV.
 
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpResponse, web};
 use futures::stream;
-use oms_app::orders::ListOrders;
-use oms_domain::user::{Actor, Permission};
+use oms_app::orders::OrderExport;
 use oms_ports::store::Store;
 
 use crate::auth::Caller;
 use crate::dto::orders::OrderFilterQuery;
 use crate::export::rows;
-use crate::problem::{ApiError, Problem};
+use crate::problem::ApiError;
 use crate::state::AppState;
-
-/// Orders per store read; each page becomes one chunk of the response.
-const PAGE: i64 = 100;
 
 /// Exports every order matching the list filters.
 #[utoipa::path(get, path = "/api/orders/export/csv", operation_id = "exportOrdersCsv", tag = "orders", security(("bearer" = [])),
     params(OrderFilterQuery),
     responses(
         (status = 200, content_type = "text/csv", body = String,
-            description = "RFC 4180, one row per order line"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+            description = "RFC 4180, one row per order line")))]
 pub async fn csv<S: Store>(
     state: web::Data<AppState<S>>,
     Caller(caller): Caller,
     query: web::Query<OrderFilterQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if !caller.may(Permission::ExportOrders) {
-        return Err(ApiError::forbidden());
-    }
-    let mut request = query.into_inner().into_app();
-    // An export is always the whole filtered list: paging is ours.
-    request.limit = Some(PAGE);
-    // The first page is read before answering, so bad filters and an
-    // unreachable store still get a proper status instead of a cut stream.
-    let first = chunk(&state, caller, request, true).await?;
-    let body = stream::try_unfold(first, move |step| {
-        let state = state.clone();
-        async move {
-            match step {
-                Step::Done => Ok(None),
-                Step::Last(bytes) => Ok(Some((web::Bytes::from(bytes), Step::Done))),
-                Step::More(bytes, request) => {
-                    let next = chunk(&state, caller, request, false).await;
-                    next.map(|next| Some((web::Bytes::from(bytes), next)))
-                }
-            }
-        }
+    let mut export = state
+        .orders
+        .export(caller, &query.into_inner().into_app())?;
+    // The first page is read before answering, so an unreachable store
+    // still gets a proper status instead of a cut stream.
+    let first = chunk(&mut export, true).await?;
+    let body = stream::try_unfold(Some((first, export)), |step| async move {
+        let Some((bytes, mut export)) = step else {
+            return Ok(None);
+        };
+        let Some(bytes) = bytes else {
+            return Ok(None);
+        };
+        let next = chunk(&mut export, false).await?;
+        Ok::<_, ApiError>(Some((web::Bytes::from(bytes), Some((next, export)))))
     });
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
@@ -58,28 +47,18 @@ pub async fn csv<S: Store>(
         .streaming(body))
 }
 
-/// Where the export stands between chunks.
-enum Step {
-    More(Vec<u8>, ListOrders),
-    Last(Vec<u8>),
-    Done,
-}
-
+/// The next page as CSV rows (after the header row on the first), or
+/// `None` when every order has been written.
 async fn chunk<S: Store>(
-    state: &AppState<S>,
-    caller: Actor,
-    mut request: ListOrders,
+    export: &mut OrderExport<S>,
     header: bool,
-) -> Result<Step, ApiError> {
-    let page = state.orders.list(caller, &request).await?;
-    let bytes = rows(&page.items, header).map_err(csv_failed)?;
-    Ok(match page.next_cursor {
-        Some(cursor) => {
-            request.cursor = Some(cursor);
-            Step::More(bytes, request)
-        }
-        None => Step::Last(bytes),
-    })
+) -> Result<Option<Vec<u8>>, ApiError> {
+    let page = export
+        .next_page()
+        .await
+        .map_err(|e| ApiError::from_store(&e))?;
+    page.map(|orders| rows(&orders, header).map_err(csv_failed))
+        .transpose()
 }
 
 fn csv_failed(err: csv::Error) -> ApiError {

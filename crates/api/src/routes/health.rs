@@ -1,13 +1,12 @@
 //! Probes and metrics: `/healthz` (the process answers), `/readyz` (the
 //! store answers too), `/metrics` (Prometheus text).
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use oms_ports::store::Store;
 
 use crate::dto::health::HealthView;
 use crate::metrics::Metrics;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Failures, ProblemCode};
 use crate::state::AppState;
 
 /// Liveness: answers while the process can serve HTTP.
@@ -19,20 +18,24 @@ pub async fn healthz() -> HttpResponse {
 
 /// Readiness: answers 200 only while the store does.
 #[utoipa::path(get, path = "/readyz", operation_id = "readyz", tag = "operations", responses(
-    (status = 200, body = HealthView),
-    (status = 503, body = crate::problem::Problem, content_type = "application/problem+json")))]
+    (status = 200, body = HealthView)))]
 pub async fn readyz<S: Store>(state: web::Data<AppState<S>>) -> Result<HttpResponse, ApiError> {
     if let Err(e) = state.store.ping().await {
         // Whatever the cause, a store that does not answer means "not ready".
         tracing::warn!(error.cause_chain = ?e, "readiness check failed");
-        let detail = "the store is unavailable";
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "store_unavailable",
-            detail,
-        ));
+        return Err(ApiError::store_unavailable());
     }
     Ok(HttpResponse::Ok().json(HealthView { status: "ok" }))
+}
+
+/// What `readyz` answers when the store does not.
+#[derive(Debug)]
+pub struct NotReady;
+
+impl Failures for NotReady {
+    fn codes() -> Vec<ProblemCode> {
+        vec![ProblemCode::StoreUnavailable]
+    }
 }
 
 /// Request counts and latencies by route and status, orders placed, stock conflicts.

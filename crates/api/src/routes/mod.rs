@@ -1,6 +1,6 @@
-//! Every route in one table: registration and the OpenAPI completeness
-//! test read the same list, so a route cannot be added to one and not the
-//! other.
+//! Every route in one table: registration, the OpenAPI document's error
+//! responses and its completeness test read the same list, so a route
+//! cannot be added to one and not the other.
 
 pub mod auth;
 pub mod customers;
@@ -11,11 +11,18 @@ pub mod products;
 pub mod ws;
 
 use actix_governor::Governor;
+use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::Method;
-use actix_web::{HttpResponse, Route, web};
+use actix_web::{FromRequest, Handler, HttpResponse, Responder, Route, web};
+use oms_app::catalog::ProductError;
+use oms_app::customers::CustomerError;
+use oms_app::list::ListError;
+use oms_app::orders::{ChangeStatusError, GetOrderError, PlaceOrderError};
+use oms_app::users::{AuthenticateError, RegisterError};
+use oms_ports::error::StoreError;
 use oms_ports::store::Store;
 
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Failures, ProblemCode, failures};
 use crate::rate_limit::Budget as SignInBudget;
 
 /// Which request budget a route draws on.
@@ -28,7 +35,9 @@ pub enum Budget {
 }
 
 /// One route: method, path (actix and OpenAPI share `{name}` syntax), the
-/// budget it draws on and its handler.
+/// budget it draws on, its handler, and every problem code it may answer
+/// with: those of its handler's arguments (extractors), of the use cases
+/// it names, and 429 from its budget.
 pub struct RouteDef {
     /// HTTP method.
     pub method: Method,
@@ -38,6 +47,8 @@ pub struct RouteDef {
     pub budget: Budget,
     /// The handler.
     pub route: Route,
+    /// What it may fail with.
+    pub codes: Vec<ProblemCode>,
 }
 
 impl std::fmt::Debug for RouteDef {
@@ -46,12 +57,28 @@ impl std::fmt::Debug for RouteDef {
     }
 }
 
-fn def(method: Method, path: &'static str, budget: Budget, route: Route) -> RouteDef {
+fn def<F, Args>(method: Method, path: &'static str, budget: Budget, handler: F) -> RouteDef
+where
+    F: Handler<Args>,
+    Args: FromRequest + Failures + 'static,
+    F::Output: Responder + 'static,
+{
+    let mut codes = Args::codes();
+    codes.push(ProblemCode::RateLimited);
     RouteDef {
+        route: web::method(method.clone()).to(handler),
         method,
         path,
         budget,
-        route,
+        codes,
+    }
+}
+
+impl RouteDef {
+    /// Also answers what `E` (a use case's error) can fail with.
+    fn or<E: Failures>(mut self) -> RouteDef {
+        self.codes = failures::with::<E>(self.codes);
+        self
     }
 }
 
@@ -60,106 +87,40 @@ pub fn table<S: Store>() -> Vec<RouteDef> {
     use Budget::{General, SignIn};
     use Method as M;
     vec![
-        def(M::GET, "/healthz", General, web::get().to(health::healthz)),
-        def(
-            M::GET,
-            "/readyz",
-            General,
-            web::get().to(health::readyz::<S>),
-        ),
-        def(M::GET, "/metrics", General, web::get().to(health::metrics)),
-        def(
-            M::POST,
-            "/auth/register",
-            SignIn,
-            web::post().to(auth::register::<S>),
-        ),
-        def(
-            M::POST,
-            "/auth/login",
-            SignIn,
-            web::post().to(auth::login::<S>),
-        ),
-        def(M::GET, "/auth/me", General, web::get().to(auth::me::<S>)),
-        def(
-            M::POST,
-            "/api/products",
-            General,
-            web::post().to(products::create::<S>),
-        ),
-        def(
-            M::GET,
-            "/api/products",
-            General,
-            web::get().to(products::list::<S>),
-        ),
-        def(
-            M::GET,
-            "/api/products/{id}",
-            General,
-            web::get().to(products::get::<S>),
-        ),
+        def(M::GET, "/healthz", General, health::healthz),
+        def(M::GET, "/readyz", General, health::readyz::<S>).or::<health::NotReady>(),
+        def(M::GET, "/metrics", General, health::metrics),
+        def(M::POST, "/auth/register", SignIn, auth::register::<S>).or::<RegisterError>(),
+        def(M::POST, "/auth/login", SignIn, auth::login::<S>).or::<AuthenticateError>(),
+        def(M::GET, "/auth/me", General, auth::me::<S>).or::<StoreError>(),
+        def(M::POST, "/api/products", General, products::create::<S>).or::<ProductError>(),
+        def(M::GET, "/api/products", General, products::list::<S>).or::<ListError>(),
+        def(M::GET, "/api/products/{id}", General, products::get::<S>).or::<ProductError>(),
         def(
             M::PATCH,
             "/api/products/{id}",
             General,
-            web::patch().to(products::update::<S>),
-        ),
-        def(
-            M::POST,
-            "/api/customers",
-            General,
-            web::post().to(customers::create::<S>),
-        ),
-        def(
-            M::GET,
-            "/api/customers",
-            General,
-            web::get().to(customers::list::<S>),
-        ),
-        def(
-            M::GET,
-            "/api/customers/{id}",
-            General,
-            web::get().to(customers::get::<S>),
-        ),
-        def(
-            M::POST,
-            "/api/orders",
-            General,
-            web::post().to(orders::place::<S>),
-        ),
-        def(
-            M::GET,
-            "/api/orders",
-            General,
-            web::get().to(orders::list::<S>),
-        ),
-        def(
-            M::GET,
-            "/api/orders/export/csv",
-            General,
-            web::get().to(export::csv::<S>),
-        ),
-        def(
-            M::GET,
-            "/api/orders/summary",
-            General,
-            web::get().to(orders::summary::<S>),
-        ),
-        def(
-            M::GET,
-            "/api/orders/{id}",
-            General,
-            web::get().to(orders::get::<S>),
-        ),
+            products::update::<S>,
+        )
+        .or::<ProductError>(),
+        def(M::POST, "/api/customers", General, customers::create::<S>).or::<CustomerError>(),
+        def(M::GET, "/api/customers", General, customers::list::<S>).or::<ListError>(),
+        def(M::GET, "/api/customers/{id}", General, customers::get::<S>).or::<CustomerError>(),
+        def(M::POST, "/api/orders", General, orders::place::<S>).or::<PlaceOrderError>(),
+        def(M::GET, "/api/orders", General, orders::list::<S>).or::<ListError>(),
+        def(M::GET, "/api/orders/export/csv", General, export::csv::<S>).or::<ListError>(),
+        def(M::GET, "/api/orders/summary", General, orders::summary::<S>).or::<ListError>(),
+        def(M::GET, "/api/orders/{id}", General, orders::get::<S>).or::<GetOrderError>(),
         def(
             M::PUT,
             "/api/orders/{id}/status",
             General,
-            web::put().to(orders::change_status::<S>),
-        ),
-        def(M::GET, "/ws", General, web::get().to(ws::subscribe::<S>)),
+            orders::change_status::<S>,
+        )
+        .or::<ChangeStatusError>(),
+        def(M::GET, "/ws", General, ws::subscribe::<S>)
+            .or::<GetOrderError>()
+            .or::<ws::Refusals>(),
     ]
 }
 
@@ -184,8 +145,9 @@ pub fn is_api_path(path: &str) -> bool {
     })
 }
 
-/// The routes of one path: its budget, and each method with its handler.
-type PathRoutes = (&'static str, Budget, Vec<(Method, Route)>);
+/// The routes of one path: its budget, and each method with its handler
+/// and codes.
+type PathRoutes = (&'static str, Budget, Vec<(Method, Route, Vec<ProblemCode>)>);
 
 /// Routes grouped by path, in first-seen order: one actix resource per path,
 /// so a wrong method on a known path is 405, not 404.
@@ -197,9 +159,13 @@ fn by_path(table: Vec<RouteDef>) -> Vec<PathRoutes> {
                 if def.budget == Budget::SignIn {
                     *budget = Budget::SignIn;
                 }
-                routes.push((def.method, def.route));
+                routes.push((def.method, def.route, def.codes));
             }
-            None => groups.push((def.path, def.budget, vec![(def.method, def.route)])),
+            None => groups.push((
+                def.path,
+                def.budget,
+                vec![(def.method, def.route, def.codes)],
+            )),
         }
     }
     groups
@@ -211,7 +177,11 @@ pub fn configure<S: Store>(cfg: &mut web::ServiceConfig, sign_in: &SignInBudget)
     for (path, budget, routes) in by_path(table::<S>()) {
         let allow: Vec<String> = routes
             .iter()
-            .map(|(method, _)| method.to_string())
+            .map(|(method, ..)| method.to_string())
+            .collect();
+        let documented: Vec<(Method, Vec<ProblemCode>)> = routes
+            .iter()
+            .map(|(method, _, codes)| (method.clone(), codes.clone()))
             .collect();
         let allow = allow.join(", ");
         let refuse = move || {
@@ -219,13 +189,54 @@ pub fn configure<S: Store>(cfg: &mut web::ServiceConfig, sign_in: &SignInBudget)
             async move { Err::<HttpResponse, _>(ApiError::method_not_allowed(&allow)) }
         };
         let mut resource = web::resource(path).default_service(web::to(refuse));
-        for (_, route) in routes {
+        for (_, route, _) in routes {
             resource = resource.route(route);
         }
+        let resource = resource.wrap_fn(move |req, service| {
+            let method = req.method().clone();
+            let answered = service.call(req);
+            let documented = documented.clone();
+            async move {
+                let res = answered.await?;
+                if cfg!(debug_assertions) {
+                    check_documented(path, &method, &documented, &res);
+                }
+                Ok(res)
+            }
+        });
         match budget {
             Budget::General => cfg.service(resource),
             Budget::SignIn => cfg.service(resource.wrap(Governor::new(sign_in))),
         };
+    }
+}
+
+/// Every error a route answers must be one of its codes, or the document
+/// (made from them) would leave it out. Checked in debug builds, so by
+/// every test that goes through a route.
+fn check_documented<B>(
+    path: &str,
+    method: &Method,
+    documented: &[(Method, Vec<ProblemCode>)],
+    res: &ServiceResponse<B>,
+) {
+    let Some(codes) = documented
+        .iter()
+        .find(|(m, _)| m == method)
+        .map(|(_, codes)| codes)
+    else {
+        return;
+    };
+    let answered = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<ApiError>())
+        .map(ApiError::code);
+    if let Some(code) = answered {
+        assert!(
+            codes.contains(&code),
+            "{method} {path} answered `{code}`, which its route does not list: add its source to `routes::table`"
+        );
     }
 }
 

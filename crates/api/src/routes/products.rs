@@ -7,7 +7,7 @@ use crate::auth::Caller;
 use crate::dto::page::{NameListQuery, Page};
 use crate::dto::products::{CreateProductRequest, ProductView, UpdateProductRequest};
 use crate::json::JsonBody;
-use crate::problem::{ApiError, Problem};
+use crate::problem::ApiError;
 use crate::state::AppState;
 
 /// Adds a product (admin).
@@ -21,9 +21,7 @@ use crate::state::AppState;
                 ("updateProduct" = (operation_id = "updateProduct", parameters(("id" = "$response.body#/id")))),
                 ("orderIt" = (operation_id = "placeOrder", request_body = json!({
                     "customer": {"name": "Ann Lee", "email": "ann@example.com"},
-                    "items": [{"productId": "$response.body#/id", "quantity": 1}]}))))),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+                    "items": [{"productId": "$response.body#/id", "quantity": 1}]})))))))]
 pub async fn create<S: Store>(
     state: web::Data<AppState<S>>,
     Caller(caller): Caller,
@@ -40,8 +38,7 @@ pub async fn create<S: Store>(
 #[utoipa::path(get, path = "/api/products", operation_id = "listProducts", tag = "products", security(("bearer" = [])),
     params(NameListQuery),
     responses(
-        (status = 200, body = Page<ProductView>),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        (status = 200, body = Page<ProductView>)))]
 pub async fn list<S: Store>(
     state: web::Data<AppState<S>>,
     Caller(caller): Caller,
@@ -58,8 +55,7 @@ pub async fn list<S: Store>(
 #[utoipa::path(get, path = "/api/products/{id}", operation_id = "getProduct", tag = "products", security(("bearer" = [])),
     params(("id" = String, Path, description = "Product id")),
     responses(
-        (status = 200, body = ProductView),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        (status = 200, body = ProductView)))]
 pub async fn get<S: Store>(
     state: web::Data<AppState<S>>,
     Caller(caller): Caller,
@@ -74,11 +70,7 @@ pub async fn get<S: Store>(
     params(("id" = String, Path, description = "Product id")),
     request_body = UpdateProductRequest,
     responses(
-        (status = 200, body = ProductView),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`version_mismatch`: `expectedVersion` is not the current version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        (status = 200, body = ProductView)))]
 pub async fn update<S: Store>(
     state: web::Data<AppState<S>>,
     Caller(caller): Caller,

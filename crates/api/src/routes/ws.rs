@@ -15,7 +15,7 @@ use tokio::time::Instant;
 use crate::auth::websocket_caller;
 use crate::dto::feed::FeedQuery;
 use crate::feed::LiveFeed;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Failures, ProblemCode};
 use crate::state::AppState;
 
 /// Subscribes to order events. Without `order`: every order the token's
@@ -27,11 +27,7 @@ use crate::state::AppState;
     params(FeedQuery,
         ("Sec-WebSocket-Protocol" = Option<String>, Header, description = "`bearer, <token>`")),
     responses(
-        (status = 101, description = "switched to the WebSocket feed"),
-        (status = 400, description = "not a WebSocket upgrade", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "no token for the all-orders feed, or a bad or expired token", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "no such order", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "too many connections, or the store is unavailable", body = crate::problem::Problem, content_type = "application/problem+json")))]
+        (status = 101, description = "switched to the WebSocket feed")))]
 pub async fn subscribe<S: Store>(
     req: HttpRequest,
     body: web::Payload,
@@ -70,6 +66,21 @@ pub async fn subscribe<S: Store>(
         ping_every: feed.ping_every,
     };
     oms_ws::session::start(&req, body, connection).map_err(|_| ApiError::websocket_required())
+}
+
+/// What the feed refuses a subscription with, besides an unknown order:
+/// no or a bad token, a full feed, a request that is no upgrade.
+#[derive(Debug)]
+pub struct Refusals;
+
+impl Failures for Refusals {
+    fn codes() -> Vec<ProblemCode> {
+        vec![
+            ProblemCode::Unauthorized,
+            ProblemCode::TooManyConnections,
+            ProblemCode::WebsocketRequired,
+        ]
+    }
 }
 
 /// `expires` on the monotonic clock the connection's timers use.

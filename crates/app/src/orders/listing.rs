@@ -72,7 +72,7 @@ impl<S: OrderStore, C, I> OrderService<S, C, I> {
 }
 
 /// The filters as the store takes them, narrowed to what `by` may see.
-fn filter(v: &mut Validation, by: Actor, request: &ListOrders) -> OrderFilter {
+pub(super) fn filter(v: &mut Validation, by: Actor, request: &ListOrders) -> OrderFilter {
     let status = request
         .status
         .as_deref()

@@ -11,7 +11,7 @@ use oms_domain::name::Name;
 use oms_domain::order::Order;
 use oms_domain::order::line::{MergedLine, merge_lines};
 use oms_domain::quantity::Quantity;
-use oms_domain::user::{Actor, Permission};
+use oms_domain::user::{Actor, Forbidden, Permission};
 use oms_ports::clock::Clock;
 use oms_ports::draft::{CustomerDraft, IdempotencyClaim, OrderDraft, Placement};
 use oms_ports::error::{PlaceError, StoreError};
@@ -20,6 +20,7 @@ use oms_ports::store::{OrderStore, UserStore};
 use sha2::{Digest, Sha256};
 
 use super::OrderService;
+use crate::contention::Attempt;
 
 /// A request to place an order, as the client sent it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -109,11 +110,9 @@ where
     /// [`PlaceOrderError`]; nothing is written in any case.
     #[tracing::instrument(skip_all, fields(lines = cmd.items.len(), user = %by.user))]
     pub async fn place(&self, by: Actor, cmd: PlaceOrder) -> Result<Placement, PlaceOrderError> {
-        if !by.may(Permission::PlaceOwnOrder) {
-            return Err(PlaceOrderError::Forbidden(Permission::PlaceOwnOrder));
-        }
-        if cmd.payment_collected && !by.may(Permission::CollectPayment) {
-            return Err(PlaceOrderError::Forbidden(Permission::CollectPayment));
+        by.require(Permission::PlaceOwnOrder)?;
+        if cmd.payment_collected {
+            by.require(Permission::CollectPayment)?;
         }
         let own = self.own_customer(by, cmd.customer.as_ref()).await?;
         let mut v = Validation::new();
@@ -146,10 +145,10 @@ where
             placed_by: by,
             at,
         };
-        self.store
-            .place(draft)
-            .await
-            .map_err(|e| place_error(e, &lines))
+        let placed = self
+            .contention
+            .retry(|| async { Attempt::of(self.store.place(draft.clone()).await) });
+        placed.await.map_err(|e| place_error(e, &lines))
     }
 
     /// For a caller who may only order for itself: its own name and address.
@@ -170,7 +169,7 @@ where
         let someone_else =
             named.is_some_and(|c| Email::parse(&c.email).ok().as_ref() != Some(&user.email));
         if someone_else {
-            return Err(PlaceOrderError::Forbidden(Permission::PlaceOrderForAnyone));
+            return Err(Forbidden(Permission::PlaceOrderForAnyone).into());
         }
         Ok(Some((user.name, user.email)))
     }

@@ -6,13 +6,14 @@ use oms_domain::invalid::Invalid;
 use oms_domain::order::status::OrderStatus;
 use oms_domain::order::{Order, OrderError};
 use oms_domain::timestamp::Timestamp;
-use oms_domain::user::{Actor, Permission};
+use oms_domain::user::{Actor, Forbidden, Permission};
 use oms_ports::clock::Clock;
 use oms_ports::draft::OrderRevision;
 use oms_ports::error::{ReviseError, StoreError};
 use oms_ports::store::OrderStore;
 
 use super::OrderService;
+use crate::contention::Attempt;
 
 /// A request to change an order's status, as the client sent it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -123,41 +124,52 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
         decide: impl Fn(&Order, Timestamp) -> Result<Order, ChangeStatusError>,
     ) -> Result<Order, ChangeStatusError> {
         let id: OrderId = order_id.parse().map_err(|_| ChangeStatusError::NotFound)?;
-        let mut retries = self.contention.begin();
-        loop {
-            let order = self
-                .store
-                .get_order(id)
-                .await?
-                .ok_or(ChangeStatusError::NotFound)?;
-            let current = order.version();
-            if expected.is_some_and(|v| v != current) {
-                return Err(ChangeStatusError::VersionMismatch { current });
-            }
-            let next = decide(&order, self.clock.now())?;
-            if next.version() == current {
-                return Ok(order);
-            }
-            let revision = OrderRevision {
-                expected_version: current,
-                order: next,
-            };
-            match self.store.revise(revision).await {
-                Ok(saved) => return Ok(saved),
-                // Someone else changed the order first: decide again on what they left.
-                Err(ReviseError::VersionMismatch { .. }) if expected.is_none() => {
-                    let Some(pause) = retries.next_pause() else {
-                        return Err(StoreError::Contended.into());
-                    };
-                    tokio::time::sleep(pause).await;
+        self.contention
+            .retry(|| async {
+                match self.revise_once(id, expected, &decide).await {
+                    // Someone else changed the order first: decide again on
+                    // what they left, unless the caller named the version.
+                    Err(ChangeStatusError::VersionMismatch { .. }) if expected.is_none() => {
+                        Attempt::Lost
+                    }
+                    Err(ChangeStatusError::Store(StoreError::Contended)) => Attempt::Lost,
+                    outcome => Attempt::Done(outcome),
                 }
-                Err(ReviseError::VersionMismatch { current }) => {
-                    return Err(ChangeStatusError::VersionMismatch { current });
-                }
-                Err(ReviseError::NotFound) => return Err(ChangeStatusError::NotFound),
-                Err(ReviseError::Store(e)) => return Err(e.into()),
-            }
+            })
+            .await
+    }
+
+    /// One read-decide-write of [`OrderService::revise_order`].
+    async fn revise_once(
+        &self,
+        id: OrderId,
+        expected: Option<u64>,
+        decide: &impl Fn(&Order, Timestamp) -> Result<Order, ChangeStatusError>,
+    ) -> Result<Order, ChangeStatusError> {
+        let order = self
+            .store
+            .get_order(id)
+            .await?
+            .ok_or(ChangeStatusError::NotFound)?;
+        let current = order.version();
+        if expected.is_some_and(|v| v != current) {
+            return Err(ChangeStatusError::VersionMismatch { current });
         }
+        let next = decide(&order, self.clock.now())?;
+        if next.version() == current {
+            return Ok(order);
+        }
+        let revision = OrderRevision {
+            expected_version: current,
+            order: next,
+        };
+        self.store.revise(revision).await.map_err(|e| match e {
+            ReviseError::VersionMismatch { current } => {
+                ChangeStatusError::VersionMismatch { current }
+            }
+            ReviseError::NotFound => ChangeStatusError::NotFound,
+            ReviseError::Store(e) => e.into(),
+        })
     }
 }
 
@@ -171,9 +183,7 @@ fn plan(
 ) -> Result<Order, ChangeStatusError> {
     let mut next = order.clone();
     if let Some(collected) = payment {
-        if !by.may(Permission::CollectPayment) {
-            return Err(ChangeStatusError::Forbidden(Permission::CollectPayment));
-        }
+        by.require(Permission::CollectPayment)?;
         next.set_payment_collected(collected, now)?;
     }
     if let Some(to) = to {
@@ -195,5 +205,5 @@ fn authorize(by: Actor, order: &Order, to: OrderStatus) -> Result<(), ChangeStat
     if by.may(Permission::CancelOwnPendingOrder) && own_pending_cancel {
         return Ok(());
     }
-    Err(ChangeStatusError::Forbidden(Permission::ChangeOrderStatus))
+    Err(Forbidden(Permission::ChangeOrderStatus).into())
 }

@@ -5,10 +5,10 @@
 use std::time::Duration;
 
 use mockall::Sequence;
+use oms_app::contention::Contention;
 use oms_app::orders::{ChangeStatus, ChangeStatusError};
 use oms_domain::order::status::OrderStatus;
 use oms_domain::timestamp::Timestamp;
-use oms_ports::contention::Contention;
 use oms_ports::error::{ReviseError, StoreError};
 
 use crate::mocks::{MockStore, confirm, pending_order, service};

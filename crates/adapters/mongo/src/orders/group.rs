@@ -1,20 +1,18 @@
-//! Placing and revising orders in groups (`oms_ports::group`): the writes
+//! Placing and revising orders in groups (`oms_commit::group`): the writes
 //! that queued while the last transaction ran share the next one. It reads
 //! what they need once ([`Snapshot`]), lets a [`Ledger`] decide each on its
 //! own against the running state, and writes what was decided with one
 //! command per collection, then commits: about eight round trips for a
 //! group of one or of a hundred. A write refused by the ledger is answered
-//! alone; a conflict with another instance's transaction retries the whole
-//! group under the one contention policy.
-
-use std::sync::atomic::{AtomicUsize, Ordering};
+//! alone; a conflict with another instance's transaction answers every
+//! write of the group as contended, and the use cases send them again.
 
 use futures::future::BoxFuture;
 use mongodb::ClientSession;
 use mongodb::bson::{Document, doc, to_bson};
+use oms_commit::group::Committer;
 use oms_ports::error::StoreError;
-use oms_ports::group::Committer;
-use oms_ports::ledger::{Changes, Decision, Ledger, Write};
+use oms_rules::ledger::{Changes, Decision, Ledger, Write};
 
 use super::snapshot::key_id;
 use crate::MongoStore;
@@ -37,7 +35,6 @@ impl Committer for MongoStore {
         let group = Group {
             store: self,
             writes: &writes,
-            attempts: AtomicUsize::new(0),
         };
         match self.transaction(&group).await {
             Ok(decisions) => decisions,
@@ -56,7 +53,6 @@ impl Committer for MongoStore {
 struct Group<'a> {
     store: &'a MongoStore,
     writes: &'a [Write],
-    attempts: AtomicUsize,
 }
 
 impl Body for Group<'_> {
@@ -68,8 +64,7 @@ impl Body for Group<'_> {
         session: &'a mut ClientSession,
     ) -> BoxFuture<'a, Result<Vec<Decision>, Abort<String>>> {
         Box::pin(async move {
-            let retry = self.attempts.fetch_add(1, Ordering::Relaxed) > 0;
-            let snapshot = self.store.snapshot(session, self.writes, retry).await?;
+            let snapshot = self.store.snapshot(session, self.writes).await?;
             let mut ledger = Ledger::new(&snapshot);
             let decisions = self
                 .writes

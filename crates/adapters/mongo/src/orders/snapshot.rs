@@ -14,7 +14,7 @@ use oms_domain::idempotency::{IdempotencyKey, RequestFingerprint};
 use oms_domain::ids::UserId;
 use oms_domain::order::Order;
 use oms_domain::product::Product;
-use oms_ports::ledger::{Snapshot, UsedKey, Wanted, Write};
+use oms_rules::ledger::{Snapshot, UsedKey, Wanted, Write};
 use serde::de::DeserializeOwned;
 
 use crate::MongoStore;
@@ -29,7 +29,6 @@ impl MongoStore {
         &self,
         session: &mut ClientSession,
         writes: &[Write],
-        retry: bool,
     ) -> Result<Snapshot, mongodb::error::Error> {
         let mut snapshot = Snapshot::default();
         let wanted = Wanted::of(writes);
@@ -56,15 +55,6 @@ impl MongoStore {
         }
         let mut orders: Vec<String> = wanted.orders.iter().map(ToString::to_string).collect();
         orders.extend(snapshot.orders_wanted().iter().map(ToString::to_string));
-        // A retry may follow a commit that landed unseen: read the orders
-        // this group places, so the ledger answers with them (see
-        // `Ledger::place`) instead of writing them again.
-        if retry {
-            orders.extend(writes.iter().filter_map(|write| match write {
-                Write::Place(draft) => Some(draft.id.to_string()),
-                Write::Revise(_) => None,
-            }));
-        }
         for doc in all(&self.orders(), session, "_id", orders).await? {
             let id = doc.id.clone();
             match Order::try_from(doc) {

@@ -1,24 +1,24 @@
-//! Placing and revising orders in groups (`oms_ports::group`): what queued
+//! Placing and revising orders in groups (`oms_commit::group`): what queued
 //! while the writer was busy goes into the next transaction. The writer
 //! reads what the group names, a [`Ledger`] decides each write on its own
 //! against the running state, the decided changes are written, and one
 //! commit (one fsync) makes them all durable. A write the ledger refuses
 //! is answered alone; a failure of the database fails the group.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
+use oms_commit::group::Committer;
 use oms_domain::event::OrderEvent;
 use oms_domain::idempotency::RequestFingerprint;
 use oms_domain::order::Order;
 use oms_ports::error::StoreError;
-use oms_ports::group::Committer;
-use oms_ports::ledger::{Changes, Decision, Ledger, Snapshot, UsedKey, Wanted, Write};
+use oms_rules::ledger::{Changes, Decision, Ledger, Snapshot, UsedKey, Wanted, Write};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::get_order;
 use crate::SqliteStore;
-use crate::catalog::{customer_by_email, get_product, insert_customer};
+use crate::customers::{customer_by_email, insert_customer};
 use crate::errors::{corrupt, store_error};
+use crate::products::get_product;
+use crate::rows::now_millis;
 use crate::rows::{count, history_json, lines_json, millis};
 
 impl Committer for SqliteStore {
@@ -284,11 +284,4 @@ fn insert_event(c: &Connection, event: &OrderEvent, now: i64) -> Result<(), Stor
         ])
         .map_err(store_error)?;
     Ok(())
-}
-
-/// Now, for when a row was written (never a caller's clock).
-pub(crate) fn now_millis() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }

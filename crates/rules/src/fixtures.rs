@@ -12,7 +12,7 @@ use oms_domain::stock::Stock;
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::{Actor, Role};
 
-use crate::draft::{CustomerDraft, OrderDraft};
+use oms_ports::draft::{CustomerDraft, OrderDraft};
 
 /// The id whose last byte is `n`.
 pub fn id<T: std::str::FromStr>(n: u8) -> T

@@ -6,9 +6,9 @@ use oms_domain::stock::Stock;
 use oms_domain::timestamp::Timestamp;
 
 use super::{Ledger, Snapshot, UsedKey};
-use crate::draft::{IdempotencyClaim, OrderDraft, OrderRevision};
-use crate::error::{PlaceError, ReviseError, StoreError};
 use crate::fixtures::{catalogue, id, nth_draft, product};
+use oms_ports::draft::{IdempotencyClaim, OrderDraft, OrderRevision};
+use oms_ports::error::{PlaceError, ReviseError, StoreError};
 
 fn shelf(products: Vec<Product>) -> Snapshot {
     let mut records = Snapshot::default();

@@ -1,12 +1,17 @@
-//! The one answer every write gives when others keep changing what it read
-//! (a lost compare-and-set, a transaction's write conflict): try again after
-//! a pause that doubles each time, drawn at random up to that bound (full
-//! jitter, so writers that collided do not collide again in lockstep), until
-//! a deadline. Past it the write fails with [`StoreError::Contended`].
+//! The one answer every write gives when it loses a race (a compare-and-set
+//! that missed, a transaction's write conflict, reported by stores as
+//! [`StoreError::Contended`]): try again after a pause that doubles each
+//! time, drawn at random up to that bound (full jitter, so writers that
+//! collided do not collide again in lockstep), until a deadline. Past it
+//! the write fails with [`StoreError::Contended`].
 //!
-//! [`StoreError::Contended`]: crate::error::StoreError::Contended
+//! Stores never retry a lost race themselves: the use cases do, here, so
+//! one policy governs every write.
 
+use std::future::Future;
 use std::time::{Duration, Instant};
+
+use oms_ports::error::{LostRace, StoreError};
 
 /// How long and how a contended write keeps trying.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,7 +25,7 @@ pub struct Contention {
 }
 
 impl Contention {
-    /// The policy of every store and use case: a buyer who could be served
+    /// The policy of every write: a buyer who could be served
     /// waits rather than being turned away, but hears back well within a
     /// client's usual 30 s timeout. Writes that arrive together share one
     /// transaction (group commit), so what is left to collide is one
@@ -32,8 +37,38 @@ impl Contention {
         max_pause: Duration::from_millis(100),
     };
 
+    /// Runs `attempt` until it is done, trying again after each lost race
+    /// while the deadline allows.
+    ///
+    /// # Errors
+    /// What the last attempt failed with; [`StoreError::Contended`] when
+    /// every attempt lost its race until the deadline.
+    pub async fn retry<T, E, F, Fut>(self, mut attempt: F) -> Result<T, E>
+    where
+        E: From<StoreError>,
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Attempt<T, E>>,
+    {
+        let mut retries = self.begin();
+        loop {
+            match attempt().await {
+                Attempt::Done(outcome) => return outcome,
+                Attempt::Lost => {
+                    let Some(pause) = retries.next_pause() else {
+                        tracing::warn!(
+                            attempts = retries.attempts(),
+                            "a write kept losing its race; giving up"
+                        );
+                        return Err(StoreError::Contended.into());
+                    };
+                    tokio::time::sleep(pause).await;
+                }
+            }
+        }
+    }
+
     /// The clock starts now, at the first attempt.
-    pub fn begin(self) -> Retries {
+    fn begin(self) -> Retries {
         Retries {
             policy: self,
             started: Instant::now(),
@@ -50,9 +85,29 @@ impl Contention {
     }
 }
 
+/// What one attempt of a write came to.
+#[derive(Debug)]
+pub enum Attempt<T, E> {
+    /// Its outcome, to hand back as it is.
+    Done(Result<T, E>),
+    /// It lost a race and wrote nothing: another attempt may succeed.
+    Lost,
+}
+
+impl<T, E: LostRace> Attempt<T, E> {
+    /// A store's answer: a lost race as [`Attempt::Lost`], anything else
+    /// as it is.
+    pub fn of(outcome: Result<T, E>) -> Self {
+        match outcome {
+            Err(e) if e.lost_race() => Attempt::Lost,
+            outcome => Attempt::Done(outcome),
+        }
+    }
+}
+
 /// The attempts of one contended write.
 #[derive(Clone, Copy, Debug)]
-pub struct Retries {
+struct Retries {
     policy: Contention,
     started: Instant,
     attempts: u32,
@@ -61,7 +116,7 @@ pub struct Retries {
 impl Retries {
     /// The pause before the next attempt, or `None` when it would end past
     /// the deadline: then the write gives up.
-    pub fn next_pause(&mut self) -> Option<Duration> {
+    fn next_pause(&mut self) -> Option<Duration> {
         self.attempts += 1;
         let bound = self.policy.bound(self.attempts);
         let pause = jitter(bound);
@@ -69,7 +124,7 @@ impl Retries {
     }
 
     /// How many attempts have been made or announced.
-    pub fn attempts(&self) -> u32 {
+    fn attempts(&self) -> u32 {
         self.attempts
     }
 }

@@ -19,9 +19,10 @@ use oms_domain::ids::{OrderId, ProductId, UserId};
 use oms_domain::order::Order;
 use oms_domain::product::Product;
 
-use crate::assembly::Assembly;
-use crate::draft::{OrderDraft, OrderRevision, Placement};
-use crate::error::{PlaceError, ReviseError, StoreError};
+use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
+use oms_ports::error::{PlaceError, ReviseError, StoreError};
+
+use crate::assembly::{Assembly, assemble, resolve_customer};
 
 mod snapshot;
 mod write;
@@ -195,7 +196,7 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
     /// be reserved.
     ///
     /// # Errors
-    /// As [`OrderStore::place`](crate::store::OrderStore::place) refuses;
+    /// As [`OrderStore::place`](oms_ports::store::OrderStore::place) refuses;
     /// nothing of a refused draft is kept.
     pub fn place(&mut self, draft: OrderDraft) -> Result<Placement, PlaceError> {
         if self.needs_unreadable(&draft) {
@@ -229,10 +230,9 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
             }
             return Err(unreadable("an order with this id exists").into());
         }
-        let (customer, new_customer) = draft
-            .customer
-            .resolve(self.customer(&draft.customer.email).cloned());
-        let Assembly { order, stock } = draft.assemble(|id| self.product(id), &customer)?;
+        let found = self.customer(&draft.customer.email).cloned();
+        let (customer, new_customer) = resolve_customer(&draft.customer, found);
+        let Assembly { order, stock } = assemble(&draft, |id| self.product(id), &customer)?;
         if self.order(order.id()).is_some() {
             return Err(unreadable("an order with this id exists").into());
         }
@@ -282,7 +282,7 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
     /// its units back on the shelf when it cancels.
     ///
     /// # Errors
-    /// As [`OrderStore::revise`](crate::store::OrderStore::revise) refuses.
+    /// As [`OrderStore::revise`](oms_ports::store::OrderStore::revise) refuses.
     pub fn revise(&mut self, revision: OrderRevision) -> Result<Order, ReviseError> {
         let id = revision.order.id();
         if self.records.unreadable(Record::Order(id)) {
@@ -296,7 +296,7 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
         {
             return Err(unreadable("a product the order holds").into());
         }
-        let effects = revision.check(stored)?;
+        let effects = crate::revision::check(&revision, stored)?;
         let released: Vec<_> = if effects.releases_stock {
             stored.reserved().collect()
         } else {
@@ -355,7 +355,7 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
 }
 
 fn unreadable(what: &str) -> StoreError {
-    crate::error::corrupt(format_args!("unreadable: {what}"))
+    oms_ports::error::corrupt(format_args!("unreadable: {what}"))
 }
 
 #[cfg(test)]

@@ -3,8 +3,7 @@
 
 use oms_domain::product::{Product, ProductChange};
 use oms_domain::timestamp::Timestamp;
-
-use crate::error::UpdateProductError;
+use oms_ports::error::UpdateProductError;
 
 /// Applies `change` to `product` if it is still at `expected_version`
 /// (when one is given); `product` is unchanged on any refusal.

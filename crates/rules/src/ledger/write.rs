@@ -2,8 +2,8 @@
 
 use oms_domain::order::Order;
 
-use crate::draft::{OrderDraft, OrderRevision, Placement};
-use crate::error::{PlaceError, ReviseError, StoreError};
+use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
+use oms_ports::error::{PlaceError, ReviseError, StoreError};
 
 /// One write of a group.
 #[derive(Clone, Debug, PartialEq, Eq)]

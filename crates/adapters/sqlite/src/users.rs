@@ -1,0 +1,85 @@
+//! Accounts, unique by address: one row each, written by the one writer,
+//! read from the pool.
+
+use async_trait::async_trait;
+use oms_domain::email::Email;
+use oms_domain::ids::UserId;
+use oms_domain::user::User;
+use oms_ports::error::{InsertError, StoreError, UpdateUserError};
+use oms_ports::store::UserStore;
+use rusqlite::{Connection, params};
+
+use crate::SqliteStore;
+use crate::errors::{corrupt, store_error};
+use crate::rows::{self, USER_COLUMNS, breaks_unique, is_unique_violation, millis};
+
+fn user_where(c: &Connection, clause: &str, value: String) -> Result<Option<User>, StoreError> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE {clause} = ?1");
+    rows::one(c, &sql, &value, rows::user)
+}
+
+#[async_trait]
+impl UserStore for SqliteStore {
+    async fn insert_user(&self, user: &User) -> Result<(), InsertError> {
+        let u = user.clone();
+        self.write(move |c| {
+            let inserted = c.execute(
+                "INSERT INTO users (id, name, email, password_hash, role, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    u.id.to_string(),
+                    u.name.as_str(),
+                    u.email.as_str(),
+                    u.password_hash.as_phc(),
+                    u.role.as_str(),
+                    millis(u.created_at),
+                    millis(u.updated_at),
+                ],
+            );
+            match inserted {
+                Err(e) if breaks_unique(&e, "users.email") => Err(InsertError::DuplicateEmail),
+                Err(e) if is_unique_violation(&e) => {
+                    Err(corrupt("a user with this id exists").into())
+                }
+                other => other.map(|_| ()).map_err(|e| store_error(e).into()),
+            }
+        })
+        .await
+    }
+
+    async fn update_user(&self, user: &User) -> Result<(), UpdateUserError> {
+        let u = user.clone();
+        self.write(move |c| {
+            let updated = c.execute(
+                "UPDATE users SET name = ?2, email = ?3, password_hash = ?4, role = ?5,
+                 created_at = ?6, updated_at = ?7 WHERE id = ?1",
+                params![
+                    u.id.to_string(),
+                    u.name.as_str(),
+                    u.email.as_str(),
+                    u.password_hash.as_phc(),
+                    u.role.as_str(),
+                    millis(u.created_at),
+                    millis(u.updated_at),
+                ],
+            );
+            match updated {
+                Ok(0) => Err(UpdateUserError::NotFound),
+                Ok(_) => Ok(()),
+                Err(e) if breaks_unique(&e, "users.email") => Err(UpdateUserError::DuplicateEmail),
+                Err(e) => Err(store_error(e).into()),
+            }
+        })
+        .await
+    }
+
+    async fn get_user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        self.read(move |c| user_where(c, "id", id.to_string()))
+            .await
+    }
+
+    async fn find_user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
+        let email = email.as_str().to_owned();
+        self.read(move |c| user_where(c, "email", email)).await
+    }
+}

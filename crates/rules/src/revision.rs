@@ -1,0 +1,57 @@
+//! What a revision may change, decided against the order as the store
+//! holds it now, and what writing it must do besides.
+
+use oms_domain::event::OrderEvent;
+use oms_domain::order::Order;
+use oms_ports::draft::OrderRevision;
+use oms_ports::error::{ReviseError, StoreError};
+
+/// What committing a revision must do besides writing the order, decided
+/// from the stored order by [`check`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RevisionEffects {
+    /// The one event the revision records.
+    pub event: OrderEvent,
+    /// Whether the order's reserved units go back on the shelf.
+    pub releases_stock: bool,
+}
+
+/// Whether `revision` may replace `stored`, the order as the store holds it
+/// now, and what else writing it must do: every store asks this inside its
+/// atomic step, before writing.
+///
+/// # Errors
+/// [`ReviseError::VersionMismatch`] when `stored` has moved on;
+/// [`ReviseError::Store`] (internal) when the revision would change what
+/// the order holds, rewrite its history, change nothing or not raise its
+/// version, which only a bug can ask.
+pub fn check(revision: &OrderRevision, stored: &Order) -> Result<RevisionEffects, ReviseError> {
+    if stored.version() != revision.expected_version {
+        return Err(ReviseError::VersionMismatch {
+            current: stored.version(),
+        });
+    }
+    let next = &revision.order;
+    let same_holdings = stored.customer() == next.customer()
+        && stored.lines() == next.lines()
+        && stored.total() == next.total()
+        && stored.placed_by() == next.placed_by()
+        && stored.created_at() == next.created_at();
+    // The stored history stays as it was; a status change adds the one
+    // entry that says who made it, anything else adds none.
+    let moved = usize::from(stored.status() != next.status());
+    let history_kept = next.history().starts_with(stored.history())
+        && next.history().len() == stored.history().len() + moved;
+    // A version that did not rise would let a later compare-and-set
+    // mistake this state for an earlier one.
+    let event = OrderEvent::revised(stored, next)
+        .filter(|_| same_holdings && history_kept && next.version() > stored.version());
+    let Some(event) = event else {
+        let why = "a revision may only move the status (adding its history entry) or record payment, and must raise the version";
+        return Err(StoreError::Internal(why.into()).into());
+    };
+    Ok(RevisionEffects {
+        event,
+        releases_stock: stored.status().releases_stock_on(next.status()),
+    })
+}
