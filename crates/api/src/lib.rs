@@ -16,6 +16,7 @@ pub mod headers;
 pub mod json;
 pub mod metrics;
 pub mod openapi;
+pub mod pages;
 pub mod probe;
 pub mod problem;
 pub mod rate_limit;

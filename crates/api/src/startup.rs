@@ -24,7 +24,7 @@ use crate::settings::{RateLimits, Settings};
 use crate::sign_in::SignInFailures;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
-use crate::{fallback, headers, request_id};
+use crate::{fallback, headers, pages, request_id};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -208,6 +208,7 @@ fn serve<S: Store>(
     let hsts = settings.hsts;
     let reporting = settings.sentry_dsn.is_some();
     openapi::document().map_err(StartupError::Config)?;
+    let site = pages::site();
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -216,7 +217,7 @@ fn serve<S: Store>(
             .app_data(metrics.clone())
             .app_data(live.clone())
             .configure(|cfg| routes::configure::<S>(cfg, &sign_in))
-            .configure(oms_web::configure)
+            .configure(|cfg| oms_web::configure(cfg, &site))
             .service(web::redirect("/docs", "/docs/"))
             .route(openapi::DOCUMENT_PATH, web::get().to(openapi::serve))
             .service(SwaggerUi::new("/docs/{_:.*}").config(Config::from(openapi::DOCUMENT_PATH)))

@@ -4,11 +4,11 @@
 
 use std::path::Path;
 
-use oms_web::assets;
 use oms_web::pages::{ASSET_PREFIX, NOT_FOUND_FILE, PAGES, TRACK_FILE, TRACK_PREFIX};
 use serde_json::json;
 
 use crate::headers::{content_security_policy, security_header_pairs};
+use crate::pages;
 
 /// The tag every page carries for the API's origin; empty means its own.
 const API_META: &str = r#"<meta name="oms-api" content="">"#;
@@ -81,6 +81,8 @@ pub fn export(dir: &Path, api_url: &str) -> Result<String, String> {
     let write = |to: &Path, body: &[u8]| {
         std::fs::write(to, body).map_err(|e| format!("{}: {e}", to.display()))
     };
+    // The pages the server sends, assembled the same way.
+    let site = pages::site();
     let pages = PAGES
         .iter()
         .map(|(path, file)| (exported_name(path), *file))
@@ -90,18 +92,16 @@ pub fn export(dir: &Path, api_url: &str) -> Result<String, String> {
         ]);
     let mut written = 0;
     for (name, file) in pages {
-        let asset = assets::get(file).ok_or_else(|| format!("{file} is not embedded"))?;
-        write(&dir.join(name), &with_api_origin(file, &asset.body, &api)?)?;
+        let page = site
+            .page(file)
+            .ok_or_else(|| format!("{file} is not embedded"))?;
+        write(&dir.join(name), &with_api_origin(file, &page.body, &api)?)?;
         written += 1;
     }
     let asset_dir = dir.join(ASSET_PREFIX.trim_matches('/'));
     std::fs::create_dir_all(&asset_dir).map_err(at)?;
-    for name in assets::names()
-        .into_iter()
-        .filter(|n| !n.ends_with(".html"))
-    {
-        let asset = assets::get(&name).ok_or_else(|| format!("{name} is not embedded"))?;
-        write(&asset_dir.join(&name), &asset.body)?;
+    for (name, asset) in site.assets() {
+        write(&asset_dir.join(name), &asset.body)?;
         written += 1;
     }
     let settings = serde_json::to_string_pretty(&vercel_json(&api)).map_err(|e| e.to_string())?;

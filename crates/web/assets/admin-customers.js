@@ -1,18 +1,13 @@
 // The customers panel: search, add, and jump to a customer's orders.
-import { describe, query, request } from "./api.js";
-import { clearFieldErrors, debounce, el, fieldErrors, markField, showError, timeEl, toast } from "./ui.js";
-
-const $ = (id) => document.getElementById(id);
+import { request } from "./api.js";
+import { $, el } from "./dom.js";
+import { timeEl } from "./dates.js";
+import { clearFieldErrors, fieldErrors, markField, showError } from "./fields.js";
+import { initCursorList } from "./list.js";
+import { describe } from "./messages.js";
+import { toast } from "./toast.js";
 
 export function initCustomers({ showOrdersOf }) {
-  const table = $("customers-table").tBodies[0];
-  const search = $("customers-search");
-  const more = $("customers-more");
-  const errorNode = $("customers-error");
-  let nextCursor = null;
-  let seq = 0;
-  let loaded = false;
-
   function row(customer) {
     const orders = el("button", { type: "button", class: "btn btn-ghost btn-sm", "aria-label": `Show orders of ${customer.name}`, text: "Show orders" });
     orders.addEventListener("click", () => showOrdersOf(customer));
@@ -26,34 +21,21 @@ export function initCustomers({ showOrdersOf }) {
     );
   }
 
-  async function load(reset) {
-    const mine = ++seq;
-    if (reset) nextCursor = null;
-    more.disabled = true;
-    try {
-      const page = await request("GET", `/api/customers${query({ q: search.value.trim(), limit: 20, cursor: reset ? null : nextCursor })}`);
-      if (mine !== seq) return;
-      const rows = page.items.map(row);
-      if (reset) table.replaceChildren(...(rows.length ? rows : [el("tr", { class: "empty-row" }, el("td", { colspan: "4", class: "empty", text: "No customers match." }))]));
-      else table.append(...rows);
-      nextCursor = page.nextCursor || null;
-      showError(errorNode, "");
-    } catch (err) {
-      if (mine === seq) showError(errorNode, describe(err));
-    } finally {
-      if (mine === seq) {
-        more.hidden = !nextCursor;
-        more.disabled = false;
-      }
-    }
-  }
-
-  search.addEventListener("input", debounce(() => load(true), 250));
-  search.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") event.preventDefault();
+  const list = initCursorList({
+    path: "/api/customers",
+    table: $("customers-table").tBodies[0],
+    search: $("customers-search"),
+    more: $("customers-more"),
+    errorNode: $("customers-error"),
+    row,
+    empty: "No customers match.",
+    columns: 4,
   });
-  more.addEventListener("click", () => load(false));
+  initCustomerCreate({ onCreated: list.reload });
+  return { show: list.show };
+}
 
+function initCustomerCreate({ onCreated }) {
   const form = $("customer-form");
   const name = $("new-customer-name");
   const email = $("new-customer-email");
@@ -81,7 +63,7 @@ export function initCustomers({ showOrdersOf }) {
       const created = await request("POST", "/api/customers", { body: { name: name.value.trim(), email: email.value.trim() } });
       form.reset();
       toast(`Added ${created.name}.`, "success");
-      load(true);
+      onCreated();
     } catch (err) {
       fieldErrors(form, err);
       if (err.code === "duplicate_email") {
@@ -95,12 +77,4 @@ export function initCustomers({ showOrdersOf }) {
       submit.disabled = false;
     }
   });
-
-  return {
-    show() {
-      if (loaded) return;
-      loaded = true;
-      load(true);
-    },
-  };
 }

@@ -1,26 +1,27 @@
 // The summary cards. Which statuses there are is the server's to say: the
 // cards follow the keys of `byStatus`, so a new status needs no change here.
-import { describe, query, request } from "./api.js";
-import { el, money, throttle, toast } from "./ui.js";
+import { query, request } from "./api.js";
+import { $, el } from "./dom.js";
+import { todayStart } from "./dates.js";
+import { describe } from "./messages.js";
+import { money } from "./money.js";
+import { staleGuard } from "./stale.js";
+import { throttle } from "./timing.js";
+import { toast } from "./toast.js";
 
 // Under steady traffic every event would ask again; one read per interval
 // keeps the cards current without a request per order.
 const EVERY_MS = 2000;
 
-function todayStart() {
-  const now = new Date();
-  return new Date(now.getFullYear(), now.getMonth(), now.getDate()).toISOString();
-}
-
 function title(status) {
   return status.charAt(0).toUpperCase() + status.slice(1);
 }
 
-export function setupSummary() {
-  const list = document.getElementById("summary");
+export function initSummary() {
+  const list = $("summary");
   const revenue = list.querySelector('[data-summary="revenue-today"]');
   const revenueCard = revenue.closest("li");
-  let seq = 0;
+  const begin = staleGuard();
 
   function valueOf(status) {
     const found = list.querySelector(`[data-summary="${CSS.escape(status)}"]`);
@@ -31,20 +32,19 @@ export function setupSummary() {
   }
 
   async function refresh() {
-    const mine = ++seq;
+    const stale = begin();
     try {
       const [all, today] = await Promise.all([
         request("GET", "/api/orders/summary"),
         request("GET", `/api/orders/summary${query({ from: todayStart() })}`),
       ]);
-      // A slow answer must not overwrite a newer one.
-      if (mine !== seq) return;
+      if (stale()) return;
       for (const [status, count] of Object.entries(all.byStatus || {})) valueOf(status).textContent = String(count);
       revenue.textContent = money(today.revenue);
     } catch (err) {
-      if (mine === seq) toast(`The summary could not be refreshed. ${describe(err)}`, "error");
+      if (!stale()) toast(`The summary could not be refreshed. ${describe(err)}`, "error");
     } finally {
-      if (mine === seq) list.removeAttribute("aria-busy");
+      if (!stale()) list.removeAttribute("aria-busy");
     }
   }
 

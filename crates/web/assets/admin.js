@@ -2,22 +2,23 @@
 // wires the live feed to them. Controls follow the permissions /auth/me
 // reports, never the role name, so the table of who may do what lives only
 // on the server.
-import { can, describe, goSignIn, onSignedOutElsewhere, request, session, updateSessionUser } from "./api.js";
+import { can, goSignIn, onSignedOutElsewhere, request, session, updateSessionUser } from "./api.js";
+import { $ } from "./dom.js";
 import { openFeed } from "./feed.js";
+import { showError } from "./fields.js";
+import { renderHeader, setLiveStatus } from "./header.js";
+import { describe } from "./messages.js";
 import { initCatalog } from "./admin-catalog.js";
 import { initCustomers } from "./admin-customers.js";
-import { setupOrders } from "./admin-orders.js";
-import { setupSummary } from "./admin-summary.js";
-import { renderHeader, setLiveStatus, showError } from "./ui.js";
-
-const $ = (id) => document.getElementById(id);
+import { initOrders } from "./admin-orders.js";
+import { initSummary } from "./admin-summary.js";
 
 const current = session();
 if (!current) location.replace("/login?next=/admin");
 else if (!can(current.user, "viewAllOrders")) location.replace("/order");
-else start(current.user);
+else initDashboard(current.user);
 
-async function start(user) {
+async function initDashboard(user) {
   renderHeader(user);
   // Signed out in another tab: this one must not go on with the old token.
   onSignedOutElsewhere(goSignIn);
@@ -37,7 +38,7 @@ async function start(user) {
   updateSessionUser(me);
   renderHeader(me);
 
-  const orders = setupOrders(perms);
+  const orders = initOrders(perms);
   const panels = {
     "tab-orders": { show() {} },
     "tab-products": perms.has("viewCatalog") || perms.has("manageCatalog") ? initCatalog(perms) : null,
@@ -47,8 +48,8 @@ async function start(user) {
     select("tab-orders");
     orders.filterByCustomer(customer);
   }
-  const select = setupTabs(panels);
-  const summary = setupSummary();
+  const select = initTabs(panels);
+  const summary = initSummary();
 
   let firstLive = true;
   openFeed({
@@ -75,7 +76,7 @@ async function start(user) {
 
 // WAI-ARIA tabs with automatic activation: arrows move and select. Tabs
 // start hidden and appear only for panels the account may use.
-function setupTabs(panels) {
+function initTabs(panels) {
   for (const [tabId, panel] of Object.entries(panels)) {
     const tab = $(tabId);
     if (panel) {

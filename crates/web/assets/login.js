@@ -1,6 +1,8 @@
 // Sign in, or register as a customer, then go where the person was headed.
-import { describe, homeFor, request, safeNext, saveSession, session } from "./api.js";
-import { clearFieldErrors, fieldErrors, markField, showError } from "./ui.js";
+import { homeFor, request, safeNext, saveSession, session } from "./api.js";
+import { $ } from "./dom.js";
+import { clearFieldErrors, fieldErrors, markField, showError } from "./fields.js";
+import { describe } from "./messages.js";
 
 const next = safeNext(new URLSearchParams(location.search).get("next"));
 
@@ -12,6 +14,10 @@ function go(user) {
 
 const already = session();
 if (already) go(already.user);
+else {
+  initSignIn();
+  initRegister();
+}
 
 function busy(button, on, label) {
   button.disabled = on;
@@ -51,61 +57,65 @@ async function submit({ form, button, errorNode, path, body, idle, working, mess
   }
 }
 
-const loginForm = document.getElementById("login-form");
-const loginEmail = document.getElementById("login-email");
-const loginPassword = document.getElementById("login-password");
-const loginError = document.getElementById("login-error");
-const loginSubmit = document.getElementById("login-submit");
+function initSignIn() {
+  const loginForm = $("login-form");
+  const loginEmail = $("login-email");
+  const loginPassword = $("login-password");
+  const loginError = $("login-error");
+  const loginSubmit = $("login-submit");
 
-loginForm.addEventListener("submit", (event) => {
-  event.preventDefault();
-  if (loginSubmit.disabled) return;
-  const email = loginEmail.value.trim();
-  const password = loginPassword.value;
-  const ok = check(loginForm, loginError, [
-    [loginEmail, email ? "" : "Enter your e-mail address."],
-    [loginPassword, password ? "" : "Enter your password."],
-  ]);
-  if (!ok) return;
-  submit({
-    form: loginForm,
-    button: loginSubmit,
-    errorNode: loginError,
-    path: "/auth/login",
-    body: { email, password },
-    idle: "Sign in",
-    working: "Signing in…",
-    messages: { unauthorized: "That e-mail address and password do not match an account." },
+  loginForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (loginSubmit.disabled) return;
+    const email = loginEmail.value.trim();
+    const password = loginPassword.value;
+    const ok = check(loginForm, loginError, [
+      [loginEmail, email ? "" : "Enter your e-mail address."],
+      [loginPassword, password ? "" : "Enter your password."],
+    ]);
+    if (!ok) return;
+    submit({
+      form: loginForm,
+      button: loginSubmit,
+      errorNode: loginError,
+      path: "/auth/login",
+      body: { email, password },
+      idle: "Sign in",
+      working: "Signing in…",
+      messages: { unauthorized: "That e-mail address and password do not match an account." },
+    });
   });
-});
+}
 
-const registerForm = document.getElementById("register-form");
-const registerName = document.getElementById("register-name");
-const registerEmail = document.getElementById("register-email");
-const registerPassword = document.getElementById("register-password");
-const registerError = document.getElementById("register-error");
-const registerSubmit = document.getElementById("register-submit");
+function initRegister() {
+  const registerForm = $("register-form");
+  const registerName = $("register-name");
+  const registerEmail = $("register-email");
+  const registerPassword = $("register-password");
+  const registerError = $("register-error");
+  const registerSubmit = $("register-submit");
 
-registerForm.addEventListener("submit", (event) => {
-  event.preventDefault();
-  if (registerSubmit.disabled) return;
-  const name = registerName.value.trim();
-  const email = registerEmail.value.trim();
-  const password = registerPassword.value;
-  const ok = check(registerForm, registerError, [
-    [registerName, name ? "" : "Enter your name."],
-    [registerEmail, email ? "" : "Enter your e-mail address."],
-    [registerPassword, password ? "" : "Choose a password."],
-  ]);
-  if (!ok) return;
-  submit({
-    form: registerForm,
-    button: registerSubmit,
-    errorNode: registerError,
-    path: "/auth/register",
-    body: { name, email, password },
-    idle: "Create account",
-    working: "Creating account…",
-    messages: { duplicate_email: "An account with this e-mail address already exists. Sign in instead." },
+  registerForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (registerSubmit.disabled) return;
+    const name = registerName.value.trim();
+    const email = registerEmail.value.trim();
+    const password = registerPassword.value;
+    const ok = check(registerForm, registerError, [
+      [registerName, name ? "" : "Enter your name."],
+      [registerEmail, email ? "" : "Enter your e-mail address."],
+      [registerPassword, password ? "" : "Choose a password."],
+    ]);
+    if (!ok) return;
+    submit({
+      form: registerForm,
+      button: registerSubmit,
+      errorNode: registerError,
+      path: "/auth/register",
+      body: { name, email, password },
+      idle: "Create account",
+      working: "Creating account…",
+      messages: { duplicate_email: "An account with this e-mail address already exists. Sign in instead." },
+    });
   });
-});
+}

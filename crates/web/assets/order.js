@@ -1,12 +1,19 @@
-// Placing an order: pick quantities from the catalogue, then send the cart
-// once. The Idempotency-Key makes every resend of the same cart the same
-// order, so a double click or a retry after a dropped answer never orders twice.
-import { can, describe, goSignIn, onSignedOutElsewhere, query, request, session } from "./api.js";
-import { clearFieldErrors, debounce, el, fieldErrors, markField, money, renderHeader, showError } from "./ui.js";
+// Placing an order: pick quantities from the catalogue (order-cart.js),
+// then send the cart once. The Idempotency-Key makes every resend of the
+// same cart the same order, so a double click or a retry after a dropped
+// answer never orders twice.
+import { can, goSignIn, onSignedOutElsewhere, request, session } from "./api.js";
+import { $, badge, el } from "./dom.js";
+import { clearFieldErrors, fieldErrors, markField, showError } from "./fields.js";
+import { renderHeader } from "./header.js";
+import { describe } from "./messages.js";
+import { money } from "./money.js";
+import { initOrderCart } from "./order-cart.js";
+import { initCustomerSuggestions } from "./suggestions.js";
 
 const current = session();
 if (!current) location.replace("/login?next=/order");
-else start(current.user);
+else initOrderPage(current.user);
 
 function newKey() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -18,20 +25,13 @@ function newKey() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-function start(user) {
+function initOrderPage(user) {
   renderHeader(user);
   onSignedOutElsewhere(goSignIn);
   const forAnyone = can(user, "placeOrderForAnyone");
   const collects = can(user, "collectPayment");
-  const $ = (id) => document.getElementById(id);
   const main = $("main");
-  const search = $("product-search");
-  const list = $("product-list");
-  const listStatus = $("product-status");
   const form = $("order-form");
-  const cart = $("cart");
-  const cartEmpty = $("cart-empty");
-  const total = $("order-total");
   const errorNode = $("order-error");
   const button = $("place-order");
   const result = $("order-result");
@@ -43,131 +43,27 @@ function start(user) {
   else $("staff-fields").remove();
   if (collects) $("payment-field").hidden = false;
   else $("payment-field").remove();
+  // Suggestions come from the customer list, which needs its own permission.
+  if (forAnyone && can(user, "manageCustomers")) initNameFromAddress(customerEmail, customerName);
 
-  // Last seen details of every product ever listed, so cart lines survive
-  // a new search that no longer shows them.
-  const products = new Map();
-  const quantities = new Map();
-  const badQuantities = new Set();
+  const cart = initOrderCart();
   // The key belongs to one exact request body; a different body gets a new
   // key, the same body (a resend) the same key, until it succeeds.
   let attempt = null;
   let sending = false;
-  let searchSeq = 0;
-
-  function cartLines() {
-    return [...quantities].map(([id, quantity]) => {
-      const product = products.get(id);
-      return { product, quantity, lineTotal: product.price * quantity };
-    });
-  }
-
-  function renderCart() {
-    const lines = cartLines();
-    cart.replaceChildren(
-      ...lines.map(({ product, quantity, lineTotal }) =>
-        el(
-          "li",
-          { "data-product-id": product.id },
-          el("span", {}, `${product.name} × ${quantity}`),
-          el("span", { class: "line-total", text: money(lineTotal) }),
-        ),
-      ),
-    );
-    cartEmpty.hidden = lines.length > 0;
-    total.textContent = money(lines.reduce((sum, line) => sum + line.lineTotal, 0));
-    for (const row of list.children) row.dataset.chosen = String(quantities.has(row.dataset.productId));
-  }
-
-  function stockText(product) {
-    return product.stock === 0 ? el("span", { class: "out", text: "Out of stock" }) : `${product.stock} left`;
-  }
-
-  function productRow(product) {
-    const quantity = quantities.get(product.id) || 0;
-    const inputId = `qty-${product.id}`;
-    const input = el("input", {
-      id: inputId,
-      type: "number",
-      name: "quantity",
-      min: "0",
-      step: "1",
-      inputmode: "numeric",
-      value: String(quantity),
-      "aria-label": `Quantity of ${product.name}`,
-      disabled: product.stock === 0 && quantity === 0,
-    });
-    input.addEventListener("input", () => setQuantity(product.id, input));
-    return el(
-      "li",
-      { class: "product-row", "data-product-id": product.id, "data-chosen": String(quantity > 0) },
-      el(
-        "div",
-        {},
-        el("p", { class: "product-name", text: product.name }),
-        el("p", { class: "product-meta" }, money(product.price), " · ", el("span", { class: "stock" }, stockText(product))),
-      ),
-      el("div", { class: "qty" }, el("label", { for: inputId, text: "Quantity" }), input),
-    );
-  }
-
-  function setQuantity(id, input) {
-    clearFieldErrors(input.closest(".product-row"));
-    const text = input.value.trim();
-    quantities.delete(id);
-    badQuantities.delete(id);
-    if (input.validity.badInput || (text !== "" && !/^\d+$/.test(text))) {
-      badQuantities.add(id);
-      markField(input, "Enter a whole number, 0 or more.");
-    } else if (Number(text) > 0) {
-      quantities.set(id, Number(text));
-    }
-    renderCart();
-  }
-
-  async function loadProducts() {
-    const seq = ++searchSeq;
-    list.setAttribute("aria-busy", "true");
-    try {
-      const page = await request("GET", `/api/products${query({ q: search.value.trim(), limit: 100 })}`);
-      if (seq !== searchSeq) return;
-      for (const product of page.items) products.set(product.id, product);
-      const focused = document.activeElement && list.contains(document.activeElement) ? document.activeElement.id : null;
-      // Redrawn inputs show the last valid quantity, so no bad text remains.
-      badQuantities.clear();
-      list.replaceChildren(...page.items.map(productRow));
-      if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
-      const n = page.items.length;
-      listStatus.textContent =
-        n === 0 ? "No products match your search." : page.nextCursor ? `Showing the first ${n} matches; type more to narrow them down.` : `${n} product${n === 1 ? "" : "s"}.`;
-    } catch (err) {
-      if (seq === searchSeq) listStatus.textContent = describe(err);
-    } finally {
-      if (seq === searchSeq) list.removeAttribute("aria-busy");
-    }
-  }
-
-  search.addEventListener("input", debounce(loadProducts, 250));
-  search.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") event.preventDefault();
-  });
-
-  // Suggestions come from the customer list, which needs its own permission.
-  if (forAnyone && can(user, "manageCustomers")) setupCustomerSuggestions(customerEmail, customerName);
 
   // Validates what the page can know; returns the body or null.
   function buildBody() {
     clearFieldErrors(main);
     showError(errorNode, "");
-    if (badQuantities.size) {
-      for (const id of badQuantities) markField(document.getElementById(`qty-${id}`), "Enter a whole number, 0 or more.");
+    if (!cart.checkQuantities()) {
       showError(errorNode, "Some quantities are not whole numbers. Please fix them.");
       return null;
     }
-    const lines = cartLines();
+    const lines = cart.lines();
     if (!lines.length) {
       showError(errorNode, "Choose at least one product: set its quantity above 0.");
-      search.focus();
+      cart.focusSearch();
       return null;
     }
     const body = { items: lines.map(({ product, quantity }) => ({ productId: product.id, quantity })) };
@@ -191,16 +87,6 @@ function start(user) {
     return body;
   }
 
-  // A server error names lines by index (items[1].quantity); point each
-  // index at the quantity input of the product sent there.
-  function tagLines(body) {
-    for (const input of list.querySelectorAll("[data-field]")) input.removeAttribute("data-field");
-    body.items.forEach((item, index) => {
-      const input = document.getElementById(`qty-${item.productId}`);
-      if (input) input.dataset.field = `items[${index}].quantity`;
-    });
-  }
-
   function showResult(order) {
     const heading = el("h2", { class: "card-title", tabindex: "-1", text: "Order placed" });
     result.replaceChildren(
@@ -209,7 +95,7 @@ function start(user) {
         { class: "card result" },
         heading,
         el("p", {}, "Order number ", el("code", { "data-order-id": order.id, text: order.id })),
-        el("p", {}, `Total ${money(order.total)}, status `, el("span", { class: "badge", "data-status": order.status, text: order.status })),
+        el("p", {}, `Total ${money(order.total)}, status `, badge(order.status)),
         el("a", { id: "track-link", class: "btn btn-outline", href: `/track-order/${encodeURIComponent(order.id)}`, text: "Track this order" }),
       ),
     );
@@ -217,16 +103,11 @@ function start(user) {
   }
 
   function afterFailure(err, body) {
-    tagLines(body);
+    cart.tagLines(body.items);
     fieldErrors(main, err);
     showError(errorNode, describe(err));
     const detail = err.body || {};
-    if (err.code === "out_of_stock" && products.has(detail.productId) && Number.isInteger(detail.available)) {
-      const product = products.get(detail.productId);
-      product.stock = detail.available;
-      const stock = list.querySelector(`[data-product-id="${CSS.escape(product.id)}"] .stock`);
-      if (stock) stock.replaceChildren(stockText(product));
-    }
+    if (err.code === "out_of_stock" && Number.isInteger(detail.available)) cart.showStock(detail.productId, detail.available);
     if (err.code === "idempotency_key_reused") attempt = null;
   }
 
@@ -245,11 +126,8 @@ function start(user) {
     try {
       const order = await request("POST", "/api/orders", { body, headers: { "Idempotency-Key": attempt.key } });
       attempt = null;
-      quantities.clear();
-      badQuantities.clear();
       showResult(order);
-      renderCart();
-      loadProducts();
+      cart.empty();
     } catch (err) {
       afterFailure(err, body);
     } finally {
@@ -259,35 +137,23 @@ function start(user) {
       button.textContent = "Place order";
     }
   });
-
-  renderCart();
-  loadProducts();
 }
 
 // Staff usually order for a known customer: suggest addresses as they type
 // and fill in the name of the one picked.
-function setupCustomerSuggestions(email, name) {
-  const options = document.getElementById("customer-suggestions");
-  const known = new Map();
+function initNameFromAddress(email, name) {
   const fillName = () => {
-    const match = known.get(email.value.trim().toLowerCase());
+    const match = customers.byEmail(email.value);
     if (match && !name.value.trim()) name.value = match.name;
   };
-  const suggest = debounce(async () => {
-    const text = email.value.trim();
-    if (text.length < 2) return;
-    try {
-      const page = await request("GET", `/api/customers${query({ q: text, limit: 8 })}`);
-      for (const c of page.items) known.set(c.email.toLowerCase(), c);
-      options.replaceChildren(...page.items.map((c) => el("option", { value: c.email, label: c.name })));
-      fillName();
-    } catch {
-      // Suggestions are a convenience; typing the address still works.
-    }
-  }, 300);
-  email.addEventListener("input", () => {
-    fillName();
-    suggest();
+  const customers = initCustomerSuggestions({
+    input: email,
+    options: $("customer-suggestions"),
+    limit: 8,
+    minLength: 2,
+    wait: 300,
+    // Suggestions are a convenience; typing the address still works.
+    onChange: fillName,
   });
   email.addEventListener("change", fillName);
 }

@@ -1,10 +1,14 @@
 // Public order tracking: anyone with the order number may follow it, so the
 // page works signed out and only uses a session when there is one.
-import { describe, onSignedOutElsewhere, request, session } from "./api.js";
+import { onSignedOutElsewhere, request, session } from "./api.js";
+import { dateTime, timeEl } from "./dates.js";
+import { $, badge, el } from "./dom.js";
 import { openFeed } from "./feed.js";
-import { badge, dateTime, el, money, renderHeader, setLiveStatus, showError, timeEl } from "./ui.js";
+import { showError } from "./fields.js";
+import { renderHeader, setLiveStatus } from "./header.js";
+import { describe } from "./messages.js";
+import { money } from "./money.js";
 
-const $ = (id) => document.getElementById(id);
 const PREFIX = "/track-order/";
 
 let id = "";
@@ -25,8 +29,6 @@ function showAccount() {
   const current = session();
   renderHeader(current && current.user);
 }
-
-showAccount();
 
 function showNotFound() {
   $("track-loading").hidden = true;
@@ -141,16 +143,19 @@ function follow() {
   });
 }
 
-$("track-retry").addEventListener("click", load);
-
-// Signed out in another tab: go on as a stranger, who may still follow the order.
-onSignedOutElsewhere(() => {
+function initTracking() {
   showAccount();
-  if (feed) feed.reconnect();
-  if (!$("not-found").hidden) return;
-  load();
-});
+  $("track-retry").addEventListener("click", load);
+  // Signed out in another tab: go on as a stranger, who may still follow the order.
+  onSignedOutElsewhere(() => {
+    showAccount();
+    if (feed) feed.reconnect();
+    if (!$("not-found").hidden) return;
+    load();
+  });
+  // Whether an id is one is the server's to say: it answers 404 for any other.
+  if (id) load();
+  else showNotFound();
+}
 
-// Whether an id is one is the server's to say: it answers 404 for any other.
-if (id) load();
-else showNotFound();
+initTracking();

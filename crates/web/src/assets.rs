@@ -1,14 +1,13 @@
-//! The embedded files, each ready to send: its media type, a tag of its
-//! content for `ETag`, and a gzip copy made once.
+//! Files ready to send: a media type, a tag of the content for `ETag`, and
+//! a gzip copy made once. The files the pages load as they are (stylesheet,
+//! scripts, icon) are embedded from `assets/`.
 
-use std::collections::HashMap;
 use std::io::Write;
-use std::sync::{Arc, LazyLock};
 
 use actix_web::web::Bytes;
 use flate2::Compression;
 use flate2::write::GzEncoder;
-use parking_lot::Mutex;
+use sha2::{Digest, Sha256};
 
 #[derive(rust_embed::Embed)]
 #[folder = "assets/"]
@@ -27,40 +26,38 @@ pub struct Asset {
     pub tag: String,
 }
 
-/// Prepared files by name, each made on first request.
-static PREPARED: LazyLock<Mutex<HashMap<String, Arc<Asset>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-
-/// The file `name` (relative to `assets/`), if there is one.
-pub fn get(name: &str) -> Option<Arc<Asset>> {
-    let file = Files::get(name)?;
-    let tag: String = file.metadata.sha256_hash()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    if let Some(ready) = PREPARED.lock().get(name).filter(|a| a.tag == tag) {
-        return Some(Arc::clone(ready));
+impl Asset {
+    /// `body` as a file of media type `mime`.
+    pub(crate) fn new(mime: &str, body: Bytes) -> Asset {
+        let text =
+            mime.starts_with("text/") || mime.ends_with("javascript") || mime.ends_with("+xml");
+        let tag = Sha256::digest(&body)[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Asset {
+            content_type: if text {
+                format!("{mime}; charset=utf-8")
+            } else {
+                mime.to_owned()
+            },
+            gzip: text.then(|| gzip(&body)).flatten(),
+            body,
+            tag,
+        }
     }
-    let mime = file.metadata.mimetype();
-    let text = mime.starts_with("text/") || mime.ends_with("javascript") || mime.ends_with("+xml");
-    let body = Bytes::from(file.data.into_owned());
-    let asset = Arc::new(Asset {
-        content_type: if text {
-            format!("{mime}; charset=utf-8")
-        } else {
-            mime.to_owned()
-        },
-        gzip: text.then(|| gzip(&body)).flatten(),
-        body,
-        tag,
-    });
-    PREPARED.lock().insert(name.to_owned(), Arc::clone(&asset));
-    Some(asset)
 }
 
-/// The name of every embedded file, pages included.
-pub fn names() -> Vec<String> {
-    Files::iter().map(|name| name.into_owned()).collect()
+/// Every file of `assets/` by name, ready to send.
+pub(crate) fn embedded() -> impl Iterator<Item = (String, Asset)> {
+    Files::iter().filter_map(|name| {
+        let file = Files::get(&name)?;
+        let asset = Asset::new(
+            file.metadata.mimetype(),
+            Bytes::from(file.data.into_owned()),
+        );
+        Some((name.into_owned(), asset))
+    })
 }
 
 fn gzip(body: &[u8]) -> Option<Bytes> {
@@ -75,40 +72,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_page_file_exists() {
-        for file in crate::pages::PAGES
-            .iter()
-            .map(|(_, f)| *f)
-            .chain([crate::pages::TRACK_FILE, crate::pages::NOT_FOUND_FILE])
-        {
-            let asset = get(file).unwrap_or_else(|| panic!("{file} is missing"));
-            assert_eq!(asset.content_type, "text/html; charset=utf-8", "{file}");
-        }
-    }
-
-    #[test]
     fn text_is_gzipped_and_tagged_by_content() {
-        let css = get("app.css").expect("the stylesheet");
+        let css = embedded()
+            .find_map(|(name, asset)| (name == "app.css").then_some(asset))
+            .expect("the stylesheet");
         assert_eq!(css.content_type, "text/css; charset=utf-8");
         let packed = css.gzip.as_ref().expect("a gzip copy");
         assert!(packed.len() < css.body.len());
         assert_eq!(css.tag.len(), 16);
-        let again = get("app.css").expect("the stylesheet");
+        let again = Asset::new("text/css", css.body.clone());
         assert_eq!(again.tag, css.tag, "the same content, the same tag");
+        let other = Asset::new("text/css", Bytes::from_static(b"p{}"));
+        assert_ne!(other.tag, css.tag);
     }
 
     #[test]
-    fn all_the_files_together_stay_small() {
-        let sent: usize = Files::iter()
-            .filter_map(|name| get(&name))
-            .map(|a| a.gzip.as_ref().map_or(a.body.len(), |gz| gz.len()))
-            .sum();
-        assert!(sent < 64 * 1024, "{sent} bytes as sent");
-    }
-
-    #[test]
-    fn unknown_names_are_absent() {
-        assert!(get("nope.js").is_none());
-        assert!(get("../Cargo.toml").is_none());
+    fn pages_are_not_among_the_files_served_as_they_are() {
+        for (name, _) in embedded() {
+            assert!(!name.ends_with(".html"), "{name} belongs in pages/");
+        }
     }
 }

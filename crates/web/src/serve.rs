@@ -8,11 +8,14 @@ use actix_web::http::header::{
 };
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use crate::assets;
+use crate::assets::Asset;
 use crate::pages::{ASSET_PREFIX, NOT_FOUND_FILE, PAGES, TRACK_FILE, TRACK_PREFIX};
+use crate::site::Site;
 
-/// Mounts every page and asset path.
-pub fn configure(cfg: &mut web::ServiceConfig) {
+/// Mounts every page and asset path, serving `site`.
+pub fn configure(cfg: &mut web::ServiceConfig, site: &Site) {
+    // App data, so the not-found page can be sent from outside these routes.
+    cfg.app_data(web::Data::new(site.clone()));
     for (path, file) in PAGES {
         cfg.service(page(path, file));
     }
@@ -26,31 +29,33 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The not-found page (404, HTML), for paths that are not the API's.
 pub fn not_found(req: &HttpRequest) -> HttpResponse {
-    send(req, NOT_FOUND_FILE, StatusCode::NOT_FOUND)
+    let site = req.app_data::<web::Data<Site>>();
+    match site.and_then(|site| site.page(NOT_FOUND_FILE)) {
+        Some(page) => send(req, page, StatusCode::NOT_FOUND),
+        None => HttpResponse::NotFound().finish(),
+    }
 }
 
 fn page(path: impl Into<String>, file: &'static str) -> actix_web::Resource {
-    let handler = move |req: HttpRequest| async move { send(&req, file, StatusCode::OK) };
+    let handler = move |req: HttpRequest, site: web::Data<Site>| async move {
+        match site.page(file) {
+            Some(page) => send(&req, page, StatusCode::OK),
+            None => not_found(&req),
+        }
+    };
     web::resource(path.into())
         .route(web::get().to(handler))
         .route(web::head().to(handler))
 }
 
-async fn asset(req: HttpRequest, name: web::Path<String>) -> HttpResponse {
-    // A page has one address: its path, not `/assets/x.html`.
-    if name.ends_with(".html") {
-        return not_found(&req);
+async fn asset(req: HttpRequest, name: web::Path<String>, site: web::Data<Site>) -> HttpResponse {
+    match site.asset(&name) {
+        Some(asset) => send(&req, asset, StatusCode::OK),
+        None => not_found(&req),
     }
-    send(&req, &name, StatusCode::OK)
 }
 
-fn send(req: &HttpRequest, name: &str, status: StatusCode) -> HttpResponse {
-    let Some(asset) = assets::get(name) else {
-        return match assets::get(NOT_FOUND_FILE) {
-            Some(_) if name != NOT_FOUND_FILE => not_found(req),
-            _ => HttpResponse::NotFound().finish(),
-        };
-    };
+fn send(req: &HttpRequest, asset: &Asset, status: StatusCode) -> HttpResponse {
     let packed = asset.gzip.as_ref().filter(|_| takes_gzip(req));
     // Each encoding is its own representation, so its own tag.
     let tag = match packed {

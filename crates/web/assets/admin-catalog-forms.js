@@ -1,0 +1,155 @@
+// Adding a product, and changing a product's price or stock in a dialog.
+// Edits send the version the person saw, so an order placed meanwhile is
+// never overwritten unseen.
+import { request } from "./api.js";
+import { $ } from "./dom.js";
+import { closeDialog, openDialog } from "./dialog.js";
+import { clearFieldErrors, fieldErrors, markField, showError } from "./fields.js";
+import { describe } from "./messages.js";
+import { money, parseMoney } from "./money.js";
+import { toast } from "./toast.js";
+
+// Whole units from a text field; null when it is not a whole number >= 0.
+function units(text) {
+  const value = String(text).trim();
+  return /^\d+$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : null;
+}
+
+export function initProductCreate({ onCreated }) {
+  const form = $("product-form");
+  const name = $("product-name");
+  const price = $("product-price");
+  const stock = $("product-stock");
+  const submit = $("product-submit");
+  const errorNode = $("product-form-error");
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (submit.disabled) return;
+    clearFieldErrors(form);
+    showError(errorNode, "");
+    const problems = [];
+    let cents = null;
+    try {
+      cents = parseMoney(price.value);
+    } catch (err) {
+      problems.push([price, err.message]);
+    }
+    const level = units(stock.value);
+    if (!name.value.trim()) problems.unshift([name, "Enter the product's name."]);
+    if (level === null) problems.push([stock, "Enter the stock as a whole number, 0 or more."]);
+    if (problems.length) {
+      for (const [input, message] of problems) markField(input, message);
+      showError(errorNode, problems[0][1]);
+      problems[0][0].focus();
+      return;
+    }
+    submit.disabled = true;
+    try {
+      const created = await request("POST", "/api/products", { body: { name: name.value.trim(), price: cents, stock: level } });
+      form.reset();
+      toast(`Added ${created.name} at ${money(created.price)}.`, "success");
+      onCreated();
+    } catch (err) {
+      fieldErrors(form, err);
+      showError(errorNode, describe(err));
+    } finally {
+      submit.disabled = false;
+    }
+  });
+}
+
+/**
+ * The edit dialog, for the product `product(id)` gives; `onSaved` hears of
+ * each new version. Returns the function that opens it for a product id.
+ */
+export function initProductEdit({ product, onSaved }) {
+  const dialog = $("product-dialog");
+  const form = $("edit-form");
+  const price = $("edit-price");
+  const stock = $("edit-stock");
+  const save = $("edit-save");
+  const errorBox = $("edit-error");
+  let editing = null;
+
+  $("edit-cancel").addEventListener("click", () => closeDialog(dialog));
+
+  function fill(shown) {
+    editing = shown;
+    $("edit-title").textContent = `Edit ${shown.name}`;
+    $("edit-version").textContent = `Version ${shown.version}; ${shown.stock} in stock at ${money(shown.price)}.`;
+    price.value = money(shown.price);
+    stock.value = String(shown.stock);
+  }
+
+  // What the person asked to change, or null (after saying why) when a
+  // field cannot be sent.
+  function changes() {
+    let cents;
+    try {
+      cents = parseMoney(price.value);
+    } catch (err) {
+      markField(price, err.message);
+      showError(errorBox, err.message);
+      price.focus();
+      return null;
+    }
+    const level = units(stock.value);
+    if (level === null) {
+      markField(stock, "Enter a whole number, 0 or more.");
+      showError(errorBox, "Stock must be a whole number, 0 or more.");
+      stock.focus();
+      return null;
+    }
+    const body = {};
+    if (cents !== editing.price) body.price = cents;
+    if (level !== editing.stock) body.stock = level;
+    return body;
+  }
+
+  // Someone else changed the product: show what it is now, so the
+  // person decides again from the current price and stock.
+  async function reload(id) {
+    try {
+      const fresh = await request("GET", `/api/products/${encodeURIComponent(id)}`);
+      onSaved(fresh);
+      fill(fresh);
+    } catch (err) {
+      showError(errorBox, describe(err));
+    }
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (save.disabled || !editing) return;
+    clearFieldErrors(form);
+    showError(errorBox, "");
+    const body = changes();
+    if (!body) return;
+    if (!Object.keys(body).length) {
+      closeDialog(dialog);
+      return;
+    }
+    body.expectedVersion = editing.version;
+    save.disabled = true;
+    try {
+      const updated = await request("PATCH", `/api/products/${encodeURIComponent(editing.id)}`, { body });
+      onSaved(updated);
+      closeDialog(dialog);
+      toast(`Saved ${updated.name}.`, "success");
+    } catch (err) {
+      fieldErrors(form, err);
+      showError(errorBox, describe(err));
+      if (err.code === "version_mismatch") await reload(editing.id);
+    } finally {
+      save.disabled = false;
+    }
+  });
+
+  return (id) => {
+    clearFieldErrors(form);
+    showError(errorBox, "");
+    fill(product(id));
+    openDialog(dialog, price);
+  };
+}

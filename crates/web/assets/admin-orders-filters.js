@@ -1,0 +1,74 @@
+// The orders filters: status, customer, and a range of days. The API takes
+// a customer's id and instants; the person picks an address or a name and
+// local days.
+import { $ } from "./dom.js";
+import { localMidnight } from "./dates.js";
+import { describe } from "./messages.js";
+import { initCustomerSuggestions } from "./suggestions.js";
+import { toast } from "./toast.js";
+
+// `onChange` runs whenever the filters ask for other orders.
+export function initOrderFilters({ perms, onChange }) {
+  const status = $("filter-status");
+  const customer = $("filter-customer");
+  const customerHint = $("filter-customer-hint");
+  const from = $("filter-from");
+  const to = $("filter-to");
+  let customerId = "";
+  let customers = null;
+
+  // Hidden in the page until now, so nobody sees a control they may not use.
+  if (perms.has("manageCustomers")) $("filter-customer-field").hidden = false;
+  else $("filter-customer-field").remove();
+
+  function values() {
+    return { status: status.value, customerId, from: localMidnight(from.value), to: localMidnight(to.value, 1) };
+  }
+
+  // The datalist offers addresses; the list filter needs the customer's id.
+  function resolveCustomer() {
+    const text = customer.value.trim();
+    const found = customers.find(text);
+    customerHint.hidden = !text || Boolean(found);
+    const id = found ? found.id : "";
+    if (id !== customerId) {
+      customerId = id;
+      onChange();
+    }
+  }
+
+  if (perms.has("manageCustomers")) {
+    customers = initCustomerSuggestions({
+      input: customer,
+      options: $("filter-customer-options"),
+      limit: 20,
+      onChange: resolveCustomer,
+      onError: (err) => toast(describe(err), "error"),
+    });
+  }
+
+  status.addEventListener("change", onChange);
+  from.addEventListener("change", onChange);
+  to.addEventListener("change", onChange);
+  $("orders-filters").addEventListener("submit", (event) => event.preventDefault());
+  $("filters-clear").addEventListener("click", () => {
+    status.value = "";
+    customer.value = "";
+    from.value = "";
+    to.value = "";
+    customerHint.hidden = true;
+    customerId = "";
+    onChange();
+  });
+
+  return {
+    values,
+    filtered: () => Object.values(values()).some(Boolean),
+    showCustomer(c) {
+      customers.remember(c);
+      customer.value = c.email;
+      resolveCustomer();
+      customer.focus();
+    },
+  };
+}

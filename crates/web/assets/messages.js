@@ -1,0 +1,97 @@
+// What the pages say about the API's answers: a sentence a person can act
+// on for every problem code in docs/api.md, and the names of the fields
+// the API's validation errors point at.
+import { ApiError } from "./api.js";
+
+const FIELD_NAMES = {
+  email: "E-mail",
+  password: "Password",
+  name: "Name",
+  price: "Price",
+  stock: "Stock",
+  status: "Status",
+  "customer.name": "Customer name",
+  "customer.email": "Customer e-mail",
+  items: "Items",
+  q: "Search",
+  from: "From date",
+  to: "To date",
+};
+
+export function fieldName(field) {
+  if (FIELD_NAMES[field]) return FIELD_NAMES[field];
+  const line = /^items\[(\d+)\](?:\.(\w+))?$/.exec(field || "");
+  if (line) return `Line ${Number(line[1]) + 1}${line[2] ? ` ${line[2] === "productId" ? "product" : line[2]}` : ""}`;
+  return field || "A field";
+}
+
+function plural(n, one, many) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function outOfStock(body) {
+  const name = body.productName || "this product";
+  if (body.available === 0) return `${name} is out of stock (you asked for ${body.requested}).`;
+  return `Only ${body.available} of ${name} left (you asked for ${body.requested}).`;
+}
+
+function invalidFields(fields) {
+  const list = fields.map((f) => `${fieldName(f.field)} ${f.message}`);
+  return list.length ? `Please check: ${list.join("; ")}.` : "Some fields are not valid. Please check them.";
+}
+
+function slowDown(retryAfter) {
+  return retryAfter != null
+    ? `Too many requests. Please wait ${plural(retryAfter, "second", "seconds")} and try again.`
+    : "Too many requests. Please wait a moment and try again.";
+}
+
+function ourFault(requestId) {
+  return `Something went wrong on our side. Please try again.${requestId ? ` (Reference ${requestId})` : ""}`;
+}
+
+// One entry per problem code the API sends: a sentence, or a function of
+// the ApiError for those that carry details.
+export const MESSAGES = {
+  malformed_request: "The request could not be understood. Please reload the page and try again.",
+  bad_request: "The request could not be understood. Please reload the page and try again.",
+  websocket_required: "The request could not be understood. Please reload the page and try again.",
+  unauthorized: "Please sign in again.",
+  forbidden: "Your account is not allowed to do this.",
+  not_found: "We couldn't find that. It may have been removed.",
+  method_not_allowed: "The request could not be understood. Please reload the page and try again.",
+  out_of_stock: (error) => outOfStock(error.body || {}),
+  illegal_transition: "That status change is not allowed for this order any more.",
+  payment_on_cancelled: "Payment cannot be recorded on a cancelled order.",
+  version_mismatch: "This was changed by someone else in the meantime; it has been reloaded. Check it and try again.",
+  contended: "Others were changing this at the same moment. Please try again.",
+  duplicate_email: "An account or customer with this e-mail address already exists.",
+  payload_too_large: "That is too much at once. Please send less.",
+  unsupported_media_type: "The request could not be understood. Please reload the page and try again.",
+  validation_failed: (error) => invalidFields(error.fields),
+  unknown_product: "One of the products no longer exists. Remove it from the order and try again.",
+  idempotency_key_reused: "This order was already sent with different contents. Please place it again.",
+  rate_limited: (error) => slowDown(error.retryAfter),
+  internal: (error) => ourFault(error.requestId),
+  store_unavailable: "The order store is unavailable right now. Please try again in a moment.",
+  too_many_connections: "The live feed is busy. It will reconnect shortly.",
+  request_refused: "The request was refused. Please reload the page and try again.",
+};
+
+// Codes the page gives failures of its own, before any problem arrives.
+const OWN_MESSAGES = new Map([
+  ["network", "Could not reach the server. Check your connection and try again."],
+  ["malformed_response", MESSAGES.malformed_request],
+]);
+
+const UNKNOWN = "Something went wrong. Please try again.";
+
+// One sentence for any failure; an unknown code still shows the API's detail.
+export function describe(error) {
+  if (!(error instanceof ApiError)) return UNKNOWN;
+  if (OWN_MESSAGES.has(error.code)) return OWN_MESSAGES.get(error.code);
+  const message = Object.hasOwn(MESSAGES, error.code) ? MESSAGES[error.code] : null;
+  if (typeof message === "function") return message(error);
+  if (message) return message;
+  return error.detail ? `Something went wrong: ${error.detail}.` : UNKNOWN;
+}
