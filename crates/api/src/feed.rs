@@ -1,19 +1,22 @@
 //! The live feed's wiring in this process: a hub that starts at the
-//! store's log tail, the follower task that fills it, and the order view
-//! the feed shows (the same as `GET /api/orders/{id}` shows that viewer).
+//! store's log tail, the follower task that fills it, and the messages it
+//! sends ([`EventMessage`], whose order view is the one
+//! `GET /api/orders/{id}` shows that viewer).
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytestring::ByteString;
+use oms_domain::visibility::Audience;
 use oms_ports::error::StoreError;
+use oms_ports::events::LoggedEvent;
 use oms_ports::store::Store;
 use oms_ws::hub::Hub;
 use oms_ws::metrics::FeedMetrics;
-use oms_ws::wire::RenderOrder;
-use serde_json::Value;
+use oms_ws::wire::Wire;
 use tokio::task::JoinHandle;
 
-use crate::dto::orders::OrderView;
+use crate::dto::events::EventMessage;
 use crate::settings::FeedSettings;
 
 /// What the `/ws` route needs: the hub and how often to ping.
@@ -44,13 +47,7 @@ impl Feed {
         metrics: FeedMetrics,
     ) -> Result<Feed, StoreError> {
         let start = store.tail().await?;
-        let render: RenderOrder = Arc::new(|order, audience| {
-            serde_json::to_value(OrderView::of(order, audience)).unwrap_or_else(|e| {
-                tracing::error!(error = %e, "an order view did not serialise");
-                Value::Null
-            })
-        });
-        let hub = Hub::new(start, render, settings.hub, metrics);
+        let hub = Hub::new(start, Arc::new(Messages), settings.hub, metrics);
         let follower = tokio::spawn(oms_ws::follower::follow(store.clone(), hub.clone()));
         Ok(Feed {
             live: LiveFeed {
@@ -72,5 +69,33 @@ impl Drop for Feed {
     /// An application built but never run must not leave its follower behind.
     fn drop(&mut self) {
         self.follower.abort();
+    }
+}
+
+/// The feed's messages, written from their typed views.
+#[derive(Debug)]
+struct Messages;
+
+impl Messages {
+    fn write(message: &EventMessage) -> ByteString {
+        match serde_json::to_string(message) {
+            Ok(text) => ByteString::from(text),
+            Err(e) => {
+                // Views are plain data; failing here is a bug. The reset
+                // makes the subscriber reload rather than miss the event.
+                tracing::error!(error = %e, "a feed message did not serialise");
+                ByteString::from_static(r#"{"event":"reset"}"#)
+            }
+        }
+    }
+}
+
+impl Wire for Messages {
+    fn event(&self, logged: &LoggedEvent, audience: Audience) -> ByteString {
+        Messages::write(&EventMessage::of(logged, audience))
+    }
+
+    fn reset(&self) -> ByteString {
+        Messages::write(&EventMessage::Reset)
     }
 }

@@ -52,14 +52,17 @@ function ourFault(requestId) {
 
 // One entry per problem code the API sends: a sentence, or a function of
 // the ApiError for those that carry details.
+// What a page sends wrongly is ours to fix, not the person's.
+const NOT_UNDERSTOOD = "The request could not be understood. Please reload the page and try again.";
+
 export const MESSAGES = {
-  malformed_request: "The request could not be understood. Please reload the page and try again.",
-  bad_request: "The request could not be understood. Please reload the page and try again.",
-  websocket_required: "The request could not be understood. Please reload the page and try again.",
+  malformed_request: NOT_UNDERSTOOD,
+  bad_request: NOT_UNDERSTOOD,
+  websocket_required: NOT_UNDERSTOOD,
   unauthorized: "Please sign in again.",
   forbidden: "Your account is not allowed to do this.",
   not_found: "We couldn't find that. It may have been removed.",
-  method_not_allowed: "The request could not be understood. Please reload the page and try again.",
+  method_not_allowed: NOT_UNDERSTOOD,
   out_of_stock: (error) => outOfStock(error.body || {}),
   illegal_transition: "That status change is not allowed for this order any more.",
   payment_on_cancelled: "Payment cannot be recorded on a cancelled order.",
@@ -67,7 +70,7 @@ export const MESSAGES = {
   contended: "Others were changing this at the same moment. Please try again.",
   duplicate_email: "An account or customer with this e-mail address already exists.",
   payload_too_large: "That is too much at once. Please send less.",
-  unsupported_media_type: "The request could not be understood. Please reload the page and try again.",
+  unsupported_media_type: NOT_UNDERSTOOD,
   validation_failed: (error) => invalidFields(error.fields),
   unknown_product: "One of the products no longer exists. Remove it from the order and try again.",
   idempotency_key_reused: "This order was already sent with different contents. Please place it again.",

@@ -28,7 +28,7 @@ use crate::admission::{Admission, Admissions};
 use crate::close::Closing;
 use crate::metrics::FeedMetrics;
 use crate::subscription::Subscription;
-use crate::wire::{RESET, RenderOrder, envelope};
+use crate::wire::SharedWire;
 
 /// How big the hub's buffers are and how many connections it takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,7 +65,7 @@ impl std::fmt::Debug for Hub {
 
 struct Shared {
     state: Mutex<State>,
-    render: RenderOrder,
+    wire: SharedWire,
     settings: HubSettings,
     metrics: FeedMetrics,
     admissions: Admissions,
@@ -89,14 +89,14 @@ struct Delivered {
 }
 
 impl Delivered {
-    fn text(&self, audience: Audience, render: &RenderOrder) -> ByteString {
+    fn text(&self, audience: Audience, wire: &SharedWire) -> ByteString {
         let slot = match audience {
             Audience::Public => 0,
             Audience::Owner => 1,
             Audience::Staff => 2,
         };
         self.texts[slot]
-            .get_or_init(|| envelope(&self.logged, audience, render))
+            .get_or_init(|| wire.event(&self.logged, audience))
             .clone()
     }
 }
@@ -184,7 +184,7 @@ impl Hub {
     /// A hub whose follower starts after `start`.
     pub fn new(
         start: EventPosition,
-        render: RenderOrder,
+        wire: SharedWire,
         settings: HubSettings,
         metrics: FeedMetrics,
     ) -> Hub {
@@ -197,7 +197,7 @@ impl Hub {
                 next_id: 0,
                 stopping: false,
             }),
-            render,
+            wire,
             settings,
             admissions: Admissions::new(settings.max_connections, metrics.open.clone()),
             metrics,
@@ -209,9 +209,9 @@ impl Hub {
         self.0.state.lock().last.clone()
     }
 
-    /// How orders look on the wire.
-    pub fn render(&self) -> &RenderOrder {
-        &self.0.render
+    /// How messages look on the wire.
+    pub fn wire(&self) -> &SharedWire {
+        &self.0.wire
     }
 
     /// The feed's counters.
@@ -240,7 +240,7 @@ impl Hub {
             // Ahead of the follower: skip what the connection already has.
             Resume::Vouched(position) => (None, Some(position.clone())),
         };
-        let render = &self.0.render;
+        let wire = &self.0.wire;
         let replay = replay_after.map_or_else(Vec::new, |from| {
             let start = state.recent.partition_point(|d| d.logged.position <= from);
             state
@@ -248,7 +248,7 @@ impl Hub {
                 .range(start..)
                 .filter_map(|d| {
                     let audience = subscription.audience(&d.logged.event)?;
-                    Some(d.text(audience, render))
+                    Some(d.text(audience, wire))
                 })
                 .collect()
         });
@@ -278,7 +278,7 @@ impl Hub {
     /// connection that may see them.
     pub fn deliver(&self, events: Vec<LoggedEvent>) {
         let mut state = self.0.state.lock();
-        let render = &self.0.render;
+        let wire = &self.0.wire;
         let mut lagging = Vec::new();
         for logged in events {
             if logged.position <= state.last {
@@ -302,7 +302,7 @@ impl Hub {
                 };
                 if subscriber
                     .queue
-                    .try_send(delivered.text(audience, render))
+                    .try_send(delivered.text(audience, wire))
                     .is_err()
                 {
                     lagging.push(*id);
@@ -329,11 +329,7 @@ impl Hub {
         let mut lagging = Vec::new();
         for (id, subscriber) in &mut state.subscribers {
             subscriber.after = None;
-            if subscriber
-                .queue
-                .try_send(ByteString::from_static(RESET))
-                .is_err()
-            {
+            if subscriber.queue.try_send(self.0.wire.reset()).is_err() {
                 lagging.push(*id);
             }
         }

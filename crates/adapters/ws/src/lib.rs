@@ -10,8 +10,8 @@
 //! position it names, then follows the hub with no gap and no repeat.
 //!
 //! Who may hear of which order, and how much, is the domain's visibility
-//! rule ([`subscription`]); how an order looks on the wire is the API's
-//! view, handed in as a [`wire::RenderOrder`].
+//! rule ([`subscription`]); how a message looks on the wire is the API's,
+//! handed in as a [`wire::Wire`].
 //!
 //! Depends on the domain, the ports, actix-web and actix-ws; knows no routes.
 

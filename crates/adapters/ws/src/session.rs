@@ -14,7 +14,6 @@ use crate::admission::Admission;
 use crate::close::Closing;
 use crate::hub::{Attach, Attached, Hub, Resume};
 use crate::subscription::Subscription;
-use crate::wire::{RESET, envelope};
 
 /// The subprotocol a browser names to carry its token
 /// (`Sec-WebSocket-Protocol: bearer, <token>`); the server answers with it.
@@ -155,7 +154,7 @@ async fn catch_up<L: EventLog>(
         };
         for logged in page.events {
             if let Some(audience) = c.subscription.audience(&logged.event) {
-                send(session, c, envelope(&logged, audience, c.hub.render())).await?;
+                send(session, c, c.hub.wire().event(&logged, audience)).await?;
             }
         }
         cursor = page.through;
@@ -185,7 +184,7 @@ fn join_live<L>(c: &Connection<L>) -> Result<Attached, Option<Closing>> {
 /// are gone. Joining first leaves nothing between the reset and what follows.
 async fn reset<L>(session: &mut Session, c: &Connection<L>) -> Result<Attached, Option<Closing>> {
     let attached = join_live(c)?;
-    send(session, c, ByteString::from_static(RESET)).await?;
+    send(session, c, c.hub.wire().reset()).await?;
     Ok(attached)
 }
 

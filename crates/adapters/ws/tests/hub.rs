@@ -11,6 +11,7 @@ use oms_domain::event::{OrderEvent, OrderPaymentUpdated};
 use oms_domain::ids::{OrderId, UserId};
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::{Actor, Role};
+use oms_domain::visibility::Audience;
 use oms_memory::MemoryStore;
 use oms_ports::events::{EventLog, EventPosition, EventRetention, LoggedEvent};
 use oms_store_contract::fixtures::{draft, given_product, placed, user_id};
@@ -18,8 +19,9 @@ use oms_ws::close::Closing;
 use oms_ws::hub::{Attach, Attached, Hub, HubSettings, Resume};
 use oms_ws::metrics::FeedMetrics;
 use oms_ws::subscription::Subscription;
+use oms_ws::wire::Wire;
 use prometheus::{IntCounter, IntGauge};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn metrics() -> FeedMetrics {
     FeedMetrics {
@@ -29,10 +31,31 @@ fn metrics() -> FeedMetrics {
     }
 }
 
+/// Writes each event as its position, its name and its order's id.
+struct TestWire;
+
+impl Wire for TestWire {
+    fn event(&self, logged: &LoggedEvent, _: Audience) -> ByteString {
+        let message = json!({
+            "id": logged.position.as_str(),
+            "event": logged.event.name(),
+            "data": logged.event.order_id().to_string(),
+        });
+        ByteString::from(message.to_string())
+    }
+
+    fn reset(&self) -> ByteString {
+        ByteString::from_static(r#"{"event":"reset"}"#)
+    }
+}
+
 fn hub_at(start: &str, settings: HubSettings) -> Hub {
-    let render =
-        Arc::new(|order: &oms_domain::order::Order, _| Value::from(order.id().to_string()));
-    Hub::new(EventPosition::new(start), render, settings, metrics())
+    Hub::new(
+        EventPosition::new(start),
+        Arc::new(TestWire),
+        settings,
+        metrics(),
+    )
 }
 
 fn small(recent: usize, queue: usize) -> HubSettings {
@@ -232,12 +255,7 @@ async fn the_follower_delivers_commits_and_resets_after_lost_events() {
     });
     let mug = given_product(&store, 1, "Mug", 100, 100).await;
     let start = store.tail().await.unwrap();
-    let hub = Hub::new(
-        start,
-        Arc::new(|order: &oms_domain::order::Order, _| Value::from(order.id().to_string())),
-        small(8, 64),
-        metrics(),
-    );
+    let hub = Hub::new(start, Arc::new(TestWire), small(8, 64), metrics());
     let mut sub = attached(hub.attach(STAFF, Resume::Live));
     // Three orders before the follower runs: the log kept two, so the
     // follower finds its start gone and resets everyone.

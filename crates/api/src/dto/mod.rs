@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod customers;
+pub mod events;
 pub mod feed;
 pub mod health;
 pub mod orders;

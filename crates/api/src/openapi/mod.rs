@@ -15,7 +15,7 @@ use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::dto::{auth, customers, orders, page, products};
+use crate::dto::{auth, customers, events, orders, page, products};
 use crate::problem::ApiError;
 use crate::problem::{FieldProblem, Problem, ProblemCode};
 use crate::routes;
@@ -56,6 +56,7 @@ use crate::routes;
         orders::OrderLineView, orders::StatusEntryView, orders::OrderSummaryView,
         orders::StatusCounts,
         page::Page<products::ProductView>,
+        events::EventMessage, events::OrderStatusUpdatedView, events::OrderPaymentUpdatedView,
     )),
     modifiers(&BearerAuth, &RouteFailures),
     tags(

@@ -162,6 +162,43 @@ mod tests {
         );
     }
 
+    /// The pages say something a person can act on for every code: a code
+    /// added here fails until `messages.js` has a line for it.
+    #[test]
+    fn the_pages_have_a_message_for_every_code() {
+        let script = include_str!("../../../web/assets/messages.js");
+        let table = script
+            .split_once("export const MESSAGES = {")
+            .and_then(|(_, rest)| rest.split_once("\n};"))
+            .map(|(table, _)| table)
+            .expect("messages.js holds `export const MESSAGES = { ... };`");
+        let keys: HashSet<&str> = table
+            .lines()
+            .filter_map(|line| line.trim_start().split_once(':'))
+            .map(|(key, _)| key.trim())
+            .filter(|key| {
+                !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+            })
+            .collect();
+        let missing: Vec<&str> = ProblemCode::ALL
+            .iter()
+            .map(|c| c.as_str())
+            .filter(|code| !keys.contains(code))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "messages.js has no message for {missing:?}"
+        );
+        let unknown: Vec<&&str> = keys
+            .iter()
+            .filter(|key| ProblemCode::ALL.iter().all(|c| c.as_str() != **key))
+            .collect();
+        assert!(
+            unknown.is_empty(),
+            "messages.js has messages for unknown codes {unknown:?}"
+        );
+    }
+
     #[test]
     fn names_are_unique_snake_case_and_every_status_is_an_error() {
         let names: HashSet<_> = ProblemCode::ALL.iter().map(|c| c.as_str()).collect();

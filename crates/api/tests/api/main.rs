@@ -19,6 +19,7 @@ mod embedded;
 mod export;
 mod feed;
 mod feed_client;
+mod feed_messages;
 mod flood;
 mod helpers;
 mod hot;

@@ -1,0 +1,187 @@
+//! The live feed's messages as typed views, listed in the OpenAPI document:
+//! one per event, each naming its position in the log (`id`), when it
+//! happened and what it carries, and the `reset` that tells a subscriber to
+//! reload. Webhook bodies will be the same messages.
+
+use oms_domain::event::{OrderEvent, OrderPaymentUpdated, OrderStatusUpdated};
+use oms_domain::visibility::Audience;
+use oms_ports::events::LoggedEvent;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::dto::orders::OrderView;
+use crate::openapi::rules;
+
+/// One message of the feed.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(tag = "event", rename_all = "camelCase")]
+pub enum EventMessage {
+    /// An order was placed: the order as the subscriber may see it.
+    OrderPlaced {
+        /// Its position in the log; send back as `since` to resume after it.
+        id: String,
+        /// When it happened (RFC 3339).
+        #[schema(format = DateTime)]
+        at: String,
+        /// The order.
+        data: OrderView,
+    },
+    /// An order moved to another status.
+    OrderStatusUpdated {
+        /// Its position in the log.
+        id: String,
+        /// When it happened (RFC 3339).
+        #[schema(format = DateTime)]
+        at: String,
+        /// The move.
+        data: OrderStatusUpdatedView,
+    },
+    /// Payment on an order was recorded or cleared.
+    OrderPaymentUpdated {
+        /// Its position in the log.
+        id: String,
+        /// When it happened (RFC 3339).
+        #[schema(format = DateTime)]
+        at: String,
+        /// The change.
+        data: OrderPaymentUpdatedView,
+    },
+    /// Events the subscriber should have had are gone: reload what it
+    /// shows, then follow again without `since`.
+    Reset,
+}
+
+/// An order's move to another status.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderStatusUpdatedView {
+    /// The order.
+    pub order_id: String,
+    /// The status left.
+    #[schema(schema_with = rules::status)]
+    pub from: String,
+    /// The status entered.
+    #[schema(schema_with = rules::status)]
+    pub to: String,
+    /// When (RFC 3339).
+    #[schema(format = DateTime)]
+    pub at: String,
+    /// The role of whoever moved it (never who).
+    pub by_role: String,
+    /// The order's version after the move.
+    pub version: u64,
+    /// Whether payment has been collected, after the move.
+    pub payment_collected: bool,
+}
+
+/// Payment recorded or cleared on an order.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderPaymentUpdatedView {
+    /// The order.
+    pub order_id: String,
+    /// Whether payment has been collected now.
+    pub payment_collected: bool,
+    /// When (RFC 3339).
+    #[schema(format = DateTime)]
+    pub at: String,
+    /// The order's version after the change.
+    pub version: u64,
+}
+
+impl EventMessage {
+    /// The message for `logged`, as `audience` may see it.
+    pub fn of(logged: &LoggedEvent, audience: Audience) -> EventMessage {
+        let id = logged.position.as_str().to_owned();
+        let at = logged.event.at().to_string();
+        match &logged.event {
+            OrderEvent::Placed(placed) => EventMessage::OrderPlaced {
+                id,
+                at,
+                data: OrderView::of(&placed.order, audience),
+            },
+            OrderEvent::StatusUpdated(moved) => EventMessage::OrderStatusUpdated {
+                id,
+                at,
+                data: OrderStatusUpdatedView::from(moved),
+            },
+            OrderEvent::PaymentUpdated(paid) => EventMessage::OrderPaymentUpdated {
+                id,
+                at,
+                data: OrderPaymentUpdatedView::from(paid),
+            },
+        }
+    }
+}
+
+impl From<&OrderStatusUpdated> for OrderStatusUpdatedView {
+    fn from(moved: &OrderStatusUpdated) -> Self {
+        OrderStatusUpdatedView {
+            order_id: moved.order_id.to_string(),
+            from: moved.from.as_str().to_owned(),
+            to: moved.to.as_str().to_owned(),
+            at: moved.at.to_string(),
+            by_role: moved.by.role.as_str().to_owned(),
+            version: moved.version,
+            payment_collected: moved.payment_collected,
+        }
+    }
+}
+
+impl From<&OrderPaymentUpdated> for OrderPaymentUpdatedView {
+    fn from(paid: &OrderPaymentUpdated) -> Self {
+        OrderPaymentUpdatedView {
+            order_id: paid.order_id.to_string(),
+            payment_collected: paid.payment_collected,
+            at: paid.at.to_string(),
+            version: paid.version,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use oms_domain::event::OrderStatusUpdated;
+    use oms_domain::ids::{OrderId, UserId};
+    use oms_domain::order::status::OrderStatus;
+    use oms_domain::timestamp::Timestamp;
+    use oms_domain::user::{Actor, Role};
+    use oms_ports::events::EventPosition;
+
+    use super::*;
+
+    #[test]
+    fn a_status_change_names_the_role_not_the_user() {
+        let logged = LoggedEvent {
+            position: EventPosition::new("0001"),
+            event: OrderEvent::StatusUpdated(OrderStatusUpdated {
+                order_id: OrderId::MIN,
+                placed_by: UserId::MIN,
+                from: OrderStatus::Pending,
+                to: OrderStatus::Confirmed,
+                at: Timestamp::from_unix_millis(1_795_593_600_123).unwrap(),
+                by: Actor {
+                    user: UserId::MIN,
+                    role: Role::Staff,
+                },
+                version: 2,
+                payment_collected: false,
+            }),
+        };
+        let value = serde_json::to_value(EventMessage::of(&logged, Audience::Staff)).unwrap();
+        assert_eq!(value["id"], "0001");
+        assert_eq!(value["event"], logged.event.name());
+        assert_eq!(value["at"], "2026-11-25T08:00:00.123Z");
+        let data = &value["data"];
+        assert_eq!(data["orderId"], OrderId::MIN.to_string());
+        assert_eq!(
+            (data["from"].as_str(), data["to"].as_str()),
+            (Some("pending"), Some("confirmed"))
+        );
+        assert_eq!(data["byRole"], "staff");
+        assert_eq!(data["version"], 2);
+        assert!(data.get("byUserId").is_none());
+        let reset = serde_json::to_value(EventMessage::Reset).unwrap();
+        assert_eq!(reset, serde_json::json!({ "event": "reset" }));
+    }
+}
