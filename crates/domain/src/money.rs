@@ -29,6 +29,12 @@ impl Money {
     /// Nothing.
     pub const ZERO: Money = Money(0);
 
+    /// The largest amount a JSON number carries exactly to JavaScript
+    /// (2^53 - 1): prices and order totals stay at or below it, so the
+    /// pages and other JavaScript clients never lose a cent (see
+    /// docs/decisions/0005).
+    pub const MAX_EXACT: i64 = (1 << 53) - 1;
+
     /// Wraps an amount of minor units.
     ///
     /// # Errors
@@ -107,7 +113,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn line_total_is_monotonic_in_quantity(price in 0i64..1_000_000_000_000, a in 1i64..=10_000, b in 1i64..=10_000) {
+        fn line_total_is_monotonic_in_quantity(price in 0i64..=crate::product::Product::MAX_PRICE, a in 1i64..=10_000, b in 1i64..=10_000) {
             let price = Money::from_minor(price).unwrap();
             let (lo, hi) = (a.min(b), a.max(b));
             prop_assert!(price.line_total(qty(lo)).unwrap() <= price.line_total(qty(hi)).unwrap());

@@ -103,7 +103,7 @@ pub enum OrderError {
     /// Two lines for one product (merge them first).
     #[error("product {0} appears on more than one line")]
     DuplicateProduct(ProductId),
-    /// The sum of the lines does not fit.
+    /// The sum of the lines is past what a total may be.
     #[error("the order total is too large")]
     TotalOverflow,
     /// The status machine does not allow this move.
@@ -130,9 +130,13 @@ impl Order {
     ///
     /// # Errors
     /// [`OrderError`] when the lines are empty, too many, repeat a product,
-    /// or their total overflows.
+    /// or their total is past [`Money::MAX_EXACT`] (only prices stored
+    /// before the bound on them can reach it).
     pub fn place(new: NewOrder) -> Result<Order, OrderError> {
         let total = check_lines(&new.lines)?;
+        if total.minor() > Money::MAX_EXACT {
+            return Err(OrderError::TotalOverflow);
+        }
         Ok(Order {
             id: new.id,
             customer: new.customer,

@@ -3,6 +3,8 @@
 use crate::ids::ProductId;
 use crate::money::{Money, MoneyError};
 use crate::name::Name;
+use crate::order::Order;
+use crate::quantity::Quantity;
 use crate::stock::{Stock, StockError};
 use crate::timestamp::Timestamp;
 
@@ -46,11 +48,18 @@ pub enum StockChange {
     Adjust(i64),
 }
 
+// The bounds above keep every order total exact in JavaScript.
+const _: () = assert!(
+    Product::MAX_PRICE as i128 * Quantity::MAX as i128 * Order::MAX_LINES as i128
+        <= Money::MAX_EXACT as i128
+);
+
 impl Product {
-    /// The highest unit price, in minor units (ten billion in major units).
-    /// With at most 10,000 units on each of at most 100 lines an order total
-    /// stays far inside 64 bits.
-    pub const MAX_PRICE: i64 = 1_000_000_000_000;
+    /// The highest unit price, in minor units (ten million in major units of
+    /// a currency with cents). With at most [`Quantity::MAX`] units of each
+    /// of at most [`Order::MAX_LINES`] products an order total is at most
+    /// 10^15, inside [`Money::MAX_EXACT`]: exact in JavaScript.
+    pub const MAX_PRICE: i64 = 1_000_000_000;
 
     /// Checks a unit price typed by a person.
     ///

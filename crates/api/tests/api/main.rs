@@ -23,6 +23,7 @@ mod feed_messages;
 mod flood;
 mod helpers;
 mod hot;
+mod money;
 mod mongo;
 mod mongo_faults;
 mod operations;

@@ -2,6 +2,7 @@ use uuid::Uuid;
 
 use super::*;
 use crate::ids::UserId;
+use crate::product::Product;
 use crate::user::Role;
 
 fn at(ms: i64) -> Timestamp {
@@ -86,6 +87,28 @@ fn a_total_past_i64_max_is_refused() {
     let half = i64::MAX / 2 + 1;
     let result = Order::place(new_order(vec![line(1, half, 1), line(2, half, 1)]));
     assert_eq!(result, Err(OrderError::TotalOverflow));
+}
+
+#[test]
+fn the_largest_order_the_bounds_allow_is_exact_in_javascript_and_one_cent_more_is_refused() {
+    let max_price = Product::MAX_PRICE;
+    let full: Vec<OrderLine> = (1..=Order::MAX_LINES)
+        .map(|n| {
+            line(
+                u128::try_from(n).unwrap(),
+                max_price,
+                i64::from(Quantity::MAX),
+            )
+        })
+        .collect();
+    let order = Order::place(new_order(full)).unwrap();
+    assert!(order.total().minor() <= Money::MAX_EXACT);
+    assert_eq!(order.total().minor(), 1_000_000_000_000_000);
+    // A price stored before the bound can still push a total past it.
+    let past = Order::place(new_order(vec![line(1, Money::MAX_EXACT, 1), line(2, 1, 1)]));
+    assert_eq!(past, Err(OrderError::TotalOverflow));
+    let at_bound = Order::place(new_order(vec![line(1, Money::MAX_EXACT, 1)]));
+    assert!(at_bound.is_ok());
 }
 
 #[test]
