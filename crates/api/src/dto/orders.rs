@@ -7,9 +7,10 @@ use oms_domain::user::Actor;
 use oms_domain::visibility::Audience;
 use oms_ports::query::OrderSummary;
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::dto::page::{given, parse_limit};
+use crate::dto::page::PageQuery;
 use crate::dto::{not_null, whole};
 use crate::openapi::rules;
 use crate::problem::ApiError;
@@ -114,50 +115,8 @@ impl From<ChangeStatusRequest> for oms_app::orders::ChangeStatus {
     }
 }
 
-/// Filters and paging for `GET /api/orders`.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
-#[into_params(parameter_in = Query)]
-pub struct OrderListQuery {
-    /// Only orders in this status.
-    #[param(schema_with = rules::status)]
-    pub status: Option<String>,
-    /// Only this customer's orders.
-    #[param(schema_with = rules::customer_filter)]
-    pub customer_id: Option<String>,
-    /// Placed at or after.
-    #[param(schema_with = rules::placed_from)]
-    pub from: Option<String>,
-    /// Placed before; not before `from`.
-    #[param(schema_with = rules::placed_before)]
-    pub to: Option<String>,
-    /// Page size.
-    #[param(schema_with = rules::limit)]
-    pub limit: Option<String>,
-    /// The `nextCursor` of the previous page.
-    #[param(schema_with = rules::cursor)]
-    pub cursor: Option<String>,
-}
-
-impl OrderListQuery {
-    /// The app's list request.
-    ///
-    /// # Errors
-    /// 422 when `limit` is not a whole number.
-    pub fn into_app(self) -> Result<oms_app::orders::ListOrders, ApiError> {
-        Ok(oms_app::orders::ListOrders {
-            limit: parse_limit(self.limit.as_deref())?,
-            status: self.status,
-            customer_id: self.customer_id,
-            from: self.from,
-            to: self.to,
-            cursor: given(self.cursor),
-        })
-    }
-}
-
-/// Filters for `GET /api/orders/summary` and the CSV export: the list's,
-/// without paging.
+/// Which orders: the filters `GET /api/orders`, its summary and the CSV
+/// export share.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
@@ -177,7 +136,7 @@ pub struct OrderFilterQuery {
 }
 
 impl OrderFilterQuery {
-    /// The app's request: the list's filters, from the first page.
+    /// The app's request: these filters, from the first page.
     pub fn into_app(self) -> oms_app::orders::ListOrders {
         oms_app::orders::ListOrders {
             status: self.status,
@@ -186,6 +145,40 @@ impl OrderFilterQuery {
             to: self.to,
             ..oms_app::orders::ListOrders::default()
         }
+    }
+}
+
+/// Filters and paging for `GET /api/orders`.
+#[derive(Debug, Default, Deserialize)]
+pub struct OrderListQuery {
+    /// Which orders.
+    #[serde(flatten)]
+    pub filter: OrderFilterQuery,
+    /// Which page.
+    #[serde(flatten)]
+    pub page: PageQuery,
+}
+
+impl IntoParams for OrderListQuery {
+    fn into_params(parameter_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let mut params = OrderFilterQuery::into_params(&parameter_in);
+        params.extend(PageQuery::into_params(parameter_in));
+        params
+    }
+}
+
+impl OrderListQuery {
+    /// The app's list request.
+    ///
+    /// # Errors
+    /// 422 when `limit` is not a whole number.
+    pub fn into_app(self) -> Result<oms_app::orders::ListOrders, ApiError> {
+        let (limit, cursor) = self.page.into_app()?;
+        Ok(oms_app::orders::ListOrders {
+            limit,
+            cursor,
+            ..self.filter.into_app()
+        })
     }
 }
 

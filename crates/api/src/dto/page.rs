@@ -2,6 +2,7 @@
 
 use oms_ports::query::PageLimit;
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::openapi::rules;
@@ -27,13 +28,10 @@ impl<T> Page<T> {
     }
 }
 
-/// Search, page size and cursor for name-sorted lists.
+/// Page size and cursor, as every list takes them.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct NameListQuery {
-    /// Case-insensitive text the name must contain.
-    #[param(schema_with = rules::search)]
-    pub q: Option<String>,
+pub struct PageQuery {
     /// Page size.
     #[param(schema_with = rules::limit)]
     pub limit: Option<String>,
@@ -42,16 +40,55 @@ pub struct NameListQuery {
     pub cursor: Option<String>,
 }
 
+impl PageQuery {
+    /// The page size and cursor the app takes.
+    ///
+    /// # Errors
+    /// 422 when `limit` is not a whole number.
+    pub fn into_app(self) -> Result<(Option<i64>, Option<String>), ApiError> {
+        Ok((parse_limit(self.limit.as_deref())?, given(self.cursor)))
+    }
+}
+
+/// Search text for name-sorted lists.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchQuery {
+    /// Case-insensitive text the name must contain.
+    #[param(schema_with = rules::search)]
+    pub q: Option<String>,
+}
+
+/// Search and paging for name-sorted lists.
+#[derive(Debug, Default, Deserialize)]
+pub struct NameListQuery {
+    /// What to look for.
+    #[serde(flatten)]
+    pub search: SearchQuery,
+    /// Which page.
+    #[serde(flatten)]
+    pub page: PageQuery,
+}
+
+impl IntoParams for NameListQuery {
+    fn into_params(parameter_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let mut params = SearchQuery::into_params(&parameter_in);
+        params.extend(PageQuery::into_params(parameter_in));
+        params
+    }
+}
+
 impl NameListQuery {
     /// The app's list request.
     ///
     /// # Errors
     /// 422 when `limit` is not a whole number.
     pub fn into_app(self) -> Result<oms_app::list::ListByName, ApiError> {
+        let (limit, cursor) = self.page.into_app()?;
         Ok(oms_app::list::ListByName {
-            q: given(self.q),
-            limit: parse_limit(self.limit.as_deref())?,
-            cursor: given(self.cursor),
+            q: given(self.search.q),
+            limit,
+            cursor,
         })
     }
 }
