@@ -1,6 +1,7 @@
 //! The in-memory store against the conformance suite every store must pass.
 
-oms_store_contract::store_contract!(
-    async { Some(oms_memory::MemoryStore::new()) },
-    |retention| async move { Some(oms_memory::MemoryStore::with_event_retention(retention)) },
-);
+fn main() -> std::process::ExitCode {
+    oms_store_contract::run(|retention| async move {
+        Some(oms_memory::MemoryStore::with_event_retention(retention))
+    })
+}

@@ -5,10 +5,12 @@
 
 mod support;
 
-oms_store_contract::store_contract!(support::fresh_store(), |retention| async move {
-    Some(
-        support::fresh_store()
-            .await?
-            .with_event_retention(retention),
-    )
-});
+fn main() -> std::process::ExitCode {
+    oms_store_contract::run(|retention| async move {
+        Some(
+            support::fresh_store()
+                .await?
+                .with_event_retention(retention),
+        )
+    })
+}

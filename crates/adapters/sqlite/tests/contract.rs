@@ -26,7 +26,6 @@ fn fresh(retention: EventRetention) -> SqliteStore {
     SqliteStore::open(path, retention).expect("a fresh database opens")
 }
 
-oms_store_contract::store_contract!(
-    async { Some(fresh(EventRetention::default())) },
-    |retention| async move { Some(fresh(retention)) },
-);
+fn main() -> std::process::ExitCode {
+    oms_store_contract::run(|retention| async move { Some(fresh(retention)) })
+}
