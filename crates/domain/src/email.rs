@@ -6,6 +6,8 @@ use std::fmt;
 
 use email_address::{EmailAddress, Options};
 
+use crate::text;
+
 /// A syntactically valid e-mail address, trimmed and lower-cased.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Email(String);
@@ -40,15 +42,7 @@ impl Email {
     /// # Errors
     /// [`EmailError`] says which rule `raw` broke.
     pub fn parse(raw: &str) -> Result<Email, EmailError> {
-        // What was sent is measured, spaces included, as the API
-        // document's maxLength measures it.
-        if raw.chars().count() > Self::MAX_LEN {
-            return Err(EmailError::TooLong { max: Self::MAX_LEN });
-        }
-        let trimmed = raw.trim();
-        if trimmed.is_empty() {
-            return Err(EmailError::Empty);
-        }
+        let trimmed = text::trimmed(raw, Self::MAX_LEN)?;
         let lowered = trimmed.to_lowercase();
         let options = Options::default()
             .with_required_tld()

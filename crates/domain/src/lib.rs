@@ -25,6 +25,7 @@ pub mod password;
 pub mod product;
 pub mod quantity;
 pub mod stock;
+mod text;
 pub mod timestamp;
 pub mod user;
 pub mod visibility;

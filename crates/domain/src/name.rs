@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::text;
+
 /// A display name: trimmed, not empty, at most [`Name::MAX_LEN`] characters,
 /// no control characters (they break CSV exports and terminal logs).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -33,15 +35,7 @@ impl Name {
     /// # Errors
     /// [`NameError`] says which rule `raw` broke.
     pub fn parse(raw: &str) -> Result<Name, NameError> {
-        // What was sent is measured, spaces included, as the API
-        // document's maxLength measures it.
-        if raw.chars().count() > Self::MAX_LEN {
-            return Err(NameError::TooLong { max: Self::MAX_LEN });
-        }
-        let trimmed = raw.trim();
-        if trimmed.is_empty() {
-            return Err(NameError::Empty);
-        }
+        let trimmed = text::trimmed(raw, Self::MAX_LEN)?;
         // Anywhere in what was sent, ends included: a trailing newline is
         // a pasting mistake the client should hear about.
         if raw.chars().any(char::is_control) {

@@ -27,8 +27,8 @@ use crate::assembly::{Assembly, assemble, resolve_customer};
 mod snapshot;
 mod write;
 
-pub use snapshot::{Snapshot, Wanted};
-pub use write::{Decision, Write};
+pub use snapshot::{Record, Records, Snapshot, Wanted};
+pub use write::{ChangedProduct, Changes, Decision, RevisedOrder, Write};
 
 /// What an idempotency key was used for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,80 +37,6 @@ pub struct UsedKey {
     pub fingerprint: RequestFingerprint,
     /// The order that request placed.
     pub order: OrderId,
-}
-
-/// The stored records a group of writes is decided against, as the store's
-/// atomic step reads them.
-pub trait Records {
-    /// The product with this id.
-    fn product(&self, id: ProductId) -> Option<&Product>;
-    /// The customer with this address.
-    fn customer(&self, email: &Email) -> Option<&Customer>;
-    /// What `user` used `key` for.
-    fn used_key(&self, user: UserId, key: &IdempotencyKey) -> Option<&UsedKey>;
-    /// The order with this id.
-    fn order(&self, id: OrderId) -> Option<&Order>;
-    /// Whether this record is stored but could not be read (a write that
-    /// needs it fails alone, as the store's fault).
-    fn unreadable(&self, _record: Record<'_>) -> bool {
-        false
-    }
-}
-
-/// A record, by what finds it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Record<'a> {
-    /// A product.
-    Product(ProductId),
-    /// A customer, by address.
-    Customer(&'a Email),
-    /// A user's idempotency key.
-    Key(UserId, &'a IdempotencyKey),
-    /// An order.
-    Order(OrderId),
-}
-
-/// A product to write, and the version it was read at (for a store that
-/// must check nobody else wrote it since).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ChangedProduct {
-    /// The product as it is now to be stored.
-    pub product: Product,
-    /// Its version when read.
-    pub read_version: u64,
-}
-
-/// An order to rewrite, and the version it was read at.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RevisedOrder {
-    /// The order as it is now to be stored.
-    pub order: Order,
-    /// Its version when read.
-    pub read_version: u64,
-}
-
-/// Everything a group of decided writes stores, in the order decided.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Changes {
-    /// Products whose stock moved.
-    pub products: Vec<ChangedProduct>,
-    /// New customers.
-    pub customers: Vec<Customer>,
-    /// New orders.
-    pub placed: Vec<Order>,
-    /// Stored orders that changed.
-    pub revised: Vec<RevisedOrder>,
-    /// Idempotency keys used for the first time, by user.
-    pub keys: Vec<(UserId, IdempotencyKey, UsedKey)>,
-    /// One event per change, in commit order.
-    pub events: Vec<OrderEvent>,
-}
-
-impl Changes {
-    /// Whether nothing is to be written.
-    pub fn is_empty(&self) -> bool {
-        self.events.is_empty() && self.customers.is_empty()
-    }
 }
 
 /// Writes decided so far over `records`: what each later write sees.

@@ -27,6 +27,7 @@ pub mod fixtures;
 mod groups;
 mod order_lists;
 mod orders;
+mod positions;
 mod products;
 mod stock;
 mod users;
@@ -52,6 +53,7 @@ pub fn cases<S: Store>() -> Vec<Case<S>> {
         stock::cases(),
         groups::cases(),
         events::cases(),
+        positions::cases(),
     ]
     .into_iter()
     .flatten()

@@ -18,23 +18,33 @@ fn user_where(c: &Connection, clause: &str, value: String) -> Result<Option<User
     rows::one(c, &sql, &value, rows::user)
 }
 
+/// Runs `sql`, which names a user's columns `?1` to `?7` in the order of
+/// the table, with `user`'s values.
+fn write_user(c: &Connection, sql: &str, user: &User) -> Result<usize, rusqlite::Error> {
+    c.execute(
+        sql,
+        params![
+            user.id.to_string(),
+            user.name.as_str(),
+            user.email.as_str(),
+            user.password_hash.as_phc(),
+            user.role.as_str(),
+            millis(user.created_at),
+            millis(user.updated_at),
+        ],
+    )
+}
+
 #[async_trait]
 impl UserStore for SqliteStore {
     async fn insert_user(&self, user: &User) -> Result<(), InsertError> {
         let u = user.clone();
         self.write(move |c| {
-            let inserted = c.execute(
+            let inserted = write_user(
+                c,
                 "INSERT INTO users (id, name, email, password_hash, role, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    u.id.to_string(),
-                    u.name.as_str(),
-                    u.email.as_str(),
-                    u.password_hash.as_phc(),
-                    u.role.as_str(),
-                    millis(u.created_at),
-                    millis(u.updated_at),
-                ],
+                &u,
             );
             match inserted {
                 Err(e) if breaks_unique(&e, "users.email") => Err(InsertError::DuplicateEmail),
@@ -50,18 +60,11 @@ impl UserStore for SqliteStore {
     async fn update_user(&self, user: &User) -> Result<(), UpdateUserError> {
         let u = user.clone();
         self.write(move |c| {
-            let updated = c.execute(
+            let updated = write_user(
+                c,
                 "UPDATE users SET name = ?2, email = ?3, password_hash = ?4, role = ?5,
                  created_at = ?6, updated_at = ?7 WHERE id = ?1",
-                params![
-                    u.id.to_string(),
-                    u.name.as_str(),
-                    u.email.as_str(),
-                    u.password_hash.as_phc(),
-                    u.role.as_str(),
-                    millis(u.created_at),
-                    millis(u.updated_at),
-                ],
+                &u,
             );
             match updated {
                 Ok(0) => Err(UpdateUserError::NotFound),

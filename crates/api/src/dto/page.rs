@@ -72,10 +72,18 @@ pub struct NameListQuery {
 
 impl IntoParams for NameListQuery {
     fn into_params(parameter_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        let mut params = SearchQuery::into_params(&parameter_in);
-        params.extend(PageQuery::into_params(parameter_in));
-        params
+        params_of::<SearchQuery, PageQuery>(parameter_in)
     }
+}
+
+/// The parameters of `A` then `B`: those of a query made of the two
+/// (`#[serde(flatten)]`, which utoipa's `IntoParams` does not follow).
+pub fn params_of<A: IntoParams, B: IntoParams>(
+    parameter_in: impl Fn() -> Option<ParameterIn>,
+) -> Vec<Parameter> {
+    let mut params = A::into_params(&parameter_in);
+    params.extend(B::into_params(parameter_in));
+    params
 }
 
 impl NameListQuery {

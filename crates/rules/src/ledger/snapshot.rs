@@ -12,7 +12,38 @@ use oms_domain::ids::{OrderId, ProductId, UserId};
 use oms_domain::order::Order;
 use oms_domain::product::Product;
 
-use super::{Record, Records, UsedKey, Write};
+use super::{UsedKey, Write};
+
+/// The stored records a group of writes is decided against, as the store's
+/// atomic step reads them.
+pub trait Records {
+    /// The product with this id.
+    fn product(&self, id: ProductId) -> Option<&Product>;
+    /// The customer with this address.
+    fn customer(&self, email: &Email) -> Option<&Customer>;
+    /// What `user` used `key` for.
+    fn used_key(&self, user: UserId, key: &IdempotencyKey) -> Option<&UsedKey>;
+    /// The order with this id.
+    fn order(&self, id: OrderId) -> Option<&Order>;
+    /// Whether this record is stored but could not be read (a write that
+    /// needs it fails alone, as the store's fault).
+    fn unreadable(&self, _record: Record<'_>) -> bool {
+        false
+    }
+}
+
+/// A record, by what finds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Record<'a> {
+    /// A product.
+    Product(ProductId),
+    /// A customer, by address.
+    Customer(&'a Email),
+    /// A user's idempotency key.
+    Key(UserId, &'a IdempotencyKey),
+    /// An order.
+    Order(OrderId),
+}
 
 /// What a group of writes names: the records to read before deciding it.
 /// Two more follow from what is read: the orders the used keys point at,

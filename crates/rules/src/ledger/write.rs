@@ -1,9 +1,60 @@
-//! One write of a group and its answer, as a group commit carries them.
+//! One write of a group and its answer, as a group commit carries them,
+//! and everything a group's decided writes store.
 
+use oms_domain::customer::Customer;
+use oms_domain::event::OrderEvent;
+use oms_domain::idempotency::IdempotencyKey;
+use oms_domain::ids::UserId;
 use oms_domain::order::Order;
+use oms_domain::product::Product;
+
+use super::UsedKey;
 
 use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
 use oms_ports::error::{PlaceError, ReviseError, StoreError};
+
+/// A product to write, and the version it was read at (for a store that
+/// must check nobody else wrote it since).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangedProduct {
+    /// The product as it is now to be stored.
+    pub product: Product,
+    /// Its version when read.
+    pub read_version: u64,
+}
+
+/// An order to rewrite, and the version it was read at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RevisedOrder {
+    /// The order as it is now to be stored.
+    pub order: Order,
+    /// Its version when read.
+    pub read_version: u64,
+}
+
+/// Everything a group of decided writes stores, in the order decided.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Products whose stock moved.
+    pub products: Vec<ChangedProduct>,
+    /// New customers.
+    pub customers: Vec<Customer>,
+    /// New orders.
+    pub placed: Vec<Order>,
+    /// Stored orders that changed.
+    pub revised: Vec<RevisedOrder>,
+    /// Idempotency keys used for the first time, by user.
+    pub keys: Vec<(UserId, IdempotencyKey, UsedKey)>,
+    /// One event per change, in commit order.
+    pub events: Vec<OrderEvent>,
+}
+
+impl Changes {
+    /// Whether nothing is to be written.
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty() && self.customers.is_empty()
+    }
+}
 
 /// One write of a group.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,0 +1,69 @@
+//! Counts and takings over the orders a filter selects.
+
+use oms_domain::order::status::OrderStatus;
+use oms_ports::query::OrderSummary;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// `GET /api/orders/summary`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderSummaryView {
+    /// How many of the selected orders are in each status.
+    pub by_status: StatusCounts,
+    /// How many orders were selected.
+    pub orders: u64,
+    /// The sum of the totals of the selected orders not cancelled, minor units.
+    pub revenue: i64,
+}
+
+/// A count per order status.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatusCounts {
+    /// Placed, not yet confirmed.
+    pub pending: u64,
+    /// Confirmed.
+    pub confirmed: u64,
+    /// Shipped.
+    pub shipped: u64,
+    /// Delivered.
+    pub delivered: u64,
+    /// Cancelled.
+    pub cancelled: u64,
+}
+
+impl From<&OrderSummary> for OrderSummaryView {
+    fn from(summary: &OrderSummary) -> Self {
+        use OrderStatus::{Cancelled, Confirmed, Delivered, Pending, Shipped};
+        OrderSummaryView {
+            by_status: StatusCounts {
+                pending: summary.count(Pending),
+                confirmed: summary.count(Confirmed),
+                shipped: summary.count(Shipped),
+                delivered: summary.count(Delivered),
+                cancelled: summary.count(Cancelled),
+            },
+            orders: summary.orders(),
+            revenue: summary.revenue.minor(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_counts_every_status_there_is() {
+        let mut summary = OrderSummary::default();
+        for status in OrderStatus::ALL {
+            summary.by_status.push((status, 1));
+        }
+        let view = serde_json::to_value(OrderSummaryView::from(&summary)).unwrap();
+        let counts = view["byStatus"].as_object().unwrap();
+        assert_eq!(counts.len(), OrderStatus::ALL.len());
+        for status in OrderStatus::ALL {
+            assert_eq!(counts[status.as_str()], 1, "{status}");
+        }
+    }
+}
