@@ -5,13 +5,17 @@
 //!
 //! At most one group is being committed per [`GroupCommit`]; it runs as its
 //! own task, so a caller that gives up (a client that hangs up) cannot
-//! leave the others of its group without an answer.
+//! leave the others of its group without an answer. That task runs on a
+//! thread the queue owns, not on the runtime of whoever submitted first: a
+//! server stopping its request workers one by one must not take the
+//! commits queued by the others with the first that stops.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use futures::FutureExt;
+use tokio::runtime::Handle;
 use tokio::sync::oneshot;
 
 /// What commits a group of jobs: one answer per job, in the jobs' order.
@@ -28,6 +32,7 @@ pub trait Committer: Clone + Send + Sync + 'static {
 pub struct GroupCommit<J, O> {
     shared: Arc<Mutex<Queue<J, O>>>,
     largest: usize,
+    runner: Runner,
 }
 
 struct Queue<J, O> {
@@ -50,11 +55,11 @@ impl<J: Send + 'static, O: Send + 'static> GroupCommit<J, O> {
                 committing: false,
             })),
             largest: largest.max(1),
+            runner: Runner::start(),
         }
     }
 
-    /// Queues `job` and waits for its group's answer. Must be called
-    /// within a tokio runtime.
+    /// Queues `job` and waits for its group's answer.
     ///
     /// # Errors
     /// [`Unanswered`] when the group ended without an answer.
@@ -75,7 +80,8 @@ impl<J: Send + 'static, O: Send + 'static> GroupCommit<J, O> {
                 shared: Arc::clone(&self.shared),
                 done: false,
             };
-            tokio::spawn(drain.run(committer.clone(), self.largest));
+            self.runner
+                .spawn(drain.run(committer.clone(), self.largest));
         }
         answered.await.map_err(|_| Unanswered)
     }
@@ -86,6 +92,58 @@ impl<J, O> std::fmt::Debug for GroupCommit<J, O> {
         f.debug_struct("GroupCommit")
             .field("largest", &self.largest)
             .finish_non_exhaustive()
+    }
+}
+
+/// The thread groups are committed on, with a runtime of its own (timers
+/// and I/O enabled, for stores whose drivers need them). It stops once the
+/// queue is dropped, which a running group prevents: it holds the store,
+/// and so the queue, until it has answered.
+struct Runner {
+    /// `None` only if no thread could be started: then groups run on the
+    /// submitter's runtime, as a last resort.
+    handle: Option<Handle>,
+    /// Dropped with the queue, which ends the thread.
+    _stop: Option<oneshot::Sender<()>>,
+}
+
+impl Runner {
+    fn start() -> Runner {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build();
+        let Ok(runtime) = runtime else {
+            return Runner {
+                handle: None,
+                _stop: None,
+            };
+        };
+        let handle = runtime.handle().clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("oms-group-commit".to_owned())
+            .spawn(move || {
+                runtime.block_on(async {
+                    let _ = stopped.await;
+                });
+            });
+        match thread {
+            Ok(_) => Runner {
+                handle: Some(handle),
+                _stop: Some(stop),
+            },
+            Err(_) => Runner {
+                handle: None,
+                _stop: None,
+            },
+        }
+    }
+
+    fn spawn<F: Future<Output = ()> + Send + 'static>(&self, task: F) {
+        match &self.handle {
+            Some(handle) => drop(handle.spawn(task)),
+            None => drop(tokio::spawn(task)),
+        }
     }
 }
 
@@ -139,8 +197,8 @@ impl<J: Send + 'static, O: Send + 'static> Drain<J, O> {
 }
 
 impl<J, O> Drop for Drain<J, O> {
-    /// Cancelled with its runtime: nobody is left to commit what waits,
-    /// so it is dropped unanswered, and a later runtime starts afresh.
+    /// Cancelled with its runtime (the process is ending): nobody is left
+    /// to commit what waits, so it is dropped unanswered.
     fn drop(&mut self) {
         if !self.done {
             let mut queue = lock(&self.shared);

@@ -107,3 +107,43 @@ fn a_queue_outlives_the_runtime_it_first_ran_in() {
         assert_eq!(group.submit(&doubler, 2).await, Ok(4));
     });
 }
+
+/// Commits slowly, counting the jobs whose commit finished.
+#[derive(Clone, Default)]
+struct Slow {
+    finished: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Committer for Slow {
+    type Job = u32;
+    type Outcome = u32;
+    async fn commit(&self, jobs: Vec<u32>) -> Vec<u32> {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        self.finished
+            .fetch_add(jobs.len(), std::sync::atomic::Ordering::SeqCst);
+        jobs
+    }
+}
+
+#[test]
+fn a_group_is_committed_even_when_the_runtime_that_queued_it_stops() {
+    let group = Arc::new(GroupCommit::new(64));
+    let slow = Slow::default();
+    let submitter = runtime();
+    for n in 0..3u32 {
+        let (group, slow) = (Arc::clone(&group), slow.clone());
+        submitter.spawn(async move { group.submit(&slow, n).await });
+    }
+    std::thread::sleep(Duration::from_millis(10));
+    // As a request worker stops at shutdown, its tasks with it.
+    submitter.shutdown_background();
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        slow.finished.load(std::sync::atomic::Ordering::SeqCst),
+        3,
+        "every queued job was committed"
+    );
+    runtime().block_on(async {
+        assert_eq!(group.submit(&slow, 7).await, Ok(7), "and the queue goes on");
+    });
+}
