@@ -95,10 +95,7 @@ impl<S: CustomerStore, C: Clock, I: IdSource> CustomerService<S, C, I> {
             email: draft.email,
             created_at: draft.at,
         };
-        let inserted = self
-            .contention
-            .retry(|| async { Attempt::of(self.store.insert_customer(&customer).await) });
-        match inserted.await {
+        match self.store.insert_customer(&customer).await {
             Ok(()) => Ok(customer),
             Err(InsertError::DuplicateEmail) => Err(CustomerError::DuplicateEmail),
             Err(InsertError::Store(e)) => Err(e.into()),

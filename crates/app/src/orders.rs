@@ -5,11 +5,12 @@ mod listing;
 mod place;
 mod status;
 
-use crate::contention::Contention;
 use oms_domain::ids::OrderId;
 use oms_domain::order::Order;
 use oms_ports::error::StoreError;
 use oms_ports::store::OrderStore;
+
+use crate::contention::Contention;
 
 pub use export::OrderExport;
 pub use listing::ListOrders;

@@ -50,13 +50,7 @@ macro_rules! lost_race_in_store {
     )+};
 }
 
-lost_race_in_store!(
-    PlaceError,
-    ReviseError,
-    UpdateProductError,
-    InsertError,
-    UpdateUserError
-);
+lost_race_in_store!(PlaceError, ReviseError, UpdateProductError);
 
 /// Stored data that breaks a rule it was written under (damage, or a bug
 /// in whatever wrote it): reported as the store failing, never trusted.

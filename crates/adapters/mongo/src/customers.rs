@@ -26,7 +26,7 @@ impl MongoStore {
         draft: &CustomerDraft,
     ) -> Result<Customer, mongodb::error::Error> {
         // The upsert writes the draft's customer only if the address is new,
-        // which is the rule `CustomerDraft::resolve` states.
+        // which is the rule `resolve_customer` states.
         let new = CustomerDoc::from(&resolve_customer(draft, None).0);
         let insert = to_document(&new)?;
         let customers = self.customers();

@@ -87,11 +87,16 @@ where
         .try_collect()
         .await
         .map_err(store_error)?;
-    let fetched = docs
+    // Cut first, so only the documents kept are converted (one past the
+    // page may belong to the next page, and be read there).
+    let kept = Page::cut(docs, limit, |_| ());
+    let items: Vec<T> = kept
+        .items
         .into_iter()
         .map(T::try_from)
         .collect::<Result<_, _>>()?;
-    Ok(Page::cut(fetched, limit, cursor))
+    let next = kept.next.and_then(|()| items.last().map(cursor));
+    Ok(Page { items, next })
 }
 
 #[cfg(test)]

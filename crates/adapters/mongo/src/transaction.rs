@@ -14,7 +14,7 @@ use crate::errors::{is_transient, is_unknown_commit};
 /// Why a transaction body stopped.
 #[derive(Debug)]
 pub(crate) enum Abort<E> {
-    /// The driver failed; retried when transient.
+    /// The driver failed (a transient conflict becomes [`Abort::Retry`]).
     Driver(Error),
     /// A lost race: a conflict with another transaction, or one the body
     /// detected itself (a duplicate key from a concurrent insert). Nothing

@@ -7,8 +7,7 @@ use oms_ports::query::{NameCursor, Page, PageLimit};
 use rusqlite::{Connection, Row, params};
 
 use crate::errors::store_error;
-
-use crate::rows::{self};
+use crate::rows;
 
 /// One page of `table` in name order, after `after`, keeping rows whose
 /// `search_sql` (over `?1`) holds when a search is given.
