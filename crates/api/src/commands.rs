@@ -43,9 +43,10 @@ pub async fn run(command: Command, settings: Settings) -> Result<(), String> {
             if let Command::Backup { to } = &command {
                 return backup(&path, to);
             }
-            let retention = settings.feed.retention;
+            let (retention, limits) = (settings.feed.retention, settings.writes);
             let opened = path.clone();
-            let store = tokio::task::spawn_blocking(move || SqliteStore::open(opened, retention))
+            let open = move || SqliteStore::open_with_limits(opened, retention, limits);
+            let store = tokio::task::spawn_blocking(open)
                 .await
                 .map_err(|e| e.to_string())?
                 .map_err(|e| e.to_string())?;
@@ -56,7 +57,8 @@ pub async fn run(command: Command, settings: Settings) -> Result<(), String> {
             let store = MongoStore::connect(uri.expose(), settings.mongo_connect_attempts)
                 .await
                 .map_err(|e| e.to_string())?
-                .with_event_retention(settings.feed.retention);
+                .with_event_retention(settings.feed.retention)
+                .with_write_limits(settings.writes);
             tracing::info!(store = "mongodb", database = %store.database().name(), "connected to MongoDB");
             let serving = matches!(command, Command::Serve);
             if matches!(command, Command::Migrate) || (serving && settings.migrate_on_start) {

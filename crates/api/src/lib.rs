@@ -17,6 +17,7 @@ pub mod json;
 pub mod metrics;
 pub mod openapi;
 pub mod pages;
+pub mod peer;
 pub mod probe;
 pub mod problem;
 pub mod rate_limit;

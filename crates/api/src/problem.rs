@@ -154,6 +154,11 @@ impl ApiError {
                 "others kept changing the same data until we gave up; send the request again",
             )
             .with_header(header::RETRY_AFTER, "1"),
+            StoreError::Busy => ApiError::new(
+                ProblemCode::StoreBusy,
+                "too many writes are waiting for the store; nothing was written, send the request again shortly",
+            )
+            .with_header(header::RETRY_AFTER, "1"),
             StoreError::Internal(_) => {
                 tracing::error!(error.cause_chain = ?err, "store failed");
                 ApiError::internal()

@@ -11,6 +11,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use oms_app::passwords::Argon2Hashing;
+use oms_commit::group::Limits;
 use oms_ports::events::EventRetention;
 use oms_ws::hub::HubSettings;
 
@@ -136,6 +137,9 @@ pub struct Settings {
     pub argon2: (u32, u32),
     /// `OMS_SHUTDOWN_TIMEOUT_SECONDS`: how long in-flight requests get.
     pub shutdown_timeout: Duration,
+    /// `OMS_WRITE_QUEUE_MAX` and `OMS_WRITE_DEADLINE_SECONDS`: how many
+    /// order writes may wait for the store, and how long each may take.
+    pub writes: Limits,
     /// `OMS_MONGODB_CONNECT_ATTEMPTS`: tries before giving up at start.
     pub mongo_connect_attempts: u32,
     /// `OMS_MIGRATE_ON_START`: apply pending migrations before serving.
@@ -198,6 +202,13 @@ impl Settings {
             shutdown_timeout: Duration::from_secs(u64::from(
                 p.positive("OMS_SHUTDOWN_TIMEOUT_SECONDS", 30),
             )),
+            writes: Limits {
+                queue: usize::try_from(p.positive("OMS_WRITE_QUEUE_MAX", 4096))
+                    .unwrap_or(usize::MAX),
+                deadline: Duration::from_secs(u64::from(
+                    p.positive("OMS_WRITE_DEADLINE_SECONDS", 10),
+                )),
+            },
             mongo_connect_attempts: p.positive("OMS_MONGODB_CONNECT_ATTEMPTS", 10),
             migrate_on_start: p.flag("OMS_MIGRATE_ON_START", true),
             user_password: p.password("OMS_USER_PASSWORD"),

@@ -24,7 +24,7 @@ use crate::settings::{RateLimits, Settings};
 use crate::sign_in::SignInFailures;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
-use crate::{fallback, headers, pages, request_id};
+use crate::{fallback, headers, pages, peer, request_id};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -132,7 +132,7 @@ impl<S: Store> Application<S> {
     }
 }
 
-impl<S> Application<S> {
+impl<S: Store> Application<S> {
     /// The port the listener got (useful with port 0).
     pub fn port(&self) -> u16 {
         self.port
@@ -163,6 +163,9 @@ impl<S> Application<S> {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
         self.feed.stop();
+        // Writes queued by requests that were cut off at the shutdown
+        // timeout still get their group's answer before the process ends.
+        self.state.store.drain().await;
         served
     }
 }
@@ -232,16 +235,18 @@ fn serve<S: Store>(
             // Without a DSN there is nowhere to send a report: skip the
             // per-request work (building Sentry's copy of the request).
             .wrap(Condition::new(reporting, sentry_actix::Sentry::new()))
+            .wrap(from_fn(peer::follow))
             .wrap(TracingLogger::<RequestSpan>::new())
             .wrap(from_fn(request_id::assign))
     })
-    .on_connect(|connection, _| {
+    .on_connect(|connection, data| {
         if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
             // Small writes (a feed event, a short answer) leave at once
             // instead of waiting behind the client's delayed ACK (40 ms).
             if let Err(e) = tcp.set_nodelay(true) {
                 tracing::debug!(error = %e, "TCP_NODELAY not set");
             }
+            peer::remember(tcp, data);
         }
     })
     .listen(listener)

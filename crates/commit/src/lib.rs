@@ -8,5 +8,6 @@
 
 #![warn(missing_docs)]
 
+pub mod caller;
 pub mod feed;
 pub mod group;

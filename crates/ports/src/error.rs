@@ -22,6 +22,10 @@ pub enum StoreError {
     /// try again and report it only when their deadline has passed.
     #[error("the change kept colliding with others")]
     Contended,
+    /// Too many writes are waiting for the store; this one was not taken
+    /// (nothing written). Sending it again shortly may work.
+    #[error("too many writes are waiting for the store")]
+    Busy,
     /// Anything else: corrupt data, a bug, a driver error we did not expect.
     #[error("the store failed")]
     Internal(#[source] BoxError),

@@ -209,6 +209,11 @@ pub trait StoreHealth: Send + Sync + 'static {
     /// # Errors
     /// [`StoreError::Unavailable`] when it cannot be reached in time.
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Takes no new writes until every write already queued has been
+    /// answered, then returns: the last step of a shutdown, after which the
+    /// store may serve again (another server over it, in an embedder).
+    async fn drain(&self);
 }
 
 /// Every store trait at once, so a caller has one type to be generic over.

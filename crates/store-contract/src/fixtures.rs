@@ -145,9 +145,20 @@ pub fn draft(n: u128, address: &str, lines: &[(ProductId, i64)]) -> OrderDraft {
     }
 }
 
-/// Places `draft`, which must succeed, and returns its order.
+/// Revises as `revision` says, which must succeed once any lost race is
+/// sent again; the order as revised.
+pub async fn revise_ok<S: OrderStore>(
+    store: &S,
+    revision: oms_ports::draft::OrderRevision,
+) -> oms_domain::order::Order {
+    until_won(|| store.revise(revision.clone())).await.unwrap()
+}
+
+/// Places `draft`, which must succeed once any lost race is sent again
+/// (a test server may abort a transaction as a real one does in an
+/// election), and returns its order.
 pub async fn placed<S: OrderStore>(store: &S, draft: OrderDraft) -> oms_domain::order::Order {
-    let placement = store.place(draft).await.unwrap();
+    let placement = until_won(|| store.place(draft.clone())).await.unwrap();
     assert!(!placement.replayed);
     placement.order
 }

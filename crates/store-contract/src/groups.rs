@@ -11,7 +11,7 @@ use oms_ports::draft::{IdempotencyClaim, OrderDraft, OrderRevision};
 use oms_ports::error::PlaceError;
 use oms_ports::store::Store;
 
-use crate::fixtures::{actor, at, draft, given_product, placed, product_id, stock_of};
+use crate::fixtures::{actor, at, draft, given_product, placed, product_id, stock_of, until_won};
 use crate::stock::all_orders;
 
 fn keyed(mut draft: OrderDraft, fingerprint: &str) -> OrderDraft {
@@ -43,7 +43,7 @@ cases! {
         burst.extend((10..15).map(|n| draft(n, &format!("buyer{n}@example.com"), &[(mug, 1)])));
         let answers = futures::future::join_all(burst.into_iter().map(|d| {
             let store = store.clone();
-            tokio::spawn(async move { store.place(d).await })
+            tokio::spawn(async move { until_won(|| store.place(d.clone())).await })
         }))
         .await;
         let mut answers = answers.into_iter().map(Result::unwrap);
@@ -93,8 +93,7 @@ cases! {
                     order: next,
                     expected_version: order.version(),
                 };
-                store
-                    .revise(revision)
+                until_won(|| store.revise(revision.clone()))
                     .await
                     .map(|_| ())
                     .map_err(|e| format!("{e:?}"))
@@ -104,7 +103,8 @@ cases! {
             let store = store.clone();
             tokio::spawn(async move {
                 let lines = [(pot, 1), (mug, 2)];
-                match store.place(draft(n, "bob@example.com", &lines)).await {
+                let order = draft(n, "bob@example.com", &lines);
+                match until_won(|| store.place(order.clone())).await {
                     Ok(_) | Err(PlaceError::OutOfStock { .. }) => Ok(()),
                     Err(other) => Err(format!("{other:?}")),
                 }

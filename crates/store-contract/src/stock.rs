@@ -86,7 +86,7 @@ cases! {
         let mut repeated = draft(1, "ann@example.com", &[(mug, 3)]);
         repeated.lines.push((mug, crate::fixtures::qty(4)));
         assert!(
-            store.place(repeated).await.is_err(),
+            until_won(|| store.place(repeated.clone())).await.is_err(),
             "drafts carry merged lines; a repeat is refused"
         );
         assert_eq!(stock_of(&store, mug).await, 10);

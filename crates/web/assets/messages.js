@@ -77,6 +77,7 @@ export const MESSAGES = {
   rate_limited: (error) => slowDown(error.retryAfter),
   internal: (error) => ourFault(error.requestId),
   store_unavailable: "The order store is unavailable right now. Please try again in a moment.",
+  store_busy: "Many orders are being placed right now. Please try again in a moment.",
   too_many_connections: "The live feed is busy. It will reconnect shortly.",
   request_refused: "The request was refused. Please reload the page and try again.",
 };

@@ -68,4 +68,7 @@ impl oms_ports::store::StoreHealth for MemoryStore {
     async fn ping(&self) -> Result<(), oms_ports::error::StoreError> {
         Ok(())
     }
+
+    /// Each write is done before its call returns: nothing is queued.
+    async fn drain(&self) {}
 }

@@ -34,7 +34,7 @@ use async_trait::async_trait;
 use mongodb::bson::doc;
 use mongodb::options::ClientOptions;
 use mongodb::{Client, Collection, Database};
-use oms_commit::group::GroupCommit;
+use oms_commit::group::{GroupCommit, Limits};
 use oms_ports::error::StoreError;
 use oms_ports::events::EventRetention;
 use oms_ports::store::StoreHealth;
@@ -86,6 +86,9 @@ pub enum ConnectError {
 /// reports itself unavailable; short, so a request fails fast with 503.
 const SERVER_SELECTION: Duration = Duration::from_secs(3);
 
+/// How long a ping may take before the store counts as down.
+const PING_DEADLINE: Duration = Duration::from_secs(2);
+
 impl MongoStore {
     /// Connects to `uri` and waits until the server answers, trying
     /// `attempts` times with doubling pauses (logged), then gives up.
@@ -116,7 +119,9 @@ impl MongoStore {
                     return Err(ConnectError::Refused(cause.to_string()));
                 }
                 // A ping writes nothing, so nothing can collide with it.
-                Err(e @ StoreError::Contended) => return Err(ConnectError::Refused(e.to_string())),
+                Err(e @ (StoreError::Contended | StoreError::Busy)) => {
+                    return Err(ConnectError::Refused(e.to_string()));
+                }
                 Err(StoreError::Unavailable(cause)) => {
                     last = cause.to_string();
                     tracing::warn!(attempt, of = attempts, error = %last, "MongoDB is not answering yet");
@@ -137,7 +142,7 @@ impl MongoStore {
             client,
             db,
             event_retention: EventRetention::default(),
-            group: Arc::new(GroupCommit::new(orders::LARGEST_GROUP)),
+            group: Arc::new(GroupCommit::new(orders::LARGEST_GROUP, Limits::default())),
         }
     }
 
@@ -146,6 +151,13 @@ impl MongoStore {
     /// [`MongoStore::apply_event_retention`] brings the expiry index in line.
     pub fn with_event_retention(mut self, retention: EventRetention) -> MongoStore {
         self.event_retention = retention;
+        self
+    }
+
+    /// The same store, with `limits` on the writes waiting for a
+    /// transaction.
+    pub fn with_write_limits(mut self, limits: Limits) -> MongoStore {
+        self.group = Arc::new(GroupCommit::new(orders::LARGEST_GROUP, limits));
         self
     }
 
@@ -182,10 +194,18 @@ impl MongoStore {
 #[async_trait]
 impl StoreHealth for MongoStore {
     async fn ping(&self) -> Result<(), StoreError> {
-        self.db
-            .run_command(doc! { "ping": 1 })
-            .await
-            .map(|_| ())
-            .map_err(errors::store_error)
+        // A frozen or partitioned server keeps the connection open and
+        // never answers; the driver would wait as long.
+        let ping = self.db.run_command(doc! { "ping": 1 });
+        match tokio::time::timeout(PING_DEADLINE, ping).await {
+            Ok(answered) => answered.map(|_| ()).map_err(errors::store_error),
+            Err(_) => Err(StoreError::Unavailable(
+                "MongoDB did not answer a ping in time".into(),
+            )),
+        }
+    }
+
+    async fn drain(&self) {
+        self.group.drain().await;
     }
 }

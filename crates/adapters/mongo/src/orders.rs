@@ -28,10 +28,8 @@ use crate::paging::keyset_page;
 #[async_trait]
 impl OrderStore for MongoStore {
     async fn place(&self, draft: OrderDraft) -> Result<Placement, PlaceError> {
-        match self.group.submit(self, Write::Place(draft)).await {
-            Ok(decision) => decision.into_placed(),
-            Err(unanswered) => Err(StoreError::Internal(unanswered.into()).into()),
-        }
+        let decision = self.group.submit(self, Write::Place(draft)).await;
+        decision.map_err(StoreError::from)?.into_placed()
     }
 
     async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError> {
@@ -88,10 +86,8 @@ impl OrderStore for MongoStore {
     }
 
     async fn revise(&self, revision: OrderRevision) -> Result<Order, ReviseError> {
-        match self.group.submit(self, Write::Revise(revision)).await {
-            Ok(decision) => decision.into_revised(),
-            Err(unanswered) => Err(StoreError::Internal(unanswered.into()).into()),
-        }
+        let decision = self.group.submit(self, Write::Revise(revision)).await;
+        decision.map_err(StoreError::from)?.into_revised()
     }
 }
 

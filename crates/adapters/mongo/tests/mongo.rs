@@ -404,8 +404,11 @@ async fn an_unknown_commit_result_is_committed_again() {
         return;
     };
     let mug = given_product(&store, 1, "Mug", 100, 5).await;
+    // A commit that ran out of time (50, MaxTimeMSExpired): its outcome is
+    // unknown, and unlike a "shutting down" code it does not make the
+    // driver wait for its next look at the server (10 s) before retrying.
     let unknown = doc! {
-        "failCommands": ["commitTransaction"], "errorCode": 91,
+        "failCommands": ["commitTransaction"], "errorCode": 50,
         "errorLabels": ["UnknownTransactionCommitResult"],
     };
     let Some(()) = fail_commands(&store, &app, doc! { "times": 1 }, unknown).await else {

@@ -146,6 +146,24 @@ impl StoreHealth for SqliteStore {
             c.query_row("SELECT 1", [], |_| Ok(()))
                 .map_err(errors::store_error)
         })
+        .await?;
+        // Reads go on beside a stalled writer; readiness is about writes too.
+        let inner = Arc::clone(&self.inner);
+        blocking(move || {
+            let Some(mut writer) = inner.writer.try_lock_for(WRITER_PROBE) else {
+                return Err(StoreError::Unavailable(
+                    "the database's writer has been busy for too long".into(),
+                ));
+            };
+            open::probe_write_lock(&mut writer, WRITER_PROBE)
+        })
         .await
     }
+
+    async fn drain(&self) {
+        self.inner.group.drain().await;
+    }
 }
+
+/// How long readiness waits for the writer and the database's write lock.
+const WRITER_PROBE: std::time::Duration = std::time::Duration::from_secs(1);

@@ -5,7 +5,7 @@ use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use oms_commit::group::GroupCommit;
+use oms_commit::group::{GroupCommit, Limits};
 use oms_ports::error::StoreError;
 use oms_ports::events::EventRetention;
 use parking_lot::Mutex;
@@ -17,6 +17,8 @@ use crate::{Inner, LARGEST_GROUP, SqliteStore, checkpoint, schema};
 
 /// How long a connection waits for another's lock before giving up.
 const BUSY_TIMEOUT_MS: u32 = 5_000;
+pub(crate) const BUSY_TIMEOUT: std::time::Duration =
+    std::time::Duration::from_millis(BUSY_TIMEOUT_MS as u64);
 
 /// The writer's page cache: orders, customers and events are keyed by
 /// random ids, so every insert lands on a random page of each index; with
@@ -47,6 +49,19 @@ impl SqliteStore {
         path: impl AsRef<Path>,
         retention: EventRetention,
     ) -> Result<SqliteStore, OpenError> {
+        SqliteStore::open_with_limits(path, retention, Limits::default())
+    }
+
+    /// [`SqliteStore::open`], with `limits` on the writes waiting for the
+    /// writer.
+    ///
+    /// # Errors
+    /// As [`SqliteStore::open`].
+    pub fn open_with_limits(
+        path: impl AsRef<Path>,
+        retention: EventRetention,
+        limits: Limits,
+    ) -> Result<SqliteStore, OpenError> {
         let path = path.as_ref().to_owned();
         let lock = lock(&path)?;
         let mut writer = writer(&path).map_err(|e| OpenError::from_sqlite(&path, &e))?;
@@ -58,7 +73,7 @@ impl SqliteStore {
                 path,
                 writer: Mutex::new(writer),
                 readers: Mutex::new(Vec::new()),
-                group: GroupCommit::new(LARGEST_GROUP),
+                group: GroupCommit::new(LARGEST_GROUP, limits),
                 committed: watch::channel(()).0,
                 log_id,
                 retention,
@@ -113,6 +128,21 @@ fn writer(path: &Path) -> Result<Connection, rusqlite::Error> {
          PRAGMA journal_size_limit = {WAL_LIMIT_BYTES};"
     ))?;
     Ok(connection)
+}
+
+/// Whether the write lock can be had within `wait` (another process, such
+/// as a `sqlite3` shell left inside a transaction, may hold it): taken and
+/// given back at once, nothing written.
+pub(crate) fn probe_write_lock(
+    writer: &mut Connection,
+    wait: std::time::Duration,
+) -> Result<(), StoreError> {
+    writer.busy_timeout(wait).map_err(store_error)?;
+    let probed = writer
+        .execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
+        .map_err(store_error);
+    writer.busy_timeout(BUSY_TIMEOUT).map_err(store_error)?;
+    probed
 }
 
 /// A connection that only reads.

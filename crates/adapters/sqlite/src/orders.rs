@@ -113,10 +113,8 @@ fn summarize_orders(c: &Connection, filter: &OrderFilter) -> Result<OrderSummary
 #[async_trait]
 impl OrderStore for SqliteStore {
     async fn place(&self, draft: OrderDraft) -> Result<Placement, PlaceError> {
-        match self.inner.group.submit(self, Write::Place(draft)).await {
-            Ok(decision) => decision.into_placed(),
-            Err(unanswered) => Err(StoreError::Internal(unanswered.into()).into()),
-        }
+        let decision = self.inner.group.submit(self, Write::Place(draft)).await;
+        decision.map_err(StoreError::from)?.into_placed()
     }
 
     async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError> {
@@ -137,9 +135,7 @@ impl OrderStore for SqliteStore {
     }
 
     async fn revise(&self, revision: OrderRevision) -> Result<Order, ReviseError> {
-        match self.inner.group.submit(self, Write::Revise(revision)).await {
-            Ok(decision) => decision.into_revised(),
-            Err(unanswered) => Err(StoreError::Internal(unanswered.into()).into()),
-        }
+        let decision = self.inner.group.submit(self, Write::Revise(revision)).await;
+        decision.map_err(StoreError::from)?.into_revised()
     }
 }

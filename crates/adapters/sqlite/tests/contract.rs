@@ -1,5 +1,6 @@
 //! The store contract on SQLite: each case on a database file of its own,
-//! under one directory that the next run clears.
+//! under a directory of its process (the cases run as processes side by
+//! side), removed when the process is done.
 
 #![allow(clippy::expect_used)]
 
@@ -11,7 +12,10 @@ use oms_ports::events::EventRetention;
 use oms_sqlite::SqliteStore;
 
 static ROOT: LazyLock<PathBuf> = LazyLock::new(|| {
-    let root = std::env::temp_dir().join("oms-sqlite-contract");
+    let root = std::env::temp_dir()
+        .join("oms-sqlite-contract")
+        .join(std::process::id().to_string());
+    // Left by an earlier process that had this id and did not finish.
     let _ = std::fs::remove_dir_all(&root);
     root
 });
@@ -20,12 +24,12 @@ static NEXT: AtomicU64 = AtomicU64::new(0);
 
 fn fresh(retention: EventRetention) -> SqliteStore {
     let n = NEXT.fetch_add(1, Ordering::SeqCst);
-    let path = ROOT
-        .join(format!("{}-{n}", std::process::id()))
-        .join("oms.db");
+    let path = ROOT.join(n.to_string()).join("oms.db");
     SqliteStore::open(path, retention).expect("a fresh database opens")
 }
 
 fn main() -> std::process::ExitCode {
-    oms_store_contract::run(|retention| async move { Some(fresh(retention)) })
+    let outcome = oms_store_contract::run(|retention| async move { Some(fresh(retention)) });
+    let _ = std::fs::remove_dir_all(&*ROOT);
+    outcome
 }

@@ -93,7 +93,9 @@ problem_codes! {
     Internal = "internal", INTERNAL_SERVER_ERROR,
         "a fault on our side (details are logged, never returned)";
     StoreUnavailable = "store_unavailable", SERVICE_UNAVAILABLE,
-        "the store cannot be reached (and only that); try again shortly";
+        "the store cannot be reached, did not start the write within `OMS_WRITE_DEADLINE_SECONDS` (nothing was written), or the server is stopping; try again shortly";
+    StoreBusy = "store_busy", SERVICE_UNAVAILABLE,
+        "more writes are waiting for the store than `OMS_WRITE_QUEUE_MAX`; nothing was written; send again after `Retry-After`";
     TooManyConnections = "too_many_connections", SERVICE_UNAVAILABLE,
         "`/ws` is at `OMS_WS_MAX_CONNECTIONS`; `Retry-After` says when to try again";
 }

@@ -19,6 +19,7 @@ impl Failures for StoreError {
     fn codes() -> Vec<ProblemCode> {
         vec![
             ProblemCode::StoreUnavailable,
+            ProblemCode::StoreBusy,
             ProblemCode::Contended,
             ProblemCode::Internal,
         ]

@@ -32,5 +32,6 @@ mod outage;
 mod pages;
 mod security;
 mod sigterm;
+mod stalls;
 mod static_pages;
 mod stores;

@@ -195,6 +195,10 @@ impl StoreHealth for Switched {
     async fn ping(&self) -> Result<(), StoreError> {
         self.check()
     }
+
+    async fn drain(&self) {
+        self.inner.drain().await;
+    }
 }
 
 #[tokio::test]

@@ -85,6 +85,15 @@ impl Write {
 }
 
 impl Decision {
+    /// Whether the store could not be reached for it.
+    pub fn unreachable(&self) -> bool {
+        matches!(
+            self,
+            Decision::Placed(Err(PlaceError::Store(StoreError::Unavailable(_))))
+                | Decision::Revised(Err(ReviseError::Store(StoreError::Unavailable(_))))
+        )
+    }
+
     /// The answer to a [`Write::Place`].
     ///
     /// # Errors

@@ -13,6 +13,7 @@ use mongodb::bson::{Document, doc, to_bson};
 use oms_commit::group::Committer;
 use oms_ports::error::StoreError;
 use oms_rules::ledger::{Changes, Decision, Ledger, Write};
+use tokio::time::Instant;
 
 use super::snapshot::key_id;
 use crate::MongoStore;
@@ -31,12 +32,24 @@ impl Committer for MongoStore {
     type Job = Write;
     type Outcome = Decision;
 
-    async fn commit(&self, writes: Vec<Write>) -> Vec<Decision> {
+    async fn commit(&self, writes: Vec<Write>, deadline: Instant) -> Vec<Decision> {
         let group = Group {
             store: self,
             writes: &writes,
         };
-        match self.transaction(&group).await {
+        // A server that stops answering (frozen, partitioned) would hold
+        // the group, and every write behind it, until it came back.
+        let Ok(committed) = tokio::time::timeout_at(deadline, self.transaction(&group)).await
+        else {
+            tracing::error!(
+                writes = writes.len(),
+                "MongoDB did not answer a group of order writes in time"
+            );
+            let late =
+                || StoreError::Unavailable("MongoDB did not answer before the deadline".into());
+            return writes.iter().map(|w| w.failed(late())).collect();
+        };
+        match committed {
             Ok(decisions) => decisions,
             Err(abort) => {
                 let error = |abort: &Abort<String>| match abort {
@@ -47,6 +60,10 @@ impl Committer for MongoStore {
                 writes.iter().map(|w| w.failed(error(&abort))).collect()
             }
         }
+    }
+
+    fn unreachable(outcome: &Decision) -> bool {
+        outcome.unreachable()
     }
 }
 

@@ -5,6 +5,9 @@
 //! commit (one fsync) makes them all durable. A write the ledger refuses
 //! is answered alone; a failure of the database fails the group.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+
 use oms_commit::group::Committer;
 use oms_domain::event::OrderEvent;
 use oms_domain::idempotency::RequestFingerprint;
@@ -12,11 +15,13 @@ use oms_domain::order::Order;
 use oms_ports::error::StoreError;
 use oms_rules::ledger::{Changes, Decision, Ledger, Snapshot, UsedKey, Wanted, Write};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use tokio::time::Instant;
 
 use super::get_order;
 use crate::SqliteStore;
 use crate::customers::{customer_by_email, insert_customer};
 use crate::errors::{corrupt, store_error};
+use crate::open::BUSY_TIMEOUT;
 use crate::products::get_product;
 use crate::rows::now_millis;
 use crate::rows::{count, history_json, lines_json, millis};
@@ -25,9 +30,29 @@ impl Committer for SqliteStore {
     type Job = Write;
     type Outcome = Decision;
 
-    async fn commit(&self, writes: Vec<Write>) -> Vec<Decision> {
+    async fn commit(&self, writes: Vec<Write>, deadline: Instant) -> Vec<Decision> {
         let kept = writes.clone();
-        let committed = self.write(move |c| commit_group(c, writes)).await;
+        let start = Arc::new(Start::default());
+        let started = Arc::clone(&start);
+        let work = self.write(move |c| {
+            if !started.begin() {
+                return Err(not_started());
+            }
+            let lock_wait = deadline.saturating_duration_since(Instant::now());
+            c.busy_timeout(lock_wait).map_err(store_error)?;
+            let committed = commit_group(c, writes);
+            c.busy_timeout(BUSY_TIMEOUT).map_err(store_error)?;
+            committed
+        });
+        tokio::pin!(work);
+        // The writer may be held (a long group, another process's lock, a
+        // stalled disk): a group not begun by its deadline never is.
+        let committed = tokio::select! {
+            done = &mut work => done,
+            () = tokio::time::sleep_until(deadline) => {
+                if start.abandon() { Err(not_started()) } else { work.await }
+            }
+        };
         match committed {
             Ok((decisions, recorded)) => {
                 if recorded {
@@ -42,12 +67,44 @@ impl Committer for SqliteStore {
                 let same = |error: &StoreError| match error {
                     StoreError::Unavailable(_) => StoreError::Unavailable(message.clone().into()),
                     StoreError::Contended => StoreError::Contended,
+                    StoreError::Busy => StoreError::Busy,
                     StoreError::Internal(_) => StoreError::Internal(message.clone().into()),
                 };
                 kept.iter().map(|w| w.failed(same(&error))).collect()
             }
         }
     }
+
+    fn unreachable(outcome: &Decision) -> bool {
+        outcome.unreachable()
+    }
+}
+
+/// Whether a group's work began on the writer, or was given up first:
+/// whichever comes first wins, so a group given up is never written.
+#[derive(Default)]
+struct Start(AtomicU8);
+
+const WAITING: u8 = 0;
+const BEGUN: u8 = 1;
+const ABANDONED: u8 = 2;
+
+impl Start {
+    fn begin(&self) -> bool {
+        self.0
+            .compare_exchange(WAITING, BEGUN, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }
+
+    fn abandon(&self) -> bool {
+        self.0
+            .compare_exchange(WAITING, ABANDONED, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }
+}
+
+fn not_started() -> StoreError {
+    StoreError::Unavailable("the database was not free for writing before the deadline".into())
 }
 
 /// Decides and commits `writes`; the answers, and whether any event was
