@@ -83,6 +83,27 @@ impl TestServer {
         panic!("the test server did not listen within 10 s");
     }
 
+    /// Freezes the server (SIGSTOP): connections stay open and nothing is
+    /// answered, as in a network partition.
+    pub fn freeze(&self) {
+        self.send("STOP");
+    }
+
+    /// Lets a frozen server go on (SIGCONT).
+    pub fn thaw(&self) {
+        self.send("CONT");
+    }
+
+    fn send(&self, signal: &str) {
+        let child = self.child.as_ref().expect("the test server is running");
+        let sent = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill -{signal}");
+    }
+
     /// Kills the server as a crash would.
     pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {

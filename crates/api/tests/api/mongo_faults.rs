@@ -1,6 +1,6 @@
 //! Faults on MongoDB under a placing load: the database killed and
-//! started again, and SIGTERM to `oms`. Each runs a test server of its own
-//! (see `mongo.rs`).
+//! started again, frozen, and SIGTERM to `oms`. Each runs a test server of
+//! its own (see `mongo.rs`).
 
 use std::time::Duration;
 
@@ -72,6 +72,17 @@ async fn a_database_killed_under_load_and_restarted_loses_no_acknowledged_order(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigterm_on_mongodb_loses_nothing_and_leaves_no_unanswered_order() {
+    sigterm_on_mongodb(32).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_with_idle_workers_on_mongodb_loses_nothing_and_leaves_no_unanswered_order() {
+    sigterm_on_mongodb(1).await;
+}
+
+/// SIGTERM under `clients` buyers, then a restart that finds exactly the
+/// orders answered 201.
+async fn sigterm_on_mongodb(clients: usize) {
     let Some(server) = TestServer::start() else {
         return;
     };
@@ -85,8 +96,29 @@ async fn sigterm_on_mongodb_loses_nothing_and_leaves_no_unanswered_order() {
     };
     let served = serve(&mut oms()).await;
     let product = served.product().await;
-    let (status, told, logged) = served.terminate_under_load(&product).await;
+    let (status, told, logged) = served.terminate_under_load(&product, clients).await;
     assert_clean_stop(status, &told, logged);
     let (again, _) = start_command(&mut oms()).await;
     assert_exactly_the_answered_orders(&again, &product, &told).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_frozen_database_answers_every_write_in_time_and_commits_no_abandoned_one() {
+    let Some(server) = TestServer::start() else {
+        return;
+    };
+    let dir = crate::binary::scratch_dir();
+    let mut command = crate::embedded::oms_in(&dir);
+    command
+        .env("OMS_STORE", "mongodb")
+        .env("MONGODB_URI", server.uri("oms_freeze"));
+    // The log is let go: unread, its pipe would fill and stall the server.
+    let running = start_command(&mut command).await.0;
+    crate::stalls::a_stalled_store_answers_every_write_in_time(
+        &running,
+        || server.freeze(),
+        || server.thaw(),
+    )
+    .await;
+    running.stop().await;
 }

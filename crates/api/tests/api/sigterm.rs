@@ -1,5 +1,5 @@
-//! SIGTERM to `oms` while 32 clients place orders, on each store: the
-//! process exits cleanly, every placement it finished reached its client
+//! SIGTERM to `oms` while 32 clients place orders, or one (the other
+//! request workers idle), on each store: the process exits cleanly, every placement it finished reached its client
 //! (its log's 201s are the clients' 201s), and on a durable store a restart
 //! finds exactly the orders answered 201, stock conserved.
 
@@ -60,9 +60,15 @@ impl Served {
         created["id"].as_str().unwrap().to_owned()
     }
 
-    /// SIGTERM while 32 buyers place orders; the exit status, what the
-    /// buyers were told, and how many placements the log says finished.
-    pub async fn terminate_under_load(self, product: &str) -> (ExitStatus, Told, u64) {
+    /// SIGTERM while `clients` buyers place orders; the exit status, what
+    /// the buyers were told, and how many placements the log says finished.
+    /// One client keeps one connection, so with fewer clients than request
+    /// workers some workers are idle and stop first.
+    pub async fn terminate_under_load(
+        self,
+        product: &str,
+        clients: usize,
+    ) -> (ExitStatus, Told, u64) {
         let Running {
             mut child,
             base,
@@ -70,7 +76,7 @@ impl Served {
             token,
             ..
         } = self.running;
-        let buyers = Buyers::start(&http, &base, &token, product, 32);
+        let buyers = Buyers::start(&http, &base, &token, product, clients);
         for _ in 0..100 {
             if buyers.placed_so_far() >= 100 {
                 break;
@@ -128,7 +134,7 @@ pub async fn assert_exactly_the_answered_orders(again: &Running, product: &str, 
 async fn sigterm_on_the_memory_store_finishes_every_placement_it_took() {
     let served = serve(oms_in(&scratch_dir()).env("OMS_STORE", "memory")).await;
     let product = served.product().await;
-    let (status, told, logged) = served.terminate_under_load(&product).await;
+    let (status, told, logged) = served.terminate_under_load(&product, 32).await;
     assert_clean_stop(status, &told, logged);
 }
 
@@ -137,7 +143,28 @@ async fn sigterm_on_sqlite_loses_nothing_and_leaves_no_unanswered_order() {
     let dir = scratch_dir();
     let served = serve(&mut oms_in(&dir)).await;
     let product = served.product().await;
-    let (status, told, logged) = served.terminate_under_load(&product).await;
+    let (status, told, logged) = served.terminate_under_load(&product, 32).await;
+    assert_clean_stop(status, &told, logged);
+    let again = start(&dir).await;
+    assert_exactly_the_answered_orders(&again, &product, &told).await;
+    drop(again);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_with_idle_workers_on_the_memory_store_finishes_every_placement_it_took() {
+    let served = serve(oms_in(&scratch_dir()).env("OMS_STORE", "memory")).await;
+    let product = served.product().await;
+    let (status, told, logged) = served.terminate_under_load(&product, 1).await;
+    assert_clean_stop(status, &told, logged);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_with_idle_workers_on_sqlite_loses_nothing_and_leaves_no_unanswered_order() {
+    let dir = scratch_dir();
+    let served = serve(&mut oms_in(&dir)).await;
+    let product = served.product().await;
+    let (status, told, logged) = served.terminate_under_load(&product, 1).await;
     assert_clean_stop(status, &told, logged);
     let again = start(&dir).await;
     assert_exactly_the_answered_orders(&again, &product, &told).await;
