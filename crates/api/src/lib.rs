@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod client_ip;
 pub mod commands;
 pub mod dto;
 pub mod export;

@@ -62,7 +62,7 @@ pub struct JwtSettings {
 }
 
 /// Per-client request budgets (a client is its IP address).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct RateLimits {
     /// Sustained requests per second to everything but sign-in.
     pub per_second: u32,
@@ -72,8 +72,9 @@ pub struct RateLimits {
     pub auth_per_minute: u32,
     /// Sign-in and registration attempts allowed at once.
     pub auth_burst: u32,
-    /// Key clients by the last `X-Forwarded-For` address (behind a proxy).
-    pub trust_forwarded_for: bool,
+    /// `OMS_TRUSTED_PROXIES`: the proxies whose `X-Forwarded-For` is
+    /// believed (`client_ip.rs`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Failed sign-ins a client may make in a row before 429.
     pub login_failures: u32,
     /// Failed sign-ins a client regains per minute.

@@ -263,9 +263,7 @@ fn sign_in_failures(limits: &RateLimits) -> Result<SignInFailures, StartupError>
         NonZeroU32::new(n)
             .ok_or_else(|| StartupError::Config("login failure limits must be positive".into()))
     };
-    let client = ClientIp {
-        trust_forwarded_for: limits.trust_forwarded_for,
-    };
+    let client = ClientIp::new(&limits.trusted_proxies);
     let per_minute = positive(limits.login_failures_per_minute)?;
     Ok(SignInFailures::new(
         client,

@@ -38,19 +38,14 @@ pub async fn login<S: Store>(
     req: HttpRequest,
     JsonBody(body): JsonBody<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let client = failures.client(&req);
-    failures.check(client)?;
+    let attempt = failures.reserve(failures.client(&req))?;
     // The body is read: from here the sign-in is the hash's to finish.
     tracing::debug!("checking the credentials");
-    let user = state
-        .users
-        .authenticate(&body.email, &body.password)
-        .await
-        .inspect_err(|e| {
-            if matches!(e, AuthenticateError::InvalidCredentials) {
-                failures.record(client);
-            }
-        })?;
+    let authenticated = state.users.authenticate(&body.email, &body.password).await;
+    if matches!(authenticated, Err(AuthenticateError::InvalidCredentials)) {
+        attempt.failed();
+    }
+    let user = authenticated?;
     let issued = tokens.issue(&user, SystemClock.now())?;
     Ok(HttpResponse::Ok().json(TokenResponse::new(issued, &user)))
 }

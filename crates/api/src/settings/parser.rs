@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use ipnet::IpNet;
 use oms_domain::email::Email;
 use oms_domain::password::Password;
 
@@ -245,13 +246,37 @@ impl<'a> Parser<'a> {
         Some(Secret::new(raw))
     }
 
+    /// `OMS_TRUSTED_PROXIES`: comma-separated networks (`10.0.0.0/8`) or
+    /// addresses.
+    fn trusted_proxies(&mut self) -> Vec<IpNet> {
+        if self.get("OMS_TRUST_FORWARDED_FOR").is_some() {
+            self.fail(
+                "OMS_TRUST_FORWARDED_FOR is replaced by OMS_TRUSTED_PROXIES: list the addresses your proxies connect from (10.0.0.0/8, 192.0.2.10)"
+                    .to_owned(),
+            );
+        }
+        let Some(raw) = self.get("OMS_TRUSTED_PROXIES") else {
+            return Vec::new();
+        };
+        let mut proxies = Vec::new();
+        for entry in raw.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            match crate::client_ip::parse_proxy(entry) {
+                Some(net) => proxies.push(net),
+                None => self.fail(format!(
+                    "OMS_TRUSTED_PROXIES: {entry:?} is not an address or a network like 10.0.0.0/8"
+                )),
+            }
+        }
+        proxies
+    }
+
     pub(super) fn rate_limits(&mut self) -> RateLimits {
         RateLimits {
             per_second: self.positive("OMS_RATE_LIMIT_PER_SECOND", 100),
             burst: self.positive("OMS_RATE_LIMIT_BURST", 500),
             auth_per_minute: self.positive("OMS_AUTH_RATE_LIMIT_PER_MINUTE", 60),
             auth_burst: self.positive("OMS_AUTH_RATE_LIMIT_BURST", 100),
-            trust_forwarded_for: self.flag("OMS_TRUST_FORWARDED_FOR", false),
+            trusted_proxies: self.trusted_proxies(),
             login_failures: self.positive("OMS_LOGIN_FAILURES", 10),
             login_failures_per_minute: self.positive("OMS_LOGIN_FAILURES_PER_MINUTE", 10),
         }

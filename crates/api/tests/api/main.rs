@@ -30,6 +30,7 @@ mod operations;
 mod orders;
 mod outage;
 mod pages;
+mod proxies;
 mod security;
 mod sigterm;
 mod stalls;
