@@ -1,5 +1,7 @@
-//! Running one business step as a MongoDB transaction: committed again
-//! when the commit's outcome is unknown, aborted on any refusal. A conflict
+//! Running one business step as a MongoDB transaction: reading a snapshot,
+//! committed with write concern majority and journaling (whatever the URI
+//! says), committed again when the commit's outcome is unknown, aborted on
+//! any refusal. A conflict
 //! with another transaction (the server labels it transient) ends the step
 //! in [`Abort::Retry`], which callers report as contended: the use cases
 //! try again under their one contention policy, stores never do.
@@ -7,6 +9,7 @@
 use futures::future::BoxFuture;
 use mongodb::ClientSession;
 use mongodb::error::Error;
+use mongodb::options::{ReadConcern, WriteConcern};
 
 use crate::MongoStore;
 use crate::errors::{is_transient, is_unknown_commit};
@@ -50,7 +53,11 @@ impl MongoStore {
         body: &B,
     ) -> Result<B::Output, Abort<B::Refusal>> {
         let mut session = self.client.start_session().await?;
-        session.start_transaction().await?;
+        session
+            .start_transaction()
+            .read_concern(ReadConcern::snapshot())
+            .write_concern(durable())
+            .await?;
         let collided = match body.attempt(&mut session).await {
             Ok(value) => match commit(&mut session).await {
                 Ok(()) => return Ok(value),
@@ -73,6 +80,15 @@ impl MongoStore {
         tracing::debug!(last = %collided, "transaction lost a race");
         Err(Abort::Retry)
     }
+}
+
+/// A commit is acknowledged once a majority of the replica set has it in
+/// its journal: an order answered 201 survives the primary's loss and a
+/// power cut, whatever the connection string asks for.
+pub(crate) fn durable() -> WriteConcern {
+    let mut concern = WriteConcern::majority();
+    concern.journal = Some(true);
+    concern
 }
 
 async fn commit(session: &mut ClientSession) -> Result<(), Error> {

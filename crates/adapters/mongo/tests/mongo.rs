@@ -496,3 +496,48 @@ fn order_for_ann(product: ProductId, quantity: i64) -> PlaceOrder {
         idempotency_key: None,
     }
 }
+
+#[tokio::test]
+async fn transactions_read_a_snapshot_and_commit_to_a_majority_s_journals_whatever_the_uri_says() {
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = Arc::clone(&seen);
+    let watch = move |options: &mut mongodb::options::ClientOptions| {
+        // What a careless connection string would ask for.
+        options.write_concern = Some(mongodb::options::WriteConcern::nodes(1));
+        options.read_concern = Some(mongodb::options::ReadConcern::local());
+        options.command_event_handler = Some(mongodb::event::EventHandler::callback(
+            move |event: mongodb::event::command::CommandEvent| {
+                if let mongodb::event::command::CommandEvent::Started(started) = event {
+                    kept.lock()
+                        .unwrap()
+                        .push((started.command_name.clone(), started.command.clone()));
+                }
+            },
+        ));
+    };
+    let Some(store) = support::fresh_store_with(watch).await else {
+        return;
+    };
+    let mug = given_product(&store, 1, "Mug", 100, 5).await;
+    seen.lock().unwrap().clear();
+    placed(&store, draft(1, "ann@example.com", &[(mug, 1)])).await;
+    let commands = seen.lock().unwrap().clone();
+    let started = commands
+        .iter()
+        .find(|(_, command)| command.get_bool("startTransaction").unwrap_or(false))
+        .expect("a transaction was started");
+    let read = started
+        .1
+        .get_document("readConcern")
+        .expect("a read concern");
+    assert_eq!(read.get_str("level").unwrap(), "snapshot", "{read}");
+    let (_, commit) = commands
+        .iter()
+        .find(|(name, _)| name == "commitTransaction")
+        .expect("the transaction was committed");
+    let concern = commit
+        .get_document("writeConcern")
+        .expect("a write concern");
+    assert_eq!(concern.get_str("w").unwrap(), "majority", "{concern}");
+    assert!(concern.get_bool("j").unwrap(), "{concern}");
+}
