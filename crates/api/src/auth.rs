@@ -1,12 +1,13 @@
 //! Bearer tokens: issued at sign-in, checked on every protected request.
 //! HS256 only; `exp`, `iat`, `iss`, `aud` and `sub` are all required, so a
 //! token from another issuer, another audience or `alg: none` never passes.
-
-use std::future::{Ready, ready};
+//! A genuine token must also agree with its account as it stands now
+//! (`accounts.rs`): revoked tokens stop working within seconds.
 
 use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest, web};
+use futures::future::LocalBoxFuture;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use oms_domain::ids::UserId;
 use oms_domain::timestamp::Timestamp;
@@ -16,8 +17,10 @@ use serde::{Deserialize, Serialize};
 use crate::problem::{ApiError, Failures, ProblemCode};
 use crate::settings::JwtSettings;
 
+mod accounts;
 mod checked;
 mod websocket;
+pub use accounts::{Accounts, FRESH};
 use checked::{Checked, CheckedTokens};
 pub use websocket::websocket_caller;
 
@@ -39,6 +42,10 @@ pub struct Claims {
     pub iat: i64,
     /// Expires at, unix seconds.
     pub exp: i64,
+    /// The account's token generation when the token was issued (absent
+    /// from tokens issued before generations existed: the first).
+    #[serde(default)]
+    pub generation: u32,
 }
 
 /// A freshly signed token.
@@ -106,6 +113,7 @@ impl Tokens {
             aud: self.audience.clone(),
             iat,
             exp,
+            generation: user.token_generation,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|e| {
@@ -122,18 +130,14 @@ impl Tokens {
     /// # Errors
     /// 401 for any fault; the reason is logged, not returned.
     pub fn verify(&self, token: &str, now: Timestamp) -> Result<Actor, ApiError> {
-        self.verify_until(token, now).map(|(actor, _)| actor)
+        self.verify_until(token, now).map(|verified| verified.actor)
     }
 
     /// As [`Tokens::verify`], with when the token stops working.
     ///
     /// # Errors
     /// As [`Tokens::verify`].
-    pub fn verify_until(
-        &self,
-        token: &str,
-        now: Timestamp,
-    ) -> Result<(Actor, Timestamp), ApiError> {
+    pub fn verify_until(&self, token: &str, now: Timestamp) -> Result<Verified, ApiError> {
         let invalid = |reason: &dyn std::fmt::Display| {
             tracing::info!(%reason, "bearer token refused");
             ApiError::unauthorized("the token is invalid or expired; sign in again", true)
@@ -149,7 +153,11 @@ impl Tokens {
         times_hold(&checked, now).map_err(|e| invalid(&e))?;
         let expires = Timestamp::from_unix_millis(checked.expires_at.saturating_mul(1000))
             .map_err(|e| invalid(&e))?;
-        Ok((checked.actor, expires))
+        Ok(Verified {
+            actor: checked.actor,
+            generation: checked.generation,
+            expires,
+        })
     }
 
     /// The signature, issuer, audience and claims of a token not seen before.
@@ -162,9 +170,35 @@ impl Tokens {
         Timestamp::from_unix_millis(claims.exp.saturating_mul(1000)).map_err(|e| e.to_string())?;
         Ok(Checked {
             actor: Actor { user, role },
+            generation: claims.generation,
             issued_at: claims.iat,
             expires_at: claims.exp,
         })
+    }
+}
+
+/// What a genuine, live token says.
+#[derive(Clone, Copy, Debug)]
+pub struct Verified {
+    /// Whom it speaks for.
+    pub actor: Actor,
+    /// The account's token generation it was issued under.
+    pub generation: u32,
+    /// When it stops working.
+    pub expires: Timestamp,
+}
+
+impl Verified {
+    /// Whether the account still stands as the token says.
+    ///
+    /// # Errors
+    /// 401 for a revoked token, 503 when the account cannot be read.
+    pub async fn standing(&self, req: &HttpRequest) -> Result<(), ApiError> {
+        let Some(accounts) = req.app_data::<web::Data<Accounts>>() else {
+            tracing::error!("accounts are not registered with the app");
+            return Err(ApiError::internal());
+        };
+        accounts.check(self.actor, self.generation).await
     }
 }
 
@@ -187,16 +221,19 @@ pub struct Caller(pub Actor);
 
 impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = Ready<Result<Caller, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<Caller, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(caller(req))
+        let req = req.clone();
+        Box::pin(async move { caller(&req).await })
     }
 }
 
 impl Failures for Caller {
     fn codes() -> Vec<ProblemCode> {
-        vec![ProblemCode::Unauthorized]
+        let mut codes = vec![ProblemCode::Unauthorized];
+        codes.extend(<oms_ports::error::StoreError as Failures>::codes());
+        codes
     }
 }
 
@@ -207,24 +244,29 @@ pub struct MaybeCaller(pub Option<Actor>);
 
 impl FromRequest for MaybeCaller {
     type Error = ApiError;
-    type Future = Ready<Result<MaybeCaller, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<MaybeCaller, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        if req.headers().contains_key(AUTHORIZATION) {
-            ready(caller(req).map(|Caller(actor)| MaybeCaller(Some(actor))))
-        } else {
-            ready(Ok(MaybeCaller(None)))
-        }
+        let req = req.clone();
+        Box::pin(async move {
+            if req.headers().contains_key(AUTHORIZATION) {
+                caller(&req)
+                    .await
+                    .map(|Caller(actor)| MaybeCaller(Some(actor)))
+            } else {
+                Ok(MaybeCaller(None))
+            }
+        })
     }
 }
 
 impl Failures for MaybeCaller {
     fn codes() -> Vec<ProblemCode> {
-        vec![ProblemCode::Unauthorized]
+        Caller::codes()
     }
 }
 
-fn verified(req: &HttpRequest, token: &str) -> Result<(Actor, Timestamp), ApiError> {
+fn verified(req: &HttpRequest, token: &str) -> Result<Verified, ApiError> {
     let Some(tokens) = req.app_data::<web::Data<Tokens>>() else {
         tracing::error!("token keys are not registered with the app");
         return Err(ApiError::internal());
@@ -233,9 +275,11 @@ fn verified(req: &HttpRequest, token: &str) -> Result<(Actor, Timestamp), ApiErr
     tokens.verify_until(token, now)
 }
 
-fn caller(req: &HttpRequest) -> Result<Caller, ApiError> {
+async fn caller(req: &HttpRequest) -> Result<Caller, ApiError> {
     let token = bearer_token(req)?;
-    verified(req, token).map(|(actor, _)| Caller(actor))
+    let verified = verified(req, token)?;
+    verified.standing(req).await?;
+    Ok(Caller(verified.actor))
 }
 
 /// The token of an `Authorization: Bearer` header.
@@ -288,6 +332,7 @@ mod tests {
             email: Email::parse("ada@example.com").unwrap(),
             password_hash: PasswordHash::from_phc("$argon2id$x".into()),
             role: Role::Staff,
+            token_generation: 0,
             created_at: Timestamp::UNIX_EPOCH,
             updated_at: Timestamp::UNIX_EPOCH,
         }

@@ -67,6 +67,12 @@ pub enum UserCommand {
         #[arg(long)]
         name: String,
     },
+    /// End every token issued to an account so far (a lost laptop, a
+    /// colleague who left): its holder must sign in again.
+    Revoke {
+        /// The account's sign-in address.
+        email: String,
+    },
 }
 
 /// Roles as typed on the command line.

@@ -86,6 +86,12 @@ async fn on<S: Store>(command: Command, settings: Settings, store: S) -> Result<
         Command::User(UserCommand::Create { role, email, name }) => {
             create_user(settings, store, role.into(), email, name).await
         }
+        Command::User(UserCommand::Revoke { email }) => {
+            let state = services(&settings, store).map_err(|e| e.to_string())?;
+            let user = state.users.revoke(&email).await.map_err(|e| causes(&e))?;
+            tracing::info!(user = %user.id, email = %user.email, "every token issued so far is revoked");
+            Ok(())
+        }
         // `main` answers these before any store or runtime is set up.
         Command::Health | Command::ExportPages { .. } => {
             Err("this command opens no store".to_owned())

@@ -230,6 +230,44 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_token_lifetime_over_a_day_is_refused() {
+        let long = Settings::load(&Source::from_pairs([("OMS_JWT_TTL_SECONDS", "86401")]));
+        let problems = long.expect_err("over a day").0;
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("OMS_JWT_TTL_SECONDS must be at most 86400")),
+            "{problems:?}"
+        );
+        let day = Settings::load(&Source::from_pairs([("OMS_JWT_TTL_SECONDS", "86400")]));
+        assert_eq!(day.unwrap().jwt.ttl, Duration::from_secs(86_400));
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks_and_the_old_switch_is_refused() {
+        let good = Settings::load(&Source::from_pairs([(
+            "OMS_TRUSTED_PROXIES",
+            "10.0.0.0/8, 192.0.2.10,fd00::/8",
+        )]));
+        assert_eq!(good.unwrap().rate_limits.trusted_proxies.len(), 3);
+        let bad = Settings::load(&Source::from_pairs([
+            ("OMS_TRUSTED_PROXIES", "10.0.0.0/8,not-a-proxy"),
+            ("OMS_TRUST_FORWARDED_FOR", "true"),
+        ]));
+        let problems = bad.expect_err("refused").0;
+        assert!(
+            problems.iter().any(|p| p.contains("\"not-a-proxy\"")),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("OMS_TRUST_FORWARDED_FOR is replaced")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
     fn defaults_serve_a_local_demo() {
         let settings = Settings::load(&Source::from_pairs([])).unwrap();
         assert_eq!(settings.bind.to_string(), "127.0.0.1:8080");

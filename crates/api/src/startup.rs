@@ -13,7 +13,7 @@ use oms_ports::store::Store;
 use tracing_actix_web::TracingLogger;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use crate::auth::Tokens;
+use crate::auth::{Accounts, Tokens};
 use crate::feed::{Feed, LiveFeed};
 use crate::metrics::Metrics;
 use crate::openapi;
@@ -203,6 +203,7 @@ fn serve<S: Store>(
         .middleware()
         .map_err(|e| StartupError::Config(e.to_string()))?;
     let tokens = web::Data::new(Tokens::new(&settings.jwt));
+    let accounts = web::Data::new(Accounts::over(state.store.clone()));
     let sign_in_failures = web::Data::new(sign_in_failures(&settings.rate_limits)?);
     let state = web::Data::new(state);
     let metrics = web::Data::new(metrics);
@@ -216,6 +217,7 @@ fn serve<S: Store>(
         App::new()
             .app_data(state.clone())
             .app_data(tokens.clone())
+            .app_data(accounts.clone())
             .app_data(sign_in_failures.clone())
             .app_data(metrics.clone())
             .app_data(live.clone())

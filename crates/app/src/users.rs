@@ -86,6 +86,17 @@ pub enum RegisterError {
     Store(#[from] StoreError),
 }
 
+/// Why tokens could not be revoked.
+#[derive(Debug, thiserror::Error)]
+pub enum RevokeError {
+    /// No account has this address.
+    #[error("no account has this e-mail address")]
+    NoSuchAccount,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 /// Why signing in failed.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthenticateError {
@@ -159,6 +170,20 @@ impl<S: UserStore, H: PasswordHashing, C: Clock, I: IdSource> UserService<S, H, 
             if let Some(existing) = self.store.find_user_by_email(&user.email).await? {
                 user.id = existing.id;
                 user.created_at = existing.created_at;
+                // A new password or role ends the tokens issued under the
+                // old; the same ones (a restart with the same configuration)
+                // keep them working.
+                let password =
+                    Password::new(&cmd.password).map_err(|e| HashingError(e.to_string()))?;
+                let unchanged = existing.role == role
+                    && self
+                        .verify(password, existing.password_hash.clone())
+                        .await?;
+                user.token_generation = if unchanged {
+                    existing.token_generation
+                } else {
+                    existing.token_generation.saturating_add(1)
+                };
                 return match self.store.update_user(&user).await {
                     Ok(()) => Ok(user),
                     Err(UpdateUserError::DuplicateEmail) => Err(RegisterError::DuplicateEmail),
@@ -175,6 +200,28 @@ impl<S: UserStore, H: PasswordHashing, C: Clock, I: IdSource> UserService<S, H, 
             }
         }
         Err(RegisterError::DuplicateEmail)
+    }
+
+    /// Ends every token issued to the account at `email` so far.
+    ///
+    /// # Errors
+    /// [`RevokeError::NoSuchAccount`], or the store failing.
+    #[tracing::instrument(skip_all)]
+    pub async fn revoke(&self, email: &str) -> Result<User, RevokeError> {
+        let email = Email::parse(email).map_err(|_| RevokeError::NoSuchAccount)?;
+        let Some(mut user) = self.store.find_user_by_email(&email).await? else {
+            return Err(RevokeError::NoSuchAccount);
+        };
+        user.token_generation = user.token_generation.saturating_add(1);
+        user.updated_at = self.clock.now();
+        match self.store.update_user(&user).await {
+            Ok(()) => Ok(user),
+            Err(UpdateUserError::NotFound) => Err(RevokeError::NoSuchAccount),
+            Err(UpdateUserError::DuplicateEmail) => {
+                Err(StoreError::Internal("the account's own address is taken".into()).into())
+            }
+            Err(UpdateUserError::Store(e)) => Err(e.into()),
+        }
     }
 
     /// The user whose address and password these are.
@@ -233,6 +280,7 @@ impl<S: UserStore, H: PasswordHashing, C: Clock, I: IdSource> UserService<S, H, 
             email,
             password_hash,
             role,
+            token_generation: 0,
             created_at: at,
             updated_at: at,
         })

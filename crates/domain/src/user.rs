@@ -22,6 +22,10 @@ pub struct User {
     pub password_hash: PasswordHash,
     /// What the user may do.
     pub role: Role,
+    /// The generation of sign-in tokens that still work: a token carries
+    /// the one it was issued under, and raising it (a new password, a new
+    /// role, a revocation) ends every token issued before.
+    pub token_generation: u32,
     /// When the user was created.
     pub created_at: Timestamp,
     /// When the user was last changed.

@@ -120,6 +120,8 @@ pub fn user(n: u128, address: &str, role: Role) -> User {
             "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ${n}"
         )),
         role,
+        // Not the first, so a store that drops it is caught.
+        token_generation: 3,
         created_at: at(0),
         updated_at: at(0),
     }

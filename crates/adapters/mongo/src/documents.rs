@@ -130,6 +130,9 @@ pub(crate) struct UserDoc {
     pub email: String,
     pub password_hash: String,
     pub role: String,
+    /// Absent from accounts written before it existed: their first.
+    #[serde(default)]
+    pub token_generation: i64,
     pub created_at: DateTime,
     pub updated_at: DateTime,
 }
@@ -142,6 +145,7 @@ impl From<&User> for UserDoc {
             email: u.email.as_str().to_owned(),
             password_hash: u.password_hash.as_phc().to_owned(),
             role: u.role.as_str().to_owned(),
+            token_generation: i64::from(u.token_generation),
             created_at: date(u.created_at),
             updated_at: date(u.updated_at),
         }
@@ -158,6 +162,7 @@ impl TryFrom<UserDoc> for User {
             email: field("user.email", Email::parse(&d.email))?,
             password_hash: PasswordHash::from_phc(d.password_hash),
             role: field("user.role", d.role.parse())?,
+            token_generation: field("user.tokenGeneration", u32::try_from(d.token_generation))?,
             created_at: timestamp("user.createdAt", d.created_at)?,
             updated_at: timestamp("user.updatedAt", d.updated_at)?,
         })

@@ -87,7 +87,7 @@ pub(crate) fn customer(row: &Row<'_>) -> Result<Customer, StoreError> {
 }
 
 pub(crate) const USER_COLUMNS: &str =
-    "id, name, email, password_hash, role, created_at, updated_at";
+    "id, name, email, password_hash, role, created_at, updated_at, token_generation";
 
 pub(crate) fn user(row: &Row<'_>) -> Result<User, StoreError> {
     Ok(User {
@@ -96,6 +96,10 @@ pub(crate) fn user(row: &Row<'_>) -> Result<User, StoreError> {
         email: field("email", Email::parse(&column::<String>(row, "email")?))?,
         password_hash: PasswordHash::from_phc(column(row, "password_hash")?),
         role: parsed(row, "role")?,
+        token_generation: field(
+            "token_generation",
+            u32::try_from(column::<i64>(row, "token_generation")?),
+        )?,
         created_at: time(row, "created_at")?,
         updated_at: time(row, "updated_at")?,
     })

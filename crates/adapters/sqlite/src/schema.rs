@@ -10,11 +10,18 @@ use rusqlite::Connection;
 use crate::errors::OpenError;
 
 /// Every migration, in order: version, name, SQL.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "schema",
-    include_str!("../../../../migrations/sqlite/0001_schema.sql"),
-)];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "schema",
+        include_str!("../../../../migrations/sqlite/0001_schema.sql"),
+    ),
+    (
+        2,
+        "token_generation",
+        include_str!("../../../../migrations/sqlite/0002_token_generation.sql"),
+    ),
+];
 
 /// Applies what `connection`'s database lacks.
 pub(crate) fn migrate(connection: &mut Connection, path: &Path) -> Result<(), OpenError> {

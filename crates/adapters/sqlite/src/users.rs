@@ -18,7 +18,7 @@ fn user_where(c: &Connection, clause: &str, value: String) -> Result<Option<User
     rows::one(c, &sql, &value, rows::user)
 }
 
-/// Runs `sql`, which names a user's columns `?1` to `?7` in the order of
+/// Runs `sql`, which names a user's columns `?1` to `?8` in the order of
 /// the table, with `user`'s values.
 fn write_user(c: &Connection, sql: &str, user: &User) -> Result<usize, rusqlite::Error> {
     c.execute(
@@ -31,6 +31,7 @@ fn write_user(c: &Connection, sql: &str, user: &User) -> Result<usize, rusqlite:
             user.role.as_str(),
             millis(user.created_at),
             millis(user.updated_at),
+            i64::from(user.token_generation),
         ],
     )
 }
@@ -42,8 +43,8 @@ impl UserStore for SqliteStore {
         self.write(move |c| {
             let inserted = write_user(
                 c,
-                "INSERT INTO users (id, name, email, password_hash, role, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO users (id, name, email, password_hash, role, created_at, updated_at,
+                 token_generation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 &u,
             );
             match inserted {
@@ -63,7 +64,7 @@ impl UserStore for SqliteStore {
             let updated = write_user(
                 c,
                 "UPDATE users SET name = ?2, email = ?3, password_hash = ?4, role = ?5,
-                 created_at = ?6, updated_at = ?7 WHERE id = ?1",
+                 created_at = ?6, updated_at = ?7, token_generation = ?8 WHERE id = ?1",
                 &u,
             );
             match updated {

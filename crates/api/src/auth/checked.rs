@@ -16,6 +16,8 @@ const CAPACITY: usize = 4_096;
 pub struct Checked {
     /// Whom it speaks for.
     pub actor: Actor,
+    /// The account's token generation it was issued under.
+    pub generation: u32,
     /// `iat`, unix seconds.
     pub issued_at: i64,
     /// `exp`, unix seconds.

@@ -17,7 +17,7 @@ use crate::problem::ApiError;
 ///
 /// # Errors
 /// 401 when a token is sent and is not valid, or `bearer` comes without one.
-pub fn websocket_caller(req: &HttpRequest) -> Result<Option<(Actor, Timestamp)>, ApiError> {
+pub async fn websocket_caller(req: &HttpRequest) -> Result<Option<(Actor, Timestamp)>, ApiError> {
     let offered: Vec<&str> = req
         .headers()
         .get_all(SEC_WEBSOCKET_PROTOCOL)
@@ -33,23 +33,25 @@ pub fn websocket_caller(req: &HttpRequest) -> Result<Option<(Actor, Timestamp)>,
             .ok_or_else(|| {
                 ApiError::unauthorized("send the token after bearer: `bearer, <token>`", false)
             })?;
-        return verified_for_a_connection(req, token).map(Some);
+        return verified_for_a_connection(req, token).await.map(Some);
     }
     if !req.headers().contains_key(AUTHORIZATION) {
         return Ok(None);
     }
     let token = bearer_token(req)?;
-    verified_for_a_connection(req, token).map(Some)
+    verified_for_a_connection(req, token).await.map(Some)
 }
 
 /// As [`verified`], without the clock-skew leeway on expiry: a connection
 /// outlives the request, so one opened with a spent token would only be
 /// closed again at once.
-fn verified_for_a_connection(
+async fn verified_for_a_connection(
     req: &HttpRequest,
     token: &str,
 ) -> Result<(Actor, Timestamp), ApiError> {
-    let (actor, expires) = verified(req, token)?;
+    let verified = verified(req, token)?;
+    verified.standing(req).await?;
+    let (actor, expires) = (verified.actor, verified.expires);
     let now = oms_ports::clock::Clock::now(&oms_app::system::SystemClock);
     if expires <= now {
         tracing::info!(reason = "expired", "bearer token refused");

@@ -35,7 +35,7 @@ pub async fn subscribe<S: Store>(
     feed: web::Data<LiveFeed>,
     query: web::Query<FeedQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = websocket_caller(&req)?;
+    let caller = websocket_caller(&req).await?;
     let viewer = caller.map(|(actor, _)| actor);
     let (order, since) = query.into_inner().into_parts();
     let subscription = match order {

@@ -16,6 +16,9 @@ use super::{
 };
 use crate::secret::Secret;
 
+/// The longest a token may live.
+const MAX_TOKEN_SECONDS: u32 = 86_400;
+
 pub(super) struct Parser<'a> {
     pub(super) source: &'a Source,
     pub(super) problems: &'a mut Vec<String>,
@@ -121,7 +124,15 @@ impl<'a> Parser<'a> {
             }
             None => (Secret::random(), true),
         };
-        let ttl = self.positive("OMS_JWT_TTL_SECONDS", 3600);
+        let mut ttl = self.positive("OMS_JWT_TTL_SECONDS", 3600);
+        // A token outlives any revocation that cannot reach it (a store
+        // that cannot be read refuses it anyway): a day at most.
+        if ttl > MAX_TOKEN_SECONDS {
+            self.fail(format!(
+                "OMS_JWT_TTL_SECONDS must be at most {MAX_TOKEN_SECONDS} (a day), not {ttl}"
+            ));
+            ttl = MAX_TOKEN_SECONDS;
+        }
         JwtSettings {
             secret,
             generated,

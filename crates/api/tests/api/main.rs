@@ -31,6 +31,7 @@ mod orders;
 mod outage;
 mod pages;
 mod proxies;
+mod revocation;
 mod security;
 mod sigterm;
 mod stalls;
