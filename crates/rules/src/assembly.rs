@@ -11,6 +11,7 @@ use oms_domain::order::line::OrderLine;
 use oms_domain::order::{CustomerSnapshot, NewOrder, Order, OrderError};
 use oms_domain::product::Product;
 use oms_domain::stock::{ReserveError, Stock, reserve_all};
+use oms_domain::user::Role;
 use oms_ports::draft::{CustomerDraft, OrderDraft};
 use oms_ports::error::PlaceError;
 
@@ -25,7 +26,8 @@ pub struct Assembly {
 
 /// The customer an order for `draft` is for: `found` (the one already
 /// recorded with the address, who keeps its id and name), else a new one
-/// made from the draft. The flag says whether it is new.
+/// made from the draft. The flag says whether it is new. (The order's own
+/// snapshot may still carry the draft's name: see [`assemble`].)
 pub fn resolve_customer(draft: &CustomerDraft, found: Option<Customer>) -> (Customer, bool) {
     match found {
         Some(customer) => (customer, false),
@@ -65,11 +67,18 @@ pub fn assemble<'p>(
                 .map_err(|_| PlaceError::Order(OrderError::TotalOverflow))
         })
         .collect::<Result<Vec<_>, PlaceError>>()?;
+    // A customer ordering for itself is named as its account says: a name
+    // staff recorded under the same address is theirs, not its to read.
+    let name = if draft.placed_by.role == Role::Customer {
+        draft.customer.name.clone()
+    } else {
+        customer.name.clone()
+    };
     let order = Order::place(NewOrder {
         id: draft.id,
         customer: CustomerSnapshot {
             id: customer.id,
-            name: customer.name.clone(),
+            name,
             email: customer.email.clone(),
         },
         lines,

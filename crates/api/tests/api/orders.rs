@@ -50,6 +50,35 @@ async fn staff_place_an_order_for_a_customer_and_stock_is_reserved() {
 }
 
 #[tokio::test]
+async fn a_customer_ordering_under_an_address_staff_recorded_is_named_as_its_account_says() {
+    let app = spawn_app().await;
+    let mug = app.product("Mug", 500, 5).await;
+    let email = format!("kim-{}@shop.example", uuid());
+    let recorded = json!({
+        "customer": { "name": "Kim (pays late, call first)", "email": email },
+        "items": [{ "productId": mug, "quantity": 1 }],
+    });
+    let by_staff = app.post("/api/orders", Some(&app.staff), &recorded).await;
+    assert_eq!(by_staff.status(), StatusCode::CREATED);
+    let registered = json!({ "name": "Kim", "email": email, "password": "customer-pass-1" });
+    let response = app.post("/auth/register", None, &registered).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let token = response.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = json!({ "items": [{ "productId": mug, "quantity": 1 }] });
+    let own = app.post("/api/orders", Some(&token), &body).await;
+    assert_eq!(own.status(), StatusCode::CREATED);
+    let order: Value = own.json().await.unwrap();
+    assert_eq!(
+        order["customer"]["name"], "Kim",
+        "not the name staff recorded"
+    );
+    assert_eq!(order["customer"]["email"], email.as_str());
+}
+
+#[tokio::test]
 async fn a_customer_orders_for_itself() {
     let app = spawn_app().await;
     let mug = app.product("Mug", 500, 3).await;
