@@ -182,13 +182,16 @@ impl ApiError {
         )
     }
 
-    /// 503 with `Retry-After`: the live feed has all the connections it takes.
-    pub fn too_many_connections() -> ApiError {
-        ApiError::new(
-            ProblemCode::TooManyConnections,
-            "the live feed is full; try again shortly",
-        )
-        .with_header(header::RETRY_AFTER, "5")
+    /// 503 with `Retry-After`: the live feed has all the connections it
+    /// takes, from everyone or from this client address.
+    pub fn too_many_connections(refused: oms_ws::admission::Refused) -> ApiError {
+        let detail = match refused {
+            oms_ws::admission::Refused::Full => "the live feed is full; try again shortly",
+            oms_ws::admission::Refused::ClientFull => {
+                "this address holds as many live feed connections as one may; close one first"
+            }
+        };
+        ApiError::new(ProblemCode::TooManyConnections, detail).with_header(header::RETRY_AFTER, "5")
     }
 
     /// 500 with a generic detail.

@@ -204,6 +204,7 @@ fn serve<S: Store>(
         .map_err(|e| StartupError::Config(e.to_string()))?;
     let tokens = web::Data::new(Tokens::new(&settings.jwt));
     let accounts = web::Data::new(Accounts::over(state.store.clone()));
+    let client_ip = web::Data::new(ClientIp::new(&settings.rate_limits.trusted_proxies));
     let sign_in_failures = web::Data::new(sign_in_failures(&settings.rate_limits)?);
     let state = web::Data::new(state);
     let metrics = web::Data::new(metrics);
@@ -218,6 +219,7 @@ fn serve<S: Store>(
             .app_data(state.clone())
             .app_data(tokens.clone())
             .app_data(accounts.clone())
+            .app_data(client_ip.clone())
             .app_data(sign_in_failures.clone())
             .app_data(metrics.clone())
             .app_data(live.clone())

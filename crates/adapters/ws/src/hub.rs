@@ -24,7 +24,7 @@ use oms_ports::events::{EventPosition, LoggedEvent};
 use parking_lot::Mutex;
 use tokio::sync::mpsc;
 
-use crate::admission::{Admission, Admissions};
+use crate::admission::{Admission, Admissions, Applicant, Refused};
 use crate::close::Closing;
 use crate::metrics::FeedMetrics;
 use crate::subscription::Subscription;
@@ -37,8 +37,10 @@ pub struct HubSettings {
     pub recent: usize,
     /// Messages one connection may have waiting before it is dropped.
     pub queue: usize,
-    /// Open connections at most; more are refused.
+    /// Open connections at most; more are refused (a tenth kept for staff).
     pub max_connections: usize,
+    /// Open connections one client address may hold outside staff's.
+    pub max_per_client: usize,
 }
 
 impl Default for HubSettings {
@@ -47,6 +49,7 @@ impl Default for HubSettings {
             recent: 4_096,
             queue: 1_024,
             max_connections: 10_000,
+            max_per_client: 32,
         }
     }
 }
@@ -199,7 +202,11 @@ impl Hub {
             }),
             wire,
             settings,
-            admissions: Admissions::new(settings.max_connections, metrics.open.clone()),
+            admissions: Admissions::new(
+                settings.max_connections,
+                settings.max_per_client,
+                metrics.open.clone(),
+            ),
             metrics,
         }))
     }
@@ -219,9 +226,12 @@ impl Hub {
         &self.0.metrics
     }
 
-    /// A place for one more connection, unless the limit is reached.
-    pub fn admit(&self) -> Option<Admission> {
-        self.0.admissions.admit()
+    /// A place for one more connection, unless a limit is reached.
+    ///
+    /// # Errors
+    /// [`Refused`] saying which limit.
+    pub fn admit(&self, applicant: Applicant) -> Result<Admission, Refused> {
+        self.0.admissions.admit(applicant)
     }
 
     /// Joins `subscription` to the hub where `resume` says, replaying what

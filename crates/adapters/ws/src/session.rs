@@ -7,6 +7,7 @@ use std::time::Duration;
 use actix_web::{HttpRequest, HttpResponse, web};
 use actix_ws::{Message, MessageStream, Session};
 use bytestring::ByteString;
+use oms_domain::user::Role;
 use oms_ports::events::{EventLog, EventPosition, ReadEventsError};
 use tokio::time::{Instant, interval_at, sleep_until, timeout};
 
@@ -22,10 +23,23 @@ pub const BEARER_PROTOCOL: &str = "bearer";
 /// Events read from the log per catch-up step.
 const CATCH_UP_PAGE: usize = 256;
 
-/// Catch-up steps at most (some 10,000 events): a subscriber further behind
-/// gets a reset, so a made-up old `since` cannot make the server read days
-/// of events.
+/// Catch-up steps at most for staff following every order (some 10,000
+/// events): a subscriber further behind gets a reset, so a made-up old
+/// `since` cannot make the server read days of events.
 const CATCH_UP_PAGES: usize = 40;
+
+/// Catch-up steps at most for a public tracker or a customer (some 1,000
+/// events): they need no token (or a customer's), and the log is read
+/// whole to find the few events they follow.
+const CATCH_UP_PAGES_UNLISTED: usize = 4;
+
+/// How far `subscription` may catch up.
+fn catch_up_pages(subscription: &Subscription) -> usize {
+    match subscription {
+        Subscription::Orders { viewer } if viewer.role != Role::Customer => CATCH_UP_PAGES,
+        _ => CATCH_UP_PAGES_UNLISTED,
+    }
+}
 
 /// Everything a connection needs, decided before the upgrade.
 #[derive(Debug)]
@@ -143,7 +157,7 @@ async fn catch_up<L: EventLog>(
         return Ok(attached);
     }
     let mut cursor = since;
-    for _ in 0..CATCH_UP_PAGES {
+    for _ in 0..catch_up_pages(&c.subscription) {
         let page = match c.log.read_after(&cursor, CATCH_UP_PAGE).await {
             Ok(page) => page,
             Err(ReadEventsError::Lost) => return reset(session, c).await,
@@ -264,5 +278,34 @@ async fn send<L>(
         }
         Ok(Err(_)) => Err(None),
         Err(_) => Err(Some(Closing::Lagging)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use oms_domain::ids::{OrderId, UserId};
+    use oms_domain::user::Actor;
+
+    use super::*;
+
+    #[test]
+    fn only_staff_following_every_order_catch_up_far() {
+        let as_role = |role| Actor {
+            user: UserId::MIN,
+            role,
+        };
+        let staff = Subscription::Orders {
+            viewer: as_role(Role::Staff),
+        };
+        let customer = Subscription::Orders {
+            viewer: as_role(Role::Customer),
+        };
+        let tracker = Subscription::Order {
+            id: OrderId::MIN,
+            viewer: Some(as_role(Role::Admin)),
+        };
+        assert_eq!(catch_up_pages(&staff), CATCH_UP_PAGES);
+        assert_eq!(catch_up_pages(&customer), CATCH_UP_PAGES_UNLISTED);
+        assert_eq!(catch_up_pages(&tracker), CATCH_UP_PAGES_UNLISTED);
     }
 }

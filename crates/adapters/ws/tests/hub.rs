@@ -15,6 +15,7 @@ use oms_domain::visibility::Audience;
 use oms_memory::MemoryStore;
 use oms_ports::events::{EventLog, EventPosition, EventRetention, LoggedEvent};
 use oms_store_contract::fixtures::{draft, given_product, placed, user_id};
+use oms_ws::admission::{Applicant, Refused};
 use oms_ws::close::Closing;
 use oms_ws::hub::{Attach, Attached, Hub, HubSettings, Resume};
 use oms_ws::metrics::FeedMetrics;
@@ -63,6 +64,7 @@ fn small(recent: usize, queue: usize) -> HubSettings {
         recent,
         queue,
         max_connections: 2,
+        max_per_client: 2,
     }
 }
 
@@ -239,12 +241,16 @@ fn stopping_closes_every_queue_and_refuses_newcomers() {
 #[test]
 fn connections_are_admitted_up_to_the_limit() {
     let hub = hub_at("0000", small(8, 16));
-    let first = hub.admit().unwrap();
-    let _second = hub.admit().unwrap();
-    assert!(hub.admit().is_none());
+    let staff = |n: u8| Applicant {
+        client: std::net::IpAddr::from([192, 0, 2, n]),
+        staff: true,
+    };
+    let first = hub.admit(staff(1)).unwrap();
+    let _second = hub.admit(staff(2)).unwrap();
+    assert_eq!(hub.admit(staff(3)).unwrap_err(), Refused::Full);
     assert_eq!(hub.metrics().open.get(), 2);
     drop(first);
-    assert!(hub.admit().is_some());
+    assert!(hub.admit(staff(3)).is_ok());
 }
 
 #[tokio::test]

@@ -97,7 +97,7 @@ problem_codes! {
     StoreBusy = "store_busy", SERVICE_UNAVAILABLE,
         "more writes are waiting for the store than `OMS_WRITE_QUEUE_MAX`; nothing was written; send again after `Retry-After`";
     TooManyConnections = "too_many_connections", SERVICE_UNAVAILABLE,
-        "`/ws` is at `OMS_WS_MAX_CONNECTIONS`; `Retry-After` says when to try again";
+        "`/ws` is at `OMS_WS_MAX_CONNECTIONS` (or, for public and customer subscriptions, the share not kept for staff), or this client address holds `OMS_WS_MAX_PER_CLIENT`; `Retry-After` says when to try again";
 }
 
 impl ProblemCode {

@@ -13,10 +13,13 @@ use oms_ws::subscription::Subscription;
 use tokio::time::Instant;
 
 use crate::auth::websocket_caller;
+use crate::client_ip::ClientIp;
 use crate::dto::feed::FeedQuery;
 use crate::feed::LiveFeed;
 use crate::problem::{ApiError, Failures, ProblemCode};
 use crate::state::AppState;
+use oms_domain::user::Role;
+use oms_ws::admission::Applicant;
 
 /// Subscribes to order events. Without `order`: every order the token's
 /// user may list (staff and admins all, a customer its own). With `order`:
@@ -33,6 +36,7 @@ pub async fn subscribe<S: Store>(
     body: web::Payload,
     state: web::Data<AppState<S>>,
     feed: web::Data<LiveFeed>,
+    client: web::Data<ClientIp>,
     query: web::Query<FeedQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = websocket_caller(&req).await?;
@@ -52,10 +56,16 @@ pub async fn subscribe<S: Store>(
             })?,
         },
     };
+    let applicant = Applicant {
+        client: client
+            .of(req.headers(), req.peer_addr())
+            .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0])),
+        staff: viewer.is_some_and(|actor| actor.role != Role::Customer),
+    };
     let admission = feed
         .hub
-        .admit()
-        .ok_or_else(ApiError::too_many_connections)?;
+        .admit(applicant)
+        .map_err(ApiError::too_many_connections)?;
     let connection = Connection {
         log: state.store.clone(),
         hub: feed.hub.clone(),

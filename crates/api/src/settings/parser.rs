@@ -149,6 +149,7 @@ impl<'a> Parser<'a> {
             hub: HubSettings {
                 queue: count(self.positive("OMS_WS_QUEUE_LENGTH", 1_024)),
                 max_connections: count(self.positive("OMS_WS_MAX_CONNECTIONS", 10_000)),
+                max_per_client: count(self.positive("OMS_WS_MAX_PER_CLIENT", 32)),
                 ..HubSettings::default()
             },
             ping_every: Duration::from_secs(u64::from(self.positive("OMS_WS_PING_SECONDS", 5))),

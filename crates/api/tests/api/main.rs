@@ -18,6 +18,7 @@ mod document;
 mod embedded;
 mod export;
 mod feed;
+mod feed_caps;
 mod feed_client;
 mod feed_messages;
 mod flood;
