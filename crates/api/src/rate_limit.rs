@@ -41,11 +41,20 @@ impl KeyExtractor for ClientIp {
 /// A budget's configuration; built once and shared by every worker.
 pub type Budget = GovernorConfig<ClientIp, NoOpMiddleware<QuantaInstant>>;
 
-/// The general budget and the sign-in budget.
+/// Every budget but the general one, which wraps the whole app.
+#[derive(Clone, Debug)]
+pub struct RouteBudgets {
+    /// Sign-in and registration (password guessing).
+    pub sign_in: Budget,
+    /// `/ws` upgrades (a client opening and dropping sockets in a loop).
+    pub upgrades: Budget,
+}
+
+/// The general budget and the routes' own.
 ///
 /// # Errors
 /// When a rate is zero (the settings refuse that earlier).
-pub fn budgets(limits: &RateLimits) -> Result<(Budget, Budget), &'static str> {
+pub fn budgets(limits: &RateLimits) -> Result<(Budget, RouteBudgets), &'static str> {
     let client = ClientIp::new(&limits.trusted_proxies);
     let per_request_ns = 1_000_000_000 / u64::from(limits.per_second);
     let general = GovernorConfigBuilder::default()
@@ -56,10 +65,17 @@ pub fn budgets(limits: &RateLimits) -> Result<(Budget, Budget), &'static str> {
         .ok_or("the general rate limit must be positive")?;
     let auth_ms = 60_000 / u64::from(limits.auth_per_minute);
     let sign_in = GovernorConfigBuilder::default()
-        .key_extractor(client)
+        .key_extractor(client.clone())
         .milliseconds_per_request(auth_ms.max(1))
         .burst_size(limits.auth_burst)
         .finish()
         .ok_or("the sign-in rate limit must be positive")?;
-    Ok((general, sign_in))
+    let upgrade_ms = 60_000 / u64::from(limits.ws_upgrades_per_minute);
+    let upgrades = GovernorConfigBuilder::default()
+        .key_extractor(client)
+        .milliseconds_per_request(upgrade_ms.max(1))
+        .burst_size(limits.ws_upgrade_burst)
+        .finish()
+        .ok_or("the /ws upgrade rate limit must be positive")?;
+    Ok((general, RouteBudgets { sign_in, upgrades }))
 }

@@ -75,6 +75,10 @@ pub struct RateLimits {
     /// `OMS_TRUSTED_PROXIES`: the proxies whose `X-Forwarded-For` is
     /// believed (`client_ip.rs`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `/ws` upgrades a client may make per minute, sustained.
+    pub ws_upgrades_per_minute: u32,
+    /// `/ws` upgrades a client may make at once.
+    pub ws_upgrade_burst: u32,
     /// Failed sign-ins a client may make in a row before 429.
     pub login_failures: u32,
     /// Failed sign-ins a client regains per minute.

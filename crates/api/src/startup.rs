@@ -197,7 +197,7 @@ fn serve<S: Store>(
     live: LiveFeed,
     listener: TcpListener,
 ) -> Result<Server, StartupError> {
-    let (general, sign_in) =
+    let (general, route_budgets) =
         budgets(&settings.rate_limits).map_err(|e| StartupError::Config(e.into()))?;
     let prometheus = metrics
         .middleware()
@@ -223,7 +223,7 @@ fn serve<S: Store>(
             .app_data(sign_in_failures.clone())
             .app_data(metrics.clone())
             .app_data(live.clone())
-            .configure(|cfg| routes::configure::<S>(cfg, &sign_in))
+            .configure(|cfg| routes::configure::<S>(cfg, &route_budgets))
             .configure(|cfg| oms_web::configure(cfg, &site))
             .service(web::redirect("/docs", "/docs/"))
             .route(openapi::DOCUMENT_PATH, web::get().to(openapi::serve))

@@ -25,7 +25,7 @@ use oms_ports::error::StoreError;
 use oms_ports::store::Store;
 
 use crate::problem::{ApiError, Failures, ProblemCode, failures};
-use crate::rate_limit::Budget as SignInBudget;
+use crate::rate_limit::RouteBudgets;
 
 /// Which request budget a route draws on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +34,8 @@ pub enum Budget {
     General,
     /// Also the much smaller sign-in budget (password guessing).
     SignIn,
+    /// Also the `/ws` upgrade budget.
+    Upgrades,
 }
 
 /// One route: method, path (actix and OpenAPI share `{name}` syntax), the
@@ -86,7 +88,7 @@ impl RouteDef {
 
 /// The whole API, in matching order (`/export/csv` and `/summary` before `/{id}`).
 pub fn table<S: Store>() -> Vec<RouteDef> {
-    use Budget::{General, SignIn};
+    use Budget::{General, SignIn, Upgrades};
     use Method as M;
     vec![
         def(M::GET, "/healthz", General, health::healthz),
@@ -120,7 +122,7 @@ pub fn table<S: Store>() -> Vec<RouteDef> {
             orders::change_status::<S>,
         )
         .or::<ChangeStatusError>(),
-        def(M::GET, "/ws", General, ws::subscribe::<S>)
+        def(M::GET, "/ws", Upgrades, ws::subscribe::<S>)
             .or::<GetOrderError>()
             .or::<ws::Refusals>(),
     ]
@@ -158,8 +160,10 @@ fn by_path(table: Vec<RouteDef>) -> Vec<PathRoutes> {
     for def in table {
         match groups.iter_mut().find(|(path, ..)| *path == def.path) {
             Some((_, budget, routes)) => {
-                if def.budget == Budget::SignIn {
-                    *budget = Budget::SignIn;
+                // A path's methods share one resource: a route's own
+                // budget covers the path.
+                if def.budget != Budget::General {
+                    *budget = def.budget;
                 }
                 routes.push((def.method, def.route, def.codes));
             }
@@ -175,7 +179,7 @@ fn by_path(table: Vec<RouteDef>) -> Vec<PathRoutes> {
 
 /// Registers every route of [`table`], sign-in routes behind their own
 /// budget, and answers other methods with 405 and `Allow`.
-pub fn configure<S: Store>(cfg: &mut web::ServiceConfig, sign_in: &SignInBudget) {
+pub fn configure<S: Store>(cfg: &mut web::ServiceConfig, budgets: &RouteBudgets) {
     for (path, budget, routes) in by_path(table::<S>()) {
         let allow: Vec<String> = routes
             .iter()
@@ -209,7 +213,8 @@ pub fn configure<S: Store>(cfg: &mut web::ServiceConfig, sign_in: &SignInBudget)
         });
         match budget {
             Budget::General => cfg.service(resource),
-            Budget::SignIn => cfg.service(resource.wrap(Governor::new(sign_in))),
+            Budget::SignIn => cfg.service(resource.wrap(Governor::new(&budgets.sign_in))),
+            Budget::Upgrades => cfg.service(resource.wrap(Governor::new(&budgets.upgrades))),
         };
     }
 }

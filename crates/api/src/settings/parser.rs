@@ -289,6 +289,8 @@ impl<'a> Parser<'a> {
             auth_per_minute: self.positive("OMS_AUTH_RATE_LIMIT_PER_MINUTE", 60),
             auth_burst: self.positive("OMS_AUTH_RATE_LIMIT_BURST", 100),
             trusted_proxies: self.trusted_proxies(),
+            ws_upgrades_per_minute: self.positive("OMS_WS_UPGRADES_PER_MINUTE", 120),
+            ws_upgrade_burst: self.positive("OMS_WS_UPGRADE_BURST", 60),
             login_failures: self.positive("OMS_LOGIN_FAILURES", 10),
             login_failures_per_minute: self.positive("OMS_LOGIN_FAILURES_PER_MINUTE", 10),
         }

@@ -1,6 +1,7 @@
 //! The feed cannot be monopolised: one client address holds at most
-//! `OMS_WS_MAX_PER_CLIENT` public or customer connections, and a tenth of
-//! `OMS_WS_MAX_CONNECTIONS` stays free for staff.
+//! `OMS_WS_MAX_PER_CLIENT` public or customer connections, a tenth of
+//! `OMS_WS_MAX_CONNECTIONS` stays free for staff, and opening connections
+//! draws on a budget of its own (`OMS_WS_UPGRADE_*`).
 
 use crate::helpers::spawn_app_with;
 
@@ -57,4 +58,25 @@ async fn a_tenth_of_the_places_stays_free_for_staff() {
     let _staff = app.feed(Some(&app.staff), "").await;
     let full = app.feed_refused(Some(&app.admin), "").await;
     assert_eq!(full.status, 503, "the whole limit still holds");
+}
+
+#[tokio::test]
+async fn opening_connections_in_a_loop_runs_out_of_its_own_budget() {
+    let app = spawn_app_with(&[
+        ("OMS_WS_UPGRADE_BURST", "2"),
+        ("OMS_WS_UPGRADES_PER_MINUTE", "1"),
+    ])
+    .await;
+    let first = app.feed(Some(&app.staff), "").await;
+    first.close().await;
+    let second = app.feed(Some(&app.staff), "").await;
+    second.close().await;
+    let third = app.feed_refused(Some(&app.staff), "").await;
+    assert_eq!(
+        (third.status, third.body["code"].as_str()),
+        (429, Some("rate_limited"))
+    );
+    assert!(third.retry_after.is_some());
+    let orders = app.get("/api/orders", Some(&app.staff)).await;
+    assert_eq!(orders.status(), 200, "other routes keep the general budget");
 }

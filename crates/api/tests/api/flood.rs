@@ -54,6 +54,7 @@ async fn five_thousand_sockets_at_once_are_held_or_refused_and_orders_still_flow
         // One address opens them all; the per-client request budget and
         // connection cap would otherwise be the limit under test.
         ("OMS_WS_MAX_PER_CLIENT", "1000000"),
+        ("OMS_WS_UPGRADE_BURST", "1000000"),
         ("OMS_RATE_LIMIT_PER_SECOND", "1000000"),
         ("OMS_RATE_LIMIT_BURST", "1000000"),
     ])
