@@ -4,6 +4,12 @@
 //! from the store at most every [`FRESH`] per account, so a revocation
 //! takes effect within that on every instance, and a busy client costs one
 //! read per account every few seconds, not one per request.
+//!
+//! A store that stops answering must not hold every signed-in request: a
+//! request waits at most [`STALE_WAIT`] for a new read when a standing
+//! read within [`STALE_LIMIT`] is at hand (and serves with that one), and
+//! one read per account is in flight at a time; it lands in the cache
+//! whenever it finishes.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,18 +21,22 @@ use oms_domain::user::{Actor, Role};
 use oms_ports::error::StoreError;
 use oms_ports::store::UserStore;
 use parking_lot::Mutex;
+use tokio::sync::watch;
 
 use crate::problem::ApiError;
 
 /// How long an account's standing is trusted before it is read again.
 pub const FRESH: Duration = Duration::from_secs(2);
 
-/// How long reading an account may take: a store that hangs must not hang
-/// every signed-in request with it.
+/// How long a request waits for a read of an account it has no recent
+/// standing for.
 const READ_DEADLINE: Duration = Duration::from_secs(2);
 
-/// While the store cannot be read, a standing read this recently still
-/// serves, so an outage of the store fails only what needs the store.
+/// How long a request waits for a new read when a recent standing is at
+/// hand: a store answering as usual answers well within it.
+const STALE_WAIT: Duration = Duration::from_millis(200);
+
+/// How recent a standing must be to serve while the store does not answer.
 const STALE_LIMIT: Duration = Duration::from_secs(60);
 
 /// Accounts remembered at most; past this the cache starts again empty.
@@ -39,13 +49,25 @@ struct Standing {
     generation: u32,
 }
 
+/// A read's outcome: the standing (`None`: no such account), or that the
+/// store could not be read.
+type Read = Result<Option<Standing>, ()>;
+
 type Lookup =
     dyn Fn(UserId) -> BoxFuture<'static, Result<Option<Standing>, StoreError>> + Send + Sync;
+
+#[derive(Default)]
+struct Known {
+    /// The last standing read, and when.
+    standing: Option<(Instant, Option<Standing>)>,
+    /// The read in flight, if any.
+    reading: Option<watch::Receiver<Option<Read>>>,
+}
 
 /// The accounts' standings, read through from the store.
 pub struct Accounts {
     lookup: Arc<Lookup>,
-    cache: Mutex<HashMap<UserId, (Instant, Option<Standing>)>>,
+    known: Arc<Mutex<HashMap<UserId, Known>>>,
 }
 
 impl std::fmt::Debug for Accounts {
@@ -69,7 +91,7 @@ impl Accounts {
         };
         Accounts {
             lookup: Arc::new(lookup),
-            cache: Mutex::new(HashMap::new()),
+            known: Arc::default(),
         }
     }
 
@@ -78,42 +100,12 @@ impl Accounts {
     /// # Errors
     /// 401 when it does not; 503 when the account cannot be read.
     pub async fn check(&self, actor: Actor, generation: u32) -> Result<(), ApiError> {
-        let now = Instant::now();
-        let cached = self.cache.lock().get(&actor.user).copied();
-        let standing = match cached {
-            Some((at, standing)) if now.duration_since(at) < FRESH => standing,
-            _ => {
-                let read = tokio::time::timeout(READ_DEADLINE, (self.lookup)(actor.user)).await;
-                let read = match read {
-                    Ok(read) => read,
-                    Err(_) => Err(StoreError::Unavailable(
-                        "the account was not read in time".into(),
-                    )),
-                };
-                match (read, cached) {
-                    (Ok(read), _) => {
-                        let mut cache = self.cache.lock();
-                        if cache.len() >= CAPACITY {
-                            cache.clear();
-                        }
-                        cache.insert(actor.user, (now, read));
-                        read
-                    }
-                    (Err(StoreError::Unavailable(_)), Some((at, standing)))
-                        if now.duration_since(at) < STALE_LIMIT =>
-                    {
-                        standing
-                    }
-                    (Err(e), _) => return Err(ApiError::from_store(&e)),
-                }
-            }
+        let standing = self.standing(actor.user).await?;
+        let expected = Standing {
+            role: actor.role,
+            generation,
         };
-        let holds = standing
-            == Some(Standing {
-                role: actor.role,
-                generation,
-            });
-        if holds {
+        if standing == Some(expected) {
             Ok(())
         } else {
             tracing::info!(user = %actor.user, "a revoked token was refused");
@@ -122,5 +114,72 @@ impl Accounts {
                 true,
             ))
         }
+    }
+
+    async fn standing(&self, user: UserId) -> Result<Option<Standing>, ApiError> {
+        let now = Instant::now();
+        let (recent, mut reading) = {
+            let mut known = self.known.lock();
+            if known.len() >= CAPACITY {
+                known.clear();
+            }
+            let entry = known.entry(user).or_default();
+            if let Some((at, standing)) = entry.standing
+                && now.duration_since(at) < FRESH
+            {
+                return Ok(standing);
+            }
+            let recent = entry
+                .standing
+                .filter(|(at, _)| now.duration_since(*at) < STALE_LIMIT)
+                .map(|(_, standing)| standing);
+            let reading = match &entry.reading {
+                Some(reading) => reading.clone(),
+                None => {
+                    let reading = self.read(user);
+                    entry.reading = Some(reading.clone());
+                    reading
+                }
+            };
+            (recent, reading)
+        };
+        let wait = if recent.is_some() {
+            STALE_WAIT
+        } else {
+            READ_DEADLINE
+        };
+        let read = tokio::time::timeout(wait, reading.wait_for(Option::is_some)).await;
+        match (read.ok().and_then(|r| r.ok().and_then(|r| *r)), recent) {
+            (Some(Ok(standing)), _) => Ok(standing),
+            (_, Some(standing)) => Ok(standing),
+            (_, None) => Err(ApiError::from_store(&StoreError::Unavailable(
+                "the account was not read in time".into(),
+            ))),
+        }
+    }
+
+    /// Starts a read of `user`'s standing, which updates the cache when it
+    /// finishes, however long that takes.
+    fn read(&self, user: UserId) -> watch::Receiver<Option<Read>> {
+        let (done, reading) = watch::channel(None);
+        let lookup = (self.lookup)(user);
+        let known = Arc::clone(&self.known);
+        tokio::spawn(async move {
+            let read = match tokio::time::timeout(READ_DEADLINE, lookup).await {
+                Ok(read) => read,
+                Err(_) => Err(StoreError::Unavailable(
+                    "the account was not read in time".into(),
+                )),
+            };
+            let mut known = known.lock();
+            let entry = known.entry(user).or_default();
+            entry.reading = None;
+            if let Ok(standing) = &read {
+                entry.standing = Some((Instant::now(), *standing));
+            }
+            drop(known);
+            let _ = done.send(Some(read.map_err(|_| ())));
+        });
+        reading
     }
 }
