@@ -159,6 +159,14 @@ impl ApiError {
                 "too many writes are waiting for the store; nothing was written, send the request again shortly",
             )
             .with_header(header::RETRY_AFTER, "1"),
+            StoreError::OutcomeUnknown(_) => {
+                tracing::error!(error.cause_chain = ?err, "a write's outcome is unknown");
+                ApiError::new(
+                    ProblemCode::OutcomeUnknown,
+                    "whether the change was made could not be learned; send it again with the same Idempotency-Key",
+                )
+                .with_header(header::RETRY_AFTER, "1")
+            }
             StoreError::Internal(_) => {
                 tracing::error!(error.cause_chain = ?err, "store failed");
                 ApiError::internal()

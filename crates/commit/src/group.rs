@@ -101,7 +101,7 @@ impl From<NotCommitted> for StoreError {
             | NotCommitted::StoreDown
             | NotCommitted::CallerGone
             | NotCommitted::Closed => StoreError::Unavailable(not.into()),
-            NotCommitted::Unanswered => StoreError::Internal(not.into()),
+            NotCommitted::Unanswered => StoreError::OutcomeUnknown(not.into()),
         }
     }
 }

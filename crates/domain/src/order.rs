@@ -9,7 +9,7 @@ pub mod status;
 use std::collections::HashSet;
 
 use crate::email::Email;
-use crate::ids::{CustomerId, OrderId, ProductId};
+use crate::ids::{CustomerId, OrderId, ProductId, UserId};
 use crate::money::{Money, MoneyError};
 use crate::name::Name;
 use crate::quantity::Quantity;
@@ -196,6 +196,21 @@ impl Order {
         self.payment_collected = collected;
         self.touch(at);
         Ok(true)
+    }
+
+    /// Whether a request by `by` to move the order to `to` repeats the
+    /// move that put it there (a client sending again a change whose answer
+    /// it never got): the order is at `to` and its latest status change was
+    /// `by`'s move there. A request computed from version `from` repeats
+    /// it only if that move came after `from` and is the order's latest
+    /// change; a later change by anyone makes it stale.
+    pub fn repeats_move(&self, to: OrderStatus, by: UserId, from: Option<u64>) -> bool {
+        let Some(last) = self.history.last() else {
+            return false;
+        };
+        let made_by = self.status == to && last.to == to && last.by.user == by;
+        let still_latest = from.is_none_or(|v| self.version > v && last.at == self.updated_at);
+        made_by && still_latest
     }
 
     fn touch(&mut self, at: Timestamp) {

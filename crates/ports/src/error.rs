@@ -26,6 +26,13 @@ pub enum StoreError {
     /// (nothing written). Sending it again shortly may work.
     #[error("too many writes are waiting for the store")]
     Busy,
+    /// The write was sent, but whether the store carried it out cannot be
+    /// learned now (the answer to a commit was lost and the store could
+    /// not be read back). Sending it again is safe only where a repeat is
+    /// recognised: an order with the same idempotency key, a status change
+    /// as it was.
+    #[error("whether the write was carried out is unknown")]
+    OutcomeUnknown(#[source] BoxError),
     /// Anything else: corrupt data, a bug, a driver error we did not expect.
     #[error("the store failed")]
     Internal(#[source] BoxError),

@@ -78,6 +78,7 @@ export const MESSAGES = {
   internal: (error) => ourFault(error.requestId),
   store_unavailable: "The order store is unavailable right now. Please try again in a moment.",
   store_busy: "Many orders are being placed right now. Please try again in a moment.",
+  outcome_unknown: "We could not confirm whether that went through. Please send it again; it will not be done twice.",
   too_many_connections: "The live feed is busy. It will reconnect shortly.",
   request_refused: "The request was refused. Please reload the page and try again.",
 };

@@ -119,7 +119,9 @@ impl MongoStore {
                     return Err(ConnectError::Refused(cause.to_string()));
                 }
                 // A ping writes nothing, so nothing can collide with it.
-                Err(e @ (StoreError::Contended | StoreError::Busy)) => {
+                Err(
+                    e @ (StoreError::Contended | StoreError::Busy | StoreError::OutcomeUnknown(_)),
+                ) => {
                     return Err(ConnectError::Refused(e.to_string()));
                 }
                 Err(StoreError::Unavailable(cause)) => {

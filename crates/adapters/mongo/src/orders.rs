@@ -3,6 +3,7 @@
 //! and lists do not need one.
 
 mod group;
+mod settle;
 mod snapshot;
 
 pub(crate) use group::LARGEST_GROUP;

@@ -1,20 +1,26 @@
 //! Running one business step as a MongoDB transaction: reading a snapshot,
 //! committed with write concern majority and journaling (whatever the URI
 //! says), committed again when the commit's outcome is unknown, aborted on
-//! any refusal. A conflict
-//! with another transaction (the server labels it transient) ends the step
-//! in [`Abort::Retry`], which callers report as contended: the use cases
-//! try again under their one contention policy, stores never do.
+//! any refusal, and all of it by a deadline. A conflict with another
+//! transaction (the server labels it transient) ends the step in
+//! [`Abort::Retry`], which callers report as contended: the use cases try
+//! again under their one contention policy, stores never do.
+//!
+//! A commit can be sent and never answered (the connection drops, the
+//! server stops answering, the driver's retries of it run out): the step
+//! then ends [`Ended::Unknown`], with what the caller needs to find out.
 
 use futures::future::BoxFuture;
 use mongodb::ClientSession;
+use mongodb::bson::Document;
 use mongodb::error::Error;
 use mongodb::options::{ReadConcern, WriteConcern};
+use tokio::time::Instant;
 
 use crate::MongoStore;
-use crate::errors::{is_transient, is_unknown_commit};
+use crate::errors::{is_transient, is_unknown_commit, is_unreachable};
 
-/// Why a transaction body stopped.
+/// Why a transaction body stopped, having committed nothing.
 #[derive(Debug)]
 pub(crate) enum Abort<E> {
     /// The driver failed (a transient conflict becomes [`Abort::Retry`]).
@@ -25,12 +31,32 @@ pub(crate) enum Abort<E> {
     Retry,
     /// The business step is refused; nothing is written.
     Refused(E),
+    /// The server did not answer before the deadline, before the commit
+    /// was sent.
+    Late,
 }
 
 impl<E> From<Error> for Abort<E> {
     fn from(e: Error) -> Self {
         Abort::Driver(e)
     }
+}
+
+/// How a transaction ended.
+pub(crate) enum Ended<T, E> {
+    /// Committed; the body's output.
+    Committed(T),
+    /// Nothing was committed.
+    Aborted(Abort<E>),
+    /// The commit was sent and no answer said whether it took.
+    Unknown {
+        /// What the body returned.
+        output: T,
+        /// The session's id, to end whatever may still run under it.
+        session: Document,
+        /// Why the outcome is unknown, for the log.
+        cause: String,
+    },
 }
 
 /// One business step, run again from the start on each attempt.
@@ -47,22 +73,40 @@ pub(crate) trait Body: Sync {
 }
 
 impl MongoStore {
-    /// Runs `body` once in a transaction.
+    /// Runs `body` once in a transaction, ending by `deadline`.
     pub(crate) async fn transaction<B: Body>(
         &self,
         body: &B,
-    ) -> Result<B::Output, Abort<B::Refusal>> {
-        let mut session = self.client.start_session().await?;
-        session
+        deadline: Instant,
+    ) -> Ended<B::Output, B::Refusal> {
+        let mut session = match by(deadline, self.client.start_session()).await {
+            Ok(session) => session,
+            Err(abort) => return Ended::Aborted(abort),
+        };
+        let started = session
             .start_transaction()
             .read_concern(ReadConcern::snapshot())
-            .write_concern(durable())
-            .await?;
-        let collided = match body.attempt(&mut session).await {
-            Ok(value) => match commit(&mut session).await {
-                Ok(()) => return Ok(value),
-                Err(e) if is_transient(&e) => e.to_string(),
-                Err(e) => return Err(Abort::Driver(e)),
+            .write_concern(durable());
+        if let Err(abort) = by(deadline, started).await {
+            return Ended::Aborted(abort);
+        }
+        // Dropped unfinished (late), the session aborts its transaction.
+        let attempted = match tokio::time::timeout_at(deadline, body.attempt(&mut session)).await {
+            Ok(attempted) => attempted,
+            Err(_) => return Ended::Aborted(Abort::Late),
+        };
+        let collided = match attempted {
+            Ok(output) => match tokio::time::timeout_at(deadline, commit(&mut session)).await {
+                Ok(Ok(())) => return Ended::Committed(output),
+                Ok(Err(e)) if is_transient(&e) => e.to_string(),
+                Ok(Err(e)) if is_unknown_commit(&e) || is_unreachable(&e) => {
+                    return unknown(output, &session, e.to_string());
+                }
+                Ok(Err(e)) => return Ended::Aborted(Abort::Driver(e)),
+                Err(_) => {
+                    let cause = "the commit was not answered before the deadline";
+                    return unknown(output, &session, cause.to_owned());
+                }
             },
             Err(Abort::Driver(e)) if is_transient(&e) => {
                 let _ = session.abort_transaction().await;
@@ -74,11 +118,30 @@ impl MongoStore {
             }
             Err(refused) => {
                 let _ = session.abort_transaction().await;
-                return Err(refused);
+                return Ended::Aborted(refused);
             }
         };
         tracing::debug!(last = %collided, "transaction lost a race");
-        Err(Abort::Retry)
+        Ended::Aborted(Abort::Retry)
+    }
+}
+
+fn unknown<T, E>(output: T, session: &ClientSession, cause: String) -> Ended<T, E> {
+    Ended::Unknown {
+        output,
+        session: session.id().clone(),
+        cause,
+    }
+}
+
+/// `step`, or [`Abort::Late`] when `deadline` comes first.
+async fn by<T, E>(
+    deadline: Instant,
+    step: impl IntoFuture<Output = Result<T, Error>>,
+) -> Result<T, Abort<E>> {
+    match tokio::time::timeout_at(deadline, step.into_future()).await {
+        Ok(done) => Ok(done?),
+        Err(_) => Err(Abort::Late),
     }
 }
 

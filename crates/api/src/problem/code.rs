@@ -96,6 +96,8 @@ problem_codes! {
         "the store cannot be reached, did not start the write within `OMS_WRITE_DEADLINE_SECONDS` (nothing was written), or the server is stopping; try again shortly";
     StoreBusy = "store_busy", SERVICE_UNAVAILABLE,
         "more writes are waiting for the store than `OMS_WRITE_QUEUE_MAX`; nothing was written; send again after `Retry-After`";
+    OutcomeUnknown = "outcome_unknown", SERVICE_UNAVAILABLE,
+        "the write was sent but whether the store carried it out could not be learned; send it again with the same `Idempotency-Key` (a status change as it was: a repeat of the change that took is answered with the order)";
     TooManyConnections = "too_many_connections", SERVICE_UNAVAILABLE,
         "`/ws` is at `OMS_WS_MAX_CONNECTIONS` (or, for public and customer subscriptions, the share not kept for staff), or this client address holds `OMS_WS_MAX_PER_CLIENT`; `Retry-After` says when to try again";
 }

@@ -20,6 +20,7 @@ impl Failures for StoreError {
         vec![
             ProblemCode::StoreUnavailable,
             ProblemCode::StoreBusy,
+            ProblemCode::OutcomeUnknown,
             ProblemCode::Contended,
             ProblemCode::Internal,
         ]

@@ -38,3 +38,4 @@ mod sigterm;
 mod stalls;
 mod static_pages;
 mod stores;
+mod unknown_outcome;

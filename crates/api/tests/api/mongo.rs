@@ -65,6 +65,8 @@ impl TestServer {
                 "--port",
                 &self.port.to_string(),
                 "--sync-on-commit",
+                // Failpoints, for the tests that lose a commit's answer.
+                "--enable-test-commands",
             ])
             .arg("--storage-path")
             .arg(&self.dir)

@@ -73,10 +73,16 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
     ) -> Result<Order, ChangeStatusError> {
         let to: OrderStatus = cmd.status.parse().map_err(|e| Invalid::one("status", e))?;
         let payment = cmd.payment_collected;
-        self.revise_order(order_id, cmd.expected_version, |order, now| {
-            let transition = (to != order.status() || payment.is_none()).then_some(to);
-            plan(by, order, transition, payment, now)
-        })
+        let repeat = Repeat { to, by, payment };
+        self.revise_order(
+            order_id,
+            cmd.expected_version,
+            Some(repeat),
+            |order, now| {
+                let transition = (to != order.status() || payment.is_none()).then_some(to);
+                plan(by, order, transition, payment, now)
+            },
+        )
         .await
     }
 
@@ -90,7 +96,12 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
         order_id: &str,
         expected_version: Option<u64>,
     ) -> Result<Order, ChangeStatusError> {
-        self.revise_order(order_id, expected_version, |order, now| {
+        let repeat = Repeat {
+            to: OrderStatus::Cancelled,
+            by,
+            payment: None,
+        };
+        self.revise_order(order_id, expected_version, Some(repeat), |order, now| {
             plan(by, order, Some(OrderStatus::Cancelled), None, now)
         })
         .await
@@ -107,7 +118,7 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
         collected: bool,
         expected_version: Option<u64>,
     ) -> Result<Order, ChangeStatusError> {
-        self.revise_order(order_id, expected_version, |order, now| {
+        self.revise_order(order_id, expected_version, None, |order, now| {
             plan(by, order, None, Some(collected), now)
         })
         .await
@@ -116,17 +127,21 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
     /// Reads the order, lets `decide` compute its next state, and writes it
     /// only if nobody changed the order meanwhile. Without an expected
     /// version, a lost race is retried on the fresh order, so the rules are
-    /// always checked against what is actually stored.
+    /// always checked against what is actually stored. A request that
+    /// repeats the change that took (`repeat`) is answered with the order
+    /// as it is, writing nothing: a client that never heard the first
+    /// answer sends it again.
     async fn revise_order(
         &self,
         order_id: &str,
         expected: Option<u64>,
+        repeat: Option<Repeat>,
         decide: impl Fn(&Order, Timestamp) -> Result<Order, ChangeStatusError>,
     ) -> Result<Order, ChangeStatusError> {
         let id: OrderId = order_id.parse().map_err(|_| ChangeStatusError::NotFound)?;
         self.contention
             .retry(|| async {
-                match self.revise_once(id, expected, &decide).await {
+                match self.revise_once(id, expected, repeat, &decide).await {
                     // Someone else changed the order first: decide again on
                     // what they left, unless the caller named the version.
                     Err(ChangeStatusError::VersionMismatch { .. }) if expected.is_none() => {
@@ -144,6 +159,7 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
         &self,
         id: OrderId,
         expected: Option<u64>,
+        repeat: Option<Repeat>,
         decide: &impl Fn(&Order, Timestamp) -> Result<Order, ChangeStatusError>,
     ) -> Result<Order, ChangeStatusError> {
         let order = self
@@ -151,6 +167,9 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
             .get_order(id)
             .await?
             .ok_or(ChangeStatusError::NotFound)?;
+        if repeat.is_some_and(|r| r.of(&order, expected)) {
+            return Ok(order);
+        }
         let current = order.version();
         if expected.is_some_and(|v| v != current) {
             return Err(ChangeStatusError::VersionMismatch { current });
@@ -170,6 +189,22 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
             ReviseError::NotFound => ChangeStatusError::NotFound,
             ReviseError::Store(e) => e.into(),
         })
+    }
+}
+
+/// A status change as asked, to recognise it sent again.
+#[derive(Clone, Copy)]
+struct Repeat {
+    to: OrderStatus,
+    by: Actor,
+    payment: Option<bool>,
+}
+
+impl Repeat {
+    /// Whether this request repeats the change that left `order` as it is.
+    fn of(self, order: &Order, expected: Option<u64>) -> bool {
+        order.repeats_move(self.to, self.by.user, expected)
+            && self.payment.is_none_or(|p| p == order.payment_collected())
     }
 }
 

@@ -1,8 +1,11 @@
 //! The use cases under contention, on a multi-threaded runtime.
 
 use oms_app::orders::{ChangeStatus, ChangeStatusError, PlaceOrderError};
+use oms_domain::ids::UserId;
 use oms_domain::order::OrderError;
 use oms_domain::order::status::OrderStatus;
+use oms_domain::user::{Actor, Role};
+use uuid::Uuid;
 
 use crate::support::{order_for, staff, world};
 
@@ -46,9 +49,13 @@ async fn racing_cancellations_release_the_stock_once() {
         .unwrap()
         .id()
         .to_string();
-    let cancels = (0..16).map(|_| {
+    let cancels = (0..16u128).map(|n| {
         let (orders, id) = (w.orders.clone(), id.clone());
-        tokio::spawn(async move { orders.cancel(staff(), &id, None).await })
+        let by = Actor {
+            user: UserId::from_uuid(Uuid::from_u128(0x57AFF + n)),
+            role: Role::Staff,
+        };
+        tokio::spawn(async move { orders.cancel(by, &id, None).await })
     });
     let mut won = 0;
     for result in futures::future::join_all(cancels).await {
@@ -63,6 +70,29 @@ async fn racing_cancellations_release_the_stock_once() {
     }
     assert_eq!(won, 1);
     assert_eq!(w.stock(&mug).await, 10);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_person_cancelling_many_times_at_once_cancels_once_and_hears_it_each_time() {
+    let w = world();
+    let mug = w.product("Mug", 100, 10).await;
+    let id = w
+        .place("ann@example.com", &[(&mug, 7)])
+        .await
+        .unwrap()
+        .id()
+        .to_string();
+    let cancels = (0..16).map(|_| {
+        let (orders, id) = (w.orders.clone(), id.clone());
+        tokio::spawn(async move { orders.cancel(staff(), &id, None).await })
+    });
+    for result in futures::future::join_all(cancels).await {
+        let order = result.unwrap().expect("each hears the order cancelled");
+        assert_eq!(order.status(), OrderStatus::Cancelled);
+        assert_eq!(order.version(), 2);
+    }
+    assert_eq!(w.stock(&mug).await, 10);
+    assert_eq!(w.events().await.len(), 2, "placed and cancelled once");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

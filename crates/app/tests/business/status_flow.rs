@@ -7,7 +7,7 @@ use oms_domain::order::status::OrderStatus::{self, *};
 use oms_domain::order::{Order, OrderError};
 use oms_domain::user::Permission;
 
-use crate::support::{World, staff, world};
+use crate::support::{ADMIN, World, staff, world};
 
 fn to(status: &str) -> ChangeStatus {
     ChangeStatus {
@@ -108,9 +108,9 @@ async fn an_illegal_move_is_refused_and_changes_nothing() {
         );
     }
     w.orders.cancel(staff(), &id, None).await.unwrap();
-    let again = w.orders.cancel(staff(), &id, None).await.unwrap_err();
+    let by_another = w.orders.cancel(ADMIN, &id, None).await.unwrap_err();
     assert!(matches!(
-        again,
+        by_another,
         ChangeStatusError::Rejected(OrderError::IllegalTransition {
             from: Cancelled,
             to: Cancelled
@@ -118,6 +118,60 @@ async fn an_illegal_move_is_refused_and_changes_nothing() {
     ));
     assert_eq!(w.stock(&mug).await, 10, "released once");
     assert_eq!(w.orders.get(&id).await.unwrap().version(), 2);
+}
+
+#[tokio::test]
+async fn a_change_sent_again_by_whoever_made_it_is_answered_with_the_order_and_writes_nothing() {
+    let (w, mug, order) = setup().await;
+    let id = order.id().to_string();
+    let first = w.orders.cancel(staff(), &id, Some(1)).await.unwrap();
+    for expected in [None, Some(1)] {
+        let again = w.orders.cancel(staff(), &id, expected).await.unwrap();
+        assert_eq!(again, first, "sent again with {expected:?}");
+    }
+    assert_eq!(w.stock(&mug).await, 10, "released once");
+    assert_eq!(w.events().await.len(), 2, "placed and cancelled, once each");
+    let stale = w.orders.cancel(ADMIN, &id, Some(1)).await.unwrap_err();
+    assert!(
+        matches!(stale, ChangeStatusError::VersionMismatch { current: 2 }),
+        "{stale:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_change_sent_again_after_someone_else_changed_the_order_is_stale() {
+    let (w, _, order) = setup().await;
+    let id = order.id().to_string();
+    let confirm = ChangeStatus {
+        expected_version: Some(1),
+        ..to("confirmed")
+    };
+    w.orders
+        .change_status(staff(), &id, confirm.clone())
+        .await
+        .unwrap();
+    w.orders
+        .set_payment_collected(ADMIN, &id, true, Some(2))
+        .await
+        .unwrap();
+    let again = w
+        .orders
+        .change_status(staff(), &id, confirm)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(again, ChangeStatusError::VersionMismatch { current: 3 }),
+        "{again:?}"
+    );
+    let unpaid_again = ChangeStatus {
+        payment_collected: Some(false),
+        ..to("confirmed")
+    };
+    let other_payment = w.orders.change_status(staff(), &id, unpaid_again).await;
+    assert!(
+        !other_payment.unwrap().payment_collected(),
+        "a different payment is a change, not a repeat"
+    );
 }
 
 #[tokio::test]

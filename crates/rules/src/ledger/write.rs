@@ -94,6 +94,28 @@ impl Decision {
         )
     }
 
+    /// Whether committing its group writes something for it (a refusal or
+    /// a replayed placement writes nothing).
+    pub fn writes(&self) -> bool {
+        match self {
+            Decision::Placed(placed) => placed.as_ref().is_ok_and(|p| !p.replayed),
+            Decision::Revised(revised) => revised.is_ok(),
+        }
+    }
+
+    /// The answer when its group's commit did not take, or may not have:
+    /// `error` if it writes something, else the answer as decided (a
+    /// refusal read from a consistent snapshot stands either way).
+    pub fn uncommitted(self, error: impl FnOnce() -> StoreError) -> Decision {
+        if !self.writes() {
+            return self;
+        }
+        match self {
+            Decision::Placed(_) => Decision::Placed(Err(error().into())),
+            Decision::Revised(_) => Decision::Revised(Err(error().into())),
+        }
+    }
+
     /// The answer to a [`Write::Place`].
     ///
     /// # Errors

@@ -21,7 +21,7 @@ use crate::documents::events::EventDoc;
 use crate::documents::orders::{IdempotencyDoc, OrderDoc};
 use crate::documents::{CustomerDoc, corrupt, count, date};
 use crate::errors::{is_duplicate_key, store_error};
-use crate::transaction::{Abort, Body};
+use crate::transaction::{Abort, Body, Ended};
 
 /// The most writes one transaction carries.
 pub(crate) const LARGEST_GROUP: usize = 128;
@@ -37,34 +37,49 @@ impl Committer for MongoStore {
             store: self,
             writes: &writes,
         };
-        // A server that stops answering (frozen, partitioned) would hold
-        // the group, and every write behind it, until it came back.
-        let Ok(committed) = tokio::time::timeout_at(deadline, self.transaction(&group)).await
-        else {
-            tracing::error!(
-                writes = writes.len(),
-                "MongoDB did not answer a group of order writes in time"
-            );
-            let late =
-                || StoreError::Unavailable("MongoDB did not answer before the deadline".into());
-            return writes.iter().map(|w| w.failed(late())).collect();
+        let abort = match self.transaction(&group, deadline).await {
+            Ended::Committed(attempted) => return attempted.decisions,
+            Ended::Unknown {
+                output,
+                session,
+                cause,
+            } => return self.settle(output, session, &cause, deadline).await,
+            Ended::Aborted(abort) => abort,
         };
-        match committed {
-            Ok(decisions) => decisions,
-            Err(abort) => {
-                let error = |abort: &Abort<String>| match abort {
-                    Abort::Driver(e) => store_error(e.clone()),
-                    Abort::Retry => StoreError::Contended,
-                    Abort::Refused(why) => corrupt(why),
-                };
-                writes.iter().map(|w| w.failed(error(&abort))).collect()
+        let error = match abort {
+            Abort::Driver(e) => store_error(e),
+            Abort::Retry => StoreError::Contended,
+            Abort::Refused(why) => corrupt(why),
+            // A server that stops answering (frozen, partitioned) would
+            // hold the group, and every write behind it, until it came back.
+            Abort::Late => {
+                tracing::error!(
+                    writes = writes.len(),
+                    "MongoDB did not answer a group of order writes in time"
+                );
+                StoreError::Unavailable("MongoDB did not answer before the deadline".into())
             }
-        }
+        };
+        let message = error.to_string();
+        let same = || match &error {
+            StoreError::Unavailable(_) => StoreError::Unavailable(message.clone().into()),
+            StoreError::Contended => StoreError::Contended,
+            _ => StoreError::Internal(message.clone().into()),
+        };
+        writes.iter().map(|w| w.failed(same())).collect()
     }
 
     fn unreachable(outcome: &Decision) -> bool {
         outcome.unreachable()
     }
+}
+
+/// What one attempt at a group decided, and the first event it wrote: a
+/// record only this attempt's commit can have stored, read back when the
+/// commit goes unanswered.
+pub(super) struct Attempted {
+    pub(super) decisions: Vec<Decision>,
+    pub(super) witness: Option<EventDoc>,
 }
 
 struct Group<'a> {
@@ -73,13 +88,13 @@ struct Group<'a> {
 }
 
 impl Body for Group<'_> {
-    type Output = Vec<Decision>;
+    type Output = Attempted;
     type Refusal = String;
 
     fn attempt<'a>(
         &'a self,
         session: &'a mut ClientSession,
-    ) -> BoxFuture<'a, Result<Vec<Decision>, Abort<String>>> {
+    ) -> BoxFuture<'a, Result<Attempted, Abort<String>>> {
         Box::pin(async move {
             let snapshot = self.store.snapshot(session, self.writes).await?;
             let mut ledger = Ledger::new(&snapshot);
@@ -89,10 +104,11 @@ impl Body for Group<'_> {
                 .map(|write| ledger.decide(write.clone()))
                 .collect();
             let changes = ledger.into_changes();
+            let witness = changes.events.first().map(|event| EventDoc::new(event, 0));
             if !changes.is_empty() {
                 self.store.write(session, changes).await?;
             }
-            Ok(decisions)
+            Ok(Attempted { decisions, witness })
         })
     }
 }

@@ -68,6 +68,9 @@ impl Committer for SqliteStore {
                     StoreError::Unavailable(_) => StoreError::Unavailable(message.clone().into()),
                     StoreError::Contended => StoreError::Contended,
                     StoreError::Busy => StoreError::Busy,
+                    StoreError::OutcomeUnknown(_) => {
+                        StoreError::OutcomeUnknown(message.clone().into())
+                    }
                     StoreError::Internal(_) => StoreError::Internal(message.clone().into()),
                 };
                 kept.iter().map(|w| w.failed(same(&error))).collect()
