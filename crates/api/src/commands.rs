@@ -171,6 +171,7 @@ async fn serve<S: Store>(settings: Settings, store: S) -> Result<(), String> {
         );
     }
     let bind = settings.bind;
+    let metrics_bind = settings.metrics_bind;
     let app = Application::build(settings, store)
         .await
         .map_err(|e| causes(&e))?;
@@ -183,6 +184,13 @@ async fn serve<S: Store>(settings: Settings, store: S) -> Result<(), String> {
     });
     let address = format!("http://{}:{}", bind.ip(), app.port());
     tracing::info!(address = %address, port = app.port(), "listening");
+    match (metrics_bind, app.metrics_port()) {
+        (Some(at), Some(port)) => {
+            let metrics = format!("http://{}:{port}/metrics", at.ip());
+            tracing::info!(address = %metrics, "serving metrics apart from the API (OMS_METRICS_BIND)");
+        }
+        _ => tracing::info!("serving no metrics (OMS_METRICS_BIND=off)"),
+    }
     app.run_until_stopped().await.map_err(|e| e.to_string())
 }
 

@@ -113,6 +113,9 @@ pub struct AdminSettings {
 pub struct Settings {
     /// Listen address (`OMS_BIND`, or `PORT` in production).
     pub bind: SocketAddr,
+    /// Where `/metrics` is served (`OMS_METRICS_BIND`), apart from the
+    /// API; `None` when it is `off`.
+    pub metrics_bind: Option<SocketAddr>,
     /// `OMS_ENV=production` makes missing secrets fatal.
     pub production: bool,
     /// `OMS_STORE`, `OMS_DATA_DIR` and `MONGODB_URI`.
@@ -187,6 +190,7 @@ impl Settings {
         let store = p.store();
         let settings = Settings {
             bind,
+            metrics_bind: p.metrics_bind(),
             production,
             store,
             // Demo accounts have published addresses: never by default in production.

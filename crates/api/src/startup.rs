@@ -37,6 +37,14 @@ pub enum StartupError {
         /// Why.
         source: std::io::Error,
     },
+    /// The metrics address could not be bound.
+    #[error("cannot serve metrics on {addr} (OMS_METRICS_BIND; `off` serves none): {source}")]
+    MetricsBind {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
     /// Demo data or the configured administrator could not be written.
     #[error(transparent)]
     Seed(#[from] seed::SeedError),
@@ -52,6 +60,8 @@ pub enum StartupError {
 pub struct Application<S> {
     server: Server,
     port: u16,
+    /// `/metrics`, on a listener of its own, and its port.
+    metrics: Option<(Server, u16)>,
     state: AppState<S>,
     seeded: SeedReport,
     feed: Feed,
@@ -61,6 +71,7 @@ pub struct Application<S> {
 #[derive(Clone, Debug)]
 pub struct AppHandle {
     server: actix_web::dev::ServerHandle,
+    metrics: Option<actix_web::dev::ServerHandle>,
     hub: oms_ws::hub::Hub,
 }
 
@@ -71,6 +82,9 @@ impl AppHandle {
     pub async fn stop(&self, graceful: bool) {
         self.hub.stop();
         self.server.stop(graceful).await;
+        if let Some(metrics) = &self.metrics {
+            metrics.stop(false).await;
+        }
     }
 }
 
@@ -112,19 +126,35 @@ impl<S: Store> Application<S> {
             source,
         })?;
         let port = listener.local_addr().map_err(|e| config(&e))?.port();
+        let metrics_listener = match settings.metrics_bind {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .map_err(|source| StartupError::MetricsBind { addr, source })?,
+            ),
+            None => None,
+        };
         let feed = Feed::start(&state.store, &settings.feed, metrics.feed.clone())
             .await
             .map_err(StartupError::Events)?;
+        let metrics = web::Data::new(metrics);
         let server = serve(
             &settings,
             state.clone(),
-            metrics,
+            &metrics,
             feed.live.clone(),
             listener,
         )?;
+        let metrics = match metrics_listener {
+            Some(listener) => {
+                let port = listener.local_addr().map_err(|e| config(&e))?.port();
+                Some((serve_metrics(metrics, listener)?, port))
+            }
+            None => None,
+        };
         Ok(Application {
             server,
             port,
+            metrics,
             state,
             seeded,
             feed,
@@ -136,6 +166,11 @@ impl<S: Store> Application<S> {
     /// The port the listener got (useful with port 0).
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port `/metrics` is served on, unless metrics are off.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(_, port)| *port)
     }
 
     /// The services, for embedders and the test harness.
@@ -152,6 +187,7 @@ impl<S: Store> Application<S> {
     pub fn handle(&self) -> AppHandle {
         AppHandle {
             server: self.server.handle(),
+            metrics: self.metrics.as_ref().map(|(server, _)| server.handle()),
             hub: self.feed.live.hub.clone(),
         }
     }
@@ -161,7 +197,14 @@ impl<S: Store> Application<S> {
     /// # Errors
     /// I/O errors from the server.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let metrics = self
+            .metrics
+            .map(|(server, _)| (server.handle(), tokio::spawn(server)));
         let served = self.server.await;
+        if let Some((handle, serving)) = metrics {
+            handle.stop(false).await;
+            let _ = serving.await;
+        }
         self.feed.stop();
         // Writes queued by requests that were cut off at the shutdown
         // timeout still get their group's answer before the process ends.
@@ -193,7 +236,7 @@ fn services_with_metrics<S: Store>(
 fn serve<S: Store>(
     settings: &Settings,
     state: AppState<S>,
-    metrics: Metrics,
+    metrics: &Metrics,
     live: LiveFeed,
     listener: TcpListener,
 ) -> Result<Server, StartupError> {
@@ -207,7 +250,6 @@ fn serve<S: Store>(
     let client_ip = web::Data::new(ClientIp::new(&settings.rate_limits.trusted_proxies));
     let sign_in_failures = web::Data::new(sign_in_failures(&settings.rate_limits)?);
     let state = web::Data::new(state);
-    let metrics = web::Data::new(metrics);
     let live = web::Data::new(live);
     let origins = settings.cors_origins.clone();
     let hsts = settings.hsts;
@@ -221,7 +263,6 @@ fn serve<S: Store>(
             .app_data(accounts.clone())
             .app_data(client_ip.clone())
             .app_data(sign_in_failures.clone())
-            .app_data(metrics.clone())
             .app_data(live.clone())
             .configure(|cfg| routes::configure::<S>(cfg, &route_budgets))
             .configure(|cfg| oms_web::configure(cfg, &site))
@@ -257,6 +298,25 @@ fn serve<S: Store>(
     .map_err(|e| StartupError::Config(e.to_string()))?
     .shutdown_timeout(settings.shutdown_timeout.as_secs())
     // `main` turns SIGINT and SIGTERM alike into a graceful stop.
+    .disable_signals()
+    .run();
+    Ok(server)
+}
+
+/// `/metrics` alone, on its own listener and one worker: a scraper's
+/// port, apart from the API's.
+fn serve_metrics(
+    metrics: web::Data<Metrics>,
+    listener: TcpListener,
+) -> Result<Server, StartupError> {
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(metrics.clone())
+            .route("/metrics", web::get().to(routes::health::metrics))
+    })
+    .workers(1)
+    .listen(listener)
+    .map_err(|e| StartupError::Config(e.to_string()))?
     .disable_signals()
     .run();
     Ok(server)

@@ -27,7 +27,6 @@ use crate::routes;
     paths(
         routes::health::healthz,
         routes::health::readyz,
-        routes::health::metrics,
         routes::auth::register,
         routes::auth::login,
         routes::auth::me,
@@ -65,7 +64,7 @@ use crate::routes;
         (name = "customers", description = "Customers"),
         (name = "orders", description = "Orders, tracking and export"),
         (name = "events", description = "The live order feed (WebSocket)"),
-        (name = "operations", description = "Probes and metrics"),
+        (name = "operations", description = "Probes (metrics are served apart, on `OMS_METRICS_BIND`)"),
     )
 )]
 pub struct ApiDoc;

@@ -1,5 +1,6 @@
 //! Probes and metrics: `/healthz` (the process answers), `/readyz` (the
-//! store answers too), `/metrics` (Prometheus text).
+//! store answers too), and `/metrics` (Prometheus text), which is served
+//! on a listener of its own (`startup::serve_metrics`).
 
 use actix_web::{HttpResponse, web};
 use oms_ports::store::Store;
@@ -39,8 +40,6 @@ impl Failures for NotReady {
 }
 
 /// Request counts and latencies by route and status, orders placed, stock conflicts.
-#[utoipa::path(get, path = "/metrics", operation_id = "metrics", tag = "operations",
-    responses((status = 200, content_type = "text/plain", body = String)))]
 pub async fn metrics(metrics: web::Data<Metrics>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")

@@ -89,6 +89,17 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// `OMS_METRICS_BIND`: an address, or `off`; `127.0.0.1:9464` unless
+    /// set. Metrics say how busy the shop is and which routes exist: they
+    /// are for the scraper, not the public port.
+    pub(super) fn metrics_bind(&mut self) -> Option<SocketAddr> {
+        let loopback = SocketAddr::from(([127, 0, 0, 1], 9464));
+        match self.get("OMS_METRICS_BIND") {
+            Some("off") => None,
+            _ => self.parse("OMS_METRICS_BIND", Some(loopback)),
+        }
+    }
+
     pub(super) fn positive(&mut self, name: &str, default: u32) -> u32 {
         match self.parse::<u32>(name, Some(default)) {
             Some(0) => {

@@ -44,6 +44,10 @@ fn trusted_proxies_are_addresses_or_networks_and_the_old_switch_is_refused() {
 fn defaults_serve_a_local_demo() {
     let settings = Settings::load(&Source::from_pairs([])).unwrap();
     assert_eq!(settings.bind.to_string(), "127.0.0.1:8080");
+    assert_eq!(
+        settings.metrics_bind,
+        Some(SocketAddr::from(([127, 0, 0, 1], 9464)))
+    );
     assert!(
         matches!(&settings.store, StoreSettings::Sqlite { path } if path.as_path() == std::path::Path::new("data/oms.db")),
         "{:?}",
@@ -199,4 +203,16 @@ fn a_platforms_port_is_followed_in_production_only() {
     let source = Source::from_pairs([production, secret, ("PORT", "http")]);
     let SettingsError(problems) = Settings::load(&source).unwrap_err();
     assert_eq!(problems, ["PORT is not valid: \"http\""]);
+}
+
+#[test]
+fn metrics_are_served_apart_or_not_at_all() {
+    let metrics = |value: &str| {
+        Settings::load(&Source::from_pairs([("OMS_METRICS_BIND", value)]))
+            .map(|settings| settings.metrics_bind.map(|a| a.to_string()))
+    };
+    assert_eq!(metrics("0.0.0.0:9100").unwrap().unwrap(), "0.0.0.0:9100");
+    assert_eq!(metrics("off").unwrap(), None);
+    let SettingsError(problems) = metrics("9100").unwrap_err();
+    assert_eq!(problems, ["OMS_METRICS_BIND is not valid: \"9100\""]);
 }

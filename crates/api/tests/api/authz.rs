@@ -44,7 +44,6 @@ fn matrix() -> Vec<Row> {
     vec![
         row(M::GET, "/healthz", [200, 200, 200, 200]),
         row(M::GET, "/readyz", [200, 200, 200, 200]),
-        row(M::GET, "/metrics", [200, 200, 200, 200]),
         row(M::POST, "/auth/register", [201, 201, 201, 201]),
         row(M::POST, "/auth/login", [200, 200, 200, 200]),
         row(M::GET, "/auth/me", [401, 200, 200, 200]),

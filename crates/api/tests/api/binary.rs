@@ -34,6 +34,8 @@ pub fn oms() -> Command {
     command
         .env_clear()
         .env("OMS_DATA_DIR", scratch_dir())
+        // Many run at once: none may hold the default metrics port.
+        .env("OMS_METRICS_BIND", "127.0.0.1:0")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

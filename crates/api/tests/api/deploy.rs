@@ -311,6 +311,66 @@ fn kubernetes_probes_ask_the_servers_probe_paths() {
 }
 
 #[test]
+fn metrics_are_served_off_the_public_port_and_scraped_there() {
+    let mut served = 0;
+    for run in runs().into_iter().filter(|run| run.serves) {
+        let settings = settings_of(&run);
+        let what = &run.what;
+        let metrics = settings
+            .metrics_bind
+            .unwrap_or_else(|| panic!("{what} serves no metrics"));
+        assert_ne!(metrics.port(), settings.bind.port(), "{what}");
+        assert!(
+            metrics.ip().is_unspecified(),
+            "{what}: a scraper in another container cannot reach {metrics}"
+        );
+        served += 1;
+    }
+    assert!(served >= 5, "only {served} servers");
+    let image = match runs::image_env().get("OMS_METRICS_BIND") {
+        Some(Value::Literal(bind)) => bind.parse::<std::net::SocketAddr>().unwrap().port(),
+        other => panic!("the image sets no OMS_METRICS_BIND: {other:?}"),
+    };
+    let mut scraped = 0;
+    for folder in ["k8s/mongodb", "k8s/embedded"] {
+        let manifests = runs::every_file()
+            .into_iter()
+            .filter(|f| f.starts_with(folder) && !f.ends_with("kustomization.yaml"));
+        for file in manifests {
+            for doc in runs::yaml_documents(&file) {
+                if doc["kind"].as_str() == Some("Service") {
+                    for port in doc["spec"]["ports"].as_vec().into_iter().flatten() {
+                        let target = &port["targetPort"];
+                        assert!(
+                            target.as_str() != Some("metrics")
+                                && target.as_i64() != Some(i64::from(image)),
+                            "{file}: the Service exposes the metrics port"
+                        );
+                    }
+                }
+                let template = &doc["spec"]["template"];
+                let Some(containers) = template["spec"]["containers"].as_vec() else {
+                    continue;
+                };
+                let annotations = &template["metadata"]["annotations"];
+                let port = annotations["prometheus.io/port"].as_str();
+                assert_eq!(port, Some(image.to_string().as_str()), "{file}");
+                assert_eq!(annotations["prometheus.io/scrape"].as_str(), Some("true"));
+                let declared = containers.iter().any(|c| {
+                    c["ports"].as_vec().into_iter().flatten().any(|p| {
+                        p["name"].as_str() == Some("metrics")
+                            && p["containerPort"].as_i64() == Some(i64::from(image))
+                    })
+                });
+                assert!(declared, "{file}: no container port `metrics` on {image}");
+                scraped += 1;
+            }
+        }
+    }
+    assert_eq!(scraped, 2, "the Deployment and the StatefulSet");
+}
+
+#[test]
 fn railway_builds_the_image_and_waits_for_readiness() {
     let config = railway_config();
     let dockerfile = config["build"]["dockerfilePath"].as_str().unwrap();

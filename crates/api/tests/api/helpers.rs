@@ -46,6 +46,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub admin: String,
     pub staff: String,
+    /// Where `/metrics` is served, apart from the API.
+    pub metrics: String,
     pub handle: oms_api::startup::AppHandle,
 }
 
@@ -53,6 +55,7 @@ pub struct TestApp {
 fn settings(overrides: &[(&str, &str)]) -> Settings {
     let mut pairs = vec![
         ("OMS_BIND", "127.0.0.1:0"),
+        ("OMS_METRICS_BIND", "127.0.0.1:0"),
         ("OMS_JWT_SECRET", JWT_SECRET),
         ("OMS_ADMIN_EMAIL", ADMIN_EMAIL),
         ("OMS_ADMIN_PASSWORD", ADMIN_PASSWORD),
@@ -104,6 +107,9 @@ pub async fn spawn<S: Store>(overrides: &[(&str, &str)], store: S) -> TestApp {
         .await
         .expect("staff account");
     let base = format!("http://127.0.0.1:{}", app.port());
+    let metrics = app.metrics_port().map_or_else(String::new, |port| {
+        format!("http://127.0.0.1:{port}/metrics")
+    });
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
@@ -112,6 +118,7 @@ pub async fn spawn<S: Store>(overrides: &[(&str, &str)], store: S) -> TestApp {
         http,
         admin: String::new(),
         staff: String::new(),
+        metrics,
         handle,
     };
     let admin_password = overrides
@@ -217,6 +224,13 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
+    /// What `/metrics` shows now.
+    pub async fn metrics_text(&self) -> String {
+        let response = self.http.get(&self.metrics).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        response.text().await.unwrap()
+    }
+
     pub async fn set_status(&self, token: &str, order: &str, body: &Value) -> Response {
         let path = format!("/api/orders/{order}/status");
         self.send(Method::PUT, &path, Some(token), Some(body)).await
@@ -238,7 +252,7 @@ pub fn sample(metrics: &str, name: &str) -> u64 {
 /// The value of the unlabelled metric `name` the app serves now.
 #[allow(dead_code)] // the api_mongo binary shares this file but not the tests that use it
 pub async fn metric(app: &TestApp, name: &str) -> u64 {
-    sample(&app.get("/metrics", None).await.text().await.unwrap(), name)
+    sample(&app.metrics_text().await, name)
 }
 
 /// Asserts a problem+json response with `status`; returns its body.

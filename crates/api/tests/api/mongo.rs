@@ -200,6 +200,7 @@ async fn start_oms(server: &TestServer, port: u16) -> tokio::process::Child {
         .env_clear()
         .env("MONGODB_URI", server.uri("oms_restart"))
         .env("OMS_BIND", format!("127.0.0.1:{port}"))
+        .env("OMS_METRICS_BIND", "off")
         .env("OMS_JWT_SECRET", crate::helpers::JWT_SECRET)
         .env("OMS_ADMIN_EMAIL", "owner@example.com")
         .env("OMS_ADMIN_PASSWORD", "owner-password-1")

@@ -35,7 +35,7 @@ async fn metrics_count_requests_orders_and_stock_conflicts() {
         StatusCode::CONFLICT
     );
     assert_eq!(app.stock_of(&mug).await, 0);
-    let response = app.get("/metrics", None).await;
+    let response = app.http.get(&app.metrics).send().await.unwrap();
     assert!(
         response.headers()["content-type"]
             .to_str()
@@ -60,6 +60,24 @@ async fn metrics_count_requests_orders_and_stock_conflicts() {
         "routes are labelled by pattern"
     );
     assert!(!text.contains(&mug), "ids never become labels");
+}
+
+#[tokio::test]
+async fn metrics_are_served_apart_from_the_api_or_not_at_all() {
+    let app = spawn_app().await;
+    let public = app.get("/metrics", None).await;
+    assert_eq!(
+        public.status(),
+        StatusCode::NOT_FOUND,
+        "not on the API's port"
+    );
+    assert!(app.metrics_text().await.contains("oms_orders_placed_total"));
+    let off = spawn_app_with(&[("OMS_METRICS_BIND", "off")]).await;
+    assert!(off.metrics.is_empty(), "no metrics listener");
+    assert_eq!(
+        off.get("/metrics", None).await.status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]

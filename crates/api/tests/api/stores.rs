@@ -43,9 +43,23 @@ pub async fn fresh_store() -> Fresh {
     }
 }
 
-/// Where this run's SQLite files go; the next run clears it.
+/// Where this process's SQLite files go. Test runners may run one process
+/// per test, all at once: each clears only what processes that have ended
+/// left behind.
 static SQLITE_ROOT: LazyLock<PathBuf> = LazyLock::new(|| {
-    let root = std::env::temp_dir().join("oms-api-sqlite");
+    let shared = std::env::temp_dir().join("oms-api-sqlite");
+    // Without /proc nothing tells a live process's files from a dead one's.
+    let known = std::path::Path::new("/proc/self").exists();
+    for left in std::fs::read_dir(&shared).into_iter().flatten().flatten() {
+        if !known {
+            break;
+        }
+        let pid = left.file_name().to_string_lossy().into_owned();
+        if !std::path::Path::new("/proc").join(&pid).exists() {
+            let _ = std::fs::remove_dir_all(left.path());
+        }
+    }
+    let root = shared.join(std::process::id().to_string());
     let _ = std::fs::remove_dir_all(&root);
     root
 });
@@ -55,9 +69,7 @@ static NEXT: AtomicU64 = AtomicU64::new(0);
 /// A SQLite store on a new file.
 pub fn fresh_sqlite() -> SqliteStore {
     let n = NEXT.fetch_add(1, Ordering::SeqCst);
-    let path = SQLITE_ROOT
-        .join(format!("{}-{n}", std::process::id()))
-        .join("oms.db");
+    let path = SQLITE_ROOT.join(n.to_string()).join("oms.db");
     SqliteStore::open(path, Default::default()).expect("a fresh SQLite database opens")
 }
 

@@ -74,7 +74,11 @@ async fn a_commit_carried_out_whose_answer_is_lost_is_answered_as_done_and_store
     assert_eq!(again["version"], 2);
     let stored = orders_of(&app).await;
     assert_eq!(stored.len(), 1, "placed once");
-    assert_eq!(app.stock_of(&product).await, 10, "reserved and released once");
+    assert_eq!(
+        app.stock_of(&product).await,
+        10,
+        "reserved and released once"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -113,7 +117,10 @@ async fn an_outcome_that_cannot_be_learned_is_outcome_unknown_and_the_key_places
     let sent_again = send().await;
     assert_eq!(sent_again.status(), StatusCode::CREATED);
     let replayed = send().await;
-    assert_eq!(replayed.headers().get("idempotent-replayed").unwrap(), "true");
+    assert_eq!(
+        replayed.headers().get("idempotent-replayed").unwrap(),
+        "true"
+    );
     assert_eq!(orders_of(&app).await.len(), 1, "placed once");
     assert_eq!(app.stock_of(&product).await, 8);
 }

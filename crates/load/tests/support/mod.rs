@@ -11,6 +11,7 @@ pub const PASSWORD: &str = "load-password-1";
 pub async fn server(overrides: &[(&str, &str)]) -> String {
     let mut pairs = vec![
         ("OMS_BIND", "127.0.0.1:0"),
+        ("OMS_METRICS_BIND", "off"),
         ("OMS_JWT_SECRET", "load-test-secret-of-at-least-32-bytes"),
         ("OMS_ADMIN_EMAIL", EMAIL),
         ("OMS_ADMIN_PASSWORD", PASSWORD),
