@@ -65,7 +65,7 @@ pub async fn run(command: Command, settings: Settings) -> Result<(), String> {
                 migrate(&store).await?;
             }
             if serving {
-                store.apply_event_retention().await.map_err(|e| {
+                store.apply_retention().await.map_err(|e| {
                     format!("the event retention cannot be applied: {}", causes(&e))
                 })?;
             }

@@ -75,14 +75,18 @@ pub struct EventRetention {
     pub max_age: Duration,
     /// Stores that keep events in memory keep at most this many.
     pub max_events: usize,
+    /// How long an idempotency key is remembered, whatever becomes of the
+    /// events: a client retrying an order within it gets the first answer.
+    pub idempotency_keys: Duration,
 }
 
 impl Default for EventRetention {
-    /// A week, and 10,000 events in memory.
+    /// A week, and 10,000 events in memory; keys for a week.
     fn default() -> Self {
         EventRetention {
             max_age: Duration::from_secs(7 * 24 * 60 * 60),
             max_events: 10_000,
+            idempotency_keys: Duration::from_secs(7 * 24 * 60 * 60),
         }
     }
 }

@@ -13,6 +13,7 @@ use crate::fixtures::{draft, given_product, placed};
 pub const SHORT_RETENTION: EventRetention = EventRetention {
     max_age: Duration::from_secs(3),
     max_events: 1_000,
+    idempotency_keys: Duration::from_secs(7 * 24 * 60 * 60),
 };
 
 cases! {

@@ -172,6 +172,7 @@ mod tests {
         Log::new(EventRetention {
             max_age: Duration::from_secs(60),
             max_events,
+            idempotency_keys: Duration::from_secs(60),
         })
     }
 
@@ -208,6 +209,7 @@ mod tests {
         let mut log = Log::new(EventRetention {
             max_age: Duration::from_millis(50),
             max_events: 10,
+            idempotency_keys: Duration::from_secs(60),
         });
         let before = log.tail();
         log.append(paid(1));

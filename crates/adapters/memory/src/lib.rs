@@ -11,6 +11,7 @@
 
 mod customers;
 mod events;
+mod keys;
 mod orders;
 mod paging;
 mod products;

@@ -34,7 +34,7 @@ impl Records for State {
     }
 
     fn used_key(&self, user: UserId, key: &IdempotencyKey) -> Option<&UsedKey> {
-        self.idempotency.get(&(user, key.clone()))
+        self.idempotency.get(user, key)
     }
 
     fn order(&self, id: OrderId) -> Option<&Order> {
@@ -72,7 +72,7 @@ impl State {
             }
         }
         for (user, key, used) in changes.keys {
-            self.idempotency.insert((user, key), used);
+            self.idempotency.insert(user, key, used);
         }
         for order in changes.placed {
             self.order_times.insert((order.created_at(), order.id()));

@@ -2,9 +2,11 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use crate::events::Log;
+use crate::keys::Keys;
+use crate::paging::NameIndexed;
 use oms_domain::customer::Customer;
 use oms_domain::email::Email;
-use oms_domain::idempotency::IdempotencyKey;
 use oms_domain::ids::{CustomerId, OrderId, ProductId, UserId};
 use oms_domain::order::Order;
 use oms_domain::product::Product;
@@ -12,10 +14,6 @@ use oms_domain::timestamp::Timestamp;
 use oms_domain::user::User;
 use oms_ports::error::StoreError;
 use oms_ports::events::EventRetention;
-use oms_rules::ledger::UsedKey;
-
-use crate::events::Log;
-use crate::paging::NameIndexed;
 
 #[derive(Debug)]
 pub(crate) struct State {
@@ -28,7 +26,7 @@ pub(crate) struct State {
     /// Orders by creation time, for newest-first pages.
     pub order_times: BTreeSet<(Timestamp, OrderId)>,
     /// Idempotency keys are scoped to the user who sent them.
-    pub idempotency: HashMap<(UserId, IdempotencyKey), UsedKey>,
+    pub idempotency: Keys,
     /// Every order change, appended with the change.
     pub log: Log,
 }
@@ -43,7 +41,7 @@ impl State {
             user_emails: HashMap::new(),
             orders: HashMap::new(),
             order_times: BTreeSet::new(),
-            idempotency: HashMap::new(),
+            idempotency: Keys::new(retention.idempotency_keys),
             log: Log::new(retention),
         }
     }

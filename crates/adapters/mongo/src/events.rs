@@ -99,21 +99,28 @@ impl MongoStore {
             .map_err(read_error)
     }
 
-    /// Brings the expiry index of `events` in line with the retention.
+    /// Brings the expiry indexes of `events` and of `idempotency_keys` in
+    /// line with the retention, each with its own age.
     ///
     /// # Errors
     /// [`StoreError`] when the server refuses or cannot be reached.
-    pub async fn apply_event_retention(&self) -> Result<(), StoreError> {
-        let seconds = i64::try_from(self.event_retention.max_age.as_secs()).unwrap_or(i64::MAX);
-        let command = doc! {
-            "collMod": "events",
-            "index": { "name": "expiry", "expireAfterSeconds": seconds },
-        };
-        self.database()
-            .run_command(command)
-            .await
-            .map(|_| ())
-            .map_err(store_error)
+    pub async fn apply_retention(&self) -> Result<(), StoreError> {
+        let retention = self.event_retention;
+        for (collection, age) in [
+            ("events", retention.max_age),
+            ("idempotency_keys", retention.idempotency_keys),
+        ] {
+            let seconds = i64::try_from(age.as_secs()).unwrap_or(i64::MAX);
+            let command = doc! {
+                "collMod": collection,
+                "index": { "name": "expiry", "expireAfterSeconds": seconds },
+            };
+            self.database()
+                .run_command(command)
+                .await
+                .map_err(store_error)?;
+        }
+        Ok(())
     }
 }
 

@@ -150,7 +150,7 @@ impl MongoStore {
 
     /// The same store, keeping events as long as `retention` says (its
     /// `max_age`; `max_events` is for stores that keep events in memory).
-    /// [`MongoStore::apply_event_retention`] brings the expiry index in line.
+    /// [`MongoStore::apply_retention`] brings the expiry indexes in line.
     pub fn with_event_retention(mut self, retention: EventRetention) -> MongoStore {
         self.event_retention = retention;
         self

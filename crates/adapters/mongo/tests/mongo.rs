@@ -71,19 +71,26 @@ async fn placing_and_cancelling_record_their_events_with_the_order() {
 }
 
 #[tokio::test]
-async fn events_expire_after_the_configured_retention() {
+async fn events_and_idempotency_keys_expire_each_after_its_own_retention() {
     let Some(store) = support::fresh_store().await else {
         return;
     };
-    let two_days = oms_ports::events::EventRetention {
+    let retention = oms_ports::events::EventRetention {
         max_age: Duration::from_secs(2 * 24 * 60 * 60),
+        idempotency_keys: Duration::from_secs(9 * 24 * 60 * 60),
         ..Default::default()
     };
-    let store = store.with_event_retention(two_days);
-    store.apply_event_retention().await.unwrap();
+    let store = store.with_event_retention(retention);
+    store.apply_retention().await.unwrap();
+    assert_eq!(expiry_seconds(&store, "events").await, 172_800);
+    assert_eq!(expiry_seconds(&store, "idempotency_keys").await, 777_600);
+}
+
+/// The `expireAfterSeconds` of `collection`'s expiry index.
+async fn expiry_seconds(store: &MongoStore, collection: &str) -> i64 {
     let indexes: Vec<Document> = store
         .database()
-        .collection::<Document>("events")
+        .collection::<Document>(collection)
         .list_indexes()
         .await
         .unwrap()
@@ -101,7 +108,7 @@ async fn events_expire_after_the_configured_retention() {
         .and_then(|o| o.get("expireAfterSeconds"))
         .or_else(|| expiry.get("expireAfterSeconds"))
         .and_then(|v| v.as_i64().or_else(|| v.as_i32().map(i64::from)));
-    assert_eq!(seconds, Some(172_800), "{expiry}");
+    seconds.unwrap_or_else(|| panic!("no expiry in {expiry}"))
 }
 
 #[tokio::test]

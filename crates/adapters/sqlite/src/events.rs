@@ -6,8 +6,9 @@
 //! commit ([`WokenFeed`]).
 //!
 //! Retention: events older than the retention's `max_age` count as gone at
-//! once, and are deleted (with idempotency keys as old) at most once a
-//! minute by the writer; `meta.pruned_through` remembers the last deleted.
+//! once, and are deleted at most once a minute by the writer, with the
+//! idempotency keys older than theirs; `meta.pruned_through` remembers the
+//! last event deleted.
 
 use std::time::{Duration, Instant};
 
@@ -84,7 +85,9 @@ impl SqliteStore {
     }
 
     async fn prune(&self) {
-        let cutoff = now_millis() - retention_millis(self.inner.retention.max_age);
+        let now = now_millis();
+        let cutoff = now - retention_millis(self.inner.retention.max_age);
+        let keys_cutoff = now - retention_millis(self.inner.retention.idempotency_keys);
         let pruned = self
             .write(move |c| -> Result<(), StoreError> {
                 let transaction = c.transaction().map_err(store_error)?;
@@ -111,7 +114,10 @@ impl SqliteStore {
                         .map_err(store_error)?;
                 }
                 transaction
-                    .execute("DELETE FROM idempotency_keys WHERE used_at < ?1", [cutoff])
+                    .execute(
+                        "DELETE FROM idempotency_keys WHERE used_at < ?1",
+                        [keys_cutoff],
+                    )
                     .map_err(store_error)?;
                 transaction.commit().map_err(store_error)
             })
@@ -290,6 +296,7 @@ mod tests {
         let retention = oms_ports::events::EventRetention {
             max_age: Duration::from_millis(1),
             max_events: 0,
+            idempotency_keys: Duration::from_secs(3600),
         };
         let store = SqliteStore::open(dir.join("oms.db"), retention).unwrap();
         let start = store.tail().await.unwrap();
@@ -316,5 +323,45 @@ mod tests {
         assert_eq!(store.read_after(&tail, 10).await.unwrap().events, []);
         drop(store);
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn idempotency_keys_are_pruned_by_their_own_retention_not_the_events() {
+        for (keep, left) in [
+            (Duration::from_secs(3600), 1),
+            (Duration::from_millis(1), 0),
+        ] {
+            let dir =
+                std::env::temp_dir().join(format!("oms-sqlite-keys-{}-{left}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            let retention = oms_ports::events::EventRetention {
+                max_age: Duration::from_millis(1),
+                max_events: 0,
+                idempotency_keys: keep,
+            };
+            let store = SqliteStore::open(dir.join("oms.db"), retention).unwrap();
+            let mug = given_product(&store, 1, "Mug", 100, 10).await;
+            let mut keyed = draft(1, "a@example.com", &[(mug, 1)]);
+            keyed.idempotency = Some(oms_ports::draft::IdempotencyClaim {
+                key: oms_domain::idempotency::IdempotencyKey::parse("checkout-1").unwrap(),
+                fingerprint: oms_domain::idempotency::RequestFingerprint::new("a".to_owned()),
+            });
+            placed(&store, keyed).await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            store.prune().await;
+            let (events, keys) = store
+                .read(|c| -> Result<(i64, i64), StoreError> {
+                    let count = |table: &str| {
+                        c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+                            .map_err(store_error)
+                    };
+                    Ok((count("events")?, count("idempotency_keys")?))
+                })
+                .await
+                .unwrap();
+            assert_eq!((events, keys), (0, left), "keys kept {keep:?}");
+            drop(store);
+            std::fs::remove_dir_all(dir).unwrap();
+        }
     }
 }

@@ -167,6 +167,9 @@ impl<'a> Parser<'a> {
             retention: EventRetention {
                 max_age: Duration::from_secs(u64::from(days) * 86_400),
                 max_events: count(self.positive("OMS_EVENT_LOG_MAX_EVENTS", 10_000)),
+                idempotency_keys: Duration::from_secs(
+                    u64::from(self.positive("OMS_IDEMPOTENCY_DAYS", 7)) * 86_400,
+                ),
             },
         }
     }

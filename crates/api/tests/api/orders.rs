@@ -414,10 +414,7 @@ async fn status_changes_follow_the_machine_and_cancelling_returns_stock() {
     let by_staff = app
         .set_status(&app.staff, id, &json!({ "status": "cancelled" }))
         .await;
-    assert_eq!(
-        problem(by_staff, 409).await["code"],
-        "illegal_transition"
-    );
+    assert_eq!(problem(by_staff, 409).await["code"], "illegal_transition");
     assert_eq!(app.stock_of(&mug).await, 10, "stock comes back once");
 }
 
