@@ -3,6 +3,8 @@
 //! answering 429 as problem+json with `Retry-After`.
 
 use std::net::IpAddr;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
 
 use actix_governor::governor::NotUntil;
 use actix_governor::governor::clock::{Clock, DefaultClock, QuantaInstant};
@@ -41,6 +43,9 @@ impl KeyExtractor for ClientIp {
 /// A budget's configuration; built once and shared by every worker.
 pub type Budget = GovernorConfig<ClientIp, NoOpMiddleware<QuantaInstant>>;
 
+/// How often the budgets forget the clients that have not used them lately.
+const FORGET_EVERY: Duration = Duration::from_secs(60);
+
 /// Every budget but the general one, which wraps the whole app.
 #[derive(Clone, Debug)]
 pub struct RouteBudgets {
@@ -78,4 +83,74 @@ pub fn budgets(limits: &RateLimits) -> Result<(Budget, RouteBudgets), &'static s
         .finish()
         .ok_or("the /ws upgrade rate limit must be positive")?;
     Ok((general, RouteBudgets { sign_in, upgrades }))
+}
+
+impl RouteBudgets {
+    /// These budgets and `general`, each once.
+    pub fn with(&self, general: &Budget) -> [Budget; 3] {
+        [general.clone(), self.sign_in.clone(), self.upgrades.clone()]
+    }
+}
+
+/// Forgets, once a minute, every client whose budget is whole again (it
+/// would be answered the same with no record): a stream of new addresses
+/// would otherwise grow each budget's table for as long as the process
+/// runs. Stops when the budgets are dropped with their server.
+pub fn forget_idle_clients(budgets: &[Budget]) {
+    let limiters: Vec<Weak<_>> = budgets
+        .iter()
+        .map(|budget| Arc::downgrade(&budget.limiter()))
+        .collect();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(FORGET_EVERY);
+        every.tick().await;
+        loop {
+            every.tick().await;
+            let mut alive = 0;
+            for limiter in limiters.iter().filter_map(Weak::upgrade) {
+                forget_whole(&limiter);
+                alive += 1;
+            }
+            if alive == 0 {
+                return;
+            }
+        }
+    });
+}
+
+fn forget_whole(limiter: &actix_governor::governor::DefaultKeyedRateLimiter<IpAddr>) {
+    limiter.retain_recent();
+    limiter.shrink_to_fit();
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn clients_whose_budget_is_whole_again_are_forgotten() {
+        let settings = crate::settings::Settings::load(&crate::settings::Source::from_pairs([
+            ("OMS_RATE_LIMIT_PER_SECOND", "10"),
+            ("OMS_RATE_LIMIT_BURST", "2"),
+        ]));
+        let limits = settings.unwrap().rate_limits;
+        let (general, _) = budgets(&limits).unwrap();
+        let limiter = general.limiter();
+        for n in 0..10_000u32 {
+            let ip = IpAddr::from(n.to_be_bytes());
+            assert!(limiter.check_key(&ip).is_ok());
+        }
+        let busy = IpAddr::from([10, 0, 0, 1]);
+        assert!(limiter.check_key(&busy).is_ok());
+        assert!(limiter.check_key(&busy).is_ok());
+        assert_eq!(limiter.len(), 10_001);
+        // The limiter forgets a client a request's worth (100 ms) after its
+        // budget is whole again: 200 ms after one request, 300 ms after two.
+        std::thread::sleep(Duration::from_millis(250));
+        forget_whole(&limiter);
+        assert_eq!(limiter.len(), 1, "only the client still short of its burst");
+        assert!(limiter.check_key(&busy).is_ok());
+    }
 }

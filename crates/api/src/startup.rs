@@ -17,7 +17,7 @@ use crate::auth::{Accounts, Tokens};
 use crate::feed::{Feed, LiveFeed};
 use crate::metrics::Metrics;
 use crate::openapi;
-use crate::rate_limit::{ClientIp, budgets};
+use crate::rate_limit::{self, ClientIp, budgets};
 use crate::routes;
 use crate::seed::{self, SeedReport};
 use crate::settings::{RateLimits, Settings};
@@ -242,6 +242,7 @@ fn serve<S: Store>(
 ) -> Result<Server, StartupError> {
     let (general, route_budgets) =
         budgets(&settings.rate_limits).map_err(|e| StartupError::Config(e.into()))?;
+    rate_limit::forget_idle_clients(&route_budgets.with(&general));
     let prometheus = metrics
         .middleware()
         .map_err(|e| StartupError::Config(e.to_string()))?;

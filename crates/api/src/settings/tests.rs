@@ -222,10 +222,16 @@ fn idempotency_keys_are_kept_for_their_own_days() {
     let keys = |pairs: &[(&str, &str)]| {
         let settings = Settings::load(&Source::from_pairs(pairs.iter().copied())).unwrap();
         let retention = settings.feed.retention;
-        (retention.idempotency_keys.as_secs(), retention.max_age.as_secs())
+        (
+            retention.idempotency_keys.as_secs(),
+            retention.max_age.as_secs(),
+        )
     };
     assert_eq!(keys(&[]), (7 * 86_400, 7 * 86_400));
-    let apart = [("OMS_IDEMPOTENCY_DAYS", "30"), ("OMS_EVENT_RETENTION_DAYS", "1")];
+    let apart = [
+        ("OMS_IDEMPOTENCY_DAYS", "30"),
+        ("OMS_EVENT_RETENTION_DAYS", "1"),
+    ];
     assert_eq!(keys(&apart), (30 * 86_400, 86_400));
     let refused = Settings::load(&Source::from_pairs([("OMS_IDEMPOTENCY_DAYS", "0")]));
     let SettingsError(problems) = refused.unwrap_err();
