@@ -59,8 +59,10 @@ pub struct RouteBudgets {
 ///
 /// # Errors
 /// When a rate is zero (the settings refuse that earlier).
-pub fn budgets(limits: &RateLimits) -> Result<(Budget, RouteBudgets), &'static str> {
-    let client = ClientIp::new(&limits.trusted_proxies);
+pub fn budgets(
+    limits: &RateLimits,
+    client: &ClientIp,
+) -> Result<(Budget, RouteBudgets), &'static str> {
     let per_request_ns = 1_000_000_000 / u64::from(limits.per_second);
     let general = GovernorConfigBuilder::default()
         .key_extractor(client.clone())
@@ -77,7 +79,7 @@ pub fn budgets(limits: &RateLimits) -> Result<(Budget, RouteBudgets), &'static s
         .ok_or("the sign-in rate limit must be positive")?;
     let upgrade_ms = 60_000 / u64::from(limits.ws_upgrades_per_minute);
     let upgrades = GovernorConfigBuilder::default()
-        .key_extractor(client)
+        .key_extractor(client.clone())
         .milliseconds_per_request(upgrade_ms.max(1))
         .burst_size(limits.ws_upgrade_burst)
         .finish()
@@ -136,7 +138,8 @@ mod tests {
             ("OMS_RATE_LIMIT_BURST", "2"),
         ]));
         let limits = settings.unwrap().rate_limits;
-        let (general, _) = budgets(&limits).unwrap();
+        let client = ClientIp::new(&limits.trusted_proxies);
+        let (general, _) = budgets(&limits, &client).unwrap();
         let limiter = general.limiter();
         for n in 0..10_000u32 {
             let ip = IpAddr::from(n.to_be_bytes());

@@ -240,16 +240,18 @@ fn serve<S: Store>(
     live: LiveFeed,
     listener: TcpListener,
 ) -> Result<Server, StartupError> {
+    // Who a request is from, decided once for every budget and throttle.
+    let client = ClientIp::new(&settings.rate_limits.trusted_proxies);
     let (general, route_budgets) =
-        budgets(&settings.rate_limits).map_err(|e| StartupError::Config(e.into()))?;
+        budgets(&settings.rate_limits, &client).map_err(|e| StartupError::Config(e.into()))?;
     rate_limit::forget_idle_clients(&route_budgets.with(&general));
     let prometheus = metrics
         .middleware()
         .map_err(|e| StartupError::Config(e.to_string()))?;
     let tokens = web::Data::new(Tokens::new(&settings.jwt));
     let accounts = web::Data::new(Accounts::over(state.store.clone()));
-    let client_ip = web::Data::new(ClientIp::new(&settings.rate_limits.trusted_proxies));
-    let sign_in_failures = web::Data::new(sign_in_failures(&settings.rate_limits)?);
+    let sign_in_failures = web::Data::new(sign_in_failures(&settings.rate_limits, client.clone())?);
+    let client_ip = web::Data::new(client);
     let state = web::Data::new(state);
     let live = web::Data::new(live);
     let origins = settings.cors_origins.clone();
@@ -323,12 +325,11 @@ fn serve_metrics(
     Ok(server)
 }
 
-fn sign_in_failures(limits: &RateLimits) -> Result<SignInFailures, StartupError> {
+fn sign_in_failures(limits: &RateLimits, client: ClientIp) -> Result<SignInFailures, StartupError> {
     let positive = |n: u32| {
         NonZeroU32::new(n)
             .ok_or_else(|| StartupError::Config("login failure limits must be positive".into()))
     };
-    let client = ClientIp::new(&limits.trusted_proxies);
     let per_minute = positive(limits.login_failures_per_minute)?;
     Ok(SignInFailures::new(
         client,

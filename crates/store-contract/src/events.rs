@@ -14,7 +14,7 @@ use oms_ports::events::{EventPosition, LoggedEvent};
 use oms_ports::store::Store;
 
 use crate::fixtures::{
-    actor, at, draft, given_product, order_id, placed, product_id, revise_ok, until_won,
+    actor, at, draft, given_product, order_id, place_won, placed, product_id, revise_ok,
 };
 
 /// Everything after `from`, in pages of `page`, read on from each page's
@@ -197,16 +197,16 @@ cases! {
         let order = placed(&store, keyed.clone()).await;
         let start = store.tail().await.unwrap();
 
-        let replay = until_won(|| store.place(keyed.clone())).await.unwrap();
+        let replay = place_won(&store, &keyed).await.unwrap();
         assert!(replay.replayed);
         let mut reused = keyed;
         reused.id = order_id(2);
         reused.idempotency.as_mut().unwrap().fingerprint = RequestFingerprint::new("two".to_owned());
         assert!(matches!(
-            until_won(|| store.place(reused.clone())).await,
+            place_won(&store, &reused).await,
             Err(PlaceError::KeyReused)
         ));
-        let short = until_won(|| store.place(draft(3, "bob@example.com", &[(mug, 1)]))).await;
+        let short = place_won(&store, &draft(3, "bob@example.com", &[(mug, 1)])).await;
         assert!(matches!(short, Err(PlaceError::OutOfStock { .. })));
         let unknown = store
             .place(draft(4, "bob@example.com", &[(product_id(404), 1)]))

@@ -153,14 +153,38 @@ pub async fn revise_ok<S: OrderStore>(
     store: &S,
     revision: oms_ports::draft::OrderRevision,
 ) -> oms_domain::order::Order {
-    until_won(|| store.revise(revision.clone())).await.unwrap()
+    revise_won(store, &revision).await.unwrap()
+}
+
+/// Places `draft`, sending it again while it loses a race; what the store
+/// finally answered.
+///
+/// # Errors
+/// The store's refusal.
+pub async fn place_won<S: OrderStore>(
+    store: &S,
+    draft: &OrderDraft,
+) -> Result<oms_ports::draft::Placement, oms_ports::error::PlaceError> {
+    until_won(|| store.place(draft.clone())).await
+}
+
+/// Revises as `revision` says, sending it again while it loses a race;
+/// what the store finally answered.
+///
+/// # Errors
+/// The store's refusal.
+pub async fn revise_won<S: OrderStore>(
+    store: &S,
+    revision: &oms_ports::draft::OrderRevision,
+) -> Result<oms_domain::order::Order, oms_ports::error::ReviseError> {
+    until_won(|| store.revise(revision.clone())).await
 }
 
 /// Places `draft`, which must succeed once any lost race is sent again
 /// (a test server may abort a transaction as a real one does in an
 /// election), and returns its order.
 pub async fn placed<S: OrderStore>(store: &S, draft: OrderDraft) -> oms_domain::order::Order {
-    let placement = until_won(|| store.place(draft.clone())).await.unwrap();
+    let placement = place_won(store, &draft).await.unwrap();
     assert!(!placement.replayed);
     placement.order
 }

@@ -11,7 +11,9 @@ use oms_ports::draft::{IdempotencyClaim, OrderDraft, OrderRevision};
 use oms_ports::error::PlaceError;
 use oms_ports::store::Store;
 
-use crate::fixtures::{actor, at, draft, given_product, placed, product_id, stock_of, until_won};
+use crate::fixtures::{
+    actor, at, draft, given_product, place_won, placed, product_id, revise_won, stock_of,
+};
 use crate::stock::all_orders;
 
 fn keyed(mut draft: OrderDraft, fingerprint: &str) -> OrderDraft {
@@ -43,7 +45,7 @@ cases! {
         burst.extend((10..15).map(|n| draft(n, &format!("buyer{n}@example.com"), &[(mug, 1)])));
         let answers = futures::future::join_all(burst.into_iter().map(|d| {
             let store = store.clone();
-            tokio::spawn(async move { until_won(|| store.place(d.clone())).await })
+            tokio::spawn(async move { place_won(&store, &d).await })
         }))
         .await;
         let mut answers = answers.into_iter().map(Result::unwrap);
@@ -93,7 +95,7 @@ cases! {
                     order: next,
                     expected_version: order.version(),
                 };
-                until_won(|| store.revise(revision.clone()))
+                revise_won(&store, &revision)
                     .await
                     .map(|_| ())
                     .map_err(|e| format!("{e:?}"))
@@ -104,7 +106,7 @@ cases! {
             tokio::spawn(async move {
                 let lines = [(pot, 1), (mug, 2)];
                 let order = draft(n, "bob@example.com", &lines);
-                match until_won(|| store.place(order.clone())).await {
+                match place_won(&store, &order).await {
                     Ok(_) | Err(PlaceError::OutOfStock { .. }) => Ok(()),
                     Err(other) => Err(format!("{other:?}")),
                 }

@@ -12,8 +12,8 @@ use oms_ports::error::{PlaceError, ReviseError};
 use oms_ports::store::Store;
 
 use crate::fixtures::{
-    actor, at, customer, draft, email, given_product, name, order_id, placed, product_id, qty,
-    revise_ok, stock_of, until_won,
+    actor, at, customer, draft, email, given_product, name, order_id, place_won, placed,
+    product_id, qty, revise_ok, stock_of,
 };
 
 cases! {
@@ -107,7 +107,7 @@ cases! {
 
         let mut retry = draft(2, "ann@example.com", &[(mug, 2)]);
         retry.idempotency = Some(claim("same"));
-        let replay = until_won(|| store.place(retry.clone())).await.unwrap();
+        let replay = place_won(&store, &retry).await.unwrap();
         assert!(replay.replayed);
         assert_eq!(replay.order, original);
         assert_eq!(stock_of(&store, mug).await, 8, "stock taken once");
@@ -116,7 +116,7 @@ cases! {
         let mut reuse = draft(3, "ann@example.com", &[(mug, 5)]);
         reuse.idempotency = Some(claim("different"));
         assert!(matches!(
-            until_won(|| store.place(reuse.clone())).await,
+            place_won(&store, &reuse).await,
             Err(PlaceError::KeyReused)
         ));
         assert_eq!(stock_of(&store, mug).await, 8);
@@ -124,7 +124,7 @@ cases! {
         let mut other_user = draft(4, "bob@example.com", &[(mug, 1)]);
         other_user.placed_by = actor(2, Role::Customer);
         other_user.idempotency = Some(claim("different"));
-        let theirs = until_won(|| store.place(other_user.clone())).await.unwrap();
+        let theirs = place_won(&store, &other_user).await.unwrap();
         assert!(
             !theirs.replayed,
             "keys are scoped to the user who sent them"
@@ -207,7 +207,7 @@ cases! {
                 key: IdempotencyKey::parse("double-click").unwrap(),
                 fingerprint: RequestFingerprint::new("same".to_owned()),
             });
-            tokio::spawn(async move { until_won(|| store.place(retry.clone())).await.unwrap() })
+            tokio::spawn(async move { place_won(&store, &retry).await.unwrap() })
         });
         let placements: Vec<_> = futures::future::join_all(retries)
             .await

@@ -13,7 +13,8 @@ use oms_ports::query::{OrderQuery, PageLimit};
 use oms_ports::store::Store;
 
 use crate::fixtures::{
-    actor, at, draft, email, given_product, order_id, placed, stock_of, until_won,
+    actor, at, draft, email, given_product, order_id, place_won, placed, revise_won, stock_of,
+    until_won,
 };
 
 /// A small deterministic generator, so a failure replays identically.
@@ -86,7 +87,7 @@ cases! {
         let mut repeated = draft(1, "ann@example.com", &[(mug, 3)]);
         repeated.lines.push((mug, crate::fixtures::qty(4)));
         assert!(
-            until_won(|| store.place(repeated.clone())).await.is_err(),
+            place_won(&store, &repeated).await.is_err(),
             "drafts carry merged lines; a repeat is refused"
         );
         assert_eq!(stock_of(&store, mug).await, 10);
@@ -178,7 +179,7 @@ cases! {
                     vec![(first, units), (second, 1)]
                 };
                 let order = draft(n, "mixed@example.com", &lines);
-                let Ok(placement) = until_won(|| store.place(order.clone())).await else {
+                let Ok(placement) = place_won(&store, &order).await else {
                     return restock;
                 };
                 let next = match rng.below(3) {
@@ -194,7 +195,7 @@ cases! {
                     order: changed,
                     expected_version: 1,
                 };
-                until_won(|| store.revise(revision.clone())).await.unwrap();
+                revise_won(&store, &revision).await.unwrap();
                 restock
             })
         });

@@ -21,6 +21,19 @@ pub struct Told {
     pub unanswered: BTreeMap<String, u64>,
 }
 
+impl Told {
+    /// Every answer was a 201 or a 503: a buyer during a fault waited or
+    /// was told the store is down, never anything else.
+    pub fn assert_placed_or_store_down(&self) {
+        let unexpected: Vec<_> = self
+            .statuses
+            .keys()
+            .filter(|s| ![201, 503].contains(*s))
+            .collect();
+        assert!(unexpected.is_empty(), "{:?}", self.statuses);
+    }
+}
+
 /// Buyers at work until [`Buyers::finish`].
 pub struct Buyers {
     told: Arc<Mutex<Told>>,
