@@ -14,6 +14,7 @@ use oms_ports::store::CustomerStore;
 use oms_rules::assembly::resolve_customer;
 
 use crate::MongoStore;
+use crate::deadline::read;
 use crate::documents::{CustomerDoc, corrupt};
 use crate::errors::{is_duplicate_key, store_error};
 use crate::paging::name_page;
@@ -79,25 +80,13 @@ impl CustomerStore for MongoStore {
     }
 
     async fn get_customer(&self, id: CustomerId) -> Result<Option<Customer>, StoreError> {
-        let found = self
-            .customers()
-            .find_one(doc! { "_id": id.to_string() })
-            .await;
-        found
-            .map_err(store_error)?
-            .map(Customer::try_from)
-            .transpose()
+        let found = read(self.customers().find_one(doc! { "_id": id.to_string() })).await;
+        found?.map(Customer::try_from).transpose()
     }
 
     async fn find_customer_by_email(&self, email: &Email) -> Result<Option<Customer>, StoreError> {
-        let found = self
-            .customers()
-            .find_one(doc! { "email": email.as_str() })
-            .await;
-        found
-            .map_err(store_error)?
-            .map(Customer::try_from)
-            .transpose()
+        let found = read(self.customers().find_one(doc! { "email": email.as_str() })).await;
+        found?.map(Customer::try_from).transpose()
     }
 
     async fn list_customers(

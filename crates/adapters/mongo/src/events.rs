@@ -38,6 +38,7 @@ use oms_ports::events::{
 };
 
 use crate::MongoStore;
+use crate::deadline::{READ_DEADLINE, late, read_all};
 use crate::documents::events::EventDoc;
 use crate::errors::{code, store_error};
 use position::Position;
@@ -56,6 +57,10 @@ impl MongoStore {
     /// every commit visible to a stream started there precedes, and every
     /// later commit follows.
     async fn tail_position(&self) -> Result<Position, StoreError> {
+        read_all(self.majority_time()).await
+    }
+
+    async fn majority_time(&self) -> Result<Position, StoreError> {
         let mut session = self.client.start_session().await.map_err(store_error)?;
         self.events()
             .find_one(doc! { "_id": "" })
@@ -175,34 +180,8 @@ impl EventLog for MongoStore {
         after: &EventPosition,
         limit: usize,
     ) -> Result<EventPage, ReadEventsError> {
-        let tail = self.tail_position().await?;
-        let from = self.start_of(after, tail)?;
-        if limit == 0 {
-            return Ok(EventPage {
-                events: Vec::new(),
-                through: after.clone(),
-            });
-        }
-        let mut changes = self.changes_from(from, Duration::from_millis(10)).await?;
-        let mut events: Vec<LoggedEvent> = Vec::new();
-        // The first batch of a new stream may be empty with more to come:
-        // only two empty answers in a row mean the end of the oplog.
-        let mut empty = 0;
-        while events.len() < limit && empty < 2 {
-            match changes.next_if_any().await.map_err(read_error)? {
-                Some(change) => {
-                    empty = 0;
-                    events.extend(logged(change, after));
-                }
-                None => empty += 1,
-            }
-        }
-        let through = match events.last() {
-            Some(last) if events.len() == limit => last.position.clone(),
-            Some(last) => last.position.clone().max(tail.text()),
-            None => tail.text(),
-        };
-        Ok(EventPage { events, through })
+        let page = tokio::time::timeout(READ_DEADLINE, self.page_after(after, limit)).await;
+        page.unwrap_or_else(|_| Err(ReadEventsError::Store(late())))
     }
 
     async fn follow(&self, after: EventPosition) -> Result<Box<dyn EventFeed>, ReadEventsError> {
@@ -264,4 +243,42 @@ fn ended() -> ReadEventsError {
     ReadEventsError::Store(StoreError::Unavailable(
         "the change stream on events ended".into(),
     ))
+}
+
+impl MongoStore {
+    /// Up to `limit` events after `after` ([`EventLog::read_after`]).
+    async fn page_after(
+        &self,
+        after: &EventPosition,
+        limit: usize,
+    ) -> Result<EventPage, ReadEventsError> {
+        let tail = self.tail_position().await?;
+        let from = self.start_of(after, tail)?;
+        if limit == 0 {
+            return Ok(EventPage {
+                events: Vec::new(),
+                through: after.clone(),
+            });
+        }
+        let mut changes = self.changes_from(from, Duration::from_millis(10)).await?;
+        let mut events: Vec<LoggedEvent> = Vec::new();
+        // The first batch of a new stream may be empty with more to come:
+        // only two empty answers in a row mean the end of the oplog.
+        let mut empty = 0;
+        while events.len() < limit && empty < 2 {
+            match changes.next_if_any().await.map_err(read_error)? {
+                Some(change) => {
+                    empty = 0;
+                    events.extend(logged(change, after));
+                }
+                None => empty += 1,
+            }
+        }
+        let through = match events.last() {
+            Some(last) if events.len() == limit => last.position.clone(),
+            Some(last) => last.position.clone().max(tail.text()),
+            None => tail.text(),
+        };
+        Ok(EventPage { events, through })
+    }
 }

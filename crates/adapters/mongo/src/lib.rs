@@ -15,6 +15,7 @@
 //! Depends on `oms-domain`, `oms-ports` and the driver; never on `oms-app`.
 
 mod customers;
+mod deadline;
 mod documents;
 mod errors;
 mod events;

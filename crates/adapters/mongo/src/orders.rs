@@ -22,6 +22,7 @@ use oms_rules::ledger::Write;
 use oms_rules::summary::tally;
 
 use crate::MongoStore;
+use crate::deadline::{read, read_all};
 use crate::documents::{corrupt, date};
 use crate::errors::store_error;
 use crate::paging::keyset_page;
@@ -34,8 +35,8 @@ impl OrderStore for MongoStore {
     }
 
     async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError> {
-        let found = self.orders().find_one(doc! { "_id": id.to_string() }).await;
-        found.map_err(store_error)?.map(Order::try_from).transpose()
+        let found = read(self.orders().find_one(doc! { "_id": id.to_string() })).await;
+        found?.map(Order::try_from).transpose()
     }
 
     async fn list_orders(
@@ -54,6 +55,17 @@ impl OrderStore for MongoStore {
     }
 
     async fn summarize_orders(&self, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
+        read_all(self.summarize(filter)).await
+    }
+
+    async fn revise(&self, revision: OrderRevision) -> Result<Order, ReviseError> {
+        let decision = self.group.submit(self, Write::Revise(revision)).await;
+        decision.map_err(StoreError::from)?.into_revised()
+    }
+}
+
+impl MongoStore {
+    async fn summarize(&self, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
         let query = OrderQuery {
             filter: *filter,
             ..OrderQuery::default()
@@ -84,11 +96,6 @@ impl OrderStore for MongoStore {
                 .map_err(|_| corrupt("order summary: totals overflow"))?;
         }
         Ok(summary)
-    }
-
-    async fn revise(&self, revision: OrderRevision) -> Result<Order, ReviseError> {
-        let decision = self.group.submit(self, Write::Revise(revision)).await;
-        decision.map_err(StoreError::from)?.into_revised()
     }
 }
 

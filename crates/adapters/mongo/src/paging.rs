@@ -8,7 +8,7 @@ use oms_ports::error::StoreError;
 use oms_ports::query::{NameCursor, NameQuery, Page, PageLimit};
 use serde::de::DeserializeOwned;
 
-use crate::errors::store_error;
+use crate::deadline::read;
 
 /// `text` as a regular expression that matches exactly that text.
 pub(crate) fn literal(text: &str) -> String {
@@ -78,15 +78,16 @@ where
     D: DeserializeOwned + Send + Sync,
     T: TryFrom<D, Error = StoreError>,
 {
-    let docs: Vec<D> = collection
-        .find(filter)
-        .sort(order)
-        .limit(i64::try_from(limit.fetch()).unwrap_or(i64::MAX))
-        .await
-        .map_err(store_error)?
-        .try_collect()
-        .await
-        .map_err(store_error)?;
+    let found = async {
+        collection
+            .find(filter)
+            .sort(order)
+            .limit(i64::try_from(limit.fetch()).unwrap_or(i64::MAX))
+            .await?
+            .try_collect()
+            .await
+    };
+    let docs: Vec<D> = read(found).await?;
     // Cut first, so only the documents kept are converted (one past the
     // page may belong to the next page, and be read there).
     let kept = Page::cut(docs, limit, |_| ());

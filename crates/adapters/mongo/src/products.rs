@@ -11,6 +11,7 @@ use oms_ports::store::ProductStore;
 use oms_rules::product::change_product;
 
 use crate::MongoStore;
+use crate::deadline::read;
 use crate::documents::{ProductDoc, corrupt};
 use crate::errors::{is_duplicate_key, store_error};
 use crate::paging::name_page;
@@ -26,14 +27,8 @@ impl ProductStore for MongoStore {
     }
 
     async fn get_product(&self, id: ProductId) -> Result<Option<Product>, StoreError> {
-        let found = self
-            .products()
-            .find_one(doc! { "_id": id.to_string() })
-            .await;
-        found
-            .map_err(store_error)?
-            .map(Product::try_from)
-            .transpose()
+        let found = read(self.products().find_one(doc! { "_id": id.to_string() })).await;
+        found?.map(Product::try_from).transpose()
     }
 
     async fn list_products(

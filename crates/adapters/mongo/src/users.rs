@@ -9,6 +9,7 @@ use oms_ports::error::{InsertError, StoreError, UpdateUserError};
 use oms_ports::store::UserStore;
 
 use crate::MongoStore;
+use crate::deadline::read;
 use crate::documents::{UserDoc, corrupt};
 use crate::errors::{is_duplicate_key, store_error};
 
@@ -43,15 +44,12 @@ impl UserStore for MongoStore {
     }
 
     async fn get_user(&self, id: UserId) -> Result<Option<User>, StoreError> {
-        let found = self.users().find_one(doc! { "_id": id.to_string() }).await;
-        found.map_err(store_error)?.map(User::try_from).transpose()
+        let found = read(self.users().find_one(doc! { "_id": id.to_string() })).await;
+        found?.map(User::try_from).transpose()
     }
 
     async fn find_user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
-        let found = self
-            .users()
-            .find_one(doc! { "email": email.as_str() })
-            .await;
-        found.map_err(store_error)?.map(User::try_from).transpose()
+        let found = read(self.users().find_one(doc! { "email": email.as_str() })).await;
+        found?.map(User::try_from).transpose()
     }
 }

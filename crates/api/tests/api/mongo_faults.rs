@@ -116,3 +116,65 @@ async fn a_frozen_database_answers_every_write_in_time_and_commits_no_abandoned_
     .await;
     running.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_frozen_database_answers_reads_and_status_changes_503_in_time() {
+    let Some(server) = TestServer::start() else {
+        return;
+    };
+    let dir = crate::binary::scratch_dir();
+    let mut command = crate::embedded::oms_in(&dir);
+    command
+        .env("OMS_STORE", "mongodb")
+        .env("MONGODB_URI", server.uri("oms_frozen_reads"));
+    let running = start_command(&mut command).await.0;
+    let product = running
+        .post(
+            "/api/products",
+            &serde_json::json!({ "name": "Frozen Mug", "price": 300, "stock": 5 }),
+        )
+        .await;
+    let product = product["id"].as_str().unwrap().to_owned();
+    let order = running
+        .post(
+            "/api/orders",
+            &serde_json::json!({
+                "customer": { "name": "Pat", "email": "pat@shop.example" },
+                "items": [{ "productId": product, "quantity": 1 }],
+            }),
+        )
+        .await;
+    let order = order["id"].as_str().unwrap().to_owned();
+    server.freeze();
+    let url = |path: &str| format!("{}{path}", running.base);
+    let status = serde_json::json!({ "status": "confirmed" });
+    let requests = [
+        running.http.get(url(&format!("/api/orders/{order}"))),
+        running.http.get(url("/api/orders")),
+        running.http.get(url(&format!("/api/products/{product}"))),
+        running.http.get(url("/api/orders/summary")),
+        running
+            .http
+            .put(url(&format!("/api/orders/{order}/status")))
+            .json(&status),
+    ];
+    let mut answers = Vec::new();
+    for request in requests {
+        let started = std::time::Instant::now();
+        let response = request
+            .bearer_auth(&running.token)
+            .timeout(Duration::from_secs(15))
+            .send()
+            .await;
+        answers.push((response.map(|r| r.status().as_u16()), started.elapsed()));
+    }
+    server.thaw();
+    for (answer, took) in &answers {
+        assert!(matches!(answer, Ok(503)), "{answers:?}");
+        assert!(*took < Duration::from_secs(10), "{answers:?}");
+    }
+    assert!(answers_within_10s(&running.http, &url("/readyz")).await);
+    let back = running.get(&format!("/api/orders/{order}")).await;
+    assert_eq!(back["status"], "pending", "the change during the freeze was not made");
+    running.stop().await;
+}
