@@ -175,6 +175,9 @@ async fn a_frozen_database_answers_reads_and_status_changes_503_in_time() {
     }
     assert!(answers_within_10s(&running.http, &url("/readyz")).await);
     let back = running.get(&format!("/api/orders/{order}")).await;
-    assert_eq!(back["status"], "pending", "the change during the freeze was not made");
+    assert_eq!(
+        back["status"], "pending",
+        "the change during the freeze was not made"
+    );
     running.stop().await;
 }
