@@ -224,9 +224,12 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
-    /// What `/metrics` shows now.
+    /// What `/metrics` shows now. On a connection of its own, as a scraper
+    /// asks: a pooled one may meet the server's keep-alive running out
+    /// between two scrapes (tests poll at any interval).
     pub async fn metrics_text(&self) -> String {
-        let response = self.http.get(&self.metrics).send().await.unwrap();
+        let request = self.http.get(&self.metrics).header("connection", "close");
+        let response = request.send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         response.text().await.unwrap()
     }
