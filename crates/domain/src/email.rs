@@ -60,18 +60,6 @@ impl Email {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-
-    /// The address with all but the first character of the local part hidden
-    /// (`a***@example.com`), for pages anyone holding an order id may read.
-    pub fn masked(&self) -> String {
-        match self.0.split_once('@') {
-            Some((local, domain)) => {
-                let first: String = local.chars().take(1).collect();
-                format!("{first}***@{domain}")
-            }
-            None => "***".to_owned(),
-        }
-    }
 }
 
 impl fmt::Display for Email {
@@ -145,11 +133,5 @@ mod tests {
     fn an_address_longer_than_smtp_allows_is_refused() {
         let raw = format!("{}@example.com", "a".repeat(250));
         assert_eq!(Email::parse(&raw), Err(EmailError::TooLong { max: 254 }));
-    }
-
-    #[test]
-    fn masking_keeps_the_first_letter_and_the_domain() {
-        let email = Email::parse("carol@example.org").unwrap();
-        assert_eq!(email.masked(), "c***@example.org");
     }
 }

@@ -49,6 +49,12 @@ impl Name {
         &self.0
     }
 
+    /// The first word ("Ann" of "Ann Lee"): what a stranger holding an
+    /// order's link is told of whom it is for.
+    pub fn first_name(&self) -> &str {
+        self.0.split_whitespace().next().unwrap_or(&self.0)
+    }
+
     /// The key lists are sorted and searched by: case folded, so "apple"
     /// sorts beside "Apple".
     pub fn sort_key(&self) -> String {

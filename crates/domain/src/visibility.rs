@@ -7,10 +7,11 @@ use crate::user::{Actor, Permission};
 /// How much of one order a viewer may see.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Audience {
-    /// Anyone holding the order id (it is the tracking code): the address
-    /// masked, no staff ids.
+    /// Anyone holding the order id (it is the tracking code): the status,
+    /// its timeline and the items, with the customer's first name only.
     Public,
-    /// The user who placed it: its own address, still no staff ids.
+    /// The user who placed it: its own order in full, but not who on the
+    /// staff moved it, nor in which role.
     Owner,
     /// Staff and admins: everything.
     Staff,
@@ -27,13 +28,14 @@ impl Audience {
         }
     }
 
-    /// Whether the customer's e-mail address is shown in full.
-    pub fn sees_email(self) -> bool {
+    /// Whether the customer is shown (full name, e-mail address, id) and
+    /// the payment state; the public view has the first name only.
+    pub fn sees_customer(self) -> bool {
         matches!(self, Audience::Owner | Audience::Staff)
     }
 
-    /// Whether the users behind status changes are named.
-    pub fn sees_staff_ids(self) -> bool {
+    /// Whether the users behind status changes, and their roles, are shown.
+    pub fn sees_staff(self) -> bool {
         self == Audience::Staff
     }
 }
@@ -102,8 +104,8 @@ mod tests {
                 Audience::Staff
             );
         }
-        assert!(!Audience::Public.sees_email() && Audience::Owner.sees_email());
-        assert!(!Audience::Owner.sees_staff_ids() && Audience::Staff.sees_staff_ids());
+        assert!(!Audience::Public.sees_customer() && Audience::Owner.sees_customer());
+        assert!(!Audience::Owner.sees_staff() && Audience::Staff.sees_staff());
     }
 
     #[test]

@@ -49,11 +49,17 @@ function render(order) {
   const status = $("order-status");
   status.dataset.status = order.status;
   status.textContent = order.status;
+  // The public view has no payment state and the customer's first name
+  // only; the customer and staff see both.
+  const knowsPayment = typeof order.paymentCollected === "boolean";
+  $("order-payment-term").hidden = !knowsPayment;
+  $("order-payment-value").hidden = !knowsPayment;
   const paid = $("order-payment");
   paid.textContent = order.paymentCollected ? "Paid" : "Not paid";
   paid.className = `badge ${order.paymentCollected ? "badge-paid" : "badge-unpaid"}`;
   $("order-placed").replaceChildren(timeEl(order.createdAt));
-  $("order-customer").textContent = `${order.customer.name} (${order.customer.email})`;
+  const email = order.customer.email;
+  $("order-customer").textContent = email ? `${order.customer.name} (${email})` : order.customer.name;
 
   $("order-items").tBodies[0].replaceChildren(
     ...order.items.map((line) =>
@@ -72,7 +78,14 @@ function render(order) {
   $("history-placed").textContent = `Placed ${dateTime(order.createdAt)} as pending.`;
   $("order-history").replaceChildren(
     ...order.history.map((entry) =>
-      el("li", {}, badge(entry.to), " ", timeEl(entry.at), el("span", { class: "cell-sub", text: `by ${entry.byRole}` })),
+      el(
+        "li",
+        {},
+        badge(entry.to),
+        " ",
+        timeEl(entry.at),
+        entry.byRole ? el("span", { class: "cell-sub", text: `by ${entry.byRole}` }) : null,
+      ),
     ),
   );
   $("history-empty").hidden = order.history.length > 0;

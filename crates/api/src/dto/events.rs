@@ -66,12 +66,15 @@ pub struct OrderStatusUpdatedView {
     /// When (RFC 3339).
     #[schema(format = DateTime)]
     pub at: String,
-    /// The role of whoever moved it (never who).
-    pub by_role: String,
+    /// The role of whoever moved it (never who); staff and admins only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_role: Option<String>,
     /// The order's version after the move.
     pub version: u64,
-    /// Whether payment has been collected, after the move.
-    pub payment_collected: bool,
+    /// Whether payment has been collected, after the move; absent from
+    /// the public view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_collected: Option<bool>,
 }
 
 /// Payment recorded or cleared on an order.
@@ -80,8 +83,9 @@ pub struct OrderStatusUpdatedView {
 pub struct OrderPaymentUpdatedView {
     /// The order.
     pub order_id: String,
-    /// Whether payment has been collected now.
-    pub payment_collected: bool,
+    /// Whether payment has been collected now; absent from the public view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_collected: Option<bool>,
     /// When (RFC 3339).
     #[schema(format = DateTime)]
     pub at: String,
@@ -103,36 +107,42 @@ impl EventMessage {
             OrderEvent::StatusUpdated(moved) => EventMessage::OrderStatusUpdated {
                 id,
                 at,
-                data: OrderStatusUpdatedView::from(moved),
+                data: OrderStatusUpdatedView::of(moved, audience),
             },
             OrderEvent::PaymentUpdated(paid) => EventMessage::OrderPaymentUpdated {
                 id,
                 at,
-                data: OrderPaymentUpdatedView::from(paid),
+                data: OrderPaymentUpdatedView::of(paid, audience),
             },
         }
     }
 }
 
-impl From<&OrderStatusUpdated> for OrderStatusUpdatedView {
-    fn from(moved: &OrderStatusUpdated) -> Self {
+impl OrderStatusUpdatedView {
+    /// The move as `audience` may see it.
+    pub fn of(moved: &OrderStatusUpdated, audience: Audience) -> Self {
         OrderStatusUpdatedView {
             order_id: moved.order_id.to_string(),
             from: moved.from.as_str().to_owned(),
             to: moved.to.as_str().to_owned(),
             at: moved.at.to_string(),
-            by_role: moved.by.role.as_str().to_owned(),
+            by_role: audience
+                .sees_staff()
+                .then(|| moved.by.role.as_str().to_owned()),
             version: moved.version,
-            payment_collected: moved.payment_collected,
+            payment_collected: audience
+                .sees_customer()
+                .then_some(moved.payment_collected),
         }
     }
 }
 
-impl From<&OrderPaymentUpdated> for OrderPaymentUpdatedView {
-    fn from(paid: &OrderPaymentUpdated) -> Self {
+impl OrderPaymentUpdatedView {
+    /// The change as `audience` may see it.
+    pub fn of(paid: &OrderPaymentUpdated, audience: Audience) -> Self {
         OrderPaymentUpdatedView {
             order_id: paid.order_id.to_string(),
-            payment_collected: paid.payment_collected,
+            payment_collected: audience.sees_customer().then_some(paid.payment_collected),
             at: paid.at.to_string(),
             version: paid.version,
         }

@@ -213,7 +213,33 @@ async fn an_idempotency_key_makes_a_retry_return_the_first_order() {
 }
 
 #[tokio::test]
-async fn tracking_is_public_with_the_address_masked() {
+async fn a_customer_sees_its_own_order_whole_but_not_who_on_the_staff_moved_it() {
+    let app = spawn_app().await;
+    let mug = app.product("Mug", 500, 10).await;
+    let (ann, email) = app.customer("Ann").await;
+    let order = app.own_order(&ann, &mug).await;
+    let id = order["id"].as_str().unwrap();
+    let confirm = json!({ "status": "confirmed" });
+    assert_eq!(
+        app.set_status(&app.staff, id, &confirm).await.status(),
+        StatusCode::OK
+    );
+    let own: Value = app
+        .get(&format!("/api/orders/{id}"), Some(&ann))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(own["customer"]["email"], email.as_str());
+    assert_eq!(own["paymentCollected"], false);
+    assert_eq!(own["history"][0]["to"], "confirmed");
+    for private in ["byRole", "byUserId"] {
+        assert!(own["history"][0].get(private).is_none(), "{own}");
+    }
+}
+
+#[tokio::test]
+async fn tracking_is_public_with_the_first_name_only_and_no_roles() {
     let app = spawn_app().await;
     let mug = app.product("Mug", 500, 10).await;
     let order = app.order_for("grace@example.com", &mug, 1).await;
@@ -229,13 +255,17 @@ async fn tracking_is_public_with_the_address_masked() {
         .json()
         .await
         .unwrap();
-    assert_eq!(public["customer"]["email"], "g***@example.com");
-    assert_eq!(public["status"], "confirmed");
-    assert_eq!(public["history"][0]["byRole"], "staff");
-    assert!(
-        public["history"][0].get("byUserId").is_none(),
-        "staff ids stay private"
+    assert_eq!(
+        public["customer"],
+        json!({ "name": "Pat" }),
+        "the first name only: no address, no id"
     );
+    assert!(public.get("paymentCollected").is_none(), "{public}");
+    assert_eq!(public["status"], "confirmed");
+    assert_eq!(public["history"][0]["to"], "confirmed");
+    for private in ["byRole", "byUserId"] {
+        assert!(public["history"][0].get(private).is_none(), "{public}");
+    }
     let (stranger, _) = app.customer("Stranger").await;
     let seen: Value = app
         .get(&format!("/api/orders/{id}"), Some(&stranger))
@@ -243,7 +273,7 @@ async fn tracking_is_public_with_the_address_masked() {
         .json()
         .await
         .unwrap();
-    assert_eq!(seen["customer"]["email"], "g***@example.com");
+    assert_eq!(seen, public, "another customer sees what anyone sees");
     let staff: Value = app
         .get(&format!("/api/orders/{id}"), Some(&app.staff))
         .await
@@ -251,6 +281,9 @@ async fn tracking_is_public_with_the_address_masked() {
         .await
         .unwrap();
     assert_eq!(staff["customer"]["email"], "grace@example.com");
+    assert_eq!(staff["customer"]["name"], "Pat Buyer");
+    assert_eq!(staff["paymentCollected"], false);
+    assert_eq!(staff["history"][0]["byRole"], "staff");
     assert!(staff["history"][0]["byUserId"].is_string());
     for missing in [
         "00000000-0000-4000-8000-000000000000",

@@ -1,6 +1,8 @@
-//! How an order looks. One view serves every audience: the public
-//! tracking view masks the e-mail address and leaves out who made each
-//! change.
+//! How an order looks. One view serves every audience
+//! (`oms_domain::visibility::Audience`): a stranger with the link sees the
+//! status, its timeline and the items, and the customer's first name only;
+//! the customer its own order without who on the staff moved it; staff
+//! everything.
 
 use oms_domain::order::Order;
 use oms_domain::user::Actor;
@@ -20,8 +22,9 @@ pub struct OrderView {
     pub items: Vec<OrderLineView>,
     /// Sum of the line totals, minor units.
     pub total: i64,
-    /// Whether payment has been collected.
-    pub payment_collected: bool,
+    /// Whether payment has been collected; absent from the public view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_collected: Option<bool>,
     /// Current status.
     pub status: String,
     /// The statuses the status machine lets this order move to next
@@ -41,12 +44,14 @@ pub struct OrderView {
 /// The customer on an order.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrderCustomerView {
-    /// The customer's id.
-    pub id: String,
-    /// Name at order time.
+    /// The customer's id; absent from the public view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Name at order time; the first name only in the public view.
     pub name: String,
-    /// Address at order time; masked (`a***@example.com`) in the public view.
-    pub email: String,
+    /// Address at order time; absent from the public view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 /// One order line.
@@ -75,9 +80,10 @@ pub struct StatusEntryView {
     pub to: String,
     /// RFC 3339.
     pub at: String,
-    /// The role of whoever made the change.
-    pub by_role: String,
-    /// Their user id; absent from the public view.
+    /// The role of whoever made the change; staff and admins only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_role: Option<String>,
+    /// Their user id; staff and admins only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by_user_id: Option<String>,
 }
@@ -91,21 +97,22 @@ impl OrderView {
     /// The order as `audience` may see it.
     pub fn of(order: &Order, audience: Audience) -> OrderView {
         let customer = order.customer();
-        let email = if audience.sees_email() {
-            customer.email.as_str().to_owned()
+        let full = audience.sees_customer();
+        let name = if full {
+            customer.name.as_str()
         } else {
-            customer.email.masked()
+            customer.name.first_name()
         };
         OrderView {
             id: order.id().to_string(),
             customer: OrderCustomerView {
-                id: customer.id.to_string(),
-                name: customer.name.as_str().to_owned(),
-                email,
+                id: full.then(|| customer.id.to_string()),
+                name: name.to_owned(),
+                email: full.then(|| customer.email.as_str().to_owned()),
             },
             items: order.lines().iter().map(line_view).collect(),
             total: order.total().minor(),
-            payment_collected: order.payment_collected(),
+            payment_collected: full.then_some(order.payment_collected()),
             status: order.status().as_str().to_owned(),
             next_statuses: order
                 .status()
@@ -119,8 +126,8 @@ impl OrderView {
                     from: h.from.as_str().to_owned(),
                     to: h.to.as_str().to_owned(),
                     at: h.at.to_string(),
-                    by_role: h.by.role.as_str().to_owned(),
-                    by_user_id: audience.sees_staff_ids().then(|| h.by.user.to_string()),
+                    by_role: audience.sees_staff().then(|| h.by.role.as_str().to_owned()),
+                    by_user_id: audience.sees_staff().then(|| h.by.user.to_string()),
                 })
                 .collect(),
             created_at: order.created_at().to_string(),
