@@ -130,9 +130,7 @@ impl OrderStatusUpdatedView {
                 .sees_staff()
                 .then(|| moved.by.role.as_str().to_owned()),
             version: moved.version,
-            payment_collected: audience
-                .sees_customer()
-                .then_some(moved.payment_collected),
+            payment_collected: audience.sees_customer().then_some(moved.payment_collected),
         }
     }
 }

@@ -57,6 +57,16 @@ async fn status_moves_in_admin_show_live_on_the_tracking_page() {
     browser.goto(&app.url(&format!("/track-order/{id}"))).await;
     browser.until_text("#order-status", "pending").await;
     browser.until_live().await;
+    // Not signed in, it is what a stranger with the link sees: the first
+    // name, and no payment state.
+    let public = browser
+        .until(
+            "the public view",
+            "const who = document.querySelector('#order-customer').textContent; \
+             return who && { who, payment: !document.querySelector('#order-payment-term').hidden };",
+        )
+        .await;
+    assert_eq!(public, json!({ "who": "Pat", "payment": false }));
     let track_tab = browser.client.window().await.unwrap();
 
     let admin_tab = browser.client.new_window(true).await.unwrap();
