@@ -164,10 +164,12 @@ async fn create_user<S: Store>(
 }
 
 /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
-async fn serve<S: Store>(settings: Settings, store: S) -> Result<(), String> {
+async fn serve<S: Store>(mut settings: Settings, store: S) -> Result<(), String> {
     if settings.jwt.generated {
+        settings.jwt.secret = crate::kept_key::kept_in(&settings.data_dir)?;
         tracing::warn!(
-            "OMS_JWT_SECRET is not set: signing tokens with a random key, so tokens stop working at restart"
+            file = %settings.data_dir.join(crate::kept_key::FILE).display(),
+            "OMS_JWT_SECRET is not set: signing tokens with a key made at the first start and kept in the data directory (production needs OMS_JWT_SECRET)"
         );
     }
     let bind = settings.bind;
@@ -203,14 +205,15 @@ fn show_generated_passwords(report: &SeedReport) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(
         err,
-        "\nDemo accounts (passwords generated for this run only):"
+        "\nDemo accounts, shown this once (they last as long as the store does):"
     );
     for (email, password) in generated {
         let _ = writeln!(err, "  {email}  {}", password.expose());
     }
     let _ = writeln!(
         err,
-        "Set OMS_ADMIN_EMAIL/OMS_ADMIN_PASSWORD and OMS_STAFF_PASSWORD to choose them.\n"
+        "To choose them, set OMS_ADMIN_EMAIL/OMS_ADMIN_PASSWORD and OMS_STAFF_PASSWORD before the first start.\n\
+         To give one a new password: OMS_USER_PASSWORD=... oms user create --role ROLE --email ADDRESS --name NAME\n"
     );
 }
 

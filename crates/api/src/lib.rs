@@ -15,6 +15,7 @@ pub mod fallback;
 pub mod feed;
 pub mod headers;
 pub mod json;
+pub mod kept_key;
 pub mod metrics;
 pub mod openapi;
 pub mod pages;

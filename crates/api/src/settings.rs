@@ -120,6 +120,9 @@ pub struct Settings {
     pub production: bool,
     /// `OMS_STORE`, `OMS_DATA_DIR` and `MONGODB_URI`.
     pub store: StoreSettings,
+    /// `OMS_DATA_DIR` (default `./data`): the SQLite store's file, and in
+    /// development the kept signing key.
+    pub data_dir: std::path::PathBuf,
     /// `OMS_DEMO_DATA`: load the fixtures from `seed/` into an empty
     /// catalogue at start (default: on, except in production).
     pub demo_data: bool,
@@ -193,6 +196,7 @@ impl Settings {
             metrics_bind: p.metrics_bind(),
             production,
             store,
+            data_dir: p.data_dir(),
             // Demo accounts have published addresses: never by default in production.
             demo_data: p.flag("OMS_DEMO_DATA", !production),
             jwt: p.jwt(production),

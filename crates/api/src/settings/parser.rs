@@ -34,7 +34,7 @@ impl<'a> Parser<'a> {
     pub(super) fn store(&mut self) -> StoreSettings {
         let uri = self.get("MONGODB_URI").map(Secret::new);
         let sqlite = |p: &mut Self| StoreSettings::Sqlite {
-            path: std::path::Path::new(p.get("OMS_DATA_DIR").unwrap_or("data")).join("oms.db"),
+            path: p.data_dir().join("oms.db"),
         };
         match (self.get("OMS_STORE"), uri) {
             (None, Some(uri)) | (Some("mongodb"), Some(uri)) => StoreSettings::Mongo { uri },
@@ -51,6 +51,11 @@ impl<'a> Parser<'a> {
                 StoreSettings::Memory
             }
         }
+    }
+
+    /// `OMS_DATA_DIR`, else `./data`.
+    pub(super) fn data_dir(&self) -> std::path::PathBuf {
+        std::path::PathBuf::from(self.get("OMS_DATA_DIR").unwrap_or("data"))
     }
 
     pub(super) fn fail(&mut self, problem: String) {

@@ -153,6 +153,28 @@ async fn a_product_created_is_there_after_a_sigterm_and_a_restart_without_demo_d
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn without_a_configured_key_a_sign_in_survives_a_restart() {
+    let dir = scratch_dir();
+    let mut unkeyed = oms_in(&dir);
+    unkeyed.env_remove("OMS_JWT_SECRET");
+    let first = start_command(&mut unkeyed).await.0;
+    assert!(first.log.contains("jwt-secret"), "{}", first.log);
+    let token = first.token.clone();
+    first.stop().await;
+    let second = start_command(&mut unkeyed).await.0;
+    let me = second
+        .http
+        .get(format!("{}/auth/me", second.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200, "the first run's token still signs in");
+    second.stop().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_second_server_is_refused_and_a_backup_taken_under_load_is_consistent() {
     let dir = scratch_dir();
     let running = start(&dir).await;
