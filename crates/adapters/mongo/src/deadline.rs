@@ -15,6 +15,11 @@ use crate::errors::store_error;
 /// (10 s), so a request that reads and then writes still answers in time.
 pub(crate) const READ_DEADLINE: Duration = Duration::from_secs(4);
 
+/// The longest a page of the event log may take: a change stream opened
+/// and read batch by batch, on a busy server several seconds, but still
+/// answered inside the 10 s a request has.
+pub(crate) const EVENT_PAGE_DEADLINE: Duration = Duration::from_secs(9);
+
 /// One driver operation, by the deadline.
 pub(crate) async fn read<T>(
     operation: impl IntoFuture<Output = Result<T, mongodb::error::Error>>,

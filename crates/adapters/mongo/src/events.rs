@@ -38,7 +38,7 @@ use oms_ports::events::{
 };
 
 use crate::MongoStore;
-use crate::deadline::{READ_DEADLINE, late, read_all};
+use crate::deadline::{EVENT_PAGE_DEADLINE, late};
 use crate::documents::events::EventDoc;
 use crate::errors::{code, store_error};
 use position::Position;
@@ -57,7 +57,8 @@ impl MongoStore {
     /// every commit visible to a stream started there precedes, and every
     /// later commit follows.
     async fn tail_position(&self) -> Result<Position, StoreError> {
-        read_all(self.majority_time()).await
+        let read = tokio::time::timeout(EVENT_PAGE_DEADLINE, self.majority_time()).await;
+        read.unwrap_or_else(|_| Err(late()))
     }
 
     async fn majority_time(&self) -> Result<Position, StoreError> {
@@ -180,7 +181,7 @@ impl EventLog for MongoStore {
         after: &EventPosition,
         limit: usize,
     ) -> Result<EventPage, ReadEventsError> {
-        let page = tokio::time::timeout(READ_DEADLINE, self.page_after(after, limit)).await;
+        let page = tokio::time::timeout(EVENT_PAGE_DEADLINE, self.page_after(after, limit)).await;
         page.unwrap_or_else(|_| Err(ReadEventsError::Store(late())))
     }
 
