@@ -30,11 +30,12 @@ pub(crate) async fn read<T>(
     }
 }
 
-/// Several steps (a query and its cursor), by the deadline as a whole.
+/// Several steps (a query and its cursor), by `deadline` as a whole.
 pub(crate) async fn read_all<T>(
+    deadline: Duration,
     steps: impl IntoFuture<Output = Result<T, StoreError>>,
 ) -> Result<T, StoreError> {
-    tokio::time::timeout(READ_DEADLINE, steps.into_future())
+    tokio::time::timeout(deadline, steps.into_future())
         .await
         .unwrap_or_else(|_| Err(late()))
 }

@@ -38,7 +38,7 @@ use oms_ports::events::{
 };
 
 use crate::MongoStore;
-use crate::deadline::{EVENT_PAGE_DEADLINE, late};
+use crate::deadline::{EVENT_PAGE_DEADLINE, late, read_all};
 use crate::documents::events::EventDoc;
 use crate::errors::{code, store_error};
 use position::Position;
@@ -57,8 +57,7 @@ impl MongoStore {
     /// every commit visible to a stream started there precedes, and every
     /// later commit follows.
     async fn tail_position(&self) -> Result<Position, StoreError> {
-        let read = tokio::time::timeout(EVENT_PAGE_DEADLINE, self.majority_time()).await;
-        read.unwrap_or_else(|_| Err(late()))
+        read_all(EVENT_PAGE_DEADLINE, self.majority_time()).await
     }
 
     async fn majority_time(&self) -> Result<Position, StoreError> {

@@ -22,7 +22,7 @@ use oms_rules::ledger::Write;
 use oms_rules::summary::tally;
 
 use crate::MongoStore;
-use crate::deadline::{read, read_all};
+use crate::deadline::{READ_DEADLINE, read, read_all};
 use crate::documents::{corrupt, date};
 use crate::errors::store_error;
 use crate::paging::keyset_page;
@@ -55,7 +55,7 @@ impl OrderStore for MongoStore {
     }
 
     async fn summarize_orders(&self, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
-        read_all(self.summarize(filter)).await
+        read_all(READ_DEADLINE, self.summarize(filter)).await
     }
 
     async fn revise(&self, revision: OrderRevision) -> Result<Order, ReviseError> {

@@ -96,18 +96,22 @@ async fn sigterm_on_mongodb(clients: usize) {
     assert_exactly_the_answered_orders(&again, &product, &told).await;
 }
 
+/// The `oms` binary on `database` of `server`, up and signed in as its
+/// admin. Its log is let go: unread, its pipe would fill and stall it.
+async fn oms_on(server: &TestServer, database: &str) -> crate::embedded::Running {
+    let mut command = crate::embedded::oms_in(&crate::binary::scratch_dir());
+    command
+        .env("OMS_STORE", "mongodb")
+        .env("MONGODB_URI", server.uri(database));
+    start_command(&mut command).await.0
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_frozen_database_answers_every_write_in_time_and_commits_no_abandoned_one() {
     let Some(server) = TestServer::start() else {
         return;
     };
-    let dir = crate::binary::scratch_dir();
-    let mut command = crate::embedded::oms_in(&dir);
-    command
-        .env("OMS_STORE", "mongodb")
-        .env("MONGODB_URI", server.uri("oms_freeze"));
-    // The log is let go: unread, its pipe would fill and stall the server.
-    let running = start_command(&mut command).await.0;
+    let running = oms_on(&server, "oms_freeze").await;
     crate::stalls::a_stalled_store_answers_every_write_in_time(
         &running,
         || server.freeze(),
@@ -122,12 +126,7 @@ async fn a_frozen_database_answers_reads_and_status_changes_503_in_time() {
     let Some(server) = TestServer::start() else {
         return;
     };
-    let dir = crate::binary::scratch_dir();
-    let mut command = crate::embedded::oms_in(&dir);
-    command
-        .env("OMS_STORE", "mongodb")
-        .env("MONGODB_URI", server.uri("oms_frozen_reads"));
-    let running = start_command(&mut command).await.0;
+    let running = oms_on(&server, "oms_frozen_reads").await;
     let product = running
         .post(
             "/api/products",

@@ -26,13 +26,7 @@ async fn failpoint(store: &MongoStore, mode: Document, data: Document) {
 }
 
 async fn orders_of(app: &TestApp) -> Vec<Value> {
-    let listed: Value = app
-        .get("/api/orders?limit=100", Some(&app.admin))
-        .await
-        .json()
-        .await
-        .unwrap();
-    listed["items"].as_array().unwrap().clone()
+    crate::buyers::all_orders(&app.http, &app.base, &app.admin).await
 }
 
 fn order_of(product: &str) -> Value {
