@@ -5,7 +5,8 @@
 use oms_domain::order::Order;
 
 /// The header row.
-pub const COLUMNS: [&str; 15] = [
+pub const COLUMNS: [&str; 16] = [
+    "orderNumber",
     "orderId",
     "createdAt",
     "updatedAt",
@@ -55,6 +56,7 @@ pub fn rows(orders: &[Order], header: bool) -> Result<Vec<u8>, csv::Error> {
 fn write_order(writer: &mut csv::Writer<Vec<u8>>, order: &Order) -> Result<(), csv::Error> {
     let customer = order.customer();
     let head = [
+        order.number().to_string(),
         order.id().to_string(),
         order.created_at().to_string(),
         order.updated_at().to_string(),

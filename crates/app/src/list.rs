@@ -99,7 +99,7 @@ pub(crate) fn cursor<C: Cursor>(v: &mut Validation, raw: Option<&str>) -> Option
 }
 
 /// The search text in `q`; blank means no search.
-fn search(v: &mut Validation, q: Option<&str>) -> Option<SearchText> {
+pub(crate) fn search(v: &mut Validation, q: Option<&str>) -> Option<SearchText> {
     let q = q?;
     if q.chars().count() > SearchText::MAX_LEN {
         v.fail("q", Reason::Rule("must be at most 100 characters"));

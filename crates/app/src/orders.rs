@@ -2,6 +2,7 @@
 
 mod export;
 mod listing;
+mod lookup;
 mod place;
 mod status;
 
@@ -14,6 +15,7 @@ use crate::contention::Contention;
 
 pub use export::OrderExport;
 pub use listing::ListOrders;
+pub use lookup::LookupError;
 pub use place::{CustomerInput, ItemInput, PlaceOrder, PlaceOrderError};
 pub use status::{ChangeStatus, ChangeStatusError};
 

@@ -8,6 +8,7 @@
 
 use crate::ids::{OrderId, UserId};
 use crate::order::Order;
+use crate::order::number::OrderNumber;
 use crate::order::status::OrderStatus;
 use crate::timestamp::Timestamp;
 use crate::user::Actor;
@@ -35,6 +36,8 @@ pub struct OrderPlaced {
 pub struct OrderStatusUpdated {
     /// Which order.
     pub order_id: OrderId,
+    /// Its number.
+    pub number: OrderNumber,
     /// Who placed the order, which decides who may follow it.
     pub placed_by: UserId,
     /// The status left.
@@ -57,6 +60,8 @@ pub struct OrderStatusUpdated {
 pub struct OrderPaymentUpdated {
     /// Which order.
     pub order_id: OrderId,
+    /// Its number.
+    pub number: OrderNumber,
     /// Who placed the order, which decides who may follow it.
     pub placed_by: UserId,
     /// The new value.
@@ -89,6 +94,7 @@ impl OrderEvent {
                 .filter(|h| h.from == before.status() && h.to == after.status())?;
             return Some(OrderEvent::StatusUpdated(OrderStatusUpdated {
                 order_id: after.id(),
+                number: after.number(),
                 placed_by,
                 from: entry.from,
                 to: entry.to,
@@ -101,6 +107,7 @@ impl OrderEvent {
         (before.payment_collected() != after.payment_collected()).then(|| {
             OrderEvent::PaymentUpdated(OrderPaymentUpdated {
                 order_id: after.id(),
+                number: after.number(),
                 placed_by,
                 payment_collected: after.payment_collected(),
                 at: after.updated_at(),
@@ -115,6 +122,15 @@ impl OrderEvent {
             OrderEvent::Placed(e) => e.order.id(),
             OrderEvent::StatusUpdated(e) => e.order_id,
             OrderEvent::PaymentUpdated(e) => e.order_id,
+        }
+    }
+
+    /// The number of the order the event is about.
+    pub fn order_number(&self) -> OrderNumber {
+        match self {
+            OrderEvent::Placed(e) => e.order.number(),
+            OrderEvent::StatusUpdated(e) => e.number,
+            OrderEvent::PaymentUpdated(e) => e.number,
         }
     }
 
@@ -191,6 +207,7 @@ mod tests {
         .unwrap();
         Order::place(NewOrder {
             id: OrderId::from_uuid(Uuid::from_u128(99)),
+            number: OrderNumber::new(1042).unwrap(),
             customer: CustomerSnapshot {
                 id: CustomerId::from_uuid(Uuid::from_u128(5)),
                 name: Name::parse("Ann Lee").unwrap(),
@@ -226,6 +243,7 @@ mod tests {
         assert_eq!(e.version, after.version());
         assert!(e.payment_collected, "the payment recorded with it is told");
         assert_eq!(e.placed_by, before.placed_by().user);
+        assert_eq!(OrderEvent::StatusUpdated(e).order_number(), before.number());
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::ids::IdError;
 use crate::money::MoneyError;
 use crate::name::NameError;
 use crate::order::OrderError;
+use crate::order::number::NumberError;
 use crate::order::status::StatusError;
 use crate::password::PasswordError;
 use crate::quantity::QuantityError;
@@ -57,6 +58,8 @@ pub enum Reason {
     IdempotencyKey(#[from] IdempotencyKeyError),
     #[error(transparent)]
     Order(#[from] OrderError),
+    #[error(transparent)]
+    OrderNumber(#[from] NumberError),
     /// A field that must be present is missing.
     #[error("is required")]
     Required,

@@ -3,6 +3,7 @@
 //! the lines and every status change lands in the history.
 
 pub mod line;
+pub mod number;
 mod restore;
 pub mod status;
 
@@ -16,6 +17,7 @@ use crate::quantity::Quantity;
 use crate::timestamp::Timestamp;
 use crate::user::Actor;
 use line::OrderLine;
+use number::OrderNumber;
 pub use restore::OrderParts;
 use status::OrderStatus;
 
@@ -23,6 +25,7 @@ use status::OrderStatus;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Order {
     id: OrderId,
+    number: OrderNumber,
     customer: CustomerSnapshot,
     lines: Vec<OrderLine>,
     total: Money,
@@ -76,6 +79,8 @@ pub struct StatusChange {
 pub struct NewOrder {
     /// The id drawn for it.
     pub id: OrderId,
+    /// The number the store gave it.
+    pub number: OrderNumber,
     /// Who it is for.
     pub customer: CustomerSnapshot,
     /// One priced line per product.
@@ -139,6 +144,7 @@ impl Order {
         }
         Ok(Order {
             id: new.id,
+            number: new.number,
             customer: new.customer,
             lines: new.lines,
             total,
@@ -234,6 +240,10 @@ impl Order {
     /// Identity (also the public tracking code).
     pub fn id(&self) -> OrderId {
         self.id
+    }
+    /// The short number people use for it.
+    pub fn number(&self) -> OrderNumber {
+        self.number
     }
     /// Who it is for.
     pub fn customer(&self) -> &CustomerSnapshot {

@@ -7,6 +7,7 @@
 use oms_domain::ids::{CustomerId, OrderId, ProductId, UserId};
 use oms_domain::money::Money;
 use oms_domain::order::Order;
+use oms_domain::order::number::OrderNumber;
 use oms_domain::order::status::OrderStatus;
 use oms_domain::timestamp::Timestamp;
 
@@ -161,8 +162,45 @@ impl OrderCursor {
     }
 }
 
+/// What people type to find an order: its number, or part of the
+/// customer's name or e-mail address as the order recorded them. An order
+/// matches when any of the three does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderSearch {
+    text: SearchText,
+    number: Option<OrderNumber>,
+}
+
+impl OrderSearch {
+    /// The search for `text`, which is also an order number when it reads
+    /// as one ("1042" or "#1042").
+    pub fn new(text: SearchText) -> OrderSearch {
+        let number = text.as_str().parse().ok();
+        OrderSearch { text, number }
+    }
+
+    /// The case-folded text to find in names and addresses.
+    pub fn text(&self) -> &SearchText {
+        &self.text
+    }
+
+    /// The order number the text reads as, if it does.
+    pub fn number(&self) -> Option<OrderNumber> {
+        self.number
+    }
+
+    /// Whether `order` matches: the rule every store keeps.
+    pub fn matches(&self, order: &Order) -> bool {
+        let text = self.text.as_str();
+        let customer = order.customer();
+        self.number == Some(order.number())
+            || customer.name.sort_key().contains(text)
+            || customer.email.as_str().contains(text)
+    }
+}
+
 /// Which orders to list; every set field must match.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OrderFilter {
     /// Only orders in this status.
     pub status: Option<OrderStatus>,
@@ -174,10 +212,12 @@ pub struct OrderFilter {
     pub created_from: Option<Timestamp>,
     /// Only orders created before this instant.
     pub created_to: Option<Timestamp>,
+    /// Only orders this search finds.
+    pub search: Option<OrderSearch>,
 }
 
 /// Orders, newest first.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OrderQuery {
     /// Which orders.
     pub filter: OrderFilter,

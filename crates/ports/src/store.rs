@@ -14,6 +14,7 @@ use oms_domain::customer::Customer;
 use oms_domain::email::Email;
 use oms_domain::ids::{CustomerId, OrderId, ProductId, UserId};
 use oms_domain::order::Order;
+use oms_domain::order::number::OrderNumber;
 use oms_domain::product::{Product, ProductChange};
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::User;
@@ -169,6 +170,12 @@ pub trait OrderStore: Send + Sync + 'static {
     /// # Errors
     /// [`StoreError`] when the store fails.
     async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError>;
+
+    /// The order with this number, if any.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn find_order_by_number(&self, number: OrderNumber) -> Result<Option<Order>, StoreError>;
 
     /// One page of orders, newest first.
     ///

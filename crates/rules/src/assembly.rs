@@ -8,6 +8,7 @@ use oms_domain::customer::Customer;
 use oms_domain::ids::ProductId;
 use oms_domain::name::Name;
 use oms_domain::order::line::OrderLine;
+use oms_domain::order::number::OrderNumber;
 use oms_domain::order::{CustomerSnapshot, NewOrder, Order, OrderError};
 use oms_domain::product::Product;
 use oms_domain::stock::{ReserveError, Stock, reserve_all};
@@ -43,7 +44,7 @@ pub fn resolve_customer(draft: &CustomerDraft, found: Option<Customer>) -> (Cust
     }
 }
 
-/// The order `draft` makes for `customer`, given the catalogue as the
+/// The order `draft` makes for `customer`, numbered `number`, given the catalogue as the
 /// store reads it now (`product` answers `None` for an id it does not
 /// hold).
 ///
@@ -53,6 +54,7 @@ pub fn resolve_customer(draft: &CustomerDraft, found: Option<Customer>) -> (Cust
 /// total is past what an order may hold.
 pub fn assemble<'p>(
     draft: &OrderDraft,
+    number: OrderNumber,
     product: impl Fn(ProductId) -> Option<&'p Product>,
     customer: &Customer,
 ) -> Result<Assembly, PlaceError> {
@@ -76,6 +78,7 @@ pub fn assemble<'p>(
     };
     let order = Order::place(NewOrder {
         id: draft.id,
+        number,
         customer: CustomerSnapshot {
             id: customer.id,
             name,
@@ -118,6 +121,10 @@ mod tests {
     use super::{assemble, resolve_customer};
     use crate::fixtures::{catalogue, draft, id, product};
 
+    fn number() -> oms_domain::order::number::OrderNumber {
+        oms_domain::order::number::OrderNumber::FIRST
+    }
+
     #[test]
     fn lines_take_todays_names_and_prices_and_stock_drops() {
         let shelf = catalogue(vec![
@@ -127,7 +134,7 @@ mod tests {
         let d = draft(&[(10, 2), (11, 1)]);
         let (customer, new) = resolve_customer(&d.customer, None);
         assert!(new);
-        let assembled = assemble(&d, |id| shelf.get(&id), &customer).unwrap();
+        let assembled = assemble(&d, number(), |id| shelf.get(&id), &customer).unwrap();
         let lines = assembled.order.lines();
         assert_eq!(lines[0].name().as_str(), "Mug");
         assert_eq!(lines[0].line_total().minor(), 500);
@@ -146,12 +153,17 @@ mod tests {
     fn a_missing_product_is_unknown_and_a_short_one_names_what_is_left() {
         let shelf = catalogue(vec![product(10, "Mug", 250, 1)]);
         let (customer, _) = resolve_customer(&draft(&[]).customer, None);
-        let missing = assemble(&draft(&[(10, 1), (12, 1)]), |id| shelf.get(&id), &customer);
+        let missing = assemble(
+            &draft(&[(10, 1), (12, 1)]),
+            number(),
+            |id| shelf.get(&id),
+            &customer,
+        );
         assert!(
             matches!(missing, Err(PlaceError::UnknownProduct(p)) if p == id(12)),
             "{missing:?}"
         );
-        let short = assemble(&draft(&[(10, 2)]), |id| shelf.get(&id), &customer);
+        let short = assemble(&draft(&[(10, 2)]), number(), |id| shelf.get(&id), &customer);
         match short {
             Err(PlaceError::OutOfStock {
                 name, available, ..

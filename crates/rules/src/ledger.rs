@@ -24,9 +24,11 @@ use oms_ports::error::{PlaceError, ReviseError, StoreError};
 
 use crate::assembly::{Assembly, assemble, resolve_customer};
 
+mod numbers;
 mod snapshot;
 mod write;
 
+pub use numbers::OrderNumbers;
 pub use snapshot::{Record, Records, Snapshot, Wanted};
 pub use write::{ChangedProduct, Changes, Decision, RevisedOrder, Write};
 
@@ -52,6 +54,7 @@ pub struct Ledger<'r, R: Records + ?Sized> {
     keys: Vec<(UserId, IdempotencyKey, UsedKey)>,
     key_at: HashMap<(UserId, IdempotencyKey), usize>,
     events: Vec<OrderEvent>,
+    numbers: OrderNumbers,
 }
 
 impl<'r, R: Records + ?Sized> Ledger<'r, R> {
@@ -68,6 +71,7 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
             keys: Vec::new(),
             key_at: HashMap::new(),
             events: Vec::new(),
+            numbers: records.order_numbers(),
         }
     }
 
@@ -158,7 +162,12 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
         }
         let found = self.customer(&draft.customer.email).cloned();
         let (customer, new_customer) = resolve_customer(&draft.customer, found);
-        let Assembly { order, stock } = assemble(&draft, |id| self.product(id), &customer)?;
+        let number = self
+            .numbers
+            .peek()
+            .ok_or_else(|| unreadable("no order number left to give"))?;
+        let Assembly { order, stock } = assemble(&draft, number, |id| self.product(id), &customer)?;
+        self.numbers.advance();
         if self.order(order.id()).is_some() {
             return Err(unreadable("an order with this id exists").into());
         }

@@ -19,7 +19,7 @@ use crate::fixtures::{
 
 /// Everything after `from`, in pages of `page`, read on from each page's
 /// `through` as a follower would.
-async fn everything_after<S: Store>(
+pub(crate) async fn everything_after<S: Store>(
     store: &S,
     from: &EventPosition,
     page: usize,

@@ -26,6 +26,7 @@ mod events;
 pub mod fixtures;
 mod groups;
 mod order_lists;
+mod order_numbers;
 mod orders;
 mod positions;
 mod products;
@@ -50,6 +51,7 @@ pub fn cases<S: Store>() -> Vec<Case<S>> {
         users::cases(),
         orders::cases(),
         order_lists::cases(),
+        order_numbers::cases(),
         stock::cases(),
         groups::cases(),
         events::cases(),

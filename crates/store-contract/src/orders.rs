@@ -176,6 +176,7 @@ cases! {
         // An order that was never placed in this store, built by the domain alone.
         let ghost = Order::place(NewOrder {
             id: order_id(9),
+            number: oms_domain::order::number::OrderNumber::FIRST,
             customer: CustomerSnapshot {
                 id: customer(1, "Ann", "ann@example.com").id,
                 name: name("Ann"),

@@ -35,7 +35,7 @@ export function initOrderChanges(rows) {
       const updated = await request("PUT", `/api/orders/${encodeURIComponent(id)}/status`, { body: { ...body, expectedVersion: order.version } });
       rows.replaceRow(updated, "row-changed", focusWas);
       const what = body.paymentCollected === undefined ? `is now ${updated.status}` : updated.paymentCollected ? "is marked paid" : "is marked not paid";
-      toast(`Order ${id.slice(0, 8)} ${what}.`, "success");
+      toast(`Order ${updated.number} ${what}.`, "success");
     } catch (err) {
       toast(describe(err), "error");
       if (REREAD.has(err.code)) await refetch(id, "row-changed", focusWas);

@@ -1,14 +1,17 @@
-// The orders filters: status, customer, and a range of days. The API takes
+// The orders filters: what was typed (an order number, or part of a name or
+// address, searched as it is typed), status, customer, and a range of days. The API takes
 // a customer's id and instants; the person picks an address or a name and
 // local days.
 import { $ } from "./dom.js";
 import { localMidnight } from "./dates.js";
 import { describe } from "./messages.js";
 import { initCustomerSuggestions } from "./suggestions.js";
+import { debounce } from "./timing.js";
 import { toast } from "./toast.js";
 
 // `onChange` runs whenever the filters ask for other orders.
 export function initOrderFilters({ perms, onChange }) {
+  const q = $("filter-q");
   const status = $("filter-status");
   const customer = $("filter-customer");
   const customerHint = $("filter-customer-hint");
@@ -22,7 +25,7 @@ export function initOrderFilters({ perms, onChange }) {
   else $("filter-customer-field").remove();
 
   function values() {
-    return { status: status.value, customerId, from: localMidnight(from.value), to: localMidnight(to.value, 1) };
+    return { q: q.value.trim(), status: status.value, customerId, from: localMidnight(from.value), to: localMidnight(to.value, 1) };
   }
 
   // The datalist offers addresses; the list filter needs the customer's id.
@@ -47,11 +50,19 @@ export function initOrderFilters({ perms, onChange }) {
     });
   }
 
+  const typed = debounce(onChange, 250);
+  q.addEventListener("input", typed);
+  q.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    typed.cancel();
+    onChange();
+  });
   status.addEventListener("change", onChange);
   from.addEventListener("change", onChange);
   to.addEventListener("change", onChange);
   $("orders-filters").addEventListener("submit", (event) => event.preventDefault());
   $("filters-clear").addEventListener("click", () => {
+    q.value = "";
     status.value = "";
     customer.value = "";
     from.value = "";

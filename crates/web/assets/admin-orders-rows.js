@@ -34,7 +34,7 @@ export function initOrderRows({ table, perms, change }) {
   // Choosing a status only prepares the move; the button (or Enter) makes
   // it, so arrowing through a closed select cannot cancel an order.
   function statusControl(order) {
-    const short = order.id.slice(0, 8);
+    const short = order.number;
     const moves = order.nextStatuses || [];
     const allowed = moves.length > 0 && perms.has("changeOrderStatus");
     const select = el(
@@ -75,7 +75,7 @@ export function initOrderRows({ table, perms, change }) {
     const box = el("input", {
       type: "checkbox",
       name: "paymentCollected",
-      "aria-label": `Payment collected for order ${order.id.slice(0, 8)}`,
+      "aria-label": `Payment collected for order ${order.number}`,
       checked: order.paymentCollected,
       disabled: !perms.has("collectPayment"),
     });
@@ -86,13 +86,14 @@ export function initOrderRows({ table, perms, change }) {
   function row(order, flash) {
     shown.set(order.id, order);
     const units = order.items.reduce((sum, line) => sum + line.quantity, 0);
-    const short = order.id.slice(0, 8);
+    const lines = order.items.length;
+    const short = order.number;
     return el(
       "tr",
       { "data-order-id": order.id, class: flash || false },
-      el("td", { class: "nowrap", "data-label": "Created" }, timeEl(order.createdAt), el("code", { class: "cell-sub", text: short })),
+      el("td", { class: "nowrap", "data-label": "Order" }, timeEl(order.createdAt), el("span", { class: "cell-sub order-number", text: `#${short}` })),
       el("td", { "data-label": "Customer" }, order.customer.name, el("span", { class: "cell-sub", text: order.customer.email })),
-      el("td", { class: "num", "data-label": "Items", title: `${units} units` }, String(order.items.length)),
+      el("td", { class: "num", "data-label": "Units", title: `${lines} ${lines === 1 ? "line" : "lines"}, ${units} ${units === 1 ? "unit" : "units"}` }, String(units)),
       el("td", { class: "num", "data-label": "Total", text: money(order.total) }),
       el("td", { "data-label": "Status" }, badge(order.status)),
       el("td", { "data-label": "Move to" }, statusControl(order)),

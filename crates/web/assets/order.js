@@ -94,7 +94,7 @@ function initOrderPage(user) {
         "div",
         { class: "card result" },
         heading,
-        el("p", {}, "Order number ", el("code", { "data-order-id": order.id, text: order.id })),
+        el("p", {}, "Order number ", el("strong", { class: "order-number", "data-order-id": order.id, text: `#${order.number}` })),
         el("p", {}, `Total ${money(order.total)}, status `, badge(order.status)),
         el("a", { id: "track-link", class: "btn btn-outline", href: `/track-order/${encodeURIComponent(order.id)}`, text: "Track this order" }),
       ),

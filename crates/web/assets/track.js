@@ -1,7 +1,9 @@
-// Public order tracking: anyone with the order number may follow it, so the
-// page works signed out and only uses a session when there is one.
+// Public order tracking: anyone with the order's link may follow it, so the
+// page works signed out and only uses a session when there is one. Without
+// a link (`/track-order`), the order is found by its number and e-mail address.
 import { onSignedOutElsewhere, request, session } from "./api.js";
 import { dateTime, timeEl } from "./dates.js";
+import { openDialog } from "./dialog.js";
 import { $, badge, el } from "./dom.js";
 import { openFeed } from "./feed.js";
 import { showError } from "./fields.js";
@@ -36,16 +38,69 @@ function showNotFound() {
   $("track-problem").hidden = true;
   showError($("track-error"), "");
   $("live-status").hidden = true;
-  $("not-found").hidden = false;
-  document.title = "Order not found · oms";
+  $("not-found").hidden = !id;
+  $("lookup").hidden = false;
+  document.title = id ? "Order not found · oms" : "Find your order · oms";
   if (feed) feed.close();
+}
+
+// Found by number and address: the page of its link, as if it had been followed.
+async function lookUp(event) {
+  event.preventDefault();
+  const error = $("lookup-error");
+  const number = $("lookup-number").value.trim();
+  const email = $("lookup-email").value.trim();
+  if (!number || !email) {
+    showError(error, "Enter the order number and the e-mail address it was placed with.");
+    (number ? $("lookup-email") : $("lookup-number")).focus();
+    return;
+  }
+  const button = $("lookup-submit");
+  button.disabled = true;
+  try {
+    const order = await request("POST", "/api/orders/lookup", { body: { number, email }, auth: false });
+    location.assign(`${PREFIX}${encodeURIComponent(order.id)}`);
+  } catch (err) {
+    showError(error, err.code === "not_found" ? "No order has that number and e-mail address. Check both and try again." : describe(err));
+    button.disabled = false;
+  }
+}
+
+// A customer may cancel its own order while it is pending (staff too, from here).
+function showCancel(order) {
+  const current = session();
+  const mayCancel = Boolean(current) && typeof order.customer.email === "string" && (order.nextStatuses || []).includes("cancelled") && order.status === "pending";
+  $("cancel-box").hidden = !mayCancel;
+}
+
+function askCancel() {
+  $("cancel-number").textContent = `#${shown.number}`;
+  openDialog($("cancel-dialog"), $("cancel-keep"));
+}
+
+async function cancelOrder() {
+  const button = $("cancel-order");
+  button.disabled = true;
+  showError($("cancel-error"), "");
+  try {
+    const order = await request("PUT", `/api/orders/${encodeURIComponent(id)}/status`, {
+      body: { status: "cancelled", expectedVersion: shown.version },
+    });
+    render(order);
+  } catch (err) {
+    showError($("cancel-error"), describe(err));
+    load();
+  } finally {
+    button.disabled = false;
+  }
 }
 
 function render(order) {
   shown = order;
   showAccount();
-  document.title = `Order ${order.id.slice(0, 8)} · oms`;
-  $("order-id").textContent = order.id;
+  document.title = `Order ${order.number} · oms`;
+  $("order-number").textContent = `#${order.number}`;
+  showCancel(order);
   const status = $("order-status");
   status.dataset.status = order.status;
   status.textContent = order.status;
@@ -94,6 +149,7 @@ function render(order) {
   $("track-problem").hidden = true;
   showError($("track-error"), "");
   $("not-found").hidden = true;
+  $("lookup").hidden = true;
   $("order-view").hidden = false;
 }
 
@@ -104,6 +160,7 @@ async function load() {
     return;
   }
   loading = true;
+  if (!shown) $("track-loading").hidden = false;
   try {
     const order = await request("GET", `/api/orders/${encodeURIComponent(id)}`, { optional: true });
     render(order);
@@ -159,6 +216,11 @@ function follow() {
 function initTracking() {
   showAccount();
   $("track-retry").addEventListener("click", load);
+  $("lookup-form").addEventListener("submit", lookUp);
+  $("cancel-order").addEventListener("click", askCancel);
+  $("cancel-dialog").addEventListener("close", () => {
+    if ($("cancel-dialog").returnValue === "cancel") cancelOrder();
+  });
   // Signed out in another tab: go on as a stranger, who may still follow the order.
   onSignedOutElsewhere(() => {
     showAccount();

@@ -1,11 +1,13 @@
 //! Which file answers which page path.
 
 /// The page paths with a fixed file, and the file.
-pub const PAGES: [(&str, &str); 4] = [
+pub const PAGES: [(&str, &str); 5] = [
     ("/", "index.html"),
     ("/login", "login.html"),
     ("/order", "order.html"),
     ("/admin", "admin.html"),
+    // Without an id: finding an order by its number and e-mail address.
+    ("/track-order", "track.html"),
 ];
 
 /// Where tracking pages live: `/track-order/{id}`.

@@ -161,6 +161,7 @@ mod tests {
     fn paid(version: u64) -> OrderEvent {
         OrderEvent::PaymentUpdated(OrderPaymentUpdated {
             order_id: OrderId::MIN,
+            number: oms_domain::order::number::OrderNumber::FIRST,
             placed_by: UserId::MIN,
             payment_collected: true,
             at: Timestamp::UNIX_EPOCH,

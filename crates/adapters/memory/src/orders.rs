@@ -11,12 +11,13 @@ use oms_domain::email::Email;
 use oms_domain::idempotency::IdempotencyKey;
 use oms_domain::ids::{OrderId, ProductId, UserId};
 use oms_domain::order::Order;
+use oms_domain::order::number::OrderNumber;
 use oms_domain::product::Product;
 use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
 use oms_ports::error::{PlaceError, ReviseError, StoreError};
 use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page};
 use oms_ports::store::OrderStore;
-use oms_rules::ledger::{Changes, Ledger, Records, UsedKey};
+use oms_rules::ledger::{Changes, Ledger, OrderNumbers, Records, UsedKey};
 use oms_rules::summary::tally;
 
 use crate::MemoryStore;
@@ -39,6 +40,10 @@ impl Records for State {
 
     fn order(&self, id: OrderId) -> Option<&Order> {
         self.orders.get(&id)
+    }
+
+    fn order_numbers(&self) -> OrderNumbers {
+        OrderNumbers::after(self.order_numbers.last_key_value().map(|(n, _)| *n))
     }
 }
 
@@ -76,6 +81,7 @@ impl State {
         }
         for order in changes.placed {
             self.order_times.insert((order.created_at(), order.id()));
+            self.order_numbers.insert(order.number(), order.id());
             self.orders.insert(order.id(), order);
         }
         for revised in changes.revised {
@@ -138,6 +144,7 @@ fn matches(filter: &OrderFilter, order: &Order) -> bool {
     filter.status.is_none_or(|s| order.status() == s)
         && filter.customer.is_none_or(|c| order.customer().id == c)
         && filter.placed_by.is_none_or(|u| order.placed_by().user == u)
+        && filter.search.as_ref().is_none_or(|s| s.matches(order))
 }
 
 #[async_trait]
@@ -150,6 +157,12 @@ impl OrderStore for MemoryStore {
 
     async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError> {
         Ok(self.state.read().orders.get(&id).cloned())
+    }
+
+    async fn find_order_by_number(&self, number: OrderNumber) -> Result<Option<Order>, StoreError> {
+        let state = self.state.read();
+        let id = state.order_numbers.get(&number);
+        Ok(id.and_then(|id| state.orders.get(id)).cloned())
     }
 
     async fn list_orders(

@@ -1,6 +1,6 @@
 //! The data behind the lock, with the secondary indexes the queries use.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::events::Log;
 use crate::keys::Keys;
@@ -9,6 +9,7 @@ use oms_domain::customer::Customer;
 use oms_domain::email::Email;
 use oms_domain::ids::{CustomerId, OrderId, ProductId, UserId};
 use oms_domain::order::Order;
+use oms_domain::order::number::OrderNumber;
 use oms_domain::product::Product;
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::User;
@@ -25,6 +26,8 @@ pub(crate) struct State {
     pub orders: HashMap<OrderId, Order>,
     /// Orders by creation time, for newest-first pages.
     pub order_times: BTreeSet<(Timestamp, OrderId)>,
+    /// Orders by number; the last is the greatest given.
+    pub order_numbers: BTreeMap<OrderNumber, OrderId>,
     /// Idempotency keys are scoped to the user who sent them.
     pub idempotency: Keys,
     /// Every order change, appended with the change.
@@ -41,6 +44,7 @@ impl State {
             user_emails: HashMap::new(),
             orders: HashMap::new(),
             order_times: BTreeSet::new(),
+            order_numbers: BTreeMap::new(),
             idempotency: Keys::new(retention.idempotency_keys),
             log: Log::new(retention),
         }

@@ -54,6 +54,8 @@ pub struct MongoStore {
     event_retention: EventRetention,
     /// Placements and revisions waiting for the next transaction.
     group: Arc<GroupCommit<Write, Decision>>,
+    /// Order numbers taken for this instance's placements.
+    numbers: orders::numbers::NumberPool,
 }
 
 impl std::fmt::Debug for MongoStore {
@@ -146,6 +148,7 @@ impl MongoStore {
             db,
             event_retention: EventRetention::default(),
             group: Arc::new(GroupCommit::new(orders::LARGEST_GROUP, Limits::default())),
+            numbers: orders::numbers::NumberPool::default(),
         }
     }
 

@@ -26,11 +26,18 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_event_log",
         include_str!("../../../../migrations/mongodb/0003_event_log.json"),
     ),
+    (
+        "0004_order_numbers",
+        include_str!("../../../../migrations/mongodb/0004_order_numbers.json"),
+    ),
 ];
 
 #[derive(Debug, Deserialize)]
 struct Migration {
     description: String,
+    /// Data changes no command can express, run before the commands.
+    #[serde(default)]
+    steps: Vec<String>,
     commands: Vec<serde_json::Value>,
 }
 
@@ -53,6 +60,9 @@ impl MongoStore {
             }
             let migration: Migration =
                 serde_json::from_str(text).map_err(|e| corrupt(format_args!("{name}: {e}")))?;
+            for step in &migration.steps {
+                self.step(name, step).await?;
+            }
             for command in &migration.commands {
                 self.apply(name, command).await?;
             }
@@ -95,6 +105,15 @@ impl MongoStore {
             }
         }
         Ok(())
+    }
+
+    /// A data change in Rust, named by a migration's `steps`; each may run
+    /// twice (two instances starting at once) without harm.
+    async fn step(&self, migration: &str, step: &str) -> Result<(), StoreError> {
+        match step {
+            "number_orders" => self.number_unnumbered_orders().await,
+            other => Err(corrupt(format_args!("{migration}: unknown step {other:?}"))),
+        }
     }
 
     async fn apply(&self, name: &str, command: &serde_json::Value) -> Result<(), StoreError> {

@@ -3,6 +3,7 @@
 //! and lists do not need one.
 
 mod group;
+pub(crate) mod numbers;
 mod settle;
 mod snapshot;
 
@@ -14,6 +15,7 @@ use mongodb::bson::{Bson, Document, doc};
 use oms_domain::ids::OrderId;
 use oms_domain::money::Money;
 use oms_domain::order::Order;
+use oms_domain::order::number::OrderNumber;
 use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
 use oms_ports::error::{PlaceError, ReviseError, StoreError};
 use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page};
@@ -23,9 +25,9 @@ use oms_rules::summary::tally;
 
 use crate::MongoStore;
 use crate::deadline::{READ_DEADLINE, read, read_all};
-use crate::documents::{corrupt, date};
+use crate::documents::{corrupt, count, date};
 use crate::errors::store_error;
-use crate::paging::keyset_page;
+use crate::paging::{keyset_page, literal};
 
 #[async_trait]
 impl OrderStore for MongoStore {
@@ -36,6 +38,12 @@ impl OrderStore for MongoStore {
 
     async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError> {
         let found = read(self.orders().find_one(doc! { "_id": id.to_string() })).await;
+        found?.map(Order::try_from).transpose()
+    }
+
+    async fn find_order_by_number(&self, number: OrderNumber) -> Result<Option<Order>, StoreError> {
+        let by_number = doc! { "number": count(number.get()) };
+        let found = read(self.orders().find_one(by_number)).await;
         found?.map(Order::try_from).transpose()
     }
 
@@ -67,7 +75,7 @@ impl OrderStore for MongoStore {
 impl MongoStore {
     async fn summarize(&self, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
         let query = OrderQuery {
-            filter: *filter,
+            filter: filter.clone(),
             ..OrderQuery::default()
         };
         let pipeline = [
@@ -117,8 +125,21 @@ fn order_filter(query: &OrderQuery) -> Document {
         placed_by,
         created_from,
         created_to,
+        ref search,
     } = query.filter;
     let mut filter = doc! {};
+    if let Some(search) = search {
+        let pattern = literal(search.text().as_str());
+        let mut any = vec![
+            doc! { "customer.nameKey": { "$regex": &pattern } },
+            doc! { "customer.email": { "$regex": &pattern } },
+        ];
+        if let Some(number) = search.number() {
+            any.push(doc! { "number": count(number.get()) });
+        }
+        // The cursor below takes `$or`; both must hold.
+        filter.insert("$and", vec![doc! { "$or": any }]);
+    }
     if let Some(status) = status {
         filter.insert("status", status.as_str());
     }

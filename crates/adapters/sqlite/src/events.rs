@@ -146,12 +146,14 @@ fn event(row: &Row<'_>) -> Result<OrderEvent, StoreError> {
     )?;
     let at = field("events.at", Timestamp::from_unix_millis(column(row, "at")?))?;
     let payment_collected = column(row, "payment_collected")?;
+    let number = rows::number(row, "number")?;
     let name: String = column(row, "name")?;
     let event = match name.as_str() {
         "orderPlaced" => {
             // The order as placed: its fixed part, pending, at version 1.
             let placed = Order::place(NewOrder {
                 id: order_id,
+                number,
                 customer: rows::snapshot(row)?,
                 lines: rows::lines(row)?,
                 payment_collected,
@@ -162,6 +164,7 @@ fn event(row: &Row<'_>) -> Result<OrderEvent, StoreError> {
         }
         "orderStatusUpdated" => OrderEvent::StatusUpdated(OrderStatusUpdated {
             order_id,
+            number,
             placed_by,
             from: field(
                 "events.from_status",
@@ -181,6 +184,7 @@ fn event(row: &Row<'_>) -> Result<OrderEvent, StoreError> {
         }),
         "orderPaymentUpdated" => OrderEvent::PaymentUpdated(OrderPaymentUpdated {
             order_id,
+            number,
             placed_by,
             payment_collected,
             at,
@@ -234,7 +238,7 @@ impl EventLog for SqliteStore {
                     .prepare_cached(
                         "SELECT e.seq, e.name, e.order_id, e.placed_by, e.version, e.at,
                          e.from_status, e.to_status, e.by_user, e.by_role, e.payment_collected,
-                         o.customer_id, o.customer_name, o.customer_email, o.lines,
+                         o.number, o.customer_id, o.customer_name, o.customer_email, o.lines,
                          o.placed_by_role
                          FROM events e LEFT JOIN orders o ON o.id = e.order_id
                          WHERE e.seq > ?1 ORDER BY e.seq LIMIT ?2",

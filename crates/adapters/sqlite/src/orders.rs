@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use oms_domain::ids::OrderId;
 use oms_domain::money::Money;
 use oms_domain::order::Order;
+use oms_domain::order::number::OrderNumber;
 use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
 use oms_ports::error::{PlaceError, ReviseError, StoreError};
 use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page};
@@ -18,7 +19,7 @@ use rusqlite::{Connection, params_from_iter};
 
 use crate::SqliteStore;
 use crate::errors::{corrupt, field, store_error};
-use crate::rows::{self, ORDER_COLUMNS, millis};
+use crate::rows::{self, ORDER_COLUMNS, count, millis};
 
 pub(crate) fn get_order(c: &Connection, id: OrderId) -> Result<Option<Order>, StoreError> {
     let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1");
@@ -67,6 +68,18 @@ fn selection(filter: &OrderFilter, after: Option<OrderCursor>) -> (String, Vec<V
         values.push(Value::Text(after.id.to_string()));
         let (at, id) = (values.len() - 1, values.len());
         clauses.push(format!("(created_at, id) < (?{at}, ?{id})"));
+    }
+    if let Some(search) = &filter.search {
+        values.push(Value::Text(search.text().as_str().to_owned()));
+        let text = values.len();
+        // Text that is not a number looks for number 0, which no order has.
+        let number = search.number().map_or(0, |n| count(n.get()));
+        values.push(Value::Integer(number));
+        clauses.push(format!(
+            "(number = ?{} OR instr(customer_name_key, ?{text}) > 0 \
+             OR instr(customer_email, ?{text}) > 0)",
+            values.len()
+        ));
     }
     (clauses.join(" AND "), values)
 }
@@ -121,16 +134,28 @@ impl OrderStore for SqliteStore {
         self.read(move |c| get_order(c, id)).await
     }
 
+    async fn find_order_by_number(&self, number: OrderNumber) -> Result<Option<Order>, StoreError> {
+        self.read(move |c| {
+            let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE number = ?1");
+            let mut statement = c.prepare_cached(&sql).map_err(store_error)?;
+            let rows = statement
+                .query([count(number.get())])
+                .map_err(store_error)?;
+            Ok(rows::collect(rows, rows::order)?.pop())
+        })
+        .await
+    }
+
     async fn list_orders(
         &self,
         query: &OrderQuery,
     ) -> Result<Page<Order, OrderCursor>, StoreError> {
-        let query = *query;
+        let query = query.clone();
         self.read(move |c| list_orders(c, &query)).await
     }
 
     async fn summarize_orders(&self, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
-        let filter = *filter;
+        let filter = filter.clone();
         self.read(move |c| summarize_orders(c, &filter)).await
     }
 

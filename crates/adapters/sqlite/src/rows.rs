@@ -10,6 +10,7 @@ use oms_domain::email::Email;
 use oms_domain::money::Money;
 use oms_domain::name::Name;
 use oms_domain::order::line::OrderLine;
+use oms_domain::order::number::OrderNumber;
 use oms_domain::order::{CustomerSnapshot, Order, OrderParts, StatusEntry};
 use oms_domain::password::PasswordHash;
 use oms_domain::product::Product;
@@ -105,7 +106,7 @@ pub(crate) fn user(row: &Row<'_>) -> Result<User, StoreError> {
     })
 }
 
-pub(crate) const ORDER_COLUMNS: &str = "id, customer_id, customer_name, customer_email, lines, \
+pub(crate) const ORDER_COLUMNS: &str = "id, number, customer_id, customer_name, customer_email, lines, \
      total, payment_collected, status, history, placed_by, placed_by_role, created_at, \
      updated_at, version";
 
@@ -200,6 +201,11 @@ fn history(row: &Row<'_>) -> Result<Vec<StatusEntry>, StoreError> {
         .collect()
 }
 
+/// The order number in column `name`.
+pub(crate) fn number(row: &Row<'_>, name: &str) -> Result<OrderNumber, StoreError> {
+    field(name, OrderNumber::new(whole(row, name)?))
+}
+
 /// Who placed the order in a row.
 pub(crate) fn placed_by(row: &Row<'_>) -> Result<Actor, StoreError> {
     Ok(Actor {
@@ -226,6 +232,7 @@ pub(crate) fn snapshot(row: &Row<'_>) -> Result<CustomerSnapshot, StoreError> {
 pub(crate) fn order(row: &Row<'_>) -> Result<Order, StoreError> {
     let parts = OrderParts {
         id: parsed(row, "id")?,
+        number: number(row, "number")?,
         customer: snapshot(row)?,
         lines: lines(row)?,
         total: field("total", Money::from_minor(column(row, "total")?))?,

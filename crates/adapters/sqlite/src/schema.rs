@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use rusqlite::Connection;
+use rusqlite::functions::FunctionFlags;
 
 use crate::errors::OpenError;
 
@@ -21,11 +22,26 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "token_generation",
         include_str!("../../../../migrations/sqlite/0002_token_generation.sql"),
     ),
+    (
+        3,
+        "order_numbers",
+        include_str!("../../../../migrations/sqlite/0003_order_numbers.sql"),
+    ),
 ];
 
 /// Applies what `connection`'s database lacks.
 pub(crate) fn migrate(connection: &mut Connection, path: &Path) -> Result<(), OpenError> {
     let failed = |e: rusqlite::Error| OpenError::from_sqlite(path, &e);
+    // Migrations case-fold stored names as the domain does (`Name::sort_key`),
+    // which SQLite's own `lower` does only for ASCII.
+    connection
+        .create_scalar_function(
+            "oms_fold",
+            1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| Ok(ctx.get::<String>(0)?.to_lowercase()),
+        )
+        .map_err(failed)?;
     connection
         .execute_batch(
             "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -210,3 +210,62 @@ async fn a_backup_is_a_database_of_its_own_whose_positions_are_not_the_originals
     drop((store, restored));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orders_stored_before_numbers_are_numbered_in_the_order_placed() {
+    let dir = scratch("numbers");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("oms.db");
+    {
+        // A database as the build before order numbers left it.
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+                 applied_at INTEGER NOT NULL) STRICT;",
+        )
+        .unwrap();
+        for (version, name, sql) in &oms_sqlite::MIGRATIONS[..2] {
+            c.execute_batch(sql).unwrap();
+            c.execute(
+                "INSERT INTO schema_migrations VALUES (?1, ?2, 0)",
+                rusqlite::params![version, name],
+            )
+            .unwrap();
+        }
+        for (id, name, at) in [
+            ("00000000-0000-0000-0000-000000000002", "Ärger Zoë", 2_000),
+            ("00000000-0000-0000-0000-000000000001", "Ann Lee", 1_000),
+        ] {
+            c.execute(
+                "INSERT INTO orders VALUES (?1, '00000000-0000-0000-0000-00000000000c', ?2,
+                 'someone@example.com',
+                 '[{\"productId\":\"00000000-0000-0000-0000-00000000000a\",\"name\":\"Mug\",\"unitPrice\":250,\"quantity\":1}]',
+                 250, 0, 'pending', '[]', '00000000-0000-0000-0000-00000000000b', 'staff', ?3, ?3, 1)",
+                rusqlite::params![id, name, at],
+            )
+            .unwrap();
+        }
+    }
+    let store = open(&path).unwrap();
+    let older = "00000000-0000-0000-0000-000000000001".parse().unwrap();
+    let newer = "00000000-0000-0000-0000-000000000002".parse().unwrap();
+    let number = |order: Option<oms_domain::order::Order>| order.unwrap().number().get();
+    assert_eq!(number(store.get_order(older).await.unwrap()), 1001);
+    assert_eq!(number(store.get_order(newer).await.unwrap()), 1002);
+    let search = oms_ports::query::OrderQuery {
+        filter: oms_ports::query::OrderFilter {
+            search: Some(oms_ports::query::OrderSearch::new(
+                oms_ports::query::SearchText::new("ärger").unwrap(),
+            )),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let found = store.list_orders(&search).await.unwrap();
+    assert_eq!(found.items.len(), 1, "names are case-folded beyond ASCII");
+    let mug = given_product(&store, 1, "Mug", 250, 10).await;
+    let next = placed(&store, draft(3, "ann@example.com", &[(mug, 1)])).await;
+    assert_eq!(next.number().get(), 1003);
+    drop(store);
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -59,6 +59,7 @@ mod tests {
             order_id: format!("00000000-0000-0000-0000-{order:012}")
                 .parse()
                 .unwrap(),
+            number: oms_domain::order::number::OrderNumber::FIRST,
             placed_by,
             payment_collected: true,
             at: Timestamp::UNIX_EPOCH,

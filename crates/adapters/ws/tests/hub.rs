@@ -81,6 +81,7 @@ fn event(n: u64, placed_by: UserId) -> LoggedEvent {
         position: EventPosition::new(format!("{n:04}")),
         event: OrderEvent::PaymentUpdated(OrderPaymentUpdated {
             order_id: OrderId::MIN,
+            number: oms_domain::order::number::OrderNumber::FIRST,
             placed_by,
             payment_collected: true,
             at: Timestamp::UNIX_EPOCH,

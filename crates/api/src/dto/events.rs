@@ -57,6 +57,8 @@ pub enum EventMessage {
 pub struct OrderStatusUpdatedView {
     /// The order.
     pub order_id: String,
+    /// Its number.
+    pub order_number: u64,
     /// The status left.
     #[schema(schema_with = rules::status)]
     pub from: String,
@@ -83,6 +85,8 @@ pub struct OrderStatusUpdatedView {
 pub struct OrderPaymentUpdatedView {
     /// The order.
     pub order_id: String,
+    /// Its number.
+    pub order_number: u64,
     /// Whether payment has been collected now; absent from the public view.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_collected: Option<bool>,
@@ -123,6 +127,7 @@ impl OrderStatusUpdatedView {
     pub fn of(moved: &OrderStatusUpdated, audience: Audience) -> Self {
         OrderStatusUpdatedView {
             order_id: moved.order_id.to_string(),
+            order_number: moved.number.get(),
             from: moved.from.as_str().to_owned(),
             to: moved.to.as_str().to_owned(),
             at: moved.at.to_string(),
@@ -140,6 +145,7 @@ impl OrderPaymentUpdatedView {
     pub fn of(paid: &OrderPaymentUpdated, audience: Audience) -> Self {
         OrderPaymentUpdatedView {
             order_id: paid.order_id.to_string(),
+            order_number: paid.number.get(),
             payment_collected: audience.sees_customer().then_some(paid.payment_collected),
             at: paid.at.to_string(),
             version: paid.version,
@@ -151,6 +157,7 @@ impl OrderPaymentUpdatedView {
 mod tests {
     use oms_domain::event::OrderStatusUpdated;
     use oms_domain::ids::{OrderId, UserId};
+    use oms_domain::order::number::OrderNumber;
     use oms_domain::order::status::OrderStatus;
     use oms_domain::timestamp::Timestamp;
     use oms_domain::user::{Actor, Role};
@@ -164,6 +171,7 @@ mod tests {
             position: EventPosition::new("0001"),
             event: OrderEvent::StatusUpdated(OrderStatusUpdated {
                 order_id: OrderId::MIN,
+                number: OrderNumber::new(1042).unwrap(),
                 placed_by: UserId::MIN,
                 from: OrderStatus::Pending,
                 to: OrderStatus::Confirmed,
@@ -182,6 +190,7 @@ mod tests {
         assert_eq!(value["at"], "2026-11-25T08:00:00.123Z");
         let data = &value["data"];
         assert_eq!(data["orderId"], OrderId::MIN.to_string());
+        assert_eq!(data["orderNumber"], 1042);
         assert_eq!(
             (data["from"].as_str(), data["to"].as_str()),
             (Some("pending"), Some("confirmed"))

@@ -1,9 +1,11 @@
 //! Order wire types: what clients send here, what they see in `view` and
 //! `summary`.
 
+mod lookup;
 mod summary;
 mod view;
 
+pub use lookup::LookupRequest;
 pub use summary::{OrderSummaryView, StatusCounts};
 pub use view::{OrderCustomerView, OrderLineView, OrderView, StatusEntryView};
 
@@ -134,6 +136,10 @@ pub struct OrderFilterQuery {
     /// Placed before; not before `from`.
     #[param(schema_with = rules::placed_before)]
     pub to: Option<String>,
+    /// The order's number ("1042" or "#1042"), or case-insensitive text
+    /// the customer's name or e-mail address contains.
+    #[param(schema_with = rules::order_search)]
+    pub q: Option<String>,
 }
 
 impl OrderFilterQuery {
@@ -144,6 +150,7 @@ impl OrderFilterQuery {
             customer_id: self.customer_id,
             from: self.from,
             to: self.to,
+            q: self.q,
             ..oms_app::orders::ListOrders::default()
         }
     }

@@ -5,6 +5,7 @@ use oms_domain::email::Email;
 use oms_domain::idempotency::IdempotencyKey;
 use oms_domain::name::Name;
 use oms_domain::order::Order;
+use oms_domain::order::number::OrderNumber;
 use oms_domain::order::status::OrderStatus;
 use oms_domain::password::Password;
 use oms_domain::product::Product;
@@ -182,6 +183,35 @@ pub fn search() -> RefOr<Schema> {
     .max_length(Some(SearchText::MAX_LEN))
     .pattern(Some(format!("^[^{CONTROL}]*$")))
     .into()
+}
+
+/// What finds orders.
+pub fn order_search() -> RefOr<Schema> {
+    string(&format!(
+        "An order's number (\"1042\" or \"#1042\"), or case-insensitive text the customer's \
+         name or e-mail address contains; at most {} characters, no control characters",
+        SearchText::MAX_LEN
+    ))
+    .max_length(Some(SearchText::MAX_LEN))
+    .pattern(Some(format!("^[^{CONTROL}]*$")))
+    .into()
+}
+
+/// An order number, as a number or as text.
+pub fn order_number() -> RefOr<Schema> {
+    let number = integer(
+        "The number",
+        i64::try_from(OrderNumber::FIRST.get()).unwrap_or(i64::MAX),
+        i64::try_from(OrderNumber::MAX).unwrap_or(i64::MAX),
+    );
+    let text = string("The number as people write it, with or without `#`")
+        .pattern(Some("^#?[0-9]+$"))
+        .into();
+    utoipa::openapi::schema::OneOfBuilder::new()
+        .item(number)
+        .item::<RefOr<Schema>>(text)
+        .description(Some("An order's number: 1042, \"1042\" or \"#1042\""))
+        .into()
 }
 
 /// A point in time.

@@ -1,6 +1,6 @@
 //! HTTP outcomes of the order use cases.
 
-use oms_app::orders::{ChangeStatusError, GetOrderError, PlaceOrderError};
+use oms_app::orders::{ChangeStatusError, GetOrderError, LookupError, PlaceOrderError};
 use oms_domain::order::OrderError;
 use oms_ports::error::StoreError;
 
@@ -69,6 +69,24 @@ impl From<GetOrderError> for ApiError {
         match err {
             GetOrderError::NotFound => ApiError::not_found("order"),
             GetOrderError::Store(e) => ApiError::from_store(&e),
+        }
+    }
+}
+
+impl Failures for LookupError {
+    fn codes() -> Vec<ProblemCode> {
+        with::<StoreError>(vec![ProblemCode::ValidationFailed, ProblemCode::NotFound])
+    }
+}
+
+impl From<LookupError> for ApiError {
+    fn from(err: LookupError) -> ApiError {
+        match err {
+            LookupError::Invalid(invalid) => ApiError::invalid(&invalid),
+            LookupError::NotFound => {
+                ApiError::not_found("order with that number and e-mail address")
+            }
+            LookupError::Store(e) => ApiError::from_store(&e),
         }
     }
 }

@@ -19,7 +19,7 @@ use actix_web::{FromRequest, Handler, HttpResponse, Responder, Route, web};
 use oms_app::catalog::ProductError;
 use oms_app::customers::CustomerError;
 use oms_app::list::ListError;
-use oms_app::orders::{ChangeStatusError, GetOrderError, PlaceOrderError};
+use oms_app::orders::{ChangeStatusError, GetOrderError, LookupError, PlaceOrderError};
 use oms_app::users::{AuthenticateError, RegisterError};
 use oms_ports::error::StoreError;
 use oms_ports::store::Store;
@@ -113,6 +113,7 @@ pub fn table<S: Store>() -> Vec<RouteDef> {
         def(M::GET, "/api/orders", General, orders::list::<S>).or::<ListError>(),
         def(M::GET, "/api/orders/export/csv", General, export::csv::<S>).or::<ListError>(),
         def(M::GET, "/api/orders/summary", General, orders::summary::<S>).or::<ListError>(),
+        def(M::POST, "/api/orders/lookup", SignIn, orders::lookup::<S>).or::<LookupError>(),
         def(M::GET, "/api/orders/{id}", General, orders::get::<S>).or::<GetOrderError>(),
         def(
             M::PUT,

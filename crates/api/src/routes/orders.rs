@@ -2,12 +2,13 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use oms_app::orders::PlaceOrderError;
+use oms_domain::visibility::Audience;
 use oms_ports::store::Store;
 
 use crate::auth::{Caller, MaybeCaller};
 use crate::dto::orders::{
-    ChangeStatusRequest, OrderFilterQuery, OrderListQuery, OrderSummaryView, OrderView,
-    PlaceOrderHeaders, PlaceOrderRequest,
+    ChangeStatusRequest, LookupRequest, OrderFilterQuery, OrderListQuery, OrderSummaryView,
+    OrderView, PlaceOrderHeaders, PlaceOrderRequest,
 };
 use crate::dto::page::Page;
 use crate::json::JsonBody;
@@ -72,6 +73,26 @@ pub async fn get<S: Store>(
 ) -> Result<HttpResponse, ApiError> {
     let order = state.orders.get(&id).await?;
     Ok(HttpResponse::Ok().json(OrderView::seen_by(&order, viewer)))
+}
+
+/// Finds an order by its number and the e-mail address it was placed with
+/// (public): the public view, with the `id` its tracking link needs. A
+/// wrong number and a wrong address get the same 404; guesses count
+/// against the sign-in budget.
+#[utoipa::path(post, path = "/api/orders/lookup", operation_id = "lookUpOrder", tag = "orders", security(()),
+    request_body = LookupRequest,
+    responses(
+        (status = 200, body = OrderView,
+            links(("getOrder" = (operation_id = "getOrder", parameters(("id" = "$response.body#/id"))))))))]
+pub async fn lookup<S: Store>(
+    state: web::Data<AppState<S>>,
+    JsonBody(body): JsonBody<LookupRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let order = state
+        .orders
+        .look_up(&body.number_text(), &body.email)
+        .await?;
+    Ok(HttpResponse::Ok().json(OrderView::of(&order, Audience::Public)))
 }
 
 /// Lists orders, newest first (staff and admins; a customer sees its own).

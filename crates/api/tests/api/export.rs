@@ -62,6 +62,7 @@ async fn the_export_has_one_row_per_line_with_the_order_repeated() {
     // Newest first: the second order's row leads.
     let row = &rows[1];
     assert_eq!(&row[col("orderId")], second["id"].as_str().unwrap());
+    assert_eq!(row[col("orderNumber")], second["number"].to_string());
     assert_eq!(&row[col("customerEmail")], "bob@example.com");
     assert_eq!(
         (&row[col("quantity")], &row[col("lineTotal")]),
@@ -105,12 +106,19 @@ async fn the_export_applies_the_list_filters_and_streams_past_one_page() {
         1 + 130,
         "more than one 100-order page, each order once"
     );
-    let mut seen: Vec<&str> = rows[1..].iter().map(|r| r.get(0).unwrap()).collect();
+    let id_column = oms_api::export::COLUMNS
+        .iter()
+        .position(|c| *c == "orderId")
+        .unwrap();
+    let mut seen: Vec<&str> = rows[1..]
+        .iter()
+        .map(|r| r.get(id_column).unwrap())
+        .collect();
     seen.sort_unstable();
     seen.dedup();
     assert_eq!(seen.len(), 130);
     let (_, rows) = export(&app, "?status=cancelled").await;
-    let mut ids: Vec<String> = rows[1..].iter().map(|r| r[0].to_owned()).collect();
+    let mut ids: Vec<String> = rows[1..].iter().map(|r| r[id_column].to_owned()).collect();
     ids.sort();
     cancelled.sort();
     assert_eq!(ids, cancelled);

@@ -189,7 +189,7 @@ async fn one_order_is_followed_without_a_token_in_the_public_view() {
         .collect();
     assert_eq!(
         keys,
-        std::collections::BTreeSet::from(["at", "from", "orderId", "to", "version"]),
+        std::collections::BTreeSet::from(["at", "from", "orderId", "orderNumber", "to", "version"]),
         "neither who moved it, nor in which role, nor the payment"
     );
     assert_eq!(moved["data"]["to"], "confirmed");

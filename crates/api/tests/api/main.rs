@@ -27,6 +27,7 @@ mod hot;
 mod money;
 mod mongo;
 mod mongo_faults;
+mod numbers;
 mod operations;
 mod orders;
 mod outage;

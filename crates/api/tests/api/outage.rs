@@ -9,6 +9,7 @@ use oms_domain::customer::Customer;
 use oms_domain::email::Email;
 use oms_domain::ids::{CustomerId, OrderId, ProductId, UserId};
 use oms_domain::order::Order;
+use oms_domain::order::number::OrderNumber;
 use oms_domain::product::{Product, ProductChange};
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::User;
@@ -135,6 +136,10 @@ impl OrderStore for Switched {
     async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError> {
         self.check()?;
         self.inner.get_order(id).await
+    }
+    async fn find_order_by_number(&self, n: OrderNumber) -> Result<Option<Order>, StoreError> {
+        self.check()?;
+        self.inner.find_order_by_number(n).await
     }
     async fn list_orders(&self, q: &OrderQuery) -> Result<Page<Order, OrderCursor>, StoreError> {
         self.check()?;

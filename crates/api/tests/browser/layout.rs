@@ -125,6 +125,7 @@ async fn every_page_fits_a_phone_and_a_desktop_in_light_and_dark() {
         "#not-found",
     )
     .await;
+    check_page(&browser, &app.url("/track-order"), "#lookup-form").await;
     browser
         .sign_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
         .await;

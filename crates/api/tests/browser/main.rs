@@ -22,4 +22,5 @@ mod steps;
 #[path = "../api/stores.rs"]
 #[allow(dead_code)]
 mod stores;
+mod tracking;
 mod two_origins;

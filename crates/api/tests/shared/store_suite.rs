@@ -16,6 +16,8 @@ mod feed;
 mod feed_client;
 #[path = "../api/helpers.rs"]
 mod helpers;
+#[path = "../api/numbers.rs"]
+mod numbers;
 #[path = "../api/operations.rs"]
 mod operations;
 #[path = "../api/orders.rs"]

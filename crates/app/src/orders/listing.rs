@@ -8,7 +8,7 @@ use oms_domain::order::status::OrderStatus;
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::Actor;
 use oms_domain::visibility::OrderScope;
-use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary};
+use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSearch, OrderSummary};
 use oms_ports::store::OrderStore;
 
 use super::OrderService;
@@ -25,6 +25,8 @@ pub struct ListOrders {
     pub from: Option<String>,
     /// Created before (RFC 3339).
     pub to: Option<String>,
+    /// An order number, or part of the customer's name or e-mail address.
+    pub q: Option<String>,
     /// Page size, 1 to 100.
     pub limit: Option<i64>,
     /// From a previous page's `next_cursor`.
@@ -95,7 +97,9 @@ pub(super) fn filter(v: &mut Validation, by: Actor, request: &ListOrders) -> Ord
     {
         v.fail("to", Reason::Rule("must not be before from"));
     }
+    let search = list::search(v, request.q.as_deref()).map(OrderSearch::new);
     OrderFilter {
+        search,
         status,
         customer,
         placed_by: OrderScope::of(by).placed_by(),

@@ -127,6 +127,7 @@ async fn every_malformed_filter_is_named() {
         customer_id: Some("{\"$gt\": \"\"}".to_owned()),
         from: Some("yesterday".to_owned()),
         to: Some("2026-11-25".to_owned()),
+        q: Some("x".repeat(101)),
         limit: Some(0),
         cursor: Some("not-a-cursor".to_owned()),
     };
@@ -134,7 +135,7 @@ async fn every_malformed_filter_is_named() {
     let fields: Vec<_> = err.errors().iter().map(|e| e.field.as_str()).collect();
     assert_eq!(
         fields,
-        vec!["status", "customerId", "from", "to", "limit", "cursor"]
+        vec!["status", "customerId", "from", "to", "q", "limit", "cursor"]
     );
 }
 

@@ -8,6 +8,7 @@ use oms_domain::ids::{OrderId, UserId};
 use oms_domain::money::Money;
 use oms_domain::name::Name;
 use oms_domain::order::line::OrderLine;
+use oms_domain::order::number::OrderNumber;
 use oms_domain::order::{CustomerSnapshot, NewOrder, Order};
 use oms_domain::user::User;
 use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
@@ -24,6 +25,7 @@ mockall::mock! {
     impl OrderStore for Store {
         async fn place(&self, draft: OrderDraft) -> Result<Placement, PlaceError>;
         async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError>;
+        async fn find_order_by_number(&self, number: OrderNumber) -> Result<Option<Order>, StoreError>;
         async fn list_orders(&self, query: &OrderQuery) -> Result<Page<Order, OrderCursor>, StoreError>;
         async fn summarize_orders(&self, filter: &OrderFilter) -> Result<OrderSummary, StoreError>;
         async fn revise(&self, revision: OrderRevision) -> Result<Order, ReviseError>;
@@ -57,6 +59,7 @@ pub fn committed(draft: &OrderDraft) -> Order {
         .collect();
     Order::place(NewOrder {
         id: draft.id,
+        number: OrderNumber::FIRST,
         customer: CustomerSnapshot {
             id: draft.customer.id,
             name: draft.customer.name.clone(),

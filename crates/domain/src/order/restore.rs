@@ -2,6 +2,7 @@
 //! checked again, because a store is outside the domain's control.
 
 use super::line::OrderLine;
+use super::number::OrderNumber;
 use super::status::OrderStatus;
 use super::{CustomerSnapshot, Order, OrderError, StatusEntry, check_lines};
 use crate::ids::OrderId;
@@ -14,6 +15,7 @@ use crate::user::Actor;
 #[allow(missing_docs)]
 pub struct OrderParts {
     pub id: OrderId,
+    pub number: OrderNumber,
     pub customer: CustomerSnapshot,
     pub lines: Vec<OrderLine>,
     pub total: Money,
@@ -47,6 +49,7 @@ impl Order {
         }
         Ok(Order {
             id: parts.id,
+            number: parts.number,
             customer: parts.customer,
             lines: parts.lines,
             total: parts.total,
@@ -66,6 +69,7 @@ impl From<&Order> for OrderParts {
     fn from(order: &Order) -> OrderParts {
         OrderParts {
             id: order.id,
+            number: order.number,
             customer: order.customer.clone(),
             lines: order.lines.clone(),
             total: order.total,

@@ -29,6 +29,7 @@ fn line(product: u128, price: i64, qty: i64) -> OrderLine {
 fn new_order(lines: Vec<OrderLine>) -> NewOrder {
     NewOrder {
         id: OrderId::from_uuid(Uuid::from_u128(99)),
+        number: OrderNumber::new(1042).unwrap(),
         customer: CustomerSnapshot {
             id: CustomerId::from_uuid(Uuid::from_u128(5)),
             name: Name::parse("Ann Lee").unwrap(),

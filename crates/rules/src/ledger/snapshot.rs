@@ -12,7 +12,7 @@ use oms_domain::ids::{OrderId, ProductId, UserId};
 use oms_domain::order::Order;
 use oms_domain::product::Product;
 
-use super::{UsedKey, Write};
+use super::{OrderNumbers, UsedKey, Write};
 
 /// The stored records a group of writes is decided against, as the store's
 /// atomic step reads them.
@@ -25,6 +25,8 @@ pub trait Records {
     fn used_key(&self, user: UserId, key: &IdempotencyKey) -> Option<&UsedKey>;
     /// The order with this id.
     fn order(&self, id: OrderId) -> Option<&Order>;
+    /// The numbers new orders may take.
+    fn order_numbers(&self) -> OrderNumbers;
     /// Whether this record is stored but could not be read (a write that
     /// needs it fails alone, as the store's fault).
     fn unreadable(&self, _record: Record<'_>) -> bool {
@@ -107,6 +109,7 @@ pub struct Snapshot {
     broken_orders: HashSet<OrderId>,
     broken_customers: HashSet<Email>,
     broken_keys: HashSet<(UserId, IdempotencyKey)>,
+    numbers: OrderNumbers,
 }
 
 impl Snapshot {
@@ -128,6 +131,11 @@ impl Snapshot {
     /// Adds an order read.
     pub fn add_order(&mut self, order: Order) {
         self.orders.insert(order.id(), order);
+    }
+
+    /// Sets the numbers new orders may take (none until set).
+    pub fn set_order_numbers(&mut self, numbers: OrderNumbers) {
+        self.numbers = numbers;
     }
 
     /// Notes a product that is stored but could not be read.
@@ -188,6 +196,10 @@ impl Records for Snapshot {
 
     fn order(&self, id: OrderId) -> Option<&Order> {
         self.orders.get(&id)
+    }
+
+    fn order_numbers(&self) -> OrderNumbers {
+        self.numbers
     }
 
     fn unreadable(&self, record: Record<'_>) -> bool {

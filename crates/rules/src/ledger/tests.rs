@@ -5,13 +5,14 @@ use oms_domain::product::Product;
 use oms_domain::stock::Stock;
 use oms_domain::timestamp::Timestamp;
 
-use super::{Ledger, Snapshot, UsedKey};
+use super::{Ledger, OrderNumbers, Snapshot, UsedKey};
 use crate::fixtures::{catalogue, id, nth_draft, product};
 use oms_ports::draft::{IdempotencyClaim, OrderDraft, OrderRevision};
 use oms_ports::error::{PlaceError, ReviseError, StoreError};
 
 fn shelf(products: Vec<Product>) -> Snapshot {
     let mut records = Snapshot::default();
+    records.set_order_numbers(OrderNumbers::after(None));
     for product in catalogue(products).into_values() {
         records.add_product(product);
     }
@@ -50,6 +51,12 @@ fn a_group_draws_down_one_stock_level_and_the_short_order_fails_alone() {
     assert!(ledger.place(nth_draft(4, &[(10, 1)])).is_ok());
     let changes = ledger.into_changes();
     assert_eq!(changes.placed.len(), 3);
+    let numbers: Vec<u64> = changes.placed.iter().map(|o| o.number().get()).collect();
+    assert_eq!(
+        numbers,
+        [1001, 1002, 1003],
+        "a refused order takes no number"
+    );
     assert_eq!(changes.events.len(), 3);
     assert_eq!(changes.products.len(), 1, "one write per product");
     let mug = &changes.products[0];
@@ -201,4 +208,21 @@ fn a_cancellation_that_cannot_put_its_units_back_is_refused() {
         matches!(refused, Err(ReviseError::Store(StoreError::Internal(_)))),
         "{refused:?}"
     );
+}
+
+#[test]
+fn a_group_with_no_number_left_refuses_the_order_as_the_store_fault() {
+    let mut records = shelf(vec![product(10, "Mug", 250, 5)]);
+    records.set_order_numbers(OrderNumbers::range(
+        oms_domain::order::number::OrderNumber::FIRST,
+        1,
+    ));
+    let mut ledger = Ledger::new(&records);
+    assert!(ledger.place(nth_draft(1, &[(10, 1)])).is_ok());
+    match ledger.place(nth_draft(2, &[(10, 1)])) {
+        Err(PlaceError::Store(StoreError::Internal(why))) => {
+            assert!(why.to_string().contains("no order number left"), "{why}");
+        }
+        other => panic!("{other:?}"),
+    }
 }

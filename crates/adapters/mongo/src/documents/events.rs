@@ -9,7 +9,7 @@ use oms_domain::order::Order;
 use oms_ports::error::StoreError;
 use serde::{Deserialize, Serialize};
 
-use super::orders::{ActorDoc, OrderDoc};
+use super::orders::{ActorDoc, OrderDoc, number};
 use super::{corrupt, count, date, field, timestamp, uncount};
 
 /// One event. `_id` is `"<order id>:<version>"`, so the unique `_id` index
@@ -23,6 +23,7 @@ pub(crate) struct EventDoc {
     pub id: String,
     pub name: String,
     pub order_id: String,
+    pub order_number: i64,
     pub placed_by: String,
     pub version: i64,
     pub at: DateTime,
@@ -46,6 +47,7 @@ impl EventDoc {
             id: format!("{}:{}", event.order_id(), event.version()),
             name: event.name().to_owned(),
             order_id: event.order_id().to_string(),
+            order_number: count(event.order_number().get()),
             placed_by: event.placed_by().to_string(),
             version: count(event.version()),
             at: date(event.at()),
@@ -79,6 +81,7 @@ impl TryFrom<EventDoc> for OrderEvent {
 
     fn try_from(d: EventDoc) -> Result<Self, StoreError> {
         let order_id = field("event.orderId", d.order_id.parse())?;
+        let number = number("event.orderNumber", d.order_number)?;
         let placed_by = field("event.placedBy", d.placed_by.parse())?;
         let version = uncount("event.version", d.version)?;
         let at = timestamp("event.at", d.at)?;
@@ -86,6 +89,7 @@ impl TryFrom<EventDoc> for OrderEvent {
             "orderPlaced" => OrderEvent::placed(&Order::try_from(required("order", d.order)?)?),
             "orderStatusUpdated" => OrderEvent::StatusUpdated(OrderStatusUpdated {
                 order_id,
+                number,
                 placed_by,
                 from: field("event.from", required("from", d.from)?.parse())?,
                 to: field("event.to", required("to", d.to)?.parse())?,
@@ -96,6 +100,7 @@ impl TryFrom<EventDoc> for OrderEvent {
             }),
             "orderPaymentUpdated" => OrderEvent::PaymentUpdated(OrderPaymentUpdated {
                 order_id,
+                number,
                 placed_by,
                 payment_collected: required("paymentCollected", d.payment_collected)?,
                 at,
@@ -103,7 +108,10 @@ impl TryFrom<EventDoc> for OrderEvent {
             }),
             other => return Err(corrupt(format_args!("event.name {other:?}"))),
         };
-        if event.order_id() != order_id || event.version() != version {
+        if event.order_id() != order_id
+            || event.version() != version
+            || event.order_number() != number
+        {
             return Err(corrupt("event.order disagrees with the event"));
         }
         Ok(event)

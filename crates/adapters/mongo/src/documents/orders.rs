@@ -7,6 +7,7 @@ use oms_domain::email::Email;
 use oms_domain::money::Money;
 use oms_domain::name::Name;
 use oms_domain::order::line::OrderLine;
+use oms_domain::order::number::OrderNumber;
 use oms_domain::order::{CustomerSnapshot, Order, OrderParts, StatusEntry};
 use oms_domain::quantity::Quantity;
 use oms_domain::user::Actor;
@@ -20,6 +21,7 @@ use super::{corrupt, count, date, field, timestamp, uncount};
 pub(crate) struct OrderDoc {
     #[serde(rename = "_id")]
     pub id: String,
+    pub number: i64,
     pub customer: SnapshotDoc,
     pub lines: Vec<LineDoc>,
     pub total: i64,
@@ -36,6 +38,9 @@ pub(crate) struct OrderDoc {
 pub(crate) struct SnapshotDoc {
     pub id: String,
     pub name: String,
+    /// The name case-folded, for finding orders by it.
+    #[serde(rename = "nameKey")]
+    pub name_key: String,
     pub email: String,
 }
 
@@ -88,9 +93,11 @@ impl From<&Order> for OrderDoc {
         let c = o.customer();
         OrderDoc {
             id: o.id().to_string(),
+            number: count(o.number().get()),
             customer: SnapshotDoc {
                 id: c.id.to_string(),
                 name: c.name.as_str().to_owned(),
+                name_key: c.name.sort_key(),
                 email: c.email.as_str().to_owned(),
             },
             lines: o.lines().iter().map(LineDoc::from).collect(),
@@ -168,6 +175,7 @@ impl TryFrom<OrderDoc> for Order {
     fn try_from(d: OrderDoc) -> Result<Self, StoreError> {
         let parts = OrderParts {
             id: field("order._id", d.id.parse())?,
+            number: number("order.number", d.number)?,
             customer: CustomerSnapshot {
                 id: field("order.customer.id", d.customer.id.parse())?,
                 name: field("order.customer.name", Name::parse(&d.customer.name))?,
@@ -193,6 +201,11 @@ impl TryFrom<OrderDoc> for Order {
         };
         field("order", Order::restore(parts))
     }
+}
+
+/// An order number as stored.
+pub(crate) fn number(name: &str, stored: i64) -> Result<OrderNumber, StoreError> {
+    field(name, OrderNumber::new(uncount(name, stored)?))
 }
 
 /// One use of an idempotency key: `_id` is `"<user id>:<key>"`, so the

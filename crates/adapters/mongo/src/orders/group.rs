@@ -11,8 +11,10 @@ use futures::future::BoxFuture;
 use mongodb::ClientSession;
 use mongodb::bson::{Document, doc, to_bson};
 use oms_commit::group::Committer;
+use oms_domain::order::Order;
+use oms_domain::order::number::OrderNumber;
 use oms_ports::error::StoreError;
-use oms_rules::ledger::{Changes, Decision, Ledger, Write};
+use oms_rules::ledger::{Changes, Decision, Ledger, OrderNumbers, Write};
 use tokio::time::Instant;
 
 use super::snapshot::key_id;
@@ -33,17 +35,37 @@ impl Committer for MongoStore {
     type Outcome = Decision;
 
     async fn commit(&self, writes: Vec<Write>, deadline: Instant) -> Vec<Decision> {
+        let placements = writes
+            .iter()
+            .filter(|w| matches!(w, Write::Place(_)))
+            .count();
+        let numbers = match self.numbers_for(placements).await {
+            Ok(numbers) => numbers,
+            Err(error) => return all_failed(&writes, &error),
+        };
         let group = Group {
             store: self,
             writes: &writes,
+            numbers,
         };
         let abort = match self.transaction(&group, deadline).await {
-            Ended::Committed(attempted) => return attempted.decisions,
+            Ended::Committed(attempted) => {
+                if let Some(last) = attempted.last_number {
+                    self.numbers_given(last);
+                }
+                return attempted.decisions;
+            }
             Ended::Unknown {
                 output,
                 session,
                 cause,
-            } => return self.settle(output, session, &cause, deadline).await,
+            } => {
+                // Committed or not, these numbers are not given again.
+                if let Some(last) = output.last_number {
+                    self.numbers_given(last);
+                }
+                return self.settle(output, session, &cause, deadline).await;
+            }
             Ended::Aborted(abort) => abort,
         };
         let error = match abort {
@@ -60,18 +82,23 @@ impl Committer for MongoStore {
                 StoreError::Unavailable("MongoDB did not answer before the deadline".into())
             }
         };
-        let message = error.to_string();
-        let same = || match &error {
-            StoreError::Unavailable(_) => StoreError::Unavailable(message.clone().into()),
-            StoreError::Contended => StoreError::Contended,
-            _ => StoreError::Internal(message.clone().into()),
-        };
-        writes.iter().map(|w| w.failed(same())).collect()
+        all_failed(&writes, &error)
     }
 
     fn unreachable(outcome: &Decision) -> bool {
         outcome.unreachable()
     }
+}
+
+/// `error` as every write's answer.
+fn all_failed(writes: &[Write], error: &StoreError) -> Vec<Decision> {
+    let message = error.to_string();
+    let same = || match error {
+        StoreError::Unavailable(_) => StoreError::Unavailable(message.clone().into()),
+        StoreError::Contended => StoreError::Contended,
+        _ => StoreError::Internal(message.clone().into()),
+    };
+    writes.iter().map(|w| w.failed(same())).collect()
 }
 
 /// What one attempt at a group decided, and the first event it wrote: a
@@ -80,11 +107,15 @@ impl Committer for MongoStore {
 pub(super) struct Attempted {
     pub(super) decisions: Vec<Decision>,
     pub(super) witness: Option<EventDoc>,
+    /// The greatest order number the attempt gave.
+    pub(super) last_number: Option<OrderNumber>,
 }
 
 struct Group<'a> {
     store: &'a MongoStore,
     writes: &'a [Write],
+    /// Taken before the transaction, so every attempt gives the same ones.
+    numbers: OrderNumbers,
 }
 
 impl Body for Group<'_> {
@@ -96,7 +127,8 @@ impl Body for Group<'_> {
         session: &'a mut ClientSession,
     ) -> BoxFuture<'a, Result<Attempted, Abort<String>>> {
         Box::pin(async move {
-            let snapshot = self.store.snapshot(session, self.writes).await?;
+            let mut snapshot = self.store.snapshot(session, self.writes).await?;
+            snapshot.set_order_numbers(self.numbers);
             let mut ledger = Ledger::new(&snapshot);
             let decisions = self
                 .writes
@@ -105,10 +137,15 @@ impl Body for Group<'_> {
                 .collect();
             let changes = ledger.into_changes();
             let witness = changes.events.first().map(|event| EventDoc::new(event, 0));
+            let last_number = changes.placed.iter().map(Order::number).max();
             if !changes.is_empty() {
                 self.store.write(session, changes).await?;
             }
-            Ok(Attempted { decisions, witness })
+            Ok(Attempted {
+                decisions,
+                witness,
+                last_number,
+            })
         })
     }
 }

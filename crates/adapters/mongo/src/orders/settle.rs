@@ -50,7 +50,9 @@ impl MongoStore {
         cause: &str,
         deadline: Instant,
     ) -> Vec<Decision> {
-        let Attempted { decisions, witness } = attempted;
+        let Attempted {
+            decisions, witness, ..
+        } = attempted;
         let Some(witness) = witness else {
             // Nothing was to be written: every answer stands as decided.
             return decisions;

@@ -12,15 +12,18 @@ use oms_commit::group::Committer;
 use oms_domain::event::OrderEvent;
 use oms_domain::idempotency::RequestFingerprint;
 use oms_domain::order::Order;
+use oms_domain::order::number::OrderNumber;
 use oms_ports::error::StoreError;
-use oms_rules::ledger::{Changes, Decision, Ledger, Snapshot, UsedKey, Wanted, Write};
+use oms_rules::ledger::{
+    Changes, Decision, Ledger, OrderNumbers, Snapshot, UsedKey, Wanted, Write,
+};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tokio::time::Instant;
 
 use super::get_order;
 use crate::SqliteStore;
 use crate::customers::{customer_by_email, insert_customer};
-use crate::errors::{corrupt, store_error};
+use crate::errors::{corrupt, field, store_error};
 use crate::open::BUSY_TIMEOUT;
 use crate::products::get_product;
 use crate::rows::now_millis;
@@ -137,6 +140,18 @@ fn commit_group(
 fn snapshot(c: &Connection, writes: &[Write]) -> Result<Snapshot, StoreError> {
     let mut snapshot = Snapshot::default();
     let wanted = Wanted::of(writes);
+    if writes.iter().any(|w| matches!(w, Write::Place(_))) {
+        let last: Option<i64> = c
+            .query_row("SELECT max(number) FROM orders", [], |row| row.get(0))
+            .map_err(store_error)?;
+        let last = last
+            .map(|n| {
+                field("orders.number", u64::try_from(n))
+                    .and_then(|n| field("orders.number", OrderNumber::new(n)))
+            })
+            .transpose()?;
+        snapshot.set_order_numbers(OrderNumbers::after(last));
+    }
     let mut keys = c
         .prepare_cached(
             "SELECT fingerprint, order_id FROM idempotency_keys WHERE user_id = ?1 AND key = ?2",
@@ -284,7 +299,8 @@ fn insert_order(c: &Connection, o: &Order) -> Result<(), StoreError> {
         .prepare_cached(
             "INSERT INTO orders (id, customer_id, customer_name, customer_email, lines, total,
              payment_collected, status, history, placed_by, placed_by_role, created_at,
-             updated_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             updated_at, version, number, customer_name_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         )
         .map_err(store_error)?;
     let customer = o.customer();
@@ -304,6 +320,8 @@ fn insert_order(c: &Connection, o: &Order) -> Result<(), StoreError> {
             millis(o.created_at()),
             millis(o.updated_at()),
             count(o.version()),
+            count(o.number().get()),
+            customer.name.sort_key(),
         ])
         .map_err(store_error)?;
     Ok(())

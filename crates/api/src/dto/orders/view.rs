@@ -14,8 +14,12 @@ use utoipa::ToSchema;
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderView {
-    /// Identity; also the tracking number.
+    /// Identity, unguessable: the key of the public tracking link.
     pub id: String,
+    /// The short number people use for it ("order 1042"): unique in the
+    /// store, given in increasing order.
+    #[schema(minimum = 1001, example = 1042)]
+    pub number: u64,
     /// Whom it is for.
     pub customer: OrderCustomerView,
     /// The lines, with prices as they were when ordered.
@@ -105,6 +109,7 @@ impl OrderView {
         };
         OrderView {
             id: order.id().to_string(),
+            number: order.number().get(),
             customer: OrderCustomerView {
                 id: full.then(|| customer.id.to_string()),
                 name: name.to_owned(),
