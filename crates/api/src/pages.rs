@@ -4,6 +4,7 @@
 
 use oms_domain::email::Email;
 use oms_domain::name::Name;
+use oms_domain::note::Note;
 use oms_domain::password::Password;
 use oms_domain::quantity::Quantity;
 use oms_domain::stock::Stock;
@@ -21,6 +22,7 @@ pub fn limits() -> Limits {
         page_max: PageLimit::MAX,
         quantity_max: Quantity::MAX,
         stock_max: Stock::MAX,
+        reason_max: Note::MAX_LEN,
     }
 }
 

@@ -269,6 +269,7 @@ mod tests {
             to: OrderStatus::Shipped,
             at: at(1),
             by: staff(),
+            reason: None,
         }];
         parts.version = 2;
         let skipped = Order::restore(parts).unwrap();

@@ -11,6 +11,7 @@ use crate::idempotency::IdempotencyKeyError;
 use crate::ids::IdError;
 use crate::money::MoneyError;
 use crate::name::NameError;
+use crate::note::NoteError;
 use crate::order::OrderError;
 use crate::order::number::NumberError;
 use crate::order::status::StatusError;
@@ -60,6 +61,8 @@ pub enum Reason {
     Order(#[from] OrderError),
     #[error(transparent)]
     OrderNumber(#[from] NumberError),
+    #[error(transparent)]
+    Note(#[from] NoteError),
     /// A field that must be present is missing.
     #[error("is required")]
     Required,

@@ -20,6 +20,7 @@ pub mod ids;
 pub mod invalid;
 pub mod money;
 pub mod name;
+pub mod note;
 pub mod order;
 pub mod password;
 pub mod product;

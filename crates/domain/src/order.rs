@@ -13,6 +13,7 @@ use crate::email::Email;
 use crate::ids::{CustomerId, OrderId, ProductId, UserId};
 use crate::money::{Money, MoneyError};
 use crate::name::Name;
+use crate::note::Note;
 use crate::quantity::Quantity;
 use crate::timestamp::Timestamp;
 use crate::user::Actor;
@@ -50,7 +51,7 @@ pub struct CustomerSnapshot {
 }
 
 /// One step of an order's history.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatusEntry {
     /// The status left.
     pub from: OrderStatus,
@@ -60,6 +61,8 @@ pub struct StatusEntry {
     pub at: Timestamp,
     /// Who.
     pub by: Actor,
+    /// Why, when the person said (a cancellation's reason).
+    pub reason: Option<Note>,
 }
 
 /// What a status change means beyond the order itself; the store performs
@@ -169,11 +172,32 @@ impl Order {
         by: Actor,
         at: Timestamp,
     ) -> Result<StatusChange, OrderError> {
+        self.change_status_because(to, by, at, None)
+    }
+
+    /// As [`Order::change_status`], keeping `reason` in the history entry.
+    ///
+    /// # Errors
+    /// [`OrderError::IllegalTransition`] when the status machine forbids it;
+    /// the order is unchanged.
+    pub fn change_status_because(
+        &mut self,
+        to: OrderStatus,
+        by: Actor,
+        at: Timestamp,
+        reason: Option<Note>,
+    ) -> Result<StatusChange, OrderError> {
         let from = self.status;
         if !from.may_become(to) {
             return Err(OrderError::IllegalTransition { from, to });
         }
-        self.history.push(StatusEntry { from, to, at, by });
+        self.history.push(StatusEntry {
+            from,
+            to,
+            at,
+            by,
+            reason,
+        });
         self.status = to;
         self.touch(at);
         Ok(StatusChange {

@@ -41,4 +41,8 @@ macro_rules! reported_as {
     )+};
 }
 
-reported_as!(crate::email::EmailError, crate::name::NameError);
+reported_as!(
+    crate::email::EmailError,
+    crate::name::NameError,
+    crate::note::NoteError
+);

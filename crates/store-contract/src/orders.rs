@@ -170,6 +170,23 @@ cases! {
         );
     }
 
+    pub async fn a_status_change_keeps_its_reason<S: Store>(store: S) {
+        let mug = given_product(&store, 1, "Mug", 100, 10).await;
+        let order = placed(&store, draft(1, "ann@example.com", &[(mug, 1)])).await;
+        let mut cancelled = order.clone();
+        let reason = oms_domain::note::Note::parse("Customer called: ordered twice").unwrap();
+        cancelled
+            .change_status_because(OrderStatus::Cancelled, actor(1, Role::Staff), at(5), Some(reason.clone()))
+            .unwrap();
+        revise_ok(&store, OrderRevision {
+                order: cancelled.clone(),
+                expected_version: 1,
+            }).await;
+        let stored = store.get_order(order.id()).await.unwrap().unwrap();
+        assert_eq!(stored, cancelled);
+        assert_eq!(stored.history()[0].reason.as_ref(), Some(&reason));
+    }
+
     pub async fn an_unknown_order_is_not_found<S: Store>(store: S) {
         assert_eq!(store.get_order(order_id(9)).await.unwrap(), None);
 

@@ -4,6 +4,7 @@
 import { request } from "./api.js";
 import { describe } from "./messages.js";
 import { toast } from "./toast.js";
+import { confirmMove } from "./admin-orders-confirm.js";
 import { focusKey } from "./admin-orders-rows.js";
 
 // Refusals that mean the row is out of date, not that the request was wrong.
@@ -29,6 +30,17 @@ export function initOrderChanges(rows) {
     if (!order || !old) return;
     const active = document.activeElement;
     const focusWas = active && old.contains(active) ? focusKey(active) : null;
+    if (body.status !== order.status) {
+      const asked = await confirmMove(order, body.status);
+      if (!asked.go) {
+        // Not made: the row shows the order as it is, with nothing chosen.
+        const select = old.querySelector('select[name="status"]');
+        if (select) select.value = order.status;
+        rows.replaceRow(order, null, focusWas);
+        return;
+      }
+      if (asked.reason) body = { ...body, reason: asked.reason };
+    }
     for (const control of old.querySelectorAll("select, input, button")) control.disabled = true;
     changing.add(id);
     try {

@@ -45,8 +45,8 @@ export function initOrderExport({ perms, filters }) {
   button.addEventListener("click", async () => {
     button.disabled = true;
     try {
-      const { status, customerId, from, to } = filters();
-      const res = await request("GET", `/api/orders/export/csv${query({ status, customerId, from, to })}`, {
+      const { q, status, customerId, from, to } = filters();
+      const res = await request("GET", `/api/orders/export/csv${query({ q, status, customerId, from, to })}`, {
         raw: true,
         headers: { Accept: "text/csv, application/problem+json" },
       });

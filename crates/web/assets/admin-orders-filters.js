@@ -24,6 +24,14 @@ export function initOrderFilters({ perms, onChange }) {
   if (perms.has("manageCustomers")) $("filter-customer-field").hidden = false;
   else $("filter-customer-field").remove();
 
+  // A range that ends before it starts selects nothing: said at the fields.
+  function datesInOrder() {
+    const reversed = Boolean(from.value && to.value && to.value < from.value);
+    $("filter-to-hint").hidden = !reversed;
+    to.setAttribute("aria-invalid", String(reversed));
+    return !reversed;
+  }
+
   function values() {
     return { q: q.value.trim(), status: status.value, customerId, from: localMidnight(from.value), to: localMidnight(to.value, 1) };
   }
@@ -58,8 +66,11 @@ export function initOrderFilters({ perms, onChange }) {
     onChange();
   });
   status.addEventListener("change", onChange);
-  from.addEventListener("change", onChange);
-  to.addEventListener("change", onChange);
+  const dates = () => {
+    if (datesInOrder()) onChange();
+  };
+  from.addEventListener("change", dates);
+  to.addEventListener("change", dates);
   $("orders-filters").addEventListener("submit", (event) => event.preventDefault());
   $("filters-clear").addEventListener("click", () => {
     q.value = "";
@@ -69,6 +80,7 @@ export function initOrderFilters({ perms, onChange }) {
     to.value = "";
     customerHint.hidden = true;
     customerId = "";
+    datesInOrder();
     onChange();
   });
 

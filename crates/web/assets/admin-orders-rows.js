@@ -70,14 +70,14 @@ export function initOrderRows({ table, perms, change }) {
   }
 
   function paymentBox(order) {
-    // Whether payment can be recorded (not on a cancelled order) is the
-    // server's rule: it answers 409 payment_on_cancelled, and the row is put back.
+    // A cancelled order records no payment (the server answers 409
+    // payment_on_cancelled): the box is not offered there.
     const box = el("input", {
       type: "checkbox",
       name: "paymentCollected",
       "aria-label": `Payment collected for order ${order.number}`,
       checked: order.paymentCollected,
-      disabled: !perms.has("collectPayment"),
+      disabled: !perms.has("collectPayment") || order.status === "cancelled",
     });
     box.addEventListener("change", () => change(order.id, { status: shown.get(order.id).status, paymentCollected: box.checked }));
     return box;

@@ -1,6 +1,8 @@
-// Short messages in a corner. Two regions in one stack: success and news
-// are polite and go by themselves; an error interrupts (role="alert") and
-// stays until dismissed, so it is not gone before it has been read.
+// Short messages at the edge of the window. Two regions in one stack:
+// success and news are polite and go by themselves; an error interrupts
+// (role="alert") and stays until dismissed, so it is not gone before it has
+// been read. The stack goes to the edge away from the control in use, so a
+// message never covers what the person is about to press next.
 import { $, el } from "./dom.js";
 
 const MAX_ERRORS = 4;
@@ -21,9 +23,19 @@ function toastRegion(kind) {
   return region;
 }
 
+// The control in use: in the lower half of the window, messages go to the top.
+function placeAwayFromFocus() {
+  const stack = document.querySelector(".toasts");
+  const active = document.activeElement;
+  if (!stack || !active || active === document.body) return;
+  const box = active.getBoundingClientRect();
+  stack.classList.toggle("toasts-top", box.top + box.height / 2 > window.innerHeight / 2);
+}
+
 export function toast(message, kind = "info") {
   const error = kind === "error";
   const region = toastRegion(kind);
+  placeAwayFromFocus();
   // The same failure repeated (a refresh failing while offline) is one message.
   if (error) {
     for (const old of region.querySelectorAll(".toast")) if (old.dataset.message === message) old.remove();

@@ -140,6 +140,7 @@ function render(order) {
         " ",
         timeEl(entry.at),
         entry.byRole ? el("span", { class: "cell-sub", text: `by ${entry.byRole}` }) : null,
+        entry.reason ? el("span", { class: "cell-sub history-reason", text: `Reason: ${entry.reason}` }) : null,
       ),
     ),
   );

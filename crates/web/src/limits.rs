@@ -21,12 +21,14 @@ pub struct Limits {
     pub quantity_max: u32,
     /// The highest stock level a person may set.
     pub stock_max: u64,
+    /// The longest reason kept with a status change, in characters.
+    pub reason_max: usize,
 }
 
 impl Limits {
     /// Each limit under the one name the pages know it by: `{{nameMax}}`
     /// in a page's HTML, `LIMITS.nameMax` in its scripts.
-    pub(crate) fn named(&self) -> [(&'static str, String); 8] {
+    pub(crate) fn named(&self) -> [(&'static str, String); 9] {
         [
             ("nameMax", self.name_max.to_string()),
             ("emailMax", self.email_max.to_string()),
@@ -36,6 +38,7 @@ impl Limits {
             ("pageMax", self.page_max.to_string()),
             ("quantityMax", self.quantity_max.to_string()),
             ("stockMax", self.stock_max.to_string()),
+            ("reasonMax", self.reason_max.to_string()),
         ]
     }
 
@@ -73,6 +76,7 @@ pub(crate) mod tests {
         page_max: 99,
         quantity_max: 10_001,
         stock_max: 1_000_000_001,
+        reason_max: 501,
     };
 
     #[test]
@@ -86,7 +90,7 @@ pub(crate) mod tests {
     fn the_json_names_every_limit_once() {
         let json = SAMPLE.json_attribute().replace("&quot;", "\"");
         assert!(json.starts_with("{\"nameMax\":201,"), "{json}");
-        assert!(json.ends_with(",\"stockMax\":1000000001}"), "{json}");
+        assert!(json.ends_with(",\"reasonMax\":501}"), "{json}");
         for (name, _) in SAMPLE.named() {
             assert_eq!(json.matches(&format!("\"{name}\"")).count(), 1, "{name}");
         }

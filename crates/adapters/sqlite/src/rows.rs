@@ -9,6 +9,7 @@ use oms_domain::customer::Customer;
 use oms_domain::email::Email;
 use oms_domain::money::Money;
 use oms_domain::name::Name;
+use oms_domain::note::Note;
 use oms_domain::order::line::OrderLine;
 use oms_domain::order::number::OrderNumber;
 use oms_domain::order::{CustomerSnapshot, Order, OrderParts, StatusEntry};
@@ -127,6 +128,8 @@ struct HistoryRecord {
     at: i64,
     by: String,
     role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
 }
 
 pub(crate) fn lines_json(order: &Order) -> String {
@@ -153,6 +156,7 @@ pub(crate) fn history_json(order: &Order) -> String {
             at: millis(h.at),
             by: h.by.user.to_string(),
             role: h.by.role.as_str().to_owned(),
+            reason: h.reason.as_ref().map(|r| r.as_str().to_owned()),
         })
         .collect();
     serde_json::to_string(&history).unwrap_or_default()
@@ -196,6 +200,10 @@ fn history(row: &Row<'_>) -> Result<Vec<StatusEntry>, StoreError> {
                     user: field("history.by", h.by.parse())?,
                     role: field("history.role", h.role.parse())?,
                 },
+                reason: h
+                    .reason
+                    .map(|r| field("history.reason", Note::parse(&r)))
+                    .transpose()?,
             })
         })
         .collect()

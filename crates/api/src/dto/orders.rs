@@ -102,6 +102,11 @@ pub struct ChangeStatusRequest {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
     pub payment_collected: Option<bool>,
+    /// Why (a cancellation's reason), kept in the history entry of the
+    /// move; seen by staff and the order's customer, never the public.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false, schema_with = rules::note)]
+    pub reason: Option<String>,
     /// Refuse with 409 unless the order is still at this version.
     #[serde(default, deserialize_with = "whole::optional")]
     #[schema(schema_with = rules::expected_version)]
@@ -114,6 +119,7 @@ impl From<ChangeStatusRequest> for oms_app::orders::ChangeStatus {
             status: r.status,
             payment_collected: r.payment_collected,
             expected_version: r.expected_version,
+            reason: r.reason,
         }
     }
 }

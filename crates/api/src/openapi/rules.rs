@@ -4,6 +4,7 @@
 use oms_domain::email::Email;
 use oms_domain::idempotency::IdempotencyKey;
 use oms_domain::name::Name;
+use oms_domain::note::Note;
 use oms_domain::order::Order;
 use oms_domain::order::number::OrderNumber;
 use oms_domain::order::status::OrderStatus;
@@ -182,6 +183,20 @@ pub fn search() -> RefOr<Schema> {
     ))
     .max_length(Some(SearchText::MAX_LEN))
     .pattern(Some(format!("^[^{CONTROL}]*$")))
+    .into()
+}
+
+/// A note kept with a change (a cancellation's reason).
+pub fn note() -> RefOr<Schema> {
+    string(&format!(
+        "Why, kept in the order's history: 1 to {} characters on one line, not all spaces; surrounding spaces are dropped",
+        Note::MAX_LEN
+    ))
+    .min_length(Some(1))
+    .max_length(Some(Note::MAX_LEN))
+    .pattern(Some(format!(
+        "^[^{CONTROL}]*[^{CONTROL}{SPACE}][^{CONTROL}]*$"
+    )))
     .into()
 }
 

@@ -192,6 +192,18 @@ async fn an_order_is_looked_up_by_number_and_address_and_a_wrong_one_tells_nothi
         .await;
     let wrong_email = problem(wrong_email, 404).await;
     assert_eq!(wrong_number, wrong_email, "the same answer for either");
+    let no_orders = app
+        .post(
+            "/api/orders/lookup",
+            None,
+            &json!({ "number": "#7", "email": email }),
+        )
+        .await;
+    assert_eq!(
+        problem(no_orders, 404).await,
+        wrong_email,
+        "digits no order has"
+    );
 
     let malformed = app
         .post(

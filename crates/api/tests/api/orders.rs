@@ -620,3 +620,36 @@ async fn every_order_view_names_the_moves_its_status_allows() {
         .unwrap();
     assert_eq!(public["nextStatuses"], json!([]));
 }
+
+#[tokio::test]
+async fn a_cancellation_keeps_its_reason_for_staff_and_the_customer_only() {
+    let app = spawn_app().await;
+    let mug = app.product("Mug", 500, 5).await;
+    let (token, _) = app.customer("Rae").await;
+    let order = app.own_order(&token, &mug).await;
+    let id = order["id"].as_str().unwrap();
+
+    let too_long = json!({ "status": "cancelled", "reason": "x".repeat(501) });
+    let refused = problem(app.set_status(&app.staff, id, &too_long).await, 422).await;
+    assert_eq!(fields(&refused), ["reason"]);
+    let two_lines = json!({ "status": "cancelled", "reason": "one\ntwo" });
+    let refused = problem(app.set_status(&app.staff, id, &two_lines).await, 422).await;
+    assert_eq!(fields(&refused), ["reason"]);
+
+    let body = json!({ "status": "cancelled", "reason": "  Ordered twice by mistake " });
+    let response = app.set_status(&app.staff, id, &body).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cancelled: Value = response.json().await.unwrap();
+    assert_eq!(
+        cancelled["history"][0]["reason"],
+        "Ordered twice by mistake"
+    );
+    let path = format!("/api/orders/{id}");
+    let own: Value = app.get(&path, Some(&token)).await.json().await.unwrap();
+    assert_eq!(own["history"][0]["reason"], "Ordered twice by mistake");
+    let public: Value = app.get(&path, None).await.json().await.unwrap();
+    assert!(
+        public["history"][0].get("reason").is_none(),
+        "not for strangers: {public}"
+    );
+}

@@ -30,15 +30,16 @@ impl<S: OrderStore, C, I> OrderService<S, C, I> {
     /// The order numbered `number` if it was placed for `email`.
     ///
     /// # Errors
-    /// [`LookupError::Invalid`] naming `number` or `email` when malformed;
-    /// [`LookupError::NotFound`] when either does not match.
+    /// [`LookupError::Invalid`] naming `number` (not digits) or `email`
+    /// when malformed; [`LookupError::NotFound`] when either does not match.
     #[tracing::instrument(skip_all)]
     pub async fn look_up(&self, number: &str, email: &str) -> Result<Order, LookupError> {
         let mut v = Validation::new();
-        let number = v.check("number", number.parse::<OrderNumber>());
+        let number = v.check("number", OrderNumber::read(number));
         let email = v.check("email", Email::parse(email));
         v.finish()?;
-        let (Some(number), Some(email)) = (number, email) else {
+        // Digits no order can have are a wrong number like any other.
+        let (Some(Some(number)), Some(email)) = (number, email) else {
             return Err(LookupError::NotFound);
         };
         let order = self.store.find_order_by_number(number).await?;

@@ -2,7 +2,8 @@
 //! a compare-and-set on the order's version.
 
 use oms_domain::ids::OrderId;
-use oms_domain::invalid::Invalid;
+use oms_domain::invalid::{Invalid, Validation};
+use oms_domain::note::Note;
 use oms_domain::order::status::OrderStatus;
 use oms_domain::order::{Order, OrderError};
 use oms_domain::timestamp::Timestamp;
@@ -24,6 +25,8 @@ pub struct ChangeStatus {
     pub payment_collected: Option<bool>,
     /// Refuse unless the order is still at this version.
     pub expected_version: Option<u64>,
+    /// Why, kept in the history entry of the move (a cancellation's reason).
+    pub reason: Option<String>,
 }
 
 /// Why an order was not changed, for all three ways of changing one
@@ -71,7 +74,13 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
         order_id: &str,
         cmd: ChangeStatus,
     ) -> Result<Order, ChangeStatusError> {
-        let to: OrderStatus = cmd.status.parse().map_err(|e| Invalid::one("status", e))?;
+        let mut v = Validation::new();
+        let to = v.check("status", cmd.status.parse::<OrderStatus>());
+        let reason = cmd
+            .reason
+            .as_deref()
+            .and_then(|r| v.check("reason", Note::parse(r)));
+        let to = v.finish_with("status", to)?;
         let payment = cmd.payment_collected;
         let repeat = Repeat { to, by, payment };
         self.revise_order(
@@ -80,7 +89,8 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
             Some(repeat),
             |order, now| {
                 let transition = (to != order.status() || payment.is_none()).then_some(to);
-                plan(by, order, transition, payment, now)
+                let mv = transition.map(|to| (to, reason.clone()));
+                plan(by, order, mv, payment, now)
             },
         )
         .await
@@ -102,7 +112,7 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
             payment: None,
         };
         self.revise_order(order_id, expected_version, Some(repeat), |order, now| {
-            plan(by, order, Some(OrderStatus::Cancelled), None, now)
+            plan(by, order, Some((OrderStatus::Cancelled, None)), None, now)
         })
         .await
     }
@@ -208,11 +218,13 @@ impl Repeat {
     }
 }
 
-/// The order after the request. Payment is applied first, so "collected, then delivered" is one request.
+/// The order after the request: the move (with its reason, if given) and
+/// payment. Payment is applied first, so "collected, then delivered" is one
+/// request.
 fn plan(
     by: Actor,
     order: &Order,
-    to: Option<OrderStatus>,
+    to: Option<(OrderStatus, Option<Note>)>,
     payment: Option<bool>,
     now: Timestamp,
 ) -> Result<Order, ChangeStatusError> {
@@ -221,9 +233,9 @@ fn plan(
         by.require(Permission::CollectPayment)?;
         next.set_payment_collected(collected, now)?;
     }
-    if let Some(to) = to {
+    if let Some((to, reason)) = to {
         authorize(by, order, to)?;
-        next.change_status(to, by, now)?;
+        next.change_status_because(to, by, now, reason)?;
     }
     Ok(next)
 }

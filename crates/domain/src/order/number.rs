@@ -51,6 +51,20 @@ impl OrderNumber {
     pub fn get(self) -> u64 {
         self.0
     }
+
+    /// Reads a number as people write it: digits, with or without a
+    /// leading `#` ("#1042"). `Ok(None)` for digits no order can have
+    /// (below [`OrderNumber::FIRST`] or past [`OrderNumber::MAX`]).
+    ///
+    /// # Errors
+    /// [`NumberError`] for text that is not digits at all.
+    pub fn read(text: &str) -> Result<Option<OrderNumber>, NumberError> {
+        let digits = text.trim().trim_start_matches('#');
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(NumberError);
+        }
+        Ok(digits.parse().ok().and_then(|n| OrderNumber::new(n).ok()))
+    }
 }
 
 impl fmt::Display for OrderNumber {
@@ -62,13 +76,9 @@ impl fmt::Display for OrderNumber {
 impl FromStr for OrderNumber {
     type Err = NumberError;
 
-    /// Digits, with or without a leading `#` as people write it ("#1042").
+    /// As [`OrderNumber::read`], with digits no order can have an error too.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let digits = s.trim().trim_start_matches('#');
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(NumberError);
-        }
-        OrderNumber::new(digits.parse().map_err(|_| NumberError)?)
+        OrderNumber::read(s)?.ok_or(NumberError)
     }
 }
 
@@ -104,5 +114,8 @@ mod tests {
             Err(NumberError)
         );
         assert_eq!(OrderNumber::new(1042).unwrap().to_string(), "1042");
+        assert_eq!(OrderNumber::read("#7"), Ok(None), "digits, but no order's");
+        assert_eq!(OrderNumber::read("99999999999999999999"), Ok(None));
+        assert_eq!(OrderNumber::read("seven"), Err(NumberError));
     }
 }

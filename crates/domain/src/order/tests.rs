@@ -135,7 +135,8 @@ fn a_status_change_is_recorded_with_who_and_when() {
             from: OrderStatus::Pending,
             to: OrderStatus::Confirmed,
             at: at(2_000),
-            by: staff()
+            by: staff(),
+            reason: None,
         }]
     );
 }

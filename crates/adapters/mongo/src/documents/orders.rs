@@ -6,6 +6,7 @@ use mongodb::bson::DateTime;
 use oms_domain::email::Email;
 use oms_domain::money::Money;
 use oms_domain::name::Name;
+use oms_domain::note::Note;
 use oms_domain::order::line::OrderLine;
 use oms_domain::order::number::OrderNumber;
 use oms_domain::order::{CustomerSnapshot, Order, OrderParts, StatusEntry};
@@ -60,6 +61,8 @@ pub(crate) struct HistoryDoc {
     pub to: String,
     pub at: DateTime,
     pub by: ActorDoc,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -132,6 +135,7 @@ impl From<&StatusEntry> for HistoryDoc {
             to: h.to.as_str().to_owned(),
             at: date(h.at),
             by: h.by.into(),
+            reason: h.reason.as_ref().map(|r| r.as_str().to_owned()),
         }
     }
 }
@@ -165,6 +169,10 @@ impl TryFrom<HistoryDoc> for StatusEntry {
             to: field("history.to", d.to.parse())?,
             at: timestamp("history.at", d.at)?,
             by: d.by.try_into()?,
+            reason: d
+                .reason
+                .map(|r| field("history.reason", Note::parse(&r)))
+                .transpose()?,
         })
     }
 }

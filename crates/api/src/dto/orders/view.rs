@@ -90,6 +90,10 @@ pub struct StatusEntryView {
     /// Their user id; staff and admins only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by_user_id: Option<String>,
+    /// Why, when a reason was given; staff, admins and the order's
+    /// customer only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 impl OrderView {
@@ -133,6 +137,11 @@ impl OrderView {
                     at: h.at.to_string(),
                     by_role: audience.sees_staff().then(|| h.by.role.as_str().to_owned()),
                     by_user_id: audience.sees_staff().then(|| h.by.user.to_string()),
+                    reason: h
+                        .reason
+                        .as_ref()
+                        .filter(|_| full)
+                        .map(|r| r.as_str().to_owned()),
                 })
                 .collect(),
             created_at: order.created_at().to_string(),
