@@ -6,7 +6,7 @@ import { $ } from "./dom.js";
 import { closeDialog, openDialog } from "./dialog.js";
 import { clearFieldErrors, fieldErrors, markField, showError } from "./fields.js";
 import { describe } from "./messages.js";
-import { money, parseMoney } from "./money.js";
+import { money, parseMoney, plainMoney } from "./money.js";
 import { toast } from "./toast.js";
 
 // Whole units from a text field; null when it is not a whole number >= 0.
@@ -77,8 +77,8 @@ export function initProductEdit({ product, onSaved }) {
   function fill(shown) {
     editing = shown;
     $("edit-title").textContent = `Edit ${shown.name}`;
-    $("edit-version").textContent = `Version ${shown.version}; ${shown.stock} in stock at ${money(shown.price)}.`;
-    price.value = money(shown.price);
+    $("edit-version").textContent = `Now ${money(shown.price)}, ${shown.stock === 0 ? "out of stock" : `${shown.stock} in stock`}.`;
+    price.value = plainMoney(shown.price);
     stock.value = String(shown.stock);
   }
 

@@ -37,7 +37,7 @@ function findField(form, field) {
  * `field`, as out_of_stock carries) and returns the problems no input in
  * `form` answers to, so the caller can say them elsewhere.
  */
-export function fieldErrors(form, apiError) {
+export function fieldErrors(form, apiError, lineName) {
   clearFieldErrors(form);
   const problems = [...(apiError.fields || [])];
   const single = apiError.body && apiError.body.field;
@@ -52,7 +52,7 @@ export function fieldErrors(form, apiError) {
     }
     const left = apiError.code === "out_of_stock" && Number.isInteger(apiError.body.available);
     const message = problem.message
-      ? `${fieldName(problem.field)} ${problem.message}.`
+      ? `${fieldName(problem.field, lineName)} ${problem.message}.`
       : left
         ? `Only ${apiError.body.available} left.`
         : "Please change this.";

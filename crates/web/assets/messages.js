@@ -18,10 +18,16 @@ const FIELD_NAMES = {
   to: "To date",
 };
 
-export function fieldName(field) {
+// `lineName(index)` names an order's line by its product, where the page
+// knows which product it sent there.
+export function fieldName(field, lineName = () => null) {
   if (FIELD_NAMES[field]) return FIELD_NAMES[field];
   const line = /^items\[(\d+)\](?:\.(\w+))?$/.exec(field || "");
-  if (line) return `Line ${Number(line[1]) + 1}${line[2] ? ` ${line[2] === "productId" ? "product" : line[2]}` : ""}`;
+  if (line) {
+    const part = line[2] ? ` ${line[2] === "productId" ? "product" : line[2]}` : "";
+    const name = lineName(Number(line[1]));
+    return name ? `${name}:${part}` : `Line ${Number(line[1]) + 1}${part}`;
+  }
   return field || "A field";
 }
 
@@ -35,8 +41,8 @@ function outOfStock(body) {
   return `Only ${body.available} of ${name} left (you asked for ${body.requested}).`;
 }
 
-function invalidFields(fields) {
-  const list = fields.map((f) => `${fieldName(f.field)} ${f.message}`);
+function invalidFields(fields, lineName) {
+  const list = fields.map((f) => `${fieldName(f.field, lineName)} ${f.message}`);
   return list.length ? `Please check: ${list.join("; ")}.` : "Some fields are not valid. Please check them.";
 }
 
@@ -71,7 +77,7 @@ export const MESSAGES = {
   duplicate_email: "An account or customer with this e-mail address already exists.",
   payload_too_large: "That is too much at once. Please send less.",
   unsupported_media_type: NOT_UNDERSTOOD,
-  validation_failed: (error) => invalidFields(error.fields),
+  validation_failed: (error, lineName) => invalidFields(error.fields, lineName),
   unknown_product: "One of the products no longer exists. Remove it from the order and try again.",
   idempotency_key_reused: "This order was already sent with different contents. Please place it again.",
   rate_limited: (error) => slowDown(error.retryAfter),
@@ -92,11 +98,12 @@ const OWN_MESSAGES = new Map([
 const UNKNOWN = "Something went wrong. Please try again.";
 
 // One sentence for any failure; an unknown code still shows the API's detail.
-export function describe(error) {
+// `lineName` as for fieldName.
+export function describe(error, lineName) {
   if (!(error instanceof ApiError)) return UNKNOWN;
   if (OWN_MESSAGES.has(error.code)) return OWN_MESSAGES.get(error.code);
   const message = Object.hasOwn(MESSAGES, error.code) ? MESSAGES[error.code] : null;
-  if (typeof message === "function") return message(error);
+  if (typeof message === "function") return message(error, lineName);
   if (message) return message;
   return error.detail ? `Something went wrong: ${error.detail}.` : UNKNOWN;
 }

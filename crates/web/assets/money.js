@@ -8,11 +8,21 @@ function minor(amount) {
   return Number.isFinite(n) ? BigInt(Math.trunc(n)) : 0n;
 }
 
-// 1250 -> "12.50"
-export function money(amount) {
+// 1250 -> "12.50", the form a price field takes (no grouping).
+export function plainMoney(amount) {
   const n = minor(amount);
   const abs = n < 0n ? -n : n;
   return `${n < 0n ? "-" : ""}${abs / 100n}.${String(abs % 100n).padStart(2, "0")}`;
+}
+
+// Grouped as the reader's locale writes numbers: 123456 -> "1,234.56" in
+// English, "1.234,56" in German. The decimal text goes to Intl as a string,
+// which it formats exactly.
+const FORMAT = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+// 123456 -> "1,234.56", for reading.
+export function money(amount) {
+  return FORMAT.format(plainMoney(amount));
 }
 
 // What `quantity` units at `price` come to.

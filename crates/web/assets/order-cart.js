@@ -10,13 +10,16 @@ import { describe } from "./messages.js";
 import { lineTotal, money, sum } from "./money.js";
 import { staleGuard } from "./stale.js";
 
-const NOT_WHOLE = "Enter a whole number, 0 or more.";
+const NOT_WHOLE = "Enter a whole number, like 2.";
+const AT_LEAST_ONE = "Enter at least 1 (or 0 to leave it out).";
 
 function stockText(product) {
   return product.stock === 0 ? el("span", { class: "out", text: "Out of stock" }) : `${product.stock} left`;
 }
 
-export function initOrderCart() {
+// `onChange` runs whenever the cart changes: what was said about the cart
+// before is then out of date.
+export function initOrderCart({ onChange = () => {} } = {}) {
   const search = $("product-search");
   const list = $("product-list");
   const listStatus = $("product-status");
@@ -28,7 +31,8 @@ export function initOrderCart() {
   // a new search that no longer shows them.
   const products = new Map();
   const quantities = new Map();
-  const badQuantities = new Set();
+  // Quantities that cannot be sent, by product, with what is wrong.
+  const badQuantities = new Map();
 
   function lines() {
     return [...quantities].map(([id, quantity]) => ({ product: products.get(id), quantity }));
@@ -42,8 +46,34 @@ export function initOrderCart() {
       ),
     );
     cartEmpty.hidden = chosen.length > 0;
-    total.textContent = money(sum(chosen.map((line) => line.lineTotal)));
+    const amount = money(sum(chosen.map((line) => line.lineTotal)));
+    total.textContent = amount;
+    const units = chosen.reduce((n, line) => n + line.quantity, 0);
+    $("cart-bar-count").textContent = `${units} ${units === 1 ? "item" : "items"}`;
+    $("cart-bar-sum").textContent = amount;
+    showBar();
     for (const row of list.children) row.dataset.chosen = String(quantities.has(row.dataset.productId));
+  }
+
+  // The bar shows while the cart has lines and the form's own button is
+  // out of sight (CSS keeps it off wide screens).
+  let placeInView = false;
+  function showBar() {
+    const bar = $("cart-bar");
+    bar.hidden = quantities.size === 0 || placeInView;
+    document.body.classList.toggle("has-cart-bar", !bar.hidden);
+  }
+  if ("IntersectionObserver" in window) {
+    new IntersectionObserver((entries) => {
+      placeInView = entries.some((e) => e.isIntersecting);
+      showBar();
+    }).observe($("place-order"));
+  }
+
+  function quantityProblem(input, text) {
+    if (input.validity.badInput || (text !== "" && !/^-?\d+$/.test(text))) return NOT_WHOLE;
+    if (text.startsWith("-")) return AT_LEAST_ONE;
+    return null;
   }
 
   function setQuantity(id, input) {
@@ -51,13 +81,20 @@ export function initOrderCart() {
     const text = input.value.trim();
     quantities.delete(id);
     badQuantities.delete(id);
-    if (input.validity.badInput || (text !== "" && !/^\d+$/.test(text))) {
-      badQuantities.add(id);
-      markField(input, NOT_WHOLE);
+    const problem = quantityProblem(input, text);
+    if (problem) {
+      badQuantities.set(id, problem);
+      markField(input, problem);
     } else if (Number(text) > 0) {
       quantities.set(id, Number(text));
+      const product = products.get(id);
+      // Only a warning: the stock shown may be out of date, the server decides.
+      if (product && Number(text) > product.stock) {
+        markField(input, product.stock === 0 ? "Out of stock: the order would be refused." : `Only ${product.stock} left: the order would be refused.`);
+      }
     }
     renderCart();
+    onChange();
   }
 
   function productRow(product) {
@@ -118,11 +155,16 @@ export function initOrderCart() {
 
   return {
     lines,
-    // Marks each quantity that is not a whole number; false when there is one.
+    // Marks each quantity that cannot be sent; the first problem, or null.
     checkQuantities() {
-      for (const id of badQuantities) markField($(`qty-${id}`), NOT_WHOLE);
-      return badQuantities.size === 0;
+      for (const [id, problem] of badQuantities) markField($(`qty-${id}`), problem);
+      const first = badQuantities.entries().next().value;
+      if (!first) return null;
+      const product = products.get(first[0]);
+      return product ? `${product.name}: ${first[1]}` : first[1];
     },
+    // The name of the product with this id, as last listed.
+    productName: (id) => products.get(id)?.name || null,
     focusSearch: () => search.focus(),
     // A server error names lines by index (items[1].quantity); point each
     // index at the quantity input of the product sent there.

@@ -46,7 +46,14 @@ function initOrderPage(user) {
   // Suggestions come from the customer list, which needs its own permission.
   if (forAnyone && can(user, "manageCustomers")) initNameFromAddress(customerEmail, customerName);
 
-  const cart = initOrderCart();
+  // A change to the cart makes what was said about it out of date.
+  const cart = initOrderCart({
+    onChange: () => {
+      showError(errorNode, "");
+      result.replaceChildren();
+    },
+  });
+  $("cart-bar-place").addEventListener("click", () => form.requestSubmit());
   // The key belongs to one exact request body; a different body gets a new
   // key, the same body (a resend) the same key, until it succeeds.
   let attempt = null;
@@ -56,13 +63,14 @@ function initOrderPage(user) {
   function buildBody() {
     clearFieldErrors(main);
     showError(errorNode, "");
-    if (!cart.checkQuantities()) {
-      showError(errorNode, "Some quantities are not whole numbers. Please fix them.");
+    const problem = cart.checkQuantities();
+    if (problem) {
+      showError(errorNode, problem);
       return null;
     }
     const lines = cart.lines();
     if (!lines.length) {
-      showError(errorNode, "Choose at least one product: set its quantity above 0.");
+      showError(errorNode, "Choose at least one product: set its quantity to at least 1.");
       cart.focusSearch();
       return null;
     }
@@ -104,8 +112,10 @@ function initOrderPage(user) {
 
   function afterFailure(err, body) {
     cart.tagLines(body.items);
-    fieldErrors(main, err);
-    showError(errorNode, describe(err));
+    // The server names lines by their place in the request; people, by product.
+    const lineName = (index) => (body.items[index] ? cart.productName(body.items[index].productId) : null);
+    fieldErrors(main, err, lineName);
+    showError(errorNode, describe(err, lineName));
     const detail = err.body || {};
     if (err.code === "out_of_stock" && Number.isInteger(detail.available)) cart.showStock(detail.productId, detail.available);
     if (err.code === "idempotency_key_reused") attempt = null;

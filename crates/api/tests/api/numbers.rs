@@ -174,6 +174,18 @@ async fn an_order_is_looked_up_by_number_and_address_and_a_wrong_one_tells_nothi
         StatusCode::OK,
         "#{number} as people write it"
     );
+    let with_point = app
+        .post(
+            "/api/orders/lookup",
+            None,
+            &json!({ "number": f64::from(u32::try_from(number).unwrap()), "email": email }),
+        )
+        .await;
+    assert_eq!(
+        with_point.status(),
+        StatusCode::OK,
+        "{number}.0 is {number}"
+    );
 
     let wrong_number = app
         .post(

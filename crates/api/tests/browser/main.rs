@@ -17,6 +17,7 @@ mod flows;
 #[allow(dead_code)]
 mod helpers;
 mod layout;
+mod order_form;
 mod resume;
 mod static_host;
 mod steps;

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use crate::dto::whole;
 use crate::openapi::rules;
 
 /// What a customer knows of an order without its link.
@@ -23,7 +24,10 @@ impl LookupRequest {
     /// it; a value that is neither a number nor text is no number.
     pub fn number_text(&self) -> String {
         match &self.number {
-            serde_json::Value::Number(n) => n.to_string(),
+            // 1042.0 is 1042, as every whole number in this API.
+            serde_json::Value::Number(n) => {
+                whole::number::<_, u64>(n.clone()).map_or_else(|_| n.to_string(), |n| n.to_string())
+            }
             serde_json::Value::String(s) => s.clone(),
             _ => String::new(),
         }
