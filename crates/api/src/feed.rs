@@ -16,6 +16,7 @@ use oms_ws::metrics::FeedMetrics;
 use oms_ws::wire::Wire;
 use tokio::task::JoinHandle;
 
+use crate::currency::Currency;
 use crate::dto::events::EventMessage;
 use crate::settings::FeedSettings;
 
@@ -45,9 +46,15 @@ impl Feed {
         store: &S,
         settings: &FeedSettings,
         metrics: FeedMetrics,
+        currency: Currency,
     ) -> Result<Feed, StoreError> {
         let start = store.tail().await?;
-        let hub = Hub::new(start, Arc::new(Messages), settings.hub, metrics);
+        let hub = Hub::new(
+            start,
+            Arc::new(Messages { currency }),
+            settings.hub,
+            metrics,
+        );
         let follower = tokio::spawn(oms_ws::follower::follow(store.clone(), hub.clone()));
         Ok(Feed {
             live: LiveFeed {
@@ -74,7 +81,9 @@ impl Drop for Feed {
 
 /// The feed's messages, written from their typed views.
 #[derive(Debug)]
-struct Messages;
+struct Messages {
+    currency: Currency,
+}
 
 impl Messages {
     fn write(message: &EventMessage) -> ByteString {
@@ -92,7 +101,7 @@ impl Messages {
 
 impl Wire for Messages {
     fn event(&self, logged: &LoggedEvent, audience: Audience) -> ByteString {
-        Messages::write(&EventMessage::of(logged, audience))
+        Messages::write(&EventMessage::of(logged, audience, self.currency))
     }
 
     fn reset(&self) -> ByteString {

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cli;
 pub mod client_ip;
 pub mod commands;
+pub mod currency;
 pub mod dto;
 pub mod export;
 pub mod fallback;

@@ -10,6 +10,8 @@ use oms_domain::user::Role;
 use oms_ports::store::Store;
 use serde::Deserialize;
 
+mod orders;
+
 use crate::secret::Secret;
 use crate::settings::Settings;
 use crate::state::AppState;
@@ -69,6 +71,8 @@ pub struct SeedReport {
     pub customers: usize,
     /// `(email, password)` for each account created with a generated password.
     pub generated_passwords: Vec<(String, Secret)>,
+    /// Demo orders placed.
+    pub orders: u64,
 }
 
 fn fixture<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Result<Vec<T>, SeedError> {
@@ -162,6 +166,32 @@ async fn seed_account<S: Store>(
         Err(e) => return Err(e.into()),
     }
     Ok(())
+}
+
+/// Places the demo orders (by the demo staff account) into a store that
+/// holds no order yet; returns how many.
+///
+/// # Errors
+/// [`SeedError`] on a broken fixture or a failing store.
+pub async fn demo_orders<S: Store>(state: &AppState<S>) -> Result<u64, SeedError> {
+    let staff = fixture::<UserFixture>("users.json", USERS)?
+        .into_iter()
+        .find(|u| u.role == "staff")
+        .ok_or_else(|| bad("users.json", "no staff account"))?;
+    let email = oms_domain::email::Email::parse(&staff.email).map_err(|e| bad(&staff.email, e))?;
+    let Some(user) = state
+        .store
+        .find_user_by_email(&email)
+        .await
+        .map_err(|e| bad("users", e))?
+    else {
+        return Ok(0);
+    };
+    let by = oms_domain::user::Actor {
+        user: user.id,
+        role: user.role,
+    };
+    orders::load(&state.store, by).await
 }
 
 /// Creates or updates the administrator named by `OMS_ADMIN_EMAIL`.

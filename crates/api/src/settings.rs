@@ -6,6 +6,7 @@
 mod parser;
 mod source;
 
+use crate::currency::Currency;
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -159,6 +160,8 @@ pub struct Settings {
     pub user_password: Option<Secret>,
     /// `OMS_WS_*` and `OMS_EVENT_*`.
     pub feed: FeedSettings,
+    /// `OMS_CURRENCY` (ISO 4217, default `USD`): what every amount counts.
+    pub currency: Currency,
 }
 
 /// Every problem found in the configuration, one line each.
@@ -226,6 +229,7 @@ impl Settings {
             migrate_on_start: p.flag("OMS_MIGRATE_ON_START", true),
             user_password: p.password("OMS_USER_PASSWORD"),
             feed: p.feed(),
+            currency: p.currency(),
         };
         if problems.is_empty() {
             Ok(settings)

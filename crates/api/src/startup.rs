@@ -108,10 +108,12 @@ impl<S: Store> Application<S> {
         // Demo data goes only into an empty catalogue: a new database, or
         // the memory store at every start; never over a shop's own data.
         let seeded = if settings.demo_data && seed::catalogue_is_empty(&state).await? {
-            let loaded = seed::load(&state, &settings).await?;
+            let mut loaded = seed::load(&state, &settings).await?;
+            loaded.orders = seed::demo_orders(&state).await?;
             tracing::info!(
                 products = loaded.products,
                 customers = loaded.customers,
+                orders = loaded.orders,
                 "loaded the demo data from seed/ into the empty store (OMS_DEMO_DATA=false to start empty)"
             );
             loaded
@@ -133,9 +135,14 @@ impl<S: Store> Application<S> {
             ),
             None => None,
         };
-        let feed = Feed::start(&state.store, &settings.feed, metrics.feed.clone())
-            .await
-            .map_err(StartupError::Events)?;
+        let feed = Feed::start(
+            &state.store,
+            &settings.feed,
+            metrics.feed.clone(),
+            settings.currency,
+        )
+        .await
+        .map_err(StartupError::Events)?;
         let metrics = web::Data::new(metrics);
         let server = serve(
             &settings,
@@ -229,7 +236,7 @@ fn services_with_metrics<S: Store>(
     let metrics = Metrics::new().map_err(|e| config(&e))?;
     let (memory_kib, passes) = settings.argon2;
     let hashing = Argon2Hashing::with_cost(memory_kib, passes).map_err(|e| config(&e))?;
-    let state = AppState::new(store, hashing, metrics.business.clone());
+    let state = AppState::new(store, hashing, metrics.business.clone(), settings.currency);
     Ok((state, metrics))
 }
 

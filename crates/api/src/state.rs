@@ -11,6 +11,7 @@ use oms_app::system::{RandomIds, SystemClock};
 use oms_app::users::UserService;
 use oms_ports::store::Store;
 
+use crate::currency::Currency;
 use crate::metrics::BusinessMetrics;
 
 /// The order use cases as the API runs them.
@@ -37,11 +38,18 @@ pub struct AppState<S> {
     pub store: S,
     /// Orders placed, stock conflicts.
     pub metrics: BusinessMetrics,
+    /// What every amount counts (`OMS_CURRENCY`).
+    pub currency: Currency,
 }
 
 impl<S: Store> AppState<S> {
     /// Services over `store`.
-    pub fn new(store: S, hashing: Argon2Hashing, metrics: BusinessMetrics) -> AppState<S> {
+    pub fn new(
+        store: S,
+        hashing: Argon2Hashing,
+        metrics: BusinessMetrics,
+        currency: Currency,
+    ) -> AppState<S> {
         // Every write that loses a race is tried again under this one policy.
         let contention = Contention::DEFAULT;
         AppState {
@@ -54,6 +62,7 @@ impl<S: Store> AppState<S> {
             users: UserService::new(store.clone(), hashing, SystemClock, RandomIds),
             store,
             metrics,
+            currency,
         }
     }
 }

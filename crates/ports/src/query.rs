@@ -232,8 +232,11 @@ pub struct OrderQuery {
 pub struct OrderSummary {
     /// How many orders are in each status; a status with none is absent.
     pub by_status: Vec<(OrderStatus, u64)>,
-    /// The sum of the totals of the orders not cancelled.
+    /// The sum of the totals of the orders paid and not cancelled.
     pub revenue: Money,
+    /// The sum of the totals of the orders not cancelled whose payment is
+    /// not recorded.
+    pub outstanding: Money,
 }
 
 impl OrderSummary {

@@ -112,9 +112,11 @@ cases! {
         assert_eq!((page.items.len(), page.next), (0, None));
     }
 
-    pub async fn orders_are_summarized_by_status_with_revenue_not_cancelled<S: Store>(store: S) {
+    pub async fn orders_are_summarized_by_status_with_paid_revenue_and_what_is_outstanding<S: Store>(store: S) {
         let mug = given_product(&store, 1, "Mug", 250, 100).await;
-        let first = placed(&store, draft(10, "ann@example.com", &[(mug, 2)])).await;
+        let mut paid = draft(10, "ann@example.com", &[(mug, 2)]);
+        paid.payment_collected = true;
+        let first = placed(&store, paid).await;
         let mut by_customer = draft(20, "bob@example.com", &[(mug, 1)]);
         by_customer.placed_by = actor(2, Role::Customer);
         placed(&store, by_customer).await;
@@ -136,10 +138,11 @@ cases! {
         assert_eq!(all.count(OrderStatus::Cancelled), 1);
         assert_eq!(all.count(OrderStatus::Shipped), 0);
         assert_eq!(all.orders(), 3);
+        assert_eq!(all.revenue.minor(), 500, "the 2 paid mugs");
         assert_eq!(
-            all.revenue.minor(),
-            750,
-            "2 + 1 mugs; the cancelled 4 do not count"
+            all.outstanding.minor(),
+            250,
+            "the 1 unpaid mug; the cancelled 4 count nowhere"
         );
 
         let window = OrderFilter {
@@ -149,7 +152,7 @@ cases! {
         };
         let late = store.summarize_orders(&window).await.unwrap();
         assert_eq!(late.orders(), 2, "from is inclusive, to exclusive");
-        assert_eq!(late.revenue.minor(), 250);
+        assert_eq!((late.revenue.minor(), late.outstanding.minor()), (0, 250));
 
         let anns = OrderFilter {
             customer: Some(first.customer().id),
@@ -170,6 +173,9 @@ cases! {
             ..OrderFilter::default()
         };
         let empty = store.summarize_orders(&none).await.unwrap();
-        assert_eq!((empty.orders(), empty.revenue.minor()), (0, 0));
+        assert_eq!(
+            (empty.orders(), empty.revenue.minor(), empty.outstanding.minor()),
+            (0, 0, 0)
+        );
     }
 }

@@ -6,7 +6,7 @@ import { $ } from "./dom.js";
 import { closeDialog, openDialog } from "./dialog.js";
 import { clearFieldErrors, fieldErrors, markField, showError } from "./fields.js";
 import { describe } from "./messages.js";
-import { money, parseMoney, plainMoney } from "./money.js";
+import { money, parseMoney, plainMoney, shopCurrency } from "./money.js";
 import { toast } from "./toast.js";
 
 // Whole units from a text field; null when it is not a whole number >= 0.
@@ -31,7 +31,7 @@ export function initProductCreate({ onCreated }) {
     const problems = [];
     let cents = null;
     try {
-      cents = parseMoney(price.value);
+      cents = parseMoney(price.value, shopCurrency());
     } catch (err) {
       problems.push([price, err.message]);
     }
@@ -48,7 +48,7 @@ export function initProductCreate({ onCreated }) {
     try {
       const created = await request("POST", "/api/products", { body: { name: name.value.trim(), price: cents, stock: level } });
       form.reset();
-      toast(`Added ${created.name} at ${money(created.price)}.`, "success");
+      toast(`Added ${created.name} at ${money(created.price, created.currency)}.`, "success");
       onCreated();
     } catch (err) {
       fieldErrors(form, err);
@@ -77,8 +77,8 @@ export function initProductEdit({ product, onSaved }) {
   function fill(shown) {
     editing = shown;
     $("edit-title").textContent = `Edit ${shown.name}`;
-    $("edit-version").textContent = `Now ${money(shown.price)}, ${shown.stock === 0 ? "out of stock" : `${shown.stock} in stock`}.`;
-    price.value = plainMoney(shown.price);
+    $("edit-version").textContent = `Now ${money(shown.price, shown.currency)}, ${shown.stock === 0 ? "out of stock" : `${shown.stock} in stock`}.`;
+    price.value = plainMoney(shown.price, shown.currency);
     stock.value = String(shown.stock);
   }
 
@@ -87,7 +87,7 @@ export function initProductEdit({ product, onSaved }) {
   function changes() {
     let cents;
     try {
-      cents = parseMoney(price.value);
+      cents = parseMoney(price.value, shopCurrency());
     } catch (err) {
       markField(price, err.message);
       showError(errorBox, err.message);

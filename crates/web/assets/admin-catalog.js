@@ -2,7 +2,7 @@
 // add them and change price or stock (admin-catalog-forms.js).
 import { $, el } from "./dom.js";
 import { initCursorList } from "./list.js";
-import { money } from "./money.js";
+import { money, rememberCurrency } from "./money.js";
 import { initProductCreate, initProductEdit } from "./admin-catalog-forms.js";
 
 export function initCatalog(perms) {
@@ -22,13 +22,14 @@ export function initCatalog(perms) {
 
   function row(product, flash) {
     products.set(product.id, product);
+    rememberCurrency(product.currency);
     const name = el("td", { "data-label": "Name" }, product.name);
     // What counts as low is the server's rule; it says so on every product.
     if (product.lowStock) name.append(el("span", { class: "badge badge-low", text: "Low stock" }));
     const cells = [
       name,
-      el("td", { class: "num", "data-label": "Price", text: money(product.price) }),
-      el("td", { class: "num", "data-label": "Stock", text: String(product.stock) }),
+      el("td", { class: "num", "data-label": "Price", text: money(product.price, product.currency) }),
+      el("td", { class: "num", "data-label": "Stock", text: product.stock === 0 ? "Out of stock" : String(product.stock) }),
     ];
     if (canEdit) {
       const edit = el("button", { type: "button", class: "btn btn-outline btn-sm", "aria-label": `Edit ${product.name}`, text: "Edit" });

@@ -94,7 +94,7 @@ export function initOrderRows({ table, perms, change }) {
       el("td", { class: "nowrap", "data-label": "Order" }, timeEl(order.createdAt), el("span", { class: "cell-sub order-number", text: `#${short}` })),
       el("td", { "data-label": "Customer" }, order.customer.name, el("span", { class: "cell-sub", text: order.customer.email })),
       el("td", { class: "num", "data-label": "Units", title: `${lines} ${lines === 1 ? "line" : "lines"}, ${units} ${units === 1 ? "unit" : "units"}` }, String(units)),
-      el("td", { class: "num", "data-label": "Total", text: money(order.total) }),
+      el("td", { class: "num", "data-label": "Total", text: money(order.total, order.currency) }),
       el("td", { "data-label": "Status" }, badge(order.status)),
       el("td", { "data-label": "Move to" }, statusControl(order)),
       el("td", { "data-label": "Paid" }, paymentBox(order)),

@@ -4,7 +4,7 @@ import { query, request } from "./api.js";
 import { $, el } from "./dom.js";
 import { todayStart } from "./dates.js";
 import { describe } from "./messages.js";
-import { money } from "./money.js";
+import { money, rememberCurrency } from "./money.js";
 import { staleGuard } from "./stale.js";
 import { throttle } from "./timing.js";
 import { toast } from "./toast.js";
@@ -40,7 +40,8 @@ export function initSummary() {
       ]);
       if (stale()) return;
       for (const [status, count] of Object.entries(all.byStatus || {})) valueOf(status).textContent = String(count);
-      revenue.textContent = money(today.revenue);
+      rememberCurrency(today.currency);
+      revenue.textContent = money(today.revenue, today.currency);
     } catch (err) {
       if (!stale()) toast(`The summary could not be refreshed. ${describe(err)}`, "error");
     } finally {

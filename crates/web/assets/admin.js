@@ -14,7 +14,7 @@ import { initOrders } from "./admin-orders.js";
 import { initSummary } from "./admin-summary.js";
 
 const current = session();
-if (!current) location.replace("/login?next=/admin");
+if (!current) goSignIn();
 else if (!can(current.user, "viewAllOrders")) location.replace("/order");
 else initDashboard(current.user);
 

@@ -29,6 +29,10 @@ function storage() {
   }
 }
 
+// Why the last session went, when it ended on its own: the sign-in page
+// says so rather than leaving the person to wonder.
+let ended = null;
+
 export function session() {
   const store = storage();
   const raw = store && store.getItem(KEY);
@@ -45,6 +49,7 @@ export function session() {
   // what the person may do: signing in again brings them.
   const valid = value && typeof value.token === "string" && value.user && Array.isArray(value.user.permissions);
   if (!valid || !(expires > Date.now())) {
+    if (valid) ended = "expired";
     store.removeItem(KEY);
     return null;
   }
@@ -120,12 +125,17 @@ export function onSignedOutElsewhere(handler) {
   });
 }
 
-// Sends the browser to sign in and comes back here afterwards.
-export function goSignIn() {
+// Sends the browser to sign in and comes back here afterwards. `reason`
+// (`expired`, `refused`) is said on the sign-in page.
+export function goSignIn(reason) {
   forgetSession();
+  const why = reason || ended;
   const here = safeNext(location.pathname + location.search);
+  const params = [];
   // Slashes may stand unescaped in a query: /login?next=/admin reads better.
-  location.assign(here && here !== "/" ? `/login?next=${encodeURIComponent(here).replace(/%2F/g, "/")}` : "/login");
+  if (here && here !== "/") params.push(`next=${encodeURIComponent(here).replace(/%2F/g, "/")}`);
+  if (why) params.push(`reason=${why}`);
+  location.replace(params.length ? `/login?${params.join("&")}` : "/login");
 }
 
 function retryAfterOf(res) {
@@ -192,7 +202,7 @@ export async function request(method, path, { body, headers = {}, auth = true, o
       forgetSession();
       return request(method, path, { body, headers, auth: false, raw, signal });
     }
-    goSignIn();
+    goSignIn("refused");
     return leaving();
   }
   if (!res.ok) throw await toApiError(res);

@@ -97,7 +97,7 @@ export function openFeed({ order = null, onEvent = () => {}, onReset = () => {},
       }
       if (close.code === 4001) {
         if (!order) {
-          goSignIn();
+          goSignIn("refused");
           return;
         }
         dropToken();

@@ -4,7 +4,14 @@ import { $ } from "./dom.js";
 import { clearFieldErrors, fieldErrors, markField, showError } from "./fields.js";
 import { describe } from "./messages.js";
 
-const next = safeNext(new URLSearchParams(location.search).get("next"));
+const params = new URLSearchParams(location.search);
+const next = safeNext(params.get("next"));
+
+// Why the person is here again, when a session ended on its own.
+const ENDED = {
+  expired: "Your session expired. Please sign in again.",
+  refused: "Your session is no longer valid (it was ended, or the account changed). Please sign in again.",
+};
 
 function go(user) {
   // Never back to /login itself, which would only bounce again.
@@ -58,6 +65,12 @@ async function submit({ form, button, errorNode, path, body, idle, working, mess
 }
 
 function initSignIn() {
+  const notice = $("login-notice");
+  const reason = params.get("reason");
+  if (Object.hasOwn(ENDED, reason || "")) {
+    notice.textContent = ENDED[reason];
+    notice.hidden = false;
+  }
   const loginForm = $("login-form");
   const loginEmail = $("login-email");
   const loginPassword = $("login-password");

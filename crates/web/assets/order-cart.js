@@ -7,7 +7,7 @@ import { clearFieldErrors, markField } from "./fields.js";
 import { LIMITS } from "./limits.js";
 import { watchSearch } from "./list.js";
 import { describe } from "./messages.js";
-import { lineTotal, money, sum } from "./money.js";
+import { lineTotal, money, rememberCurrency, shopCurrency, sum } from "./money.js";
 import { staleGuard } from "./stale.js";
 
 const NOT_WHOLE = "Enter a whole number, like 2.";
@@ -42,11 +42,11 @@ export function initOrderCart({ onChange = () => {} } = {}) {
     const chosen = lines().map((line) => ({ ...line, lineTotal: lineTotal(line.product.price, line.quantity) }));
     cart.replaceChildren(
       ...chosen.map(({ product, quantity, lineTotal: amount }) =>
-        el("li", { "data-product-id": product.id }, el("span", {}, `${product.name} × ${quantity}`), el("span", { class: "line-total", text: money(amount) })),
+        el("li", { "data-product-id": product.id }, el("span", {}, `${product.name} × ${quantity}`), el("span", { class: "line-total", text: money(amount, product.currency) })),
       ),
     );
     cartEmpty.hidden = chosen.length > 0;
-    const amount = money(sum(chosen.map((line) => line.lineTotal)));
+    const amount = money(sum(chosen.map((line) => line.lineTotal)), shopCurrency());
     total.textContent = amount;
     const units = chosen.reduce((n, line) => n + line.quantity, 0);
     $("cart-bar-count").textContent = `${units} ${units === 1 ? "item" : "items"}`;
@@ -120,7 +120,7 @@ export function initOrderCart({ onChange = () => {} } = {}) {
         "div",
         {},
         el("p", { class: "product-name", text: product.name }),
-        el("p", { class: "product-meta" }, money(product.price), " · ", el("span", { class: "stock" }, stockText(product))),
+        el("p", { class: "product-meta" }, money(product.price, product.currency), " · ", el("span", { class: "stock" }, stockText(product))),
       ),
       el("div", { class: "qty" }, el("label", { for: inputId, text: "Quantity" }), input),
     );
@@ -133,7 +133,10 @@ export function initOrderCart({ onChange = () => {} } = {}) {
     try {
       const page = await request("GET", `/api/products${query({ q: search.value.trim(), limit: LIMITS.pageMax })}`);
       if (stale()) return;
-      for (const product of page.items) products.set(product.id, product);
+      for (const product of page.items) {
+        products.set(product.id, product);
+        rememberCurrency(product.currency);
+      }
       const focused = document.activeElement && list.contains(document.activeElement) ? document.activeElement.id : null;
       // Redrawn inputs show the last valid quantity, so no bad text remains.
       badQuantities.clear();

@@ -12,7 +12,7 @@ import { initOrderCart } from "./order-cart.js";
 import { initCustomerSuggestions } from "./suggestions.js";
 
 const current = session();
-if (!current) location.replace("/login?next=/order");
+if (!current) goSignIn();
 else initOrderPage(current.user);
 
 function newKey() {
@@ -103,7 +103,7 @@ function initOrderPage(user) {
         { class: "card result" },
         heading,
         el("p", {}, "Order number ", el("strong", { class: "order-number", "data-order-id": order.id, text: `#${order.number}` })),
-        el("p", {}, `Total ${money(order.total)}, status `, badge(order.status)),
+        el("p", {}, `Total ${money(order.total, order.currency)}, status `, badge(order.status)),
         el("a", { id: "track-link", class: "btn btn-outline", href: `/track-order/${encodeURIComponent(order.id)}`, text: "Track this order" }),
       ),
     );

@@ -123,12 +123,12 @@ function render(order) {
         { "data-product-id": line.productId },
         el("td", { "data-label": "Product", text: line.name }),
         el("td", { class: "num", "data-label": "Qty", text: String(line.quantity) }),
-        el("td", { class: "num", "data-label": "Unit price", text: money(line.unitPrice) }),
-        el("td", { class: "num", "data-label": "Line total", text: money(line.lineTotal) }),
+        el("td", { class: "num", "data-label": "Unit price", text: money(line.unitPrice, order.currency) }),
+        el("td", { class: "num", "data-label": "Line total", text: money(line.lineTotal, order.currency) }),
       ),
     ),
   );
-  $("order-total").textContent = money(order.total);
+  $("order-total").textContent = money(order.total, order.currency);
 
   $("history-placed").textContent = `Placed ${dateTime(order.createdAt)} as pending.`;
   $("order-history").replaceChildren(

@@ -102,8 +102,14 @@ impl State {
     fn summarize_orders(&self, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
         let mut summary = OrderSummary::default();
         for order in self.selected(filter, None) {
-            tally(&mut summary, order.status(), 1, order.total())
-                .map_err(|_| corrupt("order totals overflow"))?;
+            tally(
+                &mut summary,
+                order.status(),
+                order.payment_collected(),
+                1,
+                order.total(),
+            )
+            .map_err(|_| corrupt("order totals overflow"))?;
         }
         Ok(summary)
     }

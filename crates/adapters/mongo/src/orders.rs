@@ -80,7 +80,11 @@ impl MongoStore {
         };
         let pipeline = [
             doc! { "$match": order_filter(&query) },
-            doc! { "$group": { "_id": "$status", "count": { "$sum": 1 }, "total": { "$sum": "$total" } } },
+            doc! { "$group": {
+                "_id": { "status": "$status", "paid": "$paymentCollected" },
+                "count": { "$sum": 1 },
+                "total": { "$sum": "$total" },
+            } },
         ];
         let mut groups = self
             .orders()
@@ -89,18 +93,24 @@ impl MongoStore {
             .map_err(store_error)?;
         let mut summary = OrderSummary::default();
         while let Some(group) = groups.try_next().await.map_err(store_error)? {
-            let status = group
-                .get_str("_id")
+            let key = group
+                .get_document("_id")
+                .map_err(|_| corrupt("order summary: group"))?;
+            let status = key
+                .get_str("status")
                 .ok()
                 .and_then(|s| s.parse().ok())
                 .ok_or_else(|| corrupt("order summary: status"))?;
+            let paid = key
+                .get_bool("paid")
+                .map_err(|_| corrupt("order summary: paymentCollected"))?;
             let count = whole(&group, "count")
                 .and_then(|n| u64::try_from(n).ok())
                 .ok_or_else(|| corrupt("order summary: count"))?;
             let total = whole(&group, "total")
                 .and_then(|n| Money::from_minor(n).ok())
                 .ok_or_else(|| corrupt("order summary: total"))?;
-            tally(&mut summary, status, count, total)
+            tally(&mut summary, status, paid, count, total)
                 .map_err(|_| corrupt("order summary: totals overflow"))?;
         }
         Ok(summary)

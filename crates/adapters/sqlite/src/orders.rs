@@ -104,8 +104,10 @@ fn list_orders(c: &Connection, query: &OrderQuery) -> Result<Page<Order, OrderCu
 
 fn summarize_orders(c: &Connection, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
     let (selected, values) = selection(filter, None);
-    let sql =
-        format!("SELECT status, count(*), sum(total) FROM orders WHERE {selected} GROUP BY status");
+    let sql = format!(
+        "SELECT status, payment_collected, count(*), sum(total) FROM orders WHERE {selected}
+         GROUP BY status, payment_collected"
+    );
     let mut statement = c.prepare_cached(&sql).map_err(store_error)?;
     let mut groups = statement
         .query(params_from_iter(values))
@@ -114,11 +116,13 @@ fn summarize_orders(c: &Connection, filter: &OrderFilter) -> Result<OrderSummary
     while let Some(group) = groups.next().map_err(store_error)? {
         let status: String = group.get(0).map_err(store_error)?;
         let status = field("orders.status", status.parse())?;
-        let orders: i64 = group.get(1).map_err(store_error)?;
-        let total: i64 = group.get(2).map_err(store_error)?;
+        let paid: bool = group.get(1).map_err(store_error)?;
+        let orders: i64 = group.get(2).map_err(store_error)?;
+        let total: i64 = group.get(3).map_err(store_error)?;
         let total = field("orders.total", Money::from_minor(total))?;
         let orders = field("orders.count", u64::try_from(orders))?;
-        tally(&mut summary, status, orders, total).map_err(|_| corrupt("order totals overflow"))?;
+        tally(&mut summary, status, paid, orders, total)
+            .map_err(|_| corrupt("order totals overflow"))?;
     }
     Ok(summary)
 }

@@ -9,6 +9,7 @@ use oms_ports::events::LoggedEvent;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::currency::Currency;
 use crate::dto::orders::OrderView;
 use crate::openapi::rules;
 
@@ -98,15 +99,15 @@ pub struct OrderPaymentUpdatedView {
 }
 
 impl EventMessage {
-    /// The message for `logged`, as `audience` may see it.
-    pub fn of(logged: &LoggedEvent, audience: Audience) -> EventMessage {
+    /// The message for `logged`, as `audience` may see it (amounts in `currency`).
+    pub fn of(logged: &LoggedEvent, audience: Audience, currency: Currency) -> EventMessage {
         let id = logged.position.as_str().to_owned();
         let at = logged.event.at().to_string();
         match &logged.event {
             OrderEvent::Placed(placed) => EventMessage::OrderPlaced {
                 id,
                 at,
-                data: OrderView::of(&placed.order, audience),
+                data: OrderView::of(&placed.order, audience, currency),
             },
             OrderEvent::StatusUpdated(moved) => EventMessage::OrderStatusUpdated {
                 id,
@@ -184,7 +185,12 @@ mod tests {
                 payment_collected: false,
             }),
         };
-        let value = serde_json::to_value(EventMessage::of(&logged, Audience::Staff)).unwrap();
+        let value = serde_json::to_value(EventMessage::of(
+            &logged,
+            Audience::Staff,
+            Currency::default(),
+        ))
+        .unwrap();
         assert_eq!(value["id"], "0001");
         assert_eq!(value["event"], logged.event.name());
         assert_eq!(value["at"], "2026-11-25T08:00:00.123Z");

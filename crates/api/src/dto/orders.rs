@@ -15,8 +15,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::dto::page::{PageQuery, params_of};
 use crate::dto::{not_null, whole};
+use crate::export::Shape;
 use crate::openapi::rules;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, FieldProblem};
 
 /// `POST /api/orders`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -159,6 +160,51 @@ impl OrderFilterQuery {
             q: self.q,
             ..oms_app::orders::ListOrders::default()
         }
+    }
+}
+
+/// How `GET /api/orders/export/csv` lays out its rows.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ShapeQuery {
+    /// `lines` (the default): one row per order line, the order's total on
+    /// its first row only; `orders`: one row per order.
+    #[param(schema_with = rules::export_shape)]
+    pub shape: Option<String>,
+}
+
+impl ShapeQuery {
+    /// The shape asked for.
+    ///
+    /// # Errors
+    /// 422 naming `shape` for any other name.
+    pub fn parse(&self) -> Result<Shape, ApiError> {
+        match self.shape.as_deref() {
+            None => Ok(Shape::default()),
+            Some(name) => Shape::parse(name).ok_or_else(|| {
+                ApiError::fields(vec![FieldProblem {
+                    field: "shape".to_owned(),
+                    message: "must be lines or orders".to_owned(),
+                }])
+            }),
+        }
+    }
+}
+
+/// The filters and the shape of `GET /api/orders/export/csv`.
+#[derive(Debug, Default, Deserialize)]
+pub struct ExportQuery {
+    /// Which orders.
+    #[serde(flatten)]
+    pub filter: OrderFilterQuery,
+    /// How the rows are laid out.
+    #[serde(flatten)]
+    pub shape: ShapeQuery,
+}
+
+impl IntoParams for ExportQuery {
+    fn into_params(parameter_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        params_of::<OrderFilterQuery, ShapeQuery>(parameter_in)
     }
 }
 

@@ -1,5 +1,6 @@
 //! Catalogue wire types.
 
+use crate::currency::Currency;
 use oms_domain::product::Product;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -90,8 +91,10 @@ pub struct ProductView {
     pub id: String,
     /// Display name.
     pub name: String,
-    /// Unit price in minor units.
+    /// Unit price in minor units of `currency`.
     pub price: i64,
+    /// The shop's currency (ISO 4217), `OMS_CURRENCY`.
+    pub currency: String,
     /// Units available to order.
     pub stock: u64,
     /// Whether stock is low (5 units or fewer) and should be replenished.
@@ -104,12 +107,14 @@ pub struct ProductView {
     pub version: u64,
 }
 
-impl From<Product> for ProductView {
-    fn from(p: Product) -> Self {
+impl ProductView {
+    /// `p`, priced in `currency`.
+    pub fn new(p: Product, currency: Currency) -> Self {
         ProductView {
             id: p.id.to_string(),
             name: p.name.as_str().to_owned(),
             price: p.price.minor(),
+            currency: currency.code().to_owned(),
             stock: p.stock.units(),
             low_stock: p.stock.is_low(),
             created_at: p.created_at.to_string(),

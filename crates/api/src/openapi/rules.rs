@@ -200,6 +200,13 @@ pub fn note() -> RefOr<Schema> {
     .into()
 }
 
+/// The layout of the CSV export.
+pub fn export_shape() -> RefOr<Schema> {
+    string("`lines` (default): a row per order line, the order's total on its first row; `orders`: a row per order")
+        .enum_values(Some(["lines", "orders"]))
+        .into()
+}
+
 /// What finds orders.
 pub fn order_search() -> RefOr<Schema> {
     string(&format!(

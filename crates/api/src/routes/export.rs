@@ -9,41 +9,57 @@ use oms_app::orders::OrderExport;
 use oms_ports::store::Store;
 
 use crate::auth::Caller;
-use crate::dto::orders::OrderFilterQuery;
-use crate::export::rows;
+use crate::currency::Currency;
+use crate::dto::orders::ExportQuery;
+use crate::export::{Shape, file_name, rows};
 use crate::problem::ApiError;
 use crate::state::AppState;
 
-/// Exports every order matching the list filters.
+/// Exports every order matching the list filters: one row per order line,
+/// or per order with `shape=orders`; amounts in whole currency units.
 #[utoipa::path(get, path = "/api/orders/export/csv", operation_id = "exportOrdersCsv", tag = "orders", security(("bearer" = [])),
-    params(OrderFilterQuery),
+    params(ExportQuery),
     responses(
         (status = 200, content_type = "text/csv", body = String,
-            description = "RFC 4180, one row per order line")))]
+            description = "RFC 4180: one row per order line (its total on the first only), or per order with `shape=orders`")))]
 pub async fn csv<S: Store>(
     state: web::Data<AppState<S>>,
     Caller(caller): Caller,
-    query: web::Query<OrderFilterQuery>,
+    query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut export = state
-        .orders
-        .export(caller, &query.into_inner().into_app())?;
+    let ExportQuery { filter, shape } = query.into_inner();
+    let shape = shape.parse()?;
+    let name = file_name(
+        &[
+            ("status", filter.status.as_deref()),
+            ("customer", filter.customer_id.as_deref()),
+            ("from", filter.from.as_deref()),
+            ("to", filter.to.as_deref()),
+            ("search", filter.q.as_deref()),
+        ],
+        time::OffsetDateTime::now_utc(),
+    );
+    let mut export = state.orders.export(caller, &filter.into_app())?;
+    let layout = Layout {
+        shape,
+        currency: state.currency,
+    };
     // The first page is read before answering, so an unreachable store
     // still gets a proper status instead of a cut stream.
-    let first = chunk(&mut export, true).await?;
-    let body = stream::try_unfold(Some((first, export)), |step| async move {
+    let first = chunk(&mut export, true, layout).await?;
+    let body = stream::try_unfold(Some((first, export)), move |step| async move {
         let Some((bytes, mut export)) = step else {
             return Ok(None);
         };
         let Some(bytes) = bytes else {
             return Ok(None);
         };
-        let next = chunk(&mut export, false).await?;
+        let next = chunk(&mut export, false, layout).await?;
         Ok::<_, ApiError>(Some((web::Bytes::from(bytes), Some((next, export)))))
     });
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
-        .insert_header(disposition())
+        .insert_header(disposition(name))
         .streaming(body))
 }
 
@@ -52,13 +68,21 @@ pub async fn csv<S: Store>(
 async fn chunk<S: Store>(
     export: &mut OrderExport<S>,
     header: bool,
+    layout: Layout,
 ) -> Result<Option<Vec<u8>>, ApiError> {
     let page = export
         .next_page()
         .await
         .map_err(|e| ApiError::from_store(&e))?;
-    page.map(|orders| rows(&orders, header).map_err(csv_failed))
+    page.map(|orders| rows(&orders, header, layout.shape, layout.currency).map_err(csv_failed))
         .transpose()
+}
+
+/// How every page of one export is written.
+#[derive(Clone, Copy)]
+struct Layout {
+    shape: Shape,
+    currency: Currency,
 }
 
 fn csv_failed(err: csv::Error) -> ApiError {
@@ -66,10 +90,9 @@ fn csv_failed(err: csv::Error) -> ApiError {
     ApiError::internal()
 }
 
-fn disposition() -> ContentDisposition {
-    let today = time::OffsetDateTime::now_utc().date();
+fn disposition(name: String) -> ContentDisposition {
     ContentDisposition {
         disposition: DispositionType::Attachment,
-        parameters: vec![DispositionParam::Filename(format!("orders-{today}.csv"))],
+        parameters: vec![DispositionParam::Filename(name)],
     }
 }

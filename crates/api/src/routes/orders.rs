@@ -44,7 +44,11 @@ pub async fn place<S: Store>(
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/orders/{}", placement.order.id())))
         .insert_header(("Idempotent-Replayed", placement.replayed.to_string()))
-        .json(OrderView::seen_by(&placement.order, Some(caller))))
+        .json(OrderView::seen_by(
+            &placement.order,
+            Some(caller),
+            state.currency,
+        )))
 }
 
 fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
@@ -72,7 +76,7 @@ pub async fn get<S: Store>(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let order = state.orders.get(&id).await?;
-    Ok(HttpResponse::Ok().json(OrderView::seen_by(&order, viewer)))
+    Ok(HttpResponse::Ok().json(OrderView::seen_by(&order, viewer, state.currency)))
 }
 
 /// Finds an order by its number and the e-mail address it was placed with
@@ -92,7 +96,7 @@ pub async fn lookup<S: Store>(
         .orders
         .look_up(&body.number_text(), &body.email)
         .await?;
-    Ok(HttpResponse::Ok().json(OrderView::of(&order, Audience::Public)))
+    Ok(HttpResponse::Ok().json(OrderView::of(&order, Audience::Public, state.currency)))
 }
 
 /// Lists orders, newest first (staff and admins; a customer sees its own).
@@ -110,7 +114,7 @@ pub async fn list<S: Store>(
         .list(caller, &query.into_inner().into_app()?)
         .await?;
     Ok(HttpResponse::Ok().json(Page::from_app(page, |o| {
-        OrderView::seen_by(&o, Some(caller))
+        OrderView::seen_by(&o, Some(caller), state.currency)
     })))
 }
 
@@ -130,7 +134,7 @@ pub async fn summary<S: Store>(
         .orders
         .summarize(caller, &query.into_inner().into_app())
         .await?;
-    Ok(HttpResponse::Ok().json(OrderSummaryView::from(&summary)))
+    Ok(HttpResponse::Ok().json(OrderSummaryView::new(&summary, state.currency)))
 }
 
 /// Moves an order to a new status, releasing its stock when cancelled.
@@ -146,5 +150,5 @@ pub async fn change_status<S: Store>(
     JsonBody(body): JsonBody<ChangeStatusRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let order = state.orders.change_status(caller, &id, body.into()).await?;
-    Ok(HttpResponse::Ok().json(OrderView::seen_by(&order, Some(caller))))
+    Ok(HttpResponse::Ok().json(OrderView::seen_by(&order, Some(caller), state.currency)))
 }

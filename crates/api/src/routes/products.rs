@@ -31,7 +31,7 @@ pub async fn create<S: Store>(
     let location = format!("/api/products/{}", product.id);
     Ok(HttpResponse::Created()
         .insert_header(("Location", location))
-        .json(ProductView::from(product)))
+        .json(ProductView::new(product, state.currency)))
 }
 
 /// Lists products by name, with optional search (any signed-in user).
@@ -48,7 +48,9 @@ pub async fn list<S: Store>(
         .catalog
         .list(caller, &query.into_inner().into_app()?)
         .await?;
-    Ok(HttpResponse::Ok().json(Page::from_app(page, ProductView::from)))
+    Ok(HttpResponse::Ok().json(Page::from_app(page, |p| {
+        ProductView::new(p, state.currency)
+    })))
 }
 
 /// One product (any signed-in user).
@@ -62,7 +64,7 @@ pub async fn get<S: Store>(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let product = state.catalog.get(caller, &id).await?;
-    Ok(HttpResponse::Ok().json(ProductView::from(product)))
+    Ok(HttpResponse::Ok().json(ProductView::new(product, state.currency)))
 }
 
 /// Changes price and/or stock level (admin).
@@ -78,5 +80,5 @@ pub async fn update<S: Store>(
     JsonBody(body): JsonBody<UpdateProductRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let product = state.catalog.update(caller, &id, body.into()).await?;
-    Ok(HttpResponse::Ok().json(ProductView::from(product)))
+    Ok(HttpResponse::Ok().json(ProductView::new(product, state.currency)))
 }

@@ -1,6 +1,7 @@
 //! Reading one variable at a time, collecting every problem instead of
 //! stopping at the first.
 
+use crate::currency::Currency;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -112,6 +113,18 @@ impl<'a> Parser<'a> {
                 default
             }
             other => other.unwrap_or(default),
+        }
+    }
+
+    /// `OMS_CURRENCY`: an ISO 4217 code with minor units, `USD` unless set.
+    pub(super) fn currency(&mut self) -> Currency {
+        let code = self.get("OMS_CURRENCY").unwrap_or(Currency::DEFAULT_CODE);
+        match Currency::parse(code) {
+            Ok(currency) => currency,
+            Err(why) => {
+                self.fail(format!("OMS_CURRENCY: {why}"));
+                Currency::default()
+            }
         }
     }
 

@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, problem, spawn_app};
+use crate::helpers::{TestApp, fields, problem, spawn_app, spawn_app_with};
 
 async fn export(
     app: &TestApp,
@@ -47,12 +47,18 @@ async fn the_export_has_one_row_per_line_with_the_order_repeated() {
     let disposition = headers["content-disposition"].to_str().unwrap();
     assert!(disposition.starts_with("attachment"), "{disposition}");
     assert!(
-        disposition.contains(&format!("orders-{today}.csv")),
-        "{disposition}"
+        disposition.contains(&format!("orders-{today}T")) && disposition.contains("Z.csv"),
+        "named for the time of the export: {disposition}"
     );
 
     let header: Vec<&str> = rows[0].iter().collect();
-    assert_eq!(header, oms_api::export::COLUMNS);
+    let expected = oms_api::export::header(
+        oms_api::export::Shape::Lines,
+        oms_api::currency::Currency::default(),
+    );
+    assert_eq!(header, expected);
+    assert!(header.contains(&"orderTotal (USD)"), "{header:?}");
+    assert!(!header.contains(&"version"), "no internal columns");
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
     assert_eq!(
         rows.len(),
@@ -65,12 +71,18 @@ async fn the_export_has_one_row_per_line_with_the_order_repeated() {
     assert_eq!(row[col("orderNumber")], second["number"].to_string());
     assert_eq!(&row[col("customerEmail")], "bob@example.com");
     assert_eq!(
-        (&row[col("quantity")], &row[col("lineTotal")]),
-        ("3", "3750")
+        (&row[col("quantity")], &row[col("lineTotal (USD)")]),
+        ("3", "37.50"),
+        "amounts in dollars"
+    );
+    assert_eq!(&rows[2][col("orderTotal (USD)")], "26.00", "the total once");
+    assert_eq!(
+        &rows[3][col("orderTotal (USD)")],
+        "",
+        "not again on its next line"
     );
     for row in &rows[2..] {
         assert_eq!(&row[col("orderId")], first["id"].as_str().unwrap());
-        assert_eq!(&row[col("orderTotal")], "2600");
         assert_eq!(&row[col("status")], "pending");
         assert_eq!(
             &row[col("customerName")],
@@ -83,7 +95,31 @@ async fn the_export_has_one_row_per_line_with_the_order_repeated() {
         &rows[3][col("productName")],
         "'=HYPERLINK(\"http://evil.example\")"
     );
-    assert_eq!(&rows[3][col("unitPrice")], "100");
+    assert_eq!(&rows[3][col("unitPrice (USD)")], "1.00");
+}
+
+#[tokio::test]
+async fn an_export_by_order_has_one_row_each_and_is_named_for_its_filter() {
+    let app = spawn_app_with(&[("OMS_CURRENCY", "JPY")]).await;
+    let mug = app.product("Mug", 1250, 10).await;
+    let order = app.order_for("ann@example.com", &mug, 3).await;
+    assert_eq!(order["currency"], "JPY");
+    let (headers, rows) = export(&app, "?shape=orders&status=pending").await;
+    let header: Vec<&str> = rows[0].iter().collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    assert_eq!(rows.len(), 2, "one row for the one order");
+    assert_eq!(
+        &rows[1][col("orderTotal (JPY)")],
+        "3750",
+        "yen have no decimals"
+    );
+    assert_eq!((&rows[1][col("lines")], &rows[1][col("units")]), ("1", "3"));
+    let disposition = headers["content-disposition"].to_str().unwrap();
+    assert!(disposition.contains("orders-pending-"), "{disposition}");
+    let refused = app
+        .get("/api/orders/export/csv?shape=rows", Some(&app.admin))
+        .await;
+    assert_eq!(fields(&problem(refused, 422).await), ["shape"]);
 }
 
 #[tokio::test]
@@ -106,10 +142,7 @@ async fn the_export_applies_the_list_filters_and_streams_past_one_page() {
         1 + 130,
         "more than one 100-order page, each order once"
     );
-    let id_column = oms_api::export::COLUMNS
-        .iter()
-        .position(|c| *c == "orderId")
-        .unwrap();
+    let id_column = rows[0].iter().position(|c| c == "orderId").unwrap();
     let mut seen: Vec<&str> = rows[1..]
         .iter()
         .map(|r| r.get(id_column).unwrap())

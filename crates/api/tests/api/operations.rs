@@ -150,6 +150,41 @@ async fn the_demo_store_is_loaded_from_the_seed_fixtures() {
         .unwrap();
     assert_eq!(customers["items"].as_array().unwrap().len(), 3);
     app.login("staff@example.com", "demo-staff-pass").await;
+    let summary: Value = app
+        .get("/api/orders/summary", Some(&app.staff))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(summary["orders"].as_u64().unwrap() >= 30, "{summary}");
+    for status in ["pending", "confirmed", "shipped", "delivered", "cancelled"] {
+        assert!(
+            summary["byStatus"][status].as_u64().unwrap() > 0,
+            "demo orders in every status: {summary}"
+        );
+    }
+    assert!(
+        summary["revenue"].as_i64().unwrap() > 0,
+        "some paid: {summary}"
+    );
+    let placed_days_ago = app
+        .get(
+            &format!(
+                "/api/orders?to={}",
+                (time::OffsetDateTime::now_utc() - time::Duration::days(7))
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap()
+            ),
+            Some(&app.staff),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert!(
+        !placed_days_ago["items"].as_array().unwrap().is_empty(),
+        "spread over the last weeks"
+    );
 }
 
 #[tokio::test]

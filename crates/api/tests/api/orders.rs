@@ -511,17 +511,18 @@ async fn one_hundred_buyers_for_ten_units_make_exactly_ten_orders() {
 }
 
 #[tokio::test]
-async fn the_summary_counts_orders_by_status_and_sums_revenue_not_cancelled() {
+async fn the_summary_counts_orders_by_status_with_paid_revenue_and_what_is_outstanding() {
     let app = spawn_app().await;
     let mug = app.product("Mug", 1250, 50).await;
     let first = app.order_for("ann@example.com", &mug, 2).await;
     let second = app.order_for("bob@example.com", &mug, 1).await;
     let third = app.order_for("ann@example.com", &mug, 4).await;
-    for (order, status) in [(&second, "confirmed"), (&third, "cancelled")] {
+    let paid = json!({ "status": "confirmed", "paymentCollected": true });
+    let cancel = json!({ "status": "cancelled" });
+    for (order, body) in [(&second, &paid), (&third, &cancel)] {
         let id = order["id"].as_str().unwrap();
-        let response = app
-            .set_status(&app.staff, id, &json!({ "status": status }))
-            .await;
+        let status = &body["status"];
+        let response = app.set_status(&app.staff, id, body).await;
         assert_eq!(response.status(), StatusCode::OK, "{status}");
     }
 
@@ -533,7 +534,9 @@ async fn the_summary_counts_orders_by_status_and_sums_revenue_not_cancelled() {
         json!({
             "byStatus": { "pending": 1, "confirmed": 1, "shipped": 0, "delivered": 0, "cancelled": 1 },
             "orders": 3,
-            "revenue": 3750,
+            "revenue": 1250,
+            "outstanding": 2500,
+            "currency": "USD",
         })
     );
 
@@ -541,8 +544,12 @@ async fn the_summary_counts_orders_by_status_and_sums_revenue_not_cancelled() {
     let path = format!("/api/orders/summary?customerId={customer}&status=pending");
     let anns: Value = app.get(&path, Some(&app.staff)).await.json().await.unwrap();
     assert_eq!(
-        (anns["orders"].as_u64(), anns["revenue"].as_i64()),
-        (Some(1), Some(2500))
+        (
+            anns["orders"].as_u64(),
+            anns["revenue"].as_i64(),
+            anns["outstanding"].as_i64()
+        ),
+        (Some(1), Some(0), Some(2500))
     );
 
     let future = "/api/orders/summary?from=2999-01-01T00:00:00Z";
@@ -572,7 +579,10 @@ async fn a_customers_summary_covers_only_its_own_orders() {
         .await
         .unwrap();
     assert_eq!(mine["orders"], 1);
-    assert_eq!(mine["revenue"], 700);
+    assert_eq!(
+        (&mine["revenue"], &mine["outstanding"]),
+        (&json!(0), &json!(700))
+    );
     assert_eq!(mine["byStatus"]["pending"], 1);
 }
 

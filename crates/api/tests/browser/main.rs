@@ -19,6 +19,7 @@ mod helpers;
 mod layout;
 mod order_form;
 mod resume;
+mod sessions;
 mod static_host;
 mod steps;
 #[path = "../api/stores.rs"]

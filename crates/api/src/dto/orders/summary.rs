@@ -5,6 +5,8 @@ use oms_ports::query::OrderSummary;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::currency::Currency;
+
 /// `GET /api/orders/summary`.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -13,8 +15,14 @@ pub struct OrderSummaryView {
     pub by_status: StatusCounts,
     /// How many orders were selected.
     pub orders: u64,
-    /// The sum of the totals of the selected orders not cancelled, minor units.
+    /// Takings: the sum of the totals of the selected orders that are paid
+    /// and not cancelled, minor units of `currency`.
     pub revenue: i64,
+    /// The sum of the totals of the selected orders not cancelled whose
+    /// payment is not recorded, minor units of `currency`.
+    pub outstanding: i64,
+    /// The shop's currency (ISO 4217), `OMS_CURRENCY`.
+    pub currency: String,
 }
 
 /// A count per order status.
@@ -32,8 +40,9 @@ pub struct StatusCounts {
     pub cancelled: u64,
 }
 
-impl From<&OrderSummary> for OrderSummaryView {
-    fn from(summary: &OrderSummary) -> Self {
+impl OrderSummaryView {
+    /// `summary`, its amounts in `currency`.
+    pub fn new(summary: &OrderSummary, currency: Currency) -> Self {
         use OrderStatus::{Cancelled, Confirmed, Delivered, Pending, Shipped};
         OrderSummaryView {
             by_status: StatusCounts {
@@ -45,6 +54,8 @@ impl From<&OrderSummary> for OrderSummaryView {
             },
             orders: summary.orders(),
             revenue: summary.revenue.minor(),
+            outstanding: summary.outstanding.minor(),
+            currency: currency.code().to_owned(),
         }
     }
 }
@@ -59,7 +70,8 @@ mod tests {
         for status in OrderStatus::ALL {
             summary.by_status.push((status, 1));
         }
-        let view = serde_json::to_value(OrderSummaryView::from(&summary)).unwrap();
+        let view =
+            serde_json::to_value(OrderSummaryView::new(&summary, Currency::default())).unwrap();
         let counts = view["byStatus"].as_object().unwrap();
         assert_eq!(counts.len(), OrderStatus::ALL.len());
         for status in OrderStatus::ALL {

@@ -8,6 +8,8 @@ use oms_domain::order::Order;
 use oms_domain::user::Actor;
 use oms_domain::visibility::Audience;
 use serde::Serialize;
+
+use crate::currency::Currency;
 use utoipa::ToSchema;
 
 /// An order.
@@ -24,8 +26,10 @@ pub struct OrderView {
     pub customer: OrderCustomerView,
     /// The lines, with prices as they were when ordered.
     pub items: Vec<OrderLineView>,
-    /// Sum of the line totals, minor units.
+    /// Sum of the line totals, minor units of `currency`.
     pub total: i64,
+    /// The shop's currency (ISO 4217), `OMS_CURRENCY`.
+    pub currency: String,
     /// Whether payment has been collected; absent from the public view.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_collected: Option<bool>,
@@ -98,12 +102,16 @@ pub struct StatusEntryView {
 
 impl OrderView {
     /// The order as `viewer` (anonymous when `None`) may see it.
-    pub fn seen_by(order: &Order, viewer: Option<Actor>) -> OrderView {
-        OrderView::of(order, Audience::of(viewer, order.placed_by().user))
+    pub fn seen_by(order: &Order, viewer: Option<Actor>, currency: Currency) -> OrderView {
+        OrderView::of(
+            order,
+            Audience::of(viewer, order.placed_by().user),
+            currency,
+        )
     }
 
-    /// The order as `audience` may see it.
-    pub fn of(order: &Order, audience: Audience) -> OrderView {
+    /// The order as `audience` may see it, its amounts in `currency`.
+    pub fn of(order: &Order, audience: Audience, currency: Currency) -> OrderView {
         let customer = order.customer();
         let full = audience.sees_customer();
         let name = if full {
@@ -121,6 +129,7 @@ impl OrderView {
             },
             items: order.lines().iter().map(line_view).collect(),
             total: order.total().minor(),
+            currency: currency.code().to_owned(),
             payment_collected: full.then_some(order.payment_collected()),
             status: order.status().as_str().to_owned(),
             next_statuses: order
