@@ -47,16 +47,25 @@ fn usize_i64(n: usize) -> i64 {
 /// A person's or product's name ([`Name`]): not blank, no control
 /// characters, at most [`Name::MAX_LEN`] characters.
 pub fn name() -> RefOr<Schema> {
-    string(&format!(
-        "1 to {} characters, not all spaces, no control characters; surrounding spaces are dropped",
-        Name::MAX_LEN
-    ))
-    .min_length(Some(1))
-    .max_length(Some(Name::MAX_LEN))
-    .pattern(Some(format!(
-        "^[^{CONTROL}]*[^{CONTROL}{SPACE}][^{CONTROL}]*$"
-    )))
-    .into()
+    one_line(
+        &format!(
+            "1 to {} characters, not all spaces, no control characters; surrounding spaces are dropped",
+            Name::MAX_LEN
+        ),
+        Name::MAX_LEN,
+    )
+}
+
+/// One line of typed text, as the domain's text rule has it: 1 to `max`
+/// characters, not all spaces, no control characters.
+fn one_line(description: &str, max: usize) -> RefOr<Schema> {
+    string(description)
+        .min_length(Some(1))
+        .max_length(Some(max))
+        .pattern(Some(format!(
+            "^[^{CONTROL}]*[^{CONTROL}{SPACE}][^{CONTROL}]*$"
+        )))
+        .into()
 }
 
 /// An e-mail address ([`Email`]).
@@ -188,16 +197,13 @@ pub fn search() -> RefOr<Schema> {
 
 /// A note kept with a change (a cancellation's reason).
 pub fn note() -> RefOr<Schema> {
-    string(&format!(
-        "Why, kept in the order's history: 1 to {} characters on one line, not all spaces; surrounding spaces are dropped",
-        Note::MAX_LEN
-    ))
-    .min_length(Some(1))
-    .max_length(Some(Note::MAX_LEN))
-    .pattern(Some(format!(
-        "^[^{CONTROL}]*[^{CONTROL}{SPACE}][^{CONTROL}]*$"
-    )))
-    .into()
+    one_line(
+        &format!(
+            "Why, kept in the order's history: 1 to {} characters on one line, not all spaces; surrounding spaces are dropped",
+            Note::MAX_LEN
+        ),
+        Note::MAX_LEN,
+    )
 }
 
 /// The layout of the CSV export.

@@ -30,15 +30,6 @@ async fn status_of(app: &TestApp, id: &str) -> Value {
     order
 }
 
-async fn size(browser: &Browser, width: u32, height: u32) {
-    browser
-        .cdp(
-            "Emulation.setDeviceMetricsOverride",
-            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600 }),
-        )
-        .await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancelling_asks_first_keeps_the_reason_and_offers_no_payment_after() {
     let Some(browser) =
@@ -149,7 +140,7 @@ async fn a_message_never_covers_the_last_rows_controls() {
         .sign_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
         .await;
     for (width, height) in [(1280, 700), (375, 700)] {
-        size(&browser, width, height).await;
+        browser.viewport(width, height).await;
         browser.goto(&app.url("/admin")).await;
         browser.find(&row(&last)).await;
         // The row at the bottom of the window, where a message would land.

@@ -284,6 +284,16 @@ impl Browser {
 }
 
 impl Browser {
+    /// Shows the pages at `width` x `height` CSS pixels, as a phone below
+    /// 600 px wide (touch, mobile viewport), else as a desktop.
+    pub async fn viewport(&self, width: u32, height: u32) {
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600 }),
+        )
+        .await;
+    }
+
     /// Sends a DevTools protocol command to the page (chromedriver's
     /// `goog/cdp/execute`), e.g. to emulate a screen size or colour scheme.
     pub async fn cdp(&self, command: &str, params: Value) {

@@ -67,12 +67,7 @@ async fn check_page(browser: &Browser, url: &str, ready: &str) {
 /// clicking each of `tabs` (and waiting for what it shows).
 async fn check_views(browser: &Browser, url: &str, ready: &str, tabs: &[(&str, &str)]) {
     for (width, height) in [(375, 812), (1280, 900)] {
-        browser
-            .cdp(
-                "Emulation.setDeviceMetricsOverride",
-                json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600 }),
-            )
-            .await;
+        browser.viewport(width, height).await;
         for scheme in ["light", "dark"] {
             color_scheme(browser, scheme).await;
             browser.goto(url).await;
@@ -137,12 +132,7 @@ async fn every_page_fits_a_phone_and_a_desktop_in_light_and_dark() {
     ];
     check_views(&browser, &app.url("/admin"), &row, &tabs).await;
     if std::env::var_os("OMS_SCREENSHOT_DIR").is_some() {
-        browser
-            .cdp(
-                "Emulation.setDeviceMetricsOverride",
-                json!({ "width": 375, "height": 812, "deviceScaleFactor": 1, "mobile": true }),
-            )
-            .await;
+        browser.viewport(375, 812).await;
         color_scheme(&browser, "dark").await;
         browser.goto(&app.url("/admin")).await;
         browser.find(&row).await;

@@ -81,12 +81,7 @@ async fn on_a_phone_the_total_and_place_order_stay_on_screen() {
         }
     }
     for (width, height) in [(375, 700), (1280, 700)] {
-        browser
-            .cdp(
-                "Emulation.setDeviceMetricsOverride",
-                json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600 }),
-            )
-            .await;
+        browser.viewport(width, height).await;
         browser
             .sign_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
             .await;

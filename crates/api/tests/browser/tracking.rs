@@ -15,12 +15,7 @@ async fn a_customer_finds_its_order_by_number_and_cancels_it() {
     let mug = app.product("Blue Mug", 1250, 10).await;
     let (token, email) = app.customer("Robin").await;
     for (width, height) in [(375, 812), (1280, 900)] {
-        browser
-            .cdp(
-                "Emulation.setDeviceMetricsOverride",
-                json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600 }),
-            )
-            .await;
+        browser.viewport(width, height).await;
         let order = app.own_order(&token, &mug).await;
         let (id, number) = (
             order["id"].as_str().unwrap(),
