@@ -50,9 +50,7 @@ impl Committer for MongoStore {
         };
         let abort = match self.transaction(&group, deadline).await {
             Ended::Committed(attempted) => {
-                if let Some(last) = attempted.last_number {
-                    self.numbers_given(last);
-                }
+                self.numbers_given(attempted.last_number);
                 return attempted.decisions;
             }
             Ended::Unknown {
@@ -61,9 +59,7 @@ impl Committer for MongoStore {
                 cause,
             } => {
                 // Committed or not, these numbers are not given again.
-                if let Some(last) = output.last_number {
-                    self.numbers_given(last);
-                }
+                self.numbers_given(output.last_number);
                 return self.settle(output, session, &cause, deadline).await;
             }
             Ended::Aborted(abort) => abort,

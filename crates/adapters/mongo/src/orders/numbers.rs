@@ -62,8 +62,7 @@ impl MongoStore {
         if range.end.saturating_sub(range.next) < wanted {
             let count = wanted.max(RANGE);
             if !range.counted {
-                let counters = self.database().collection::<Document>("counters");
-                ensure_counter(&counters, OrderNumber::FIRST.get() - 1).await?;
+                self.ensure_counter().await?;
             }
             let last = self.take_numbers(count).await?;
             range = Range {
@@ -78,9 +77,12 @@ impl MongoStore {
         Ok(OrderNumbers::range(first, range.end - range.next))
     }
 
-    /// Marks every number up to `last` as given: the group that gave them
-    /// committed, or may have.
-    pub(super) fn numbers_given(&self, last: OrderNumber) {
+    /// Marks every number up to `last` (the greatest a group gave, if it
+    /// gave any) as given: the group committed, or may have.
+    pub(super) fn numbers_given(&self, last: Option<OrderNumber>) {
+        let Some(last) = last else {
+            return;
+        };
         let mut range = self.numbers.get();
         range.next = range.next.max(last.get() + 1).min(range.end);
         self.numbers.set(range);
@@ -89,9 +91,9 @@ impl MongoStore {
     /// Takes `count` numbers from the counter, which must exist; returns
     /// the last of them.
     async fn take_numbers(&self, count: u64) -> Result<u64, StoreError> {
-        let counters = self.database().collection::<Document>("counters");
         let by = i64::try_from(count).map_err(|_| corrupt("too many order numbers at once"))?;
-        let taken = counters
+        let taken = self
+            .counters()
             .find_one_and_update(doc! { "_id": COUNTER }, doc! { "$inc": { "last": by } })
             .return_document(ReturnDocument::After)
             .await
@@ -107,23 +109,29 @@ impl MongoStore {
     }
 }
 
-/// Makes sure the counter exists and stands at least at `at_least`.
-pub(crate) async fn ensure_counter(
-    counters: &mongodb::Collection<Document>,
-    at_least: u64,
-) -> Result<(), StoreError> {
-    let at_least = i64::try_from(at_least).map_err(|_| corrupt("order number out of range"))?;
-    let raised = counters
-        .update_one(
-            doc! { "_id": COUNTER },
-            doc! { "$max": { "last": at_least } },
-        )
-        .upsert(true)
-        .await;
-    match raised {
-        // Another instance made the counter at the same moment.
-        Err(e) if is_duplicate_key(&e) => Ok(()),
-        other => other.map(drop).map_err(store_error),
+impl MongoStore {
+    fn counters(&self) -> mongodb::Collection<Document> {
+        self.database().collection("counters")
+    }
+
+    /// Makes sure the counter exists, standing at least just before the
+    /// first number.
+    async fn ensure_counter(&self) -> Result<(), StoreError> {
+        let at_least = i64::try_from(OrderNumber::FIRST.get() - 1)
+            .map_err(|_| corrupt("order number out of range"))?;
+        let raised = self
+            .counters()
+            .update_one(
+                doc! { "_id": COUNTER },
+                doc! { "$max": { "last": at_least } },
+            )
+            .upsert(true)
+            .await;
+        match raised {
+            // Another instance made the counter at the same moment.
+            Err(e) if is_duplicate_key(&e) => Ok(()),
+            other => other.map(drop).map_err(store_error),
+        }
     }
 }
 
@@ -135,8 +143,7 @@ impl MongoStore {
         let db = self.database();
         let orders = db.collection::<Document>("orders");
         let events = db.collection::<Document>("events");
-        let counters = db.collection::<Document>("counters");
-        ensure_counter(&counters, OrderNumber::FIRST.get() - 1).await?;
+        self.ensure_counter().await?;
         let mut unnumbered = orders
             .find(doc! { "number": { "$exists": false } })
             .sort(doc! { "createdAt": 1, "_id": 1 })
