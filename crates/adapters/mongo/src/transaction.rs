@@ -12,13 +12,19 @@
 
 use futures::future::BoxFuture;
 use mongodb::ClientSession;
-use mongodb::bson::Document;
+use mongodb::bson::doc;
 use mongodb::error::Error;
 use mongodb::options::{ReadConcern, WriteConcern};
+use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::MongoStore;
 use crate::errors::{is_transient, is_unknown_commit, is_unreachable};
+
+/// How often, and how many times, a session that could not be ended is
+/// tried again: for a minute, MongoDB's default transaction lifetime.
+const ENDING_PAUSE: Duration = Duration::from_millis(500);
+const ENDING_TRIES: u32 = 120;
 
 /// Why a transaction body stopped, having committed nothing.
 #[derive(Debug)]
@@ -52,8 +58,9 @@ pub(crate) enum Ended<T, E> {
     Unknown {
         /// What the body returned.
         output: T,
-        /// The session's id, to end whatever may still run under it.
-        session: Document,
+        /// The session, to end whatever may still run under it; held
+        /// until then, so the driver gives its id to no other transaction.
+        session: Box<ClientSession>,
         /// Why the outcome is unknown, for the log.
         cause: String,
     },
@@ -90,34 +97,43 @@ impl MongoStore {
         if let Err(abort) = by(deadline, started).await {
             return Ended::Aborted(abort);
         }
-        // Dropped unfinished (late), the session aborts its transaction.
         let attempted = match tokio::time::timeout_at(deadline, body.attempt(&mut session)).await {
             Ok(attempted) => attempted,
-            Err(_) => return Ended::Aborted(Abort::Late),
+            Err(_) => {
+                // Dropped unfinished, the session sends one abort, which a
+                // server that stopped answering never hears: what the
+                // attempt wrote would stay held, and every later write to
+                // it conflict, until the transaction's lifetime ran out.
+                self.end_later(session);
+                return Ended::Aborted(Abort::Late);
+            }
         };
         let collided = match attempted {
             Ok(output) => match tokio::time::timeout_at(deadline, commit(&mut session)).await {
                 Ok(Ok(())) => return Ended::Committed(output),
                 Ok(Err(e)) if is_transient(&e) => e.to_string(),
                 Ok(Err(e)) if is_unknown_commit(&e) || is_unreachable(&e) => {
-                    return unknown(output, &session, e.to_string());
+                    return unknown(output, session, e.to_string());
                 }
                 Ok(Err(e)) => return Ended::Aborted(Abort::Driver(e)),
                 Err(_) => {
                     let cause = "the commit was not answered before the deadline";
-                    return unknown(output, &session, cause.to_owned());
+                    return unknown(output, session, cause.to_owned());
                 }
             },
             Err(Abort::Driver(e)) if is_transient(&e) => {
-                let _ = session.abort_transaction().await;
+                self.abort(session, deadline).await;
                 e.to_string()
             }
             Err(Abort::Retry) => {
-                let _ = session.abort_transaction().await;
+                self.abort(session, deadline).await;
                 "a concurrent insert won".to_owned()
             }
             Err(refused) => {
-                let _ = session.abort_transaction().await;
+                if let Abort::Driver(e) = &refused {
+                    tracing::debug!(error = %e, "transaction failed");
+                }
+                self.abort(session, deadline).await;
                 return Ended::Aborted(refused);
             }
         };
@@ -126,10 +142,57 @@ impl MongoStore {
     }
 }
 
-fn unknown<T, E>(output: T, session: &ClientSession, cause: String) -> Ended<T, E> {
+impl MongoStore {
+    /// Aborts `session`'s transaction by `deadline`, or ends the session
+    /// later when the server does not answer in time.
+    async fn abort(&self, mut session: ClientSession, deadline: Instant) {
+        let aborted = tokio::time::timeout_at(deadline, session.abort_transaction()).await;
+        if !matches!(aborted, Ok(Ok(()))) {
+            self.end_later(session);
+        }
+    }
+
+    /// Ends `session` on the server (`killSessions`), now.
+    pub(crate) async fn end(&self, session: &ClientSession) -> Result<(), Error> {
+        end(&self.client, session).await
+    }
+
+    /// Keeps trying to end `session` for a while: a transaction left open
+    /// on the server holds the documents it wrote, and every later write
+    /// to them conflicts until it ends. The session is held meanwhile, so
+    /// the driver cannot give its id to a new transaction the kill would
+    /// end instead.
+    pub(crate) fn end_later(&self, session: ClientSession) {
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            for tries in 1..=ENDING_TRIES {
+                match end(&client, &session).await {
+                    Ok(()) => {
+                        tracing::info!(tries, session = %session.id(), "ended a session left in a transaction");
+                        return;
+                    }
+                    Err(e) => {
+                        tracing::debug!(tries, error = %e, "a session could not be ended yet")
+                    }
+                }
+                tokio::time::sleep(ENDING_PAUSE).await;
+            }
+            tracing::error!(
+                "a session left in a transaction could not be ended; the server ends its transaction when its lifetime runs out"
+            );
+        });
+    }
+}
+
+async fn end(client: &mongodb::Client, session: &ClientSession) -> Result<(), Error> {
+    let kill = doc! { "killSessions": [session.id()] };
+    client.database("admin").run_command(kill).await.map(drop)
+}
+
+fn unknown<T, E>(output: T, session: ClientSession, cause: String) -> Ended<T, E> {
     Ended::Unknown {
         output,
-        session: session.id().clone(),
+        session: Box::new(session),
         cause,
     }
 }

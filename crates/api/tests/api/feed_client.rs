@@ -78,6 +78,16 @@ impl TestApp {
         FeedClient { socket }
     }
 
+    /// A connection to the feed, or the status it was refused with.
+    #[allow(dead_code, reason = "the per-store binaries do not test the caps")]
+    pub async fn try_feed(&self, token: Option<&str>, query: &str) -> Result<FeedClient, u16> {
+        match tokio_tungstenite::connect_async(self.feed_request(token, query)).await {
+            Ok((socket, _)) => Ok(FeedClient { socket }),
+            Err(Error::Http(response)) => Err(response.status().as_u16()),
+            Err(other) => panic!("not an HTTP refusal: {other}"),
+        }
+    }
+
     /// The refusal of a connection: its status, problem body and headers.
     pub async fn feed_refused(&self, token: Option<&str>, query: &str) -> Refusal {
         match tokio_tungstenite::connect_async(self.feed_request(token, query)).await {

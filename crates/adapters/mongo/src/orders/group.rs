@@ -39,9 +39,12 @@ impl Committer for MongoStore {
             .iter()
             .filter(|w| matches!(w, Write::Place(_)))
             .count();
-        let numbers = match self.numbers_for(placements).await {
-            Ok(numbers) => numbers,
-            Err(error) => return all_failed(&writes, &error),
+        // The counter is one more round trip to a server that may have
+        // stopped answering: it keeps the group's deadline too.
+        let numbers = match tokio::time::timeout_at(deadline, self.numbers_for(placements)).await {
+            Ok(Ok(numbers)) => numbers,
+            Ok(Err(error)) => return all_failed(&writes, &error),
+            Err(_) => return all_failed(&writes, &late(writes.len())),
         };
         let group = Group {
             store: self,
@@ -70,13 +73,7 @@ impl Committer for MongoStore {
             Abort::Refused(why) => corrupt(why),
             // A server that stops answering (frozen, partitioned) would
             // hold the group, and every write behind it, until it came back.
-            Abort::Late => {
-                tracing::error!(
-                    writes = writes.len(),
-                    "MongoDB did not answer a group of order writes in time"
-                );
-                StoreError::Unavailable("MongoDB did not answer before the deadline".into())
-            }
+            Abort::Late => late(writes.len()),
         };
         all_failed(&writes, &error)
     }
@@ -84,6 +81,15 @@ impl Committer for MongoStore {
     fn unreachable(outcome: &Decision) -> bool {
         outcome.unreachable()
     }
+}
+
+/// A group the server did not answer before its deadline.
+fn late(writes: usize) -> StoreError {
+    tracing::error!(
+        writes,
+        "MongoDB did not answer a group of order writes in time"
+    );
+    StoreError::Unavailable("MongoDB did not answer before the deadline".into())
 }
 
 /// `error` as every write's answer.

@@ -10,6 +10,7 @@
 //! fails, or finds it only on the primary) the outcome stays unknown and
 //! the callers are told so.
 
+use mongodb::ClientSession;
 use mongodb::bson::{Document, doc, to_document};
 use mongodb::error::Error;
 use mongodb::options::{CollectionOptions, ReadConcern};
@@ -26,11 +27,6 @@ use crate::documents::events::EventDoc;
 /// the write's answer allowance is spent on learning what it should be.
 const SETTLE_AT_LEAST: Duration = Duration::from_millis(400);
 
-/// How often, and how many times, a session that could not be ended is
-/// tried again: for a minute, MongoDB's default transaction lifetime.
-const ENDING_PAUSE: Duration = Duration::from_millis(500);
-const ENDING_TRIES: u32 = 120;
-
 /// What reading back found.
 enum Found {
     /// Committed, and durable.
@@ -46,7 +42,7 @@ impl MongoStore {
     pub(super) async fn settle(
         &self,
         attempted: Attempted,
-        session: Document,
+        session: Box<ClientSession>,
         cause: &str,
         deadline: Instant,
     ) -> Vec<Decision> {
@@ -94,10 +90,13 @@ impl MongoStore {
         }
     }
 
-    async fn look_for(&self, session: Document, witness: &EventDoc) -> Result<Found, Error> {
-        let kill = doc! { "killSessions": [&session] };
-        if let Err(e) = self.client.database("admin").run_command(kill).await {
-            self.end_later(session);
+    async fn look_for(
+        &self,
+        session: Box<ClientSession>,
+        witness: &EventDoc,
+    ) -> Result<Found, Error> {
+        if let Err(e) = self.end(&session).await {
+            self.end_later(*session);
             return Err(e);
         }
         let expected = to_document(witness)?;
@@ -125,24 +124,5 @@ impl MongoStore {
             Some(found) if found == expected => Found::NotDurable,
             _ => Found::Absent,
         })
-    }
-
-    /// Keeps trying to end `session` for a while: a transaction left open
-    /// on the server holds the documents it wrote, and every later write
-    /// to them (the same order sent again) conflicts until it ends.
-    fn end_later(&self, session: Document) {
-        let admin = self.client.database("admin");
-        tokio::spawn(async move {
-            for _ in 0..ENDING_TRIES {
-                tokio::time::sleep(ENDING_PAUSE).await;
-                let kill = doc! { "killSessions": [&session] };
-                if admin.run_command(kill).await.is_ok() {
-                    return;
-                }
-            }
-            tracing::error!(
-                "a session whose commit went unanswered could not be ended; the server ends its transaction when its lifetime runs out"
-            );
-        });
     }
 }
