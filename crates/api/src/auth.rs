@@ -333,6 +333,7 @@ mod tests {
             password_hash: PasswordHash::from_phc("$argon2id$x".into()),
             role: Role::Staff,
             token_generation: 0,
+            disabled: false,
             created_at: Timestamp::UNIX_EPOCH,
             updated_at: Timestamp::UNIX_EPOCH,
         }

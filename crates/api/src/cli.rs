@@ -2,9 +2,20 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-/// Order management service.
+/// What `oms --help` opens with.
+const ABOUT: &str = "oms: an order management service. It takes orders, reserves stock, tracks orders live, \
+and serves the shop's pages: /order for customers, /admin for the dashboard, /docs for the API.";
+
+const LONG_ABOUT: &str = "oms: an order management service. It takes orders, reserves stock, tracks orders live \
+(WebSocket), and serves the shop's pages (/order for customers, /track-order, /admin for the staff's \
+dashboard) and its API (/docs).\n\n\
+With no command it serves on http://127.0.0.1:8080 (OMS_BIND), keeping data in an SQLite file in \
+OMS_DATA_DIR (default ./data); MONGODB_URI (with OMS_STORE=mongodb) keeps it in MongoDB instead. \
+Every setting is an OMS_* environment variable, or a line of the --config file; docs/configuration.md lists them.";
+
+/// The command line.
 #[derive(Debug, Parser)]
-#[command(name = "oms", version, about)]
+#[command(name = "oms", version, about = ABOUT, long_about = LONG_ABOUT)]
 pub struct Cli {
     /// A TOML file of `NAME = "value"` settings; the environment wins over it.
     #[arg(long, env = "OMS_CONFIG", global = true)]
@@ -33,6 +44,13 @@ pub enum Command {
         #[arg(value_name = "PATH")]
         to: std::path::PathBuf,
     },
+    /// Put a copy made by `oms backup` in place of the SQLite store. Stop
+    /// the server first; what the store held is kept aside beside it.
+    Restore {
+        /// The backup to restore.
+        #[arg(value_name = "BACKUP")]
+        from: std::path::PathBuf,
+    },
     /// Ask the server at the configured address (OMS_BIND, or PORT in
     /// production) whether it is alive (`GET /healthz`): exit 0 when it
     /// answers 200, else 1. For container health checks.
@@ -54,8 +72,9 @@ pub enum Command {
 /// Account subcommands.
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
-    /// Create an account (or update the one with this address). The password
-    /// is read from `OMS_USER_PASSWORD`.
+    /// Create an account; the password is read from `OMS_USER_PASSWORD`.
+    /// Works while a server runs on the store. An address that has an
+    /// account is refused unless --update is given.
     Create {
         /// The account's role.
         #[arg(long, value_enum)]
@@ -66,6 +85,10 @@ pub enum UserCommand {
         /// Display name.
         #[arg(long)]
         name: String,
+        /// Give an existing account with this address this name, role and
+        /// password (ending its tokens when the password or role changes).
+        #[arg(long)]
+        update: bool,
     },
     /// End every token issued to an account so far (a lost laptop, a
     /// colleague who left): its holder must sign in again.

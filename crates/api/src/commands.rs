@@ -6,17 +6,17 @@
 use std::io::Write;
 use std::path::Path;
 
-use oms_app::users::Register;
+use oms_app::users::{Register, RegisterError};
 use oms_domain::user::Role;
 use oms_memory::MemoryStore;
 use oms_mongo::MongoStore;
-use oms_ports::store::Store;
-use oms_sqlite::SqliteStore;
+use oms_ports::store::{Store, UserStore};
+use oms_sqlite::{OpenError, SharedUsers, SqliteStore};
 
 use crate::cli::{Command, UserCommand};
 use crate::seed::{self, SeedReport};
 use crate::settings::{Settings, StoreSettings};
-use crate::startup::{Application, services};
+use crate::startup::{Application, services, users};
 
 /// Runs `command` over the configured store.
 ///
@@ -40,16 +40,33 @@ pub async fn run(command: Command, settings: Settings) -> Result<(), String> {
             _ => Err("this command works on a durable store: the in-memory store (OMS_STORE=memory) lives only inside `oms serve`; use the default SQLite store (OMS_DATA_DIR) or MongoDB (MONGODB_URI)".to_owned()),
         },
         StoreSettings::Sqlite { path } => {
-            if let Command::Backup { to } = &command {
-                return backup(&path, to);
+            match &command {
+                Command::Backup { to } => return backup(&path, to),
+                Command::Restore { from } => return restore(&path, from),
+                _ => {}
             }
             let (retention, limits) = (settings.feed.retention, settings.writes);
             let opened = path.clone();
             let open = move || SqliteStore::open_with_limits(opened, retention, limits);
-            let store = tokio::task::spawn_blocking(open)
+            let store = match tokio::task::spawn_blocking(open)
                 .await
                 .map_err(|e| e.to_string())?
-                .map_err(|e| e.to_string())?;
+            {
+                Ok(store) => store,
+                // A running server holds the store: accounts are written
+                // beside it, so adding a colleague needs no stop.
+                Err(OpenError::Locked { .. }) if let Command::User(user) = command => {
+                    tracing::info!(path = %path.display(), "a server holds the store; changing the account beside it");
+                    let users = SharedUsers::open(&path).map_err(|e| e.to_string())?;
+                    return account(&settings, users, user).await;
+                }
+                Err(e @ OpenError::Locked { .. }) => {
+                    return Err(format!(
+                        "{e}. While it runs: `oms user` and `oms backup` work beside it, and the dashboard's Accounts tab manages accounts"
+                    ));
+                }
+                Err(e) => return Err(e.to_string()),
+            };
             tracing::info!(store = "sqlite", path = %path.display(), "keeping data in {} (SQLite; move it with OMS_DATA_DIR)", path.display());
             on(command, settings, store).await
         }
@@ -83,21 +100,13 @@ async fn on<S: Store>(command: Command, settings: Settings, store: S) -> Result<
             Ok(())
         }
         Command::Seed => seed(settings, store).await,
-        Command::User(UserCommand::Create { role, email, name }) => {
-            create_user(settings, store, role.into(), email, name).await
-        }
-        Command::User(UserCommand::Revoke { email }) => {
-            let state = services(&settings, store).map_err(|e| e.to_string())?;
-            let user = state.users.revoke(&email).await.map_err(|e| causes(&e))?;
-            tracing::info!(user = %user.id, email = %user.email, "every token issued so far is revoked");
-            Ok(())
-        }
+        Command::User(user) => account(&settings, store, user).await,
         // `main` answers these before any store or runtime is set up.
         Command::Health | Command::ExportPages { .. } => {
             Err("this command opens no store".to_owned())
         }
-        Command::Backup { .. } => Err(
-            "oms backup copies the SQLite store; back up MongoDB with its own tools (mongodump, snapshots)"
+        Command::Backup { .. } | Command::Restore { .. } => Err(
+            "oms backup and oms restore work on the SQLite store; back up and restore MongoDB with its own tools (mongodump and mongorestore, snapshots)"
                 .to_owned(),
         ),
     }
@@ -108,6 +117,21 @@ async fn on<S: Store>(command: Command, settings: Settings, store: S) -> Result<
 fn backup(path: &Path, to: &Path) -> Result<(), String> {
     SqliteStore::backup(path, to).map_err(|e| e.to_string())?;
     tracing::info!(from = %path.display(), to = %to.display(), "backup written");
+    Ok(())
+}
+
+/// The backup at `from` in place of the SQLite database at `path`.
+fn restore(path: &Path, from: &Path) -> Result<(), String> {
+    let aside = SqliteStore::restore(path, from).map_err(|e| match e {
+        OpenError::Locked { .. } => format!("{e}: a store is restored while no server runs on it"),
+        other => other.to_string(),
+    })?;
+    match aside {
+        Some(aside) => {
+            tracing::info!(from = %from.display(), to = %path.display(), kept = %aside.display(), "backup restored; what the store held is kept aside")
+        }
+        None => tracing::info!(from = %from.display(), to = %path.display(), "backup restored"),
+    }
     Ok(())
 }
 
@@ -138,29 +162,52 @@ async fn seed<S: Store>(settings: Settings, store: S) -> Result<(), String> {
     Ok(())
 }
 
-async fn create_user<S: Store>(
-    settings: Settings,
-    store: S,
-    role: Role,
-    email: String,
-    name: String,
+/// `oms user ...` over any store of accounts.
+async fn account<U: UserStore>(
+    settings: &Settings,
+    store: U,
+    command: UserCommand,
 ) -> Result<(), String> {
-    let Some(password) = settings.user_password.clone() else {
-        return Err("set OMS_USER_PASSWORD to the new account's password".to_owned());
-    };
-    let state = services(&settings, store).map_err(|e| e.to_string())?;
-    let cmd = Register {
-        name,
-        email,
-        password: password.expose().to_owned(),
-    };
-    let user = state
-        .users
-        .ensure(cmd, role)
-        .await
-        .map_err(|e| causes(&e))?;
-    tracing::info!(user = %user.id, email = %user.email, %role, "account created or updated");
-    Ok(())
+    let users = users(settings, store).map_err(|e| e.to_string())?;
+    match command {
+        UserCommand::Create {
+            role,
+            email,
+            name,
+            update,
+        } => {
+            let Some(password) = settings.user_password.clone() else {
+                return Err("set OMS_USER_PASSWORD to the new account's password".to_owned());
+            };
+            let role: Role = role.into();
+            let cmd = Register {
+                name,
+                email,
+                password: password.expose().to_owned(),
+            };
+            let user = if update {
+                users.ensure(cmd, role).await
+            } else {
+                users.create(cmd, role).await
+            };
+            let user = user.map_err(|e| match e {
+                RegisterError::DuplicateEmail => "an account with this address exists; add --update to give it this name, role and password".to_owned(),
+                other => causes(&other),
+            })?;
+            let done = if update {
+                "account created or updated"
+            } else {
+                "account created"
+            };
+            tracing::info!(user = %user.id, email = %user.email, %role, "{done}");
+            Ok(())
+        }
+        UserCommand::Revoke { email } => {
+            let user = users.revoke(&email).await.map_err(|e| causes(&e))?;
+            tracing::info!(user = %user.id, email = %user.email, "every token issued so far is revoked");
+            Ok(())
+        }
+    }
 }
 
 /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
@@ -213,7 +260,7 @@ fn show_generated_passwords(report: &SeedReport) {
     let _ = writeln!(
         err,
         "To choose them, set OMS_ADMIN_EMAIL/OMS_ADMIN_PASSWORD and OMS_STAFF_PASSWORD before the first start.\n\
-         To give one a new password: OMS_USER_PASSWORD=... oms user create --role ROLE --email ADDRESS --name NAME\n"
+         To give one a new password: OMS_USER_PASSWORD=... oms user create --update --role ROLE --email ADDRESS --name NAME\n"
     );
 }
 

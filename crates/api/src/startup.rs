@@ -9,7 +9,9 @@ use actix_web::dev::Server;
 use actix_web::middleware::{Condition, ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
 use oms_app::passwords::Argon2Hashing;
-use oms_ports::store::Store;
+use oms_app::system::{RandomIds, SystemClock};
+use oms_app::users::UserService;
+use oms_ports::store::{Store, UserStore};
 use tracing_actix_web::TracingLogger;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
@@ -22,7 +24,7 @@ use crate::routes;
 use crate::seed::{self, SeedReport};
 use crate::settings::{RateLimits, Settings};
 use crate::sign_in::SignInFailures;
-use crate::state::AppState;
+use crate::state::{AppState, Users};
 use crate::telemetry::RequestSpan;
 use crate::{fallback, headers, pages, peer, request_id};
 
@@ -234,10 +236,33 @@ fn services_with_metrics<S: Store>(
 ) -> Result<(AppState<S>, Metrics), StartupError> {
     let config = |e: &dyn std::fmt::Display| StartupError::Config(e.to_string());
     let metrics = Metrics::new().map_err(|e| config(&e))?;
-    let (memory_kib, passes) = settings.argon2;
-    let hashing = Argon2Hashing::with_cost(memory_kib, passes).map_err(|e| config(&e))?;
-    let state = AppState::new(store, hashing, metrics.business.clone(), settings.currency);
+    let state = AppState::new(
+        store,
+        hashing(settings)?,
+        metrics.business.clone(),
+        settings.currency,
+    );
     Ok((state, metrics))
+}
+
+/// The account use cases alone, over any store of accounts: the command
+/// line's, beside a server that holds the rest of the store.
+///
+/// # Errors
+/// [`StartupError::Config`] for Argon2 settings the hasher refuses.
+pub fn users<U: UserStore>(settings: &Settings, store: U) -> Result<Users<U>, StartupError> {
+    Ok(UserService::new(
+        store,
+        hashing(settings)?,
+        SystemClock,
+        RandomIds,
+    ))
+}
+
+/// The password hasher the settings ask for.
+fn hashing(settings: &Settings) -> Result<Argon2Hashing, StartupError> {
+    let (memory_kib, passes) = settings.argon2;
+    Argon2Hashing::with_cost(memory_kib, passes).map_err(|e| StartupError::Config(e.to_string()))
 }
 
 fn serve<S: Store>(

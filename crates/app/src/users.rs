@@ -20,6 +20,10 @@ use tokio::sync::OnceCell;
 
 use crate::hashing_threads::HashingThreads;
 
+mod accounts;
+
+pub use accounts::{AccountChange, AccountError};
+
 /// The user use cases, over a store `S`, a hasher `H`, a clock `C` and ids `I`.
 #[derive(Debug)]
 pub struct UserService<S, H, C, I> {
@@ -78,6 +82,9 @@ pub enum RegisterError {
     /// A user with this e-mail address already exists.
     #[error("a user with this e-mail address already exists")]
     DuplicateEmail,
+    /// The caller may not create accounts.
+    #[error(transparent)]
+    Forbidden(#[from] oms_domain::user::Forbidden),
     /// The password could not be hashed.
     #[error(transparent)]
     Hashing(#[from] HashingError),
@@ -104,6 +111,9 @@ pub enum AuthenticateError {
     /// all, so the response does not tell which addresses have accounts.
     #[error("invalid e-mail address or password")]
     InvalidCredentials,
+    /// The right password for an account an admin has disabled.
+    #[error("this account is disabled")]
+    Disabled,
     /// The hasher failed (e.g. a corrupt stored hash).
     #[error(transparent)]
     Hashing(#[from] HashingError),
@@ -170,11 +180,12 @@ impl<S: UserStore, H: PasswordHashing, C: Clock, I: IdSource> UserService<S, H, 
             if let Some(existing) = self.store.find_user_by_email(&user.email).await? {
                 user.id = existing.id;
                 user.created_at = existing.created_at;
+                user.disabled = existing.disabled;
                 // A new password or role ends the tokens issued under the
                 // old; the same ones (a restart with the same configuration)
                 // keep them working.
                 let password =
-                    Password::new(&cmd.password).map_err(|e| HashingError(e.to_string()))?;
+                    Password::typed(&cmd.password).map_err(|e| HashingError(e.to_string()))?;
                 let unchanged = existing.role == role
                     && self
                         .verify(password, existing.password_hash.clone())
@@ -187,6 +198,10 @@ impl<S: UserStore, H: PasswordHashing, C: Clock, I: IdSource> UserService<S, H, 
                 return match self.store.update_user(&user).await {
                     Ok(()) => Ok(user),
                     Err(UpdateUserError::DuplicateEmail) => Err(RegisterError::DuplicateEmail),
+                    Err(UpdateUserError::LastAdmin) => Err(StoreError::Internal(
+                        "the last admin would lose its role".into(),
+                    )
+                    .into()),
                     Err(UpdateUserError::NotFound) => {
                         Err(StoreError::Internal("user vanished".into()).into())
                     }
@@ -217,9 +232,10 @@ impl<S: UserStore, H: PasswordHashing, C: Clock, I: IdSource> UserService<S, H, 
         match self.store.update_user(&user).await {
             Ok(()) => Ok(user),
             Err(UpdateUserError::NotFound) => Err(RevokeError::NoSuchAccount),
-            Err(UpdateUserError::DuplicateEmail) => {
-                Err(StoreError::Internal("the account's own address is taken".into()).into())
-            }
+            Err(UpdateUserError::DuplicateEmail | UpdateUserError::LastAdmin) => Err(
+                StoreError::Internal("revoking changed the account's address or role".into())
+                    .into(),
+            ),
             Err(UpdateUserError::Store(e)) => Err(e.into()),
         }
     }
@@ -235,23 +251,25 @@ impl<S: UserStore, H: PasswordHashing, C: Clock, I: IdSource> UserService<S, H, 
         email: &str,
         password: &str,
     ) -> Result<User, AuthenticateError> {
-        let password = Password::new(password).ok();
+        let password = Password::typed(password).ok();
         let user = match (Email::parse(email), &password) {
             (Ok(email), Some(_)) => self.store.find_user_by_email(&email).await?,
             _ => None,
         };
         match (user, password) {
             (Some(user), Some(password)) => {
-                if self.verify(password, user.password_hash.clone()).await? {
-                    Ok(user)
-                } else {
+                if !self.verify(password, user.password_hash.clone()).await? {
                     Err(AuthenticateError::InvalidCredentials)
+                } else if user.disabled {
+                    Err(AuthenticateError::Disabled)
+                } else {
+                    Ok(user)
                 }
             }
             _ => {
                 let decoy = self.decoy().await?;
                 let password =
-                    Password::new(DECOY_PASSWORD).map_err(|e| HashingError(e.to_string()))?;
+                    Password::typed(DECOY_PASSWORD).map_err(|e| HashingError(e.to_string()))?;
                 self.verify(password, decoy).await?;
                 Err(AuthenticateError::InvalidCredentials)
             }
@@ -281,6 +299,7 @@ impl<S: UserStore, H: PasswordHashing, C: Clock, I: IdSource> UserService<S, H, 
             password_hash,
             role,
             token_generation: 0,
+            disabled: false,
             created_at: at,
             updated_at: at,
         })

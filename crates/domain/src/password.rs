@@ -3,7 +3,9 @@
 
 use std::fmt;
 
-/// A password as the user typed it, checked for length.
+/// A password as the user typed it: a new one meets the rules for
+/// choosing ([`Password::new`]); one typed to sign in is only bounded
+/// ([`Password::typed`]), so accounts made under older rules still sign in.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);
 
@@ -22,24 +24,48 @@ pub enum PasswordError {
         /// The maximum length.
         max: usize,
     },
+    /// On a list of the passwords attackers try first.
+    #[error("is one of the most common passwords; choose another")]
+    Common,
 }
 
 impl Password {
-    /// NIST SP 800-63B's floor for user-chosen secrets.
-    pub const MIN_LEN: usize = 8;
+    /// The shortest new password: long enough that guessing it through a
+    /// throttled sign-in is hopeless without it being on a common list.
+    pub const MIN_LEN: usize = 12;
     /// Room for any passphrase, while keeping one hash cheap to refuse.
     pub const MAX_LEN: usize = 128;
 
-    /// Checks the length of `raw`; spaces are kept, they are part of a passphrase.
+    /// A new password: [`Password::MIN_LEN`] to [`Password::MAX_LEN`]
+    /// characters and not one of the most common passwords (in any
+    /// letter case). Spaces are kept, they are part of a passphrase.
     ///
     /// # Errors
-    /// [`PasswordError`] when too short or too long.
+    /// [`PasswordError`] naming the rule it breaks.
     pub fn new(raw: &str) -> Result<Password, PasswordError> {
-        let len = raw.chars().count();
-        if len < Self::MIN_LEN {
+        let typed = Password::typed(raw)?;
+        if raw.chars().count() < Self::MIN_LEN {
             return Err(PasswordError::TooShort { min: Self::MIN_LEN });
         }
-        if len > Self::MAX_LEN {
+        let lower = raw.to_lowercase();
+        if passwords::analyzer::is_common_password(raw)
+            || passwords::analyzer::is_common_password(&lower)
+        {
+            return Err(PasswordError::Common);
+        }
+        Ok(typed)
+    }
+
+    /// A password typed to sign in: anything up to [`Password::MAX_LEN`]
+    /// characters but nothing, whatever the rules were when it was chosen.
+    ///
+    /// # Errors
+    /// [`PasswordError`] when empty or too long.
+    pub fn typed(raw: &str) -> Result<Password, PasswordError> {
+        if raw.is_empty() {
+            return Err(PasswordError::TooShort { min: Self::MIN_LEN });
+        }
+        if raw.chars().count() > Self::MAX_LEN {
             return Err(PasswordError::TooLong { max: Self::MAX_LEN });
         }
         Ok(Password(raw.to_owned()))
@@ -84,15 +110,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_password_needs_eight_to_128_characters() {
+    fn a_new_password_needs_twelve_to_128_characters() {
         assert_eq!(
-            Password::new("seven77"),
-            Err(PasswordError::TooShort { min: 8 })
+            Password::new("eleven-char"),
+            Err(PasswordError::TooShort { min: 12 })
         );
-        assert!(Password::new("eight888").is_ok());
+        assert!(Password::new("twelve-chars").is_ok());
         assert!(Password::new(&"é".repeat(128)).is_ok());
         assert_eq!(
             Password::new(&"x".repeat(129)),
+            Err(PasswordError::TooLong { max: 128 })
+        );
+    }
+
+    #[test]
+    fn a_common_password_is_refused_in_any_letter_case() {
+        assert_eq!(Password::new("123456789012"), Err(PasswordError::Common));
+        assert_eq!(Password::new("qwertyuiop123"), Err(PasswordError::Common));
+        assert_eq!(Password::new("QwertyUiop123"), Err(PasswordError::Common));
+        assert!(Password::new("mug shelf teapot").is_ok());
+    }
+
+    #[test]
+    fn a_password_typed_to_sign_in_is_only_bounded() {
+        assert!(Password::typed("short").is_ok());
+        assert!(Password::typed("123456").is_ok());
+        assert_eq!(
+            Password::typed(""),
+            Err(PasswordError::TooShort { min: 12 })
+        );
+        assert_eq!(
+            Password::typed(&"x".repeat(129)),
             Err(PasswordError::TooLong { max: 128 })
         );
     }

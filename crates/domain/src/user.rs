@@ -26,10 +26,21 @@ pub struct User {
     /// the one it was issued under, and raising it (a new password, a new
     /// role, a revocation) ends every token issued before.
     pub token_generation: u32,
+    /// Kept but unable to sign in: its tokens are refused and its
+    /// password no longer lets it in, until an admin enables it again.
+    pub disabled: bool,
     /// When the user was created.
     pub created_at: Timestamp,
     /// When the user was last changed.
     pub updated_at: Timestamp,
+}
+
+impl User {
+    /// Whether the user is an admin who can sign in: a store that has one
+    /// always keeps one.
+    pub fn is_active_admin(&self) -> bool {
+        self.role == Role::Admin && !self.disabled
+    }
 }
 
 /// What kind of user someone is.
@@ -66,11 +77,13 @@ pub enum Permission {
     CollectPayment,
     /// Download the orders as CSV.
     ExportOrders,
+    /// List, create, disable and change the roles of accounts.
+    ManageUsers,
 }
 
 impl Permission {
     /// Every permission, for tables that list them all.
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 11] = [
         Permission::ViewCatalog,
         Permission::ManageCatalog,
         Permission::ManageCustomers,
@@ -81,6 +94,7 @@ impl Permission {
         Permission::CancelOwnPendingOrder,
         Permission::CollectPayment,
         Permission::ExportOrders,
+        Permission::ManageUsers,
     ];
 }
 
@@ -98,6 +112,7 @@ impl Permission {
             Permission::CancelOwnPendingOrder => "cancelOwnPendingOrder",
             Permission::CollectPayment => "collectPayment",
             Permission::ExportOrders => "exportOrders",
+            Permission::ManageUsers => "manageUsers",
         }
     }
 }
@@ -117,7 +132,7 @@ impl Role {
             ViewCatalog | PlaceOwnOrder | CancelOwnPendingOrder => true,
             ManageCustomers | PlaceOrderForAnyone | ViewAllOrders | ChangeOrderStatus
             | CollectPayment => matches!(self, Role::Admin | Role::Staff),
-            ManageCatalog | ExportOrders => self == Role::Admin,
+            ManageCatalog | ExportOrders | ManageUsers => self == Role::Admin,
         }
     }
 

@@ -61,7 +61,7 @@ macro_rules! lost_race_in_store {
     )+};
 }
 
-lost_race_in_store!(PlaceError, ReviseError, UpdateProductError);
+lost_race_in_store!(PlaceError, ReviseError, UpdateProductError, UpdateUserError);
 
 /// Stored data that breaks a rule it was written under (damage, or a bug
 /// in whatever wrote it): reported as the store failing, never trusted.
@@ -163,6 +163,9 @@ pub enum UpdateUserError {
     /// Another user already has the new e-mail address.
     #[error("the e-mail address is already taken")]
     DuplicateEmail,
+    /// It would leave no active admin.
+    #[error("the last active admin cannot be demoted or disabled")]
+    LastAdmin,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

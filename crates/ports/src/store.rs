@@ -126,13 +126,24 @@ pub trait UserStore: Send + Sync + 'static {
     /// [`InsertError::DuplicateEmail`] when the address is taken; nothing is written.
     async fn insert_user(&self, user: &User) -> Result<(), InsertError>;
 
-    /// Replaces the stored user that has `user.id`.
+    /// Replaces the stored user that has `user.id`. A store with an
+    /// active admin ([`User::is_active_admin`]) keeps one: the check and
+    /// the write are one atomic step, so two admins demoting each other at
+    /// once cannot both succeed.
     ///
     /// # Errors
     /// [`UpdateUserError::NotFound`] for an unknown id,
-    /// [`UpdateUserError::DuplicateEmail`] when another user has the address;
-    /// nothing is written in either case.
+    /// [`UpdateUserError::DuplicateEmail`] when another user has the address,
+    /// [`UpdateUserError::LastAdmin`] when it would demote or disable the
+    /// last active admin; nothing is written in any case.
     async fn update_user(&self, user: &User) -> Result<(), UpdateUserError>;
+
+    /// The admin and staff accounts (customers are listed as customers),
+    /// oldest first.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn staff_accounts(&self) -> Result<Vec<User>, StoreError>;
 
     /// The user with this id, if any.
     ///

@@ -122,7 +122,8 @@ pub fn user(n: u128, address: &str, role: Role) -> User {
         role,
         // Not the first, so a store that drops it is caught.
         token_generation: 3,
-        created_at: at(0),
+        disabled: false,
+        created_at: at(i64::try_from(n).unwrap_or(0)),
         updated_at: at(0),
     }
 }

@@ -8,6 +8,7 @@ import { openFeed } from "./feed.js";
 import { showError } from "./fields.js";
 import { renderHeader, setLiveStatus } from "./header.js";
 import { describe } from "./messages.js";
+import { initAccounts } from "./admin-accounts.js";
 import { initCatalog } from "./admin-catalog.js";
 import { initCustomers } from "./admin-customers.js";
 import { initOrders } from "./admin-orders.js";
@@ -43,6 +44,7 @@ async function initDashboard(user) {
     "tab-orders": { show() {} },
     "tab-products": perms.has("viewCatalog") || perms.has("manageCatalog") ? initCatalog(perms) : null,
     "tab-customers": perms.has("manageCustomers") ? initCustomers({ showOrdersOf }) : null,
+    "tab-accounts": perms.has("manageUsers") ? initAccounts() : null,
   };
   function showOrdersOf(customer) {
     select("tab-orders");

@@ -16,6 +16,7 @@ const FIELD_NAMES = {
   q: "Search",
   from: "From date",
   to: "To date",
+  role: "Role",
 };
 
 // `lineName(index)` names an order's line by its product, where the page
@@ -67,6 +68,7 @@ export const MESSAGES = {
   websocket_required: NOT_UNDERSTOOD,
   unauthorized: "Please sign in again.",
   forbidden: "Your account is not allowed to do this.",
+  account_disabled: "This account is disabled. Ask an admin of the shop to enable it.",
   not_found: "We couldn't find that. It may have been removed.",
   method_not_allowed: NOT_UNDERSTOOD,
   out_of_stock: (error) => outOfStock(error.body || {}),
@@ -75,6 +77,7 @@ export const MESSAGES = {
   version_mismatch: "This was changed by someone else in the meantime; it has been reloaded. Check it and try again.",
   contended: "Others were changing this at the same moment. Please try again.",
   duplicate_email: "An account or customer with this e-mail address already exists.",
+  last_admin: "This is the last active admin. Make another account an admin first.",
   payload_too_large: "That is too much at once. Please send less.",
   unsupported_media_type: NOT_UNDERSTOOD,
   validation_failed: (error, lineName) => invalidFields(error.fields, lineName),

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use oms_domain::email::Email;
 use oms_domain::ids::UserId;
-use oms_domain::user::User;
+use oms_domain::user::{Role, User};
 use oms_ports::error::{InsertError, StoreError, UpdateUserError};
 use oms_ports::store::UserStore;
 
@@ -23,10 +23,19 @@ impl UserStore for MemoryStore {
 
     async fn update_user(&self, user: &User) -> Result<(), UpdateUserError> {
         let mut state = self.state.write();
-        let old_email = match state.users.get(&user.id) {
-            Some(stored) => stored.email.clone(),
-            None => return Err(UpdateUserError::NotFound),
+        let Some(stored) = state.users.get(&user.id) else {
+            return Err(UpdateUserError::NotFound);
         };
+        let old_email = stored.email.clone();
+        if stored.is_active_admin()
+            && !user.is_active_admin()
+            && !state
+                .users
+                .values()
+                .any(|other| other.id != user.id && other.is_active_admin())
+        {
+            return Err(UpdateUserError::LastAdmin);
+        }
         if state
             .user_emails
             .get(&user.email)
@@ -38,6 +47,18 @@ impl UserStore for MemoryStore {
         state.user_emails.insert(user.email.clone(), user.id);
         state.users.insert(user.id, user.clone());
         Ok(())
+    }
+
+    async fn staff_accounts(&self) -> Result<Vec<User>, StoreError> {
+        let state = self.state.read();
+        let mut staff: Vec<User> = state
+            .users
+            .values()
+            .filter(|u| u.role != Role::Customer)
+            .cloned()
+            .collect();
+        staff.sort_by_key(|u| (u.created_at, u.id));
+        Ok(staff)
     }
 
     async fn get_user(&self, id: UserId) -> Result<Option<User>, StoreError> {

@@ -133,6 +133,9 @@ pub(crate) struct UserDoc {
     /// Absent from accounts written before it existed: their first.
     #[serde(default)]
     pub token_generation: i64,
+    /// Absent from accounts written before it existed: enabled.
+    #[serde(default)]
+    pub disabled: bool,
     pub created_at: DateTime,
     pub updated_at: DateTime,
 }
@@ -146,6 +149,7 @@ impl From<&User> for UserDoc {
             password_hash: u.password_hash.as_phc().to_owned(),
             role: u.role.as_str().to_owned(),
             token_generation: i64::from(u.token_generation),
+            disabled: u.disabled,
             created_at: date(u.created_at),
             updated_at: date(u.updated_at),
         }
@@ -163,6 +167,7 @@ impl TryFrom<UserDoc> for User {
             password_hash: PasswordHash::from_phc(d.password_hash),
             role: field("user.role", d.role.parse())?,
             token_generation: field("user.tokenGeneration", u32::try_from(d.token_generation))?,
+            disabled: d.disabled,
             created_at: timestamp("user.createdAt", d.created_at)?,
             updated_at: timestamp("user.updatedAt", d.updated_at)?,
         })

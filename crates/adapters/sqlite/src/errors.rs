@@ -35,6 +35,19 @@ pub enum OpenError {
         /// The newest this build knows.
         known: i64,
     },
+    /// The database has an older schema than this build writes, and
+    /// another process holds it.
+    #[error(
+        "{path} has schema version {found} and this build writes {known}: start this build's server on it (it migrates at start), then try again"
+    )]
+    Older {
+        /// The database file.
+        path: PathBuf,
+        /// Its schema version.
+        found: i64,
+        /// The newest this build knows.
+        known: i64,
+    },
     /// The file is not a database, or is damaged.
     #[error("{path} is not a usable database: {reason}")]
     Corrupt {

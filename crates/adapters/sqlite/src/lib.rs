@@ -44,6 +44,7 @@ use tokio::sync::watch;
 
 pub use errors::OpenError;
 pub use schema::MIGRATIONS;
+pub use users::SharedUsers;
 
 /// The most writes one transaction carries.
 const LARGEST_GROUP: usize = 256;

@@ -145,6 +145,35 @@ pub(crate) fn probe_write_lock(
     probed
 }
 
+/// A writing connection to a database another process may hold, which
+/// must have this build's schema: nothing is migrated behind its holder.
+pub(crate) fn shared(path: &Path) -> Result<Connection, OpenError> {
+    if !path.exists() {
+        return Err(OpenError::Sqlite {
+            path: path.to_owned(),
+            reason: "no database here".to_owned(),
+        });
+    }
+    let connection = writer(path).map_err(|e| OpenError::from_sqlite(path, &e))?;
+    let found = schema::version(&connection).map_err(|e| OpenError::from_sqlite(path, &e))?;
+    let known = schema::known();
+    if found > known {
+        return Err(OpenError::Newer {
+            path: path.to_owned(),
+            found,
+            known,
+        });
+    }
+    if found < known {
+        return Err(OpenError::Older {
+            path: path.to_owned(),
+            found,
+            known,
+        });
+    }
+    Ok(connection)
+}
+
 /// A connection that only reads.
 pub(crate) fn reader(path: &Path) -> Result<Connection, StoreError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -208,5 +237,69 @@ impl SqliteStore {
         copy.execute("DELETE FROM meta WHERE key = 'log_id'", [])
             .map_err(|e| OpenError::from_sqlite(to, &e))?;
         Ok(())
+    }
+}
+
+impl SqliteStore {
+    /// Puts the backup at `backup` in place of the database at `path`,
+    /// which no process may hold meanwhile. What `path` held is first
+    /// copied aside (`<path>.before-restore-<unix seconds>`), and that
+    /// path returned; a new database has nothing to keep aside.
+    ///
+    /// # Errors
+    /// [`OpenError::Locked`] while a server holds `path`; a backup that is
+    /// not an oms database, or one from a newer build; files that cannot
+    /// be written.
+    pub fn restore(path: &Path, backup: &Path) -> Result<Option<PathBuf>, OpenError> {
+        let _held = lock(path)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let source = Connection::open_with_flags(backup, flags)
+            .map_err(|e| OpenError::from_sqlite(backup, &e))?;
+        let found = schema::version(&source).map_err(|e| OpenError::from_sqlite(backup, &e))?;
+        if found == 0 {
+            return Err(OpenError::Corrupt {
+                path: backup.to_owned(),
+                reason: "it holds no oms store (no schema version)".to_owned(),
+            });
+        }
+        let known = schema::known();
+        if found > known {
+            return Err(OpenError::Newer {
+                path: backup.to_owned(),
+                found,
+                known,
+            });
+        }
+        drop(source);
+        let aside = if path.exists() {
+            let stamp = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            let aside = PathBuf::from(format!("{}.before-restore-{stamp}", path.display()));
+            SqliteStore::backup(path, &aside)?;
+            Some(aside)
+        } else {
+            None
+        };
+        let unusable = |p: &Path, e: std::io::Error| OpenError::Directory {
+            path: p.to_owned(),
+            reason: e.to_string(),
+        };
+        for stale in [
+            PathBuf::from(format!("{}-wal", path.display())),
+            PathBuf::from(format!("{}-shm", path.display())),
+        ] {
+            match std::fs::remove_file(&stale) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(unusable(&stale, e));
+                }
+                _ => {}
+            }
+        }
+        std::fs::copy(backup, path).map_err(|e| unusable(path, e))?;
+        File::open(path)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| unusable(path, e))?;
+        Ok(aside)
     }
 }

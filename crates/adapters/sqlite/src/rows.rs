@@ -89,7 +89,7 @@ pub(crate) fn customer(row: &Row<'_>) -> Result<Customer, StoreError> {
 }
 
 pub(crate) const USER_COLUMNS: &str =
-    "id, name, email, password_hash, role, created_at, updated_at, token_generation";
+    "id, name, email, password_hash, role, created_at, updated_at, token_generation, disabled";
 
 pub(crate) fn user(row: &Row<'_>) -> Result<User, StoreError> {
     Ok(User {
@@ -102,6 +102,7 @@ pub(crate) fn user(row: &Row<'_>) -> Result<User, StoreError> {
             "token_generation",
             u32::try_from(column::<i64>(row, "token_generation")?),
         )?,
+        disabled: column(row, "disabled")?,
         created_at: time(row, "created_at")?,
         updated_at: time(row, "updated_at")?,
     })

@@ -27,7 +27,34 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "order_numbers",
         include_str!("../../../../migrations/sqlite/0003_order_numbers.sql"),
     ),
+    (
+        4,
+        "disabled_accounts",
+        include_str!("../../../../migrations/sqlite/0004_disabled_accounts.sql"),
+    ),
 ];
+
+/// The schema version of `connection`'s database (0 for a new one).
+pub(crate) fn version(connection: &Connection) -> Result<i64, rusqlite::Error> {
+    let tracked: bool = connection.query_row(
+        "SELECT count(*) > 0 FROM sqlite_schema WHERE name = 'schema_migrations'",
+        [],
+        |row| row.get(0),
+    )?;
+    if !tracked {
+        return Ok(0);
+    }
+    connection.query_row(
+        "SELECT coalesce(max(version), 0) FROM schema_migrations",
+        [],
+        |row| row.get(0),
+    )
+}
+
+/// The newest schema version this build writes.
+pub(crate) fn known() -> i64 {
+    MIGRATIONS.last().map_or(0, |(version, _, _)| *version)
+}
 
 /// Applies what `connection`'s database lacks.
 pub(crate) fn migrate(connection: &mut Connection, path: &Path) -> Result<(), OpenError> {
@@ -51,14 +78,8 @@ pub(crate) fn migrate(connection: &mut Connection, path: &Path) -> Result<(), Op
             ) STRICT;",
         )
         .map_err(failed)?;
-    let current: i64 = connection
-        .query_row(
-            "SELECT coalesce(max(version), 0) FROM schema_migrations",
-            [],
-            |row| row.get(0),
-        )
-        .map_err(failed)?;
-    let known = MIGRATIONS.last().map_or(0, |(version, _, _)| *version);
+    let current = version(connection).map_err(failed)?;
+    let known = known();
     if current > known {
         return Err(OpenError::Newer {
             path: path.to_owned(),

@@ -1,5 +1,5 @@
 //! Whether the account a token speaks for still stands as the token says:
-//! it exists, has the token's role, and has not raised its token
+//! it exists, is not disabled, has the token's role, and has not raised its token
 //! generation since (a new password, a new role, `oms user revoke`). Read
 //! from the store at most every [`FRESH`] per account, so a revocation
 //! takes effect within that on every instance, and a busy client costs one
@@ -83,7 +83,8 @@ impl Accounts {
             let store = store.clone();
             Box::pin(async move {
                 let user = store.get_user(id).await?;
-                Ok(user.map(|u| Standing {
+                // A disabled account stands as no account: every token refused.
+                Ok(user.filter(|u| !u.disabled).map(|u| Standing {
                     role: u.role,
                     generation: u.token_generation,
                 }))
@@ -110,9 +111,17 @@ impl Accounts {
         } else {
             tracing::info!(user = %actor.user, "a revoked token was refused");
             Err(ApiError::unauthorized(
-                "the token was revoked (a new password or role); sign in again",
+                "the token was revoked (a new password or role, or the account was disabled); sign in again",
                 true,
             ))
+        }
+    }
+
+    /// Forgets what was read of `user`: changed here, its next request
+    /// reads it again rather than trusting the standing for [`FRESH`].
+    pub fn forget(&self, user: UserId) {
+        if let Some(entry) = self.known.lock().get_mut(&user) {
+            entry.standing = None;
         }
     }
 

@@ -11,6 +11,7 @@ pub mod page;
 pub mod products;
 #[cfg(test)]
 mod props;
+pub mod users;
 pub mod whole;
 
 /// For `#[serde(default, deserialize_with = "not_null")]`: a field that may

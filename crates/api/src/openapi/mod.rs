@@ -15,7 +15,7 @@ use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::dto::{auth, customers, events, orders, page, products};
+use crate::dto::{auth, customers, events, orders, page, products, users};
 use crate::problem::ApiError;
 use crate::problem::{FieldProblem, Problem, ProblemCode};
 use crate::routes;
@@ -37,6 +37,9 @@ use crate::routes;
         routes::customers::create,
         routes::customers::list,
         routes::customers::get,
+        routes::users::list,
+        routes::users::create,
+        routes::users::update,
         routes::orders::place,
         routes::orders::list,
         routes::orders::summary,
@@ -51,6 +54,7 @@ use crate::routes;
         auth::RegisterRequest, auth::LoginRequest, auth::TokenResponse, auth::UserView,
         products::CreateProductRequest, products::UpdateProductRequest, products::ProductView,
         customers::CreateCustomerRequest, customers::CustomerView,
+        users::CreateUserRequest, users::UpdateUserRequest, users::AccountView,
         orders::PlaceOrderRequest, orders::OrderCustomerRequest, orders::OrderItemRequest,
         orders::ChangeStatusRequest, orders::OrderView, orders::OrderCustomerView,
         orders::OrderLineView, orders::StatusEntryView, orders::OrderSummaryView,
@@ -63,6 +67,7 @@ use crate::routes;
         (name = "auth", description = "Accounts and tokens"),
         (name = "products", description = "The catalogue"),
         (name = "customers", description = "Customers"),
+        (name = "users", description = "The staff's accounts (admins only)"),
         (name = "orders", description = "Orders, tracking and export"),
         (name = "events", description = "The live order feed (WebSocket)"),
         (name = "operations", description = "Probes (metrics are served apart, on `OMS_METRICS_BIND`)"),

@@ -12,6 +12,7 @@ use oms_domain::password::Password;
 use oms_domain::product::Product;
 use oms_domain::quantity::Quantity;
 use oms_domain::stock::Stock;
+use oms_domain::user::Role;
 use oms_ports::query::{PageLimit, SearchText};
 use utoipa::openapi::schema::{
     AnyOfBuilder, ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type,
@@ -83,13 +84,22 @@ pub fn email() -> RefOr<Schema> {
 /// A new password ([`Password`]).
 pub fn password() -> RefOr<Schema> {
     string(&format!(
-        "{} to {} characters",
+        "{} to {} characters, and not one of the most common passwords (refused with 422 naming `password`)",
         Password::MIN_LEN,
         Password::MAX_LEN
     ))
     .min_length(Some(Password::MIN_LEN))
     .max_length(Some(Password::MAX_LEN))
     .into()
+}
+
+/// A role's name.
+pub fn role() -> RefOr<Schema> {
+    string("What an account may do")
+        .enum_values(Some(
+            [Role::Admin, Role::Staff, Role::Customer].map(Role::as_str),
+        ))
+        .into()
 }
 
 /// A unit price in minor units.

@@ -62,6 +62,8 @@ problem_codes! {
         "no token, a bad or expired token, or a failed sign-in (one message for every sign-in failure); carries `WWW-Authenticate: Bearer`";
     Forbidden = "forbidden", FORBIDDEN,
         "the role may not do this";
+    AccountDisabled = "account_disabled", FORBIDDEN,
+        "the right password for an account an admin has disabled; an admin enables it again";
     NotFound = "not_found", NOT_FOUND,
         "no such order, product, customer or path";
     MethodNotAllowed = "method_not_allowed", METHOD_NOT_ALLOWED,
@@ -78,6 +80,8 @@ problem_codes! {
         "others kept changing the same data (an order, a product's stock) until the server's deadline (10 s); send again after `Retry-After`";
     DuplicateEmail = "duplicate_email", CONFLICT,
         "a customer or account with this address exists";
+    LastAdmin = "last_admin", CONFLICT,
+        "the change would leave no active admin (demoting or disabling the last one)";
     PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE,
         "the body is over 64 KiB";
     UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE,

@@ -8,6 +8,7 @@ pub mod export;
 pub mod health;
 pub mod orders;
 pub mod products;
+pub mod users;
 pub mod ws;
 
 use std::sync::Arc;
@@ -20,7 +21,7 @@ use oms_app::catalog::ProductError;
 use oms_app::customers::CustomerError;
 use oms_app::list::ListError;
 use oms_app::orders::{ChangeStatusError, GetOrderError, LookupError, PlaceOrderError};
-use oms_app::users::{AuthenticateError, RegisterError};
+use oms_app::users::{AccountError, AuthenticateError, RegisterError};
 use oms_ports::error::StoreError;
 use oms_ports::store::Store;
 
@@ -109,6 +110,9 @@ pub fn table<S: Store>() -> Vec<RouteDef> {
         def(M::POST, "/api/customers", General, customers::create::<S>).or::<CustomerError>(),
         def(M::GET, "/api/customers", General, customers::list::<S>).or::<ListError>(),
         def(M::GET, "/api/customers/{id}", General, customers::get::<S>).or::<CustomerError>(),
+        def(M::GET, "/api/users", General, users::list::<S>).or::<AccountError>(),
+        def(M::POST, "/api/users", General, users::create::<S>).or::<RegisterError>(),
+        def(M::PATCH, "/api/users/{id}", General, users::update::<S>).or::<AccountError>(),
         def(M::POST, "/api/orders", General, orders::place::<S>).or::<PlaceOrderError>(),
         def(M::GET, "/api/orders", General, orders::list::<S>).or::<ListError>(),
         def(M::GET, "/api/orders/export/csv", General, export::csv::<S>).or::<ListError>(),

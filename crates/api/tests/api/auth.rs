@@ -12,7 +12,7 @@ use crate::helpers::{ADMIN_EMAIL, JWT_SECRET, LOGS, fields, problem, spawn_app, 
 async fn registering_makes_a_customer_and_signs_it_in() {
     let app = spawn_app().await;
     let email = format!("ada-{}@example.com", uuid());
-    let body = json!({ "name": "Ada", "email": email.to_uppercase(), "password": "long-enough" });
+    let body = json!({ "name": "Ada", "email": email.to_uppercase(), "password": "long-enough-1" });
     let response = app.post("/auth/register", None, &body).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let body: Value = response.json().await.unwrap();
@@ -35,7 +35,7 @@ async fn registering_makes_a_customer_and_signs_it_in() {
 #[tokio::test]
 async fn a_client_cannot_choose_its_role_at_registration() {
     let app = spawn_app().await;
-    let body = json!({ "name": "Eve", "email": "eve@example.com", "password": "long-enough", "role": "admin" });
+    let body = json!({ "name": "Eve", "email": "eve@example.com", "password": "long-enough-1", "role": "admin" });
     let problem = problem(app.post("/auth/register", None, &body).await, 422).await;
     assert_eq!(fields(&problem), ["role"]);
 }
@@ -43,7 +43,7 @@ async fn a_client_cannot_choose_its_role_at_registration() {
 #[tokio::test]
 async fn a_taken_address_is_409_whatever_its_case() {
     let app = spawn_app().await;
-    let body = json!({ "name": "Admin Two", "email": ADMIN_EMAIL.to_uppercase(), "password": "long-enough" });
+    let body = json!({ "name": "Admin Two", "email": ADMIN_EMAIL.to_uppercase(), "password": "long-enough-1" });
     let problem = problem(app.post("/auth/register", None, &body).await, 409).await;
     assert_eq!(problem["code"], "duplicate_email");
 }
@@ -251,7 +251,9 @@ async fn an_account_lists_what_its_role_may_do() {
             .contains(&json!("changeOrderStatus"))
     );
     assert!(!staff.as_array().unwrap().contains(&json!("exportOrders")));
+    assert!(!staff.as_array().unwrap().contains(&json!("manageUsers")));
     let admin = permissions(app.admin.clone()).await;
-    assert_eq!(admin.as_array().unwrap().len(), 10, "{admin}");
+    assert_eq!(admin.as_array().unwrap().len(), 11, "{admin}");
+    assert!(admin.as_array().unwrap().contains(&json!("manageUsers")));
     assert!(admin.as_array().unwrap().contains(&json!("manageCatalog")));
 }

@@ -23,6 +23,7 @@ struct Fixture {
     customer: String,
     order: String,
     number: u64,
+    user: String,
 }
 
 /// One row: a route, and the status expected for anonymous, customer, staff, admin.
@@ -55,6 +56,9 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/api/customers", [401, 403, 201, 201]),
         row(M::GET, "/api/customers", [401, 403, 200, 200]),
         row(M::GET, "/api/customers/{id}", [401, 403, 200, 200]),
+        row(M::GET, "/api/users", [401, 403, 403, 200]),
+        row(M::POST, "/api/users", [401, 403, 403, 201]),
+        row(M::PATCH, "/api/users/{id}", [401, 403, 403, 200]),
         row(M::POST, "/api/orders", [401, 201, 201, 201]),
         row(M::GET, "/api/orders", [401, 200, 200, 200]),
         row(M::GET, "/api/orders/export/csv", [401, 403, 403, 200]),
@@ -73,6 +77,7 @@ async fn request(app: &TestApp, fx: &Fixture, row: &Row, who: Who) -> (String, O
     let id = match row.pattern {
         p if p.starts_with("/api/products/") => fx.product.clone(),
         p if p.starts_with("/api/customers/") => fx.customer.clone(),
+        p if p.starts_with("/api/users/") => fx.user.clone(),
         "/api/orders/{id}/status" => app
             .order_for(&format!("m-{}@example.com", uuid()), &fx.product, 1)
             .await["id"]
@@ -85,13 +90,17 @@ async fn request(app: &TestApp, fx: &Fixture, row: &Row, who: Who) -> (String, O
     let email = format!("matrix-{}@example.com", uuid());
     let body = match (row.method.as_str(), row.pattern) {
         ("POST", "/auth/register") => {
-            Some(json!({ "name": "M", "email": email, "password": "password-1" }))
+            Some(json!({ "name": "M", "email": email, "password": "matrix-password-1" }))
         }
         ("POST", "/auth/login") => Some(
             json!({ "email": crate::helpers::STAFF_EMAIL, "password": crate::helpers::STAFF_PASSWORD }),
         ),
         ("POST", "/api/products") => Some(json!({ "name": "Matrix", "price": 1, "stock": 1 })),
+        ("PATCH", "/api/users/{id}") => Some(json!({ "disabled": false })),
         ("PATCH", _) => Some(json!({ "price": 2 })),
+        ("POST", "/api/users") => Some(
+            json!({ "name": "M", "email": email, "role": "staff", "password": "matrix-password-1" }),
+        ),
         ("POST", "/api/customers") => Some(json!({ "name": "M", "email": email })),
         ("POST", "/api/orders") => {
             let items = json!([{ "productId": fx.product, "quantity": 1 }]);
@@ -119,6 +128,10 @@ async fn every_route_answers_each_kind_of_caller_as_the_matrix_says() {
         customer: first["customer"]["id"].as_str().unwrap().to_owned(),
         order: first["id"].as_str().unwrap().to_owned(),
         number: first["number"].as_u64().unwrap(),
+        user: crate::users::account(&app, "staff").await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
     };
     let (customer, _) = app.customer("Matrix").await;
     let matrix = matrix();

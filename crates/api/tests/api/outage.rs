@@ -117,6 +117,10 @@ impl UserStore for Switched {
         self.check()?;
         self.inner.update_user(user).await
     }
+    async fn staff_accounts(&self) -> Result<Vec<User>, StoreError> {
+        self.check()?;
+        self.inner.staff_accounts().await
+    }
     async fn get_user(&self, id: UserId) -> Result<Option<User>, StoreError> {
         self.check()?;
         self.inner.get_user(id).await

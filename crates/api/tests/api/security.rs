@@ -209,7 +209,7 @@ async fn the_auth_routes_have_their_own_smaller_budget() {
     .await;
     let mut statuses = Vec::new();
     for n in 0..4 {
-        let body = json!({ "name": "R", "email": format!("r{n}-{}@example.com", crate::helpers::uuid()), "password": "password-1" });
+        let body = json!({ "name": "R", "email": format!("r{n}-{}@example.com", crate::helpers::uuid()), "password": "register-pass-1" });
         statuses.push(
             app.post("/auth/register", None, &body)
                 .await

@@ -9,6 +9,7 @@
 /// Which store `helpers::spawn_app` puts under the API.
 pub const STORE: stores::TestStore = stores::TestStore::Memory;
 
+mod accounts;
 mod admin_safety;
 mod browser;
 mod catalog;

@@ -26,3 +26,5 @@ mod orders;
 mod security;
 #[path = "../api/stores.rs"]
 mod stores;
+#[path = "../api/users.rs"]
+mod users;

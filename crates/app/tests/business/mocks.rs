@@ -35,6 +35,7 @@ mockall::mock! {
     impl UserStore for Store {
         async fn insert_user(&self, user: &User) -> Result<(), InsertError>;
         async fn update_user(&self, user: &User) -> Result<(), UpdateUserError>;
+        async fn staff_accounts(&self) -> Result<Vec<User>, StoreError>;
         async fn get_user(&self, id: UserId) -> Result<Option<User>, StoreError>;
         async fn find_user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError>;
     }

@@ -30,7 +30,7 @@ async fn a_registered_user_is_a_customer_with_a_hashed_password() {
 
     let again = w
         .users
-        .register(register("ann@example.com", "another one"))
+        .register(register("ann@example.com", "another one here"))
         .await
         .unwrap_err();
     assert!(matches!(again, RegisterError::DuplicateEmail));
@@ -137,7 +137,7 @@ async fn operators_create_users_in_any_role() {
     assert_eq!(staff.role, Role::Staff);
     let dup = w
         .users
-        .create(register("SAM@shop.io", "x password"), Role::Admin)
+        .create(register("SAM@shop.io", "x password here"), Role::Admin)
         .await
         .unwrap_err();
     assert!(matches!(dup, RegisterError::DuplicateEmail));

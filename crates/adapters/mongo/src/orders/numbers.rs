@@ -110,7 +110,7 @@ impl MongoStore {
 }
 
 impl MongoStore {
-    fn counters(&self) -> mongodb::Collection<Document> {
+    pub(crate) fn counters(&self) -> mongodb::Collection<Document> {
         self.database().collection("counters")
     }
 
