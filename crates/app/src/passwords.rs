@@ -1,9 +1,24 @@
-//! Argon2id password hashing.
+//! The rule for a new password, and Argon2id password hashing.
 
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
-use oms_domain::password::{Password, PasswordHash};
+use oms_domain::password::{Password, PasswordError, PasswordHash};
 use oms_ports::passwords::{HashingError, PasswordHashing};
+
+/// A new password: the domain's length rule, and not on a list of the
+/// passwords attackers try first (in any letter case).
+///
+/// # Errors
+/// [`PasswordError`] naming the rule it breaks.
+pub fn chosen(raw: &str) -> Result<Password, PasswordError> {
+    let password = Password::new(raw)?;
+    let common = passwords::analyzer::is_common_password(raw)
+        || passwords::analyzer::is_common_password(raw.to_lowercase());
+    if common {
+        return Err(PasswordError::Common);
+    }
+    Ok(password)
+}
 
 /// Argon2id with a fresh random salt per hash.
 #[derive(Clone, Debug)]
@@ -70,6 +85,15 @@ impl PasswordHashing for Argon2Hashing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_common_password_is_refused_in_any_letter_case() {
+        assert_eq!(chosen("123456789012"), Err(PasswordError::Common));
+        assert_eq!(chosen("qwertyuiop123"), Err(PasswordError::Common));
+        assert_eq!(chosen("QwertyUiop123"), Err(PasswordError::Common));
+        assert_eq!(chosen("short"), Err(PasswordError::TooShort { min: 12 }));
+        assert!(chosen("mug shelf teapot").is_ok());
+    }
 
     fn cheap() -> Argon2Hashing {
         Argon2Hashing::with_cost(64, 1).unwrap()

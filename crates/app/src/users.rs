@@ -288,7 +288,7 @@ impl<S: UserStore, H: PasswordHashing, C: Clock, I: IdSource> UserService<S, H, 
         let mut v = Validation::new();
         let name = v.check("name", Name::parse(&cmd.name));
         let email = v.check("email", Email::parse(&cmd.email));
-        let password = v.check("password", Password::new(&cmd.password));
+        let password = v.check("password", crate::passwords::chosen(&cmd.password));
         let ((name, email), password) = v.finish_with("name", name.zip(email).zip(password))?;
         let password_hash = self.hash(password).await?;
         let at = self.clock.now();

@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use ipnet::IpNet;
 use oms_domain::email::Email;
-use oms_domain::password::Password;
 
 use oms_ports::events::EventRetention;
 use oms_ws::hub::HubSettings;
@@ -252,7 +251,7 @@ impl<'a> Parser<'a> {
     /// A password setting, checked by the same rules as any password.
     pub(super) fn password(&mut self, name: &str) -> Option<Secret> {
         let raw = self.get(name)?;
-        if let Err(e) = Password::new(raw) {
+        if let Err(e) = oms_app::passwords::chosen(raw) {
             self.fail(format!("{name} {e}"));
         }
         Some(Secret::new(raw))
