@@ -41,9 +41,13 @@ pub struct CreateProduct {
     pub stock: i64,
 }
 
-/// New price and/or stock level, as the client sent them.
+/// What changes in a product, as the client sent it: at least one field.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UpdateProduct {
+    /// New name; orders placed before keep theirs.
+    pub name: Option<String>,
+    /// Archive (no longer sold) or bring back.
+    pub archived: Option<bool>,
     /// New unit price in minor units.
     pub price: Option<i64>,
     /// New available level (units not promised to any order), replacing the
@@ -133,13 +137,17 @@ impl<S: ProductStore, C: Clock, I: IdSource> CatalogService<S, C, I> {
         &self,
         by: Actor,
         request: &ListByName,
+        archived: bool,
     ) -> Result<PageOf<Product>, ListError> {
         by.require(Permission::ViewCatalog)?;
-        let query: ProductQuery = list::name_query(request)?;
+        let query = ProductQuery {
+            names: list::name_query(request)?,
+            archived,
+        };
         Ok(PageOf::from_store(self.store.list_products(&query).await?))
     }
 
-    /// Sets the price and/or the stock level (admins).
+    /// Renames, archives, reprices or restocks a product (admins).
     ///
     /// # Errors
     /// [`ProductError`]; nothing is written in any case.
@@ -153,17 +161,30 @@ impl<S: ProductStore, C: Clock, I: IdSource> CatalogService<S, C, I> {
         by.require(Permission::ManageCatalog)?;
         let id: ProductId = id.parse().map_err(|_| ProductError::NotFound)?;
         let mut v = Validation::new();
-        if cmd.price.is_none() && cmd.stock.is_none() {
-            v.fail("price", Reason::Rule("or stock must be given"));
+        if cmd.price.is_none()
+            && cmd.stock.is_none()
+            && cmd.name.is_none()
+            && cmd.archived.is_none()
+        {
+            v.fail(
+                "price",
+                Reason::Rule("or stock, name or archived must be given"),
+            );
         }
+        let name = cmd
+            .name
+            .as_deref()
+            .and_then(|n| v.check("name", Name::parse(n)));
         let price = cmd
             .price
             .and_then(|p| v.check("price", Product::price_from_minor(p)));
         let stock = cmd.stock.and_then(|s| v.check("stock", Stock::new(s)));
         v.finish()?;
         let change = ProductChange {
+            name,
             price,
             stock: stock.map(StockChange::Set),
+            archived: cmd.archived,
         };
         self.change(id, change, cmd.expected_version, "stock").await
     }
@@ -184,8 +205,8 @@ impl<S: ProductStore, C: Clock, I: IdSource> CatalogService<S, C, I> {
         by.require(Permission::ManageCatalog)?;
         let id: ProductId = id.parse().map_err(|_| ProductError::NotFound)?;
         let change = ProductChange {
-            price: None,
             stock: Some(StockChange::Adjust(delta)),
+            ..ProductChange::default()
         };
         self.change(id, change, None, "delta").await
     }
@@ -203,7 +224,7 @@ impl<S: ProductStore, C: Clock, I: IdSource> CatalogService<S, C, I> {
         let changed = self.contention.retry(|| async {
             Attempt::of(
                 self.store
-                    .update_product(id, change, expected_version, at)
+                    .update_product(id, change.clone(), expected_version, at)
                     .await,
             )
         });
@@ -231,6 +252,7 @@ fn new_product(id: ProductId, cmd: &CreateProduct, at: Timestamp) -> Result<Prod
         name,
         price,
         stock,
+        archived: false,
         created_at: at,
         updated_at: at,
         version: 1,

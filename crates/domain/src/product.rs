@@ -19,6 +19,9 @@ pub struct Product {
     pub price: Money,
     /// Units not yet promised to any order.
     pub stock: Stock,
+    /// No longer sold: not listed for ordering and refused in new orders,
+    /// still named on the orders that have it.
+    pub archived: bool,
     /// When the product was created.
     pub created_at: Timestamp,
     /// When the product was last changed.
@@ -27,13 +30,19 @@ pub struct Product {
     pub version: u64,
 }
 
-/// A change to a product's price and/or stock, applied atomically by a store.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+/// A change to a product, applied atomically by a store: what is given
+/// changes.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct ProductChange {
+    /// The new name, if it changes (orders placed before keep the name
+    /// they were placed under).
+    pub name: Option<Name>,
     /// The new unit price, if it changes.
     pub price: Option<Money>,
     /// The new stock level, if it changes.
     pub stock: Option<StockChange>,
+    /// Whether it is archived, if that changes.
+    pub archived: Option<bool>,
 }
 
 /// How a stock level changes.
@@ -86,7 +95,11 @@ impl Product {
             Some(StockChange::Set(level)) => level,
             Some(StockChange::Adjust(delta)) => self.stock.adjust(delta)?,
         };
+        if let Some(name) = change.name {
+            self.name = name;
+        }
         self.price = change.price.unwrap_or(self.price);
+        self.archived = change.archived.unwrap_or(self.archived);
         self.stock = stock;
         self.touch(at);
         Ok(())
@@ -112,6 +125,7 @@ mod tests {
             name: Name::parse("Mug").unwrap(),
             price: Money::from_minor(500).unwrap(),
             stock: Stock::new(4).unwrap(),
+            archived: false,
             created_at: at,
             updated_at: at,
             version: 1,
@@ -137,11 +151,26 @@ mod tests {
         let change = ProductChange {
             price: Some(Money::from_minor(650).unwrap()),
             stock: Some(StockChange::Adjust(6)),
+            ..ProductChange::default()
         };
         product.apply(change, later).unwrap();
         assert_eq!(product.price.minor(), 650);
         assert_eq!(product.stock.units(), 10);
         assert_eq!((product.version, product.updated_at), (2, later));
+    }
+
+    #[test]
+    fn a_change_renames_and_archives_and_keeps_the_rest() {
+        let mut product = mug();
+        let later = Timestamp::from_unix_millis(1_000).unwrap();
+        let change = ProductChange {
+            name: Some(Name::parse("Big Mug").unwrap()),
+            archived: Some(true),
+            ..ProductChange::default()
+        };
+        product.apply(change, later).unwrap();
+        assert_eq!((product.name.as_str(), product.archived), ("Big Mug", true));
+        assert_eq!((product.price.minor(), product.stock.units()), (500, 4));
     }
 
     #[test]
@@ -151,6 +180,7 @@ mod tests {
         let change = ProductChange {
             price: Some(Money::from_minor(1).unwrap()),
             stock: Some(StockChange::Adjust(-5)),
+            ..ProductChange::default()
         };
         let later = Timestamp::from_unix_millis(1_000).unwrap();
         assert_eq!(

@@ -83,6 +83,14 @@ pub enum PlaceError {
     /// A line names a product that does not exist.
     #[error("product {0} does not exist")]
     UnknownProduct(ProductId),
+    /// A line names a product the shop no longer sells.
+    #[error("{name} ({product}) is no longer sold")]
+    ProductArchived {
+        /// The archived product.
+        product: ProductId,
+        /// Its name, for the message a buyer sees.
+        name: Name,
+    },
     /// A line asks for more than is left.
     #[error("only {} of {name} left, {} requested", available.units(), requested.get())]
     OutOfStock {

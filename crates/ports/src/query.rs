@@ -137,8 +137,14 @@ impl<I> Default for NameQuery<I> {
     }
 }
 
-/// Products sorted by name.
-pub type ProductQuery = NameQuery<ProductId>;
+/// Products sorted by name: those for sale, or those archived.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProductQuery {
+    /// The search, the position and the page size.
+    pub names: NameQuery<ProductId>,
+    /// Archived products instead of those for sale.
+    pub archived: bool,
+}
 
 /// Customers sorted by name.
 pub type CustomerQuery = NameQuery<CustomerId>;

@@ -49,15 +49,26 @@ pub fn resolve_customer(draft: &CustomerDraft, found: Option<Customer>) -> (Cust
 /// hold).
 ///
 /// # Errors
-/// [`PlaceError::UnknownProduct`] or [`PlaceError::OutOfStock`] for the
-/// first line that cannot be reserved; [`PlaceError::Order`] when the
-/// total is past what an order may hold.
+/// [`PlaceError::ProductArchived`] for the first line naming a product no
+/// longer sold; [`PlaceError::UnknownProduct`] or [`PlaceError::OutOfStock`]
+/// for the first line that cannot be reserved; [`PlaceError::Order`] when
+/// the total is past what an order may hold.
 pub fn assemble<'p>(
     draft: &OrderDraft,
     number: OrderNumber,
     product: impl Fn(ProductId) -> Option<&'p Product>,
     customer: &Customer,
 ) -> Result<Assembly, PlaceError> {
+    if let Some(archived) = draft
+        .lines
+        .iter()
+        .find_map(|&(id, _)| product(id).filter(|p| p.archived))
+    {
+        return Err(PlaceError::ProductArchived {
+            product: archived.id,
+            name: archived.name.clone(),
+        });
+    }
     let stock = reserve_all(&draft.lines, |id| product(id).map(|p| p.stock))
         .map_err(|e| refusal(e, |id| product(id).map(|p| p.name.clone())))?;
     let lines = draft
@@ -169,6 +180,26 @@ mod tests {
                 name, available, ..
             }) => {
                 assert_eq!((name.as_str(), available.units()), ("Mug", 1));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_line_for_an_archived_product_is_refused_before_any_reservation() {
+        let mut mug = product(10, "Mug", 250, 5);
+        mug.archived = true;
+        let shelf = catalogue(vec![product(11, "Kettle", 900, 5), mug]);
+        let (customer, _) = resolve_customer(&draft(&[]).customer, None);
+        let refused = assemble(
+            &draft(&[(11, 1), (10, 9)]),
+            number(),
+            |id| shelf.get(&id),
+            &customer,
+        );
+        match refused {
+            Err(PlaceError::ProductArchived { product, name }) => {
+                assert_eq!((product, name.as_str()), (id(10), "Mug"));
             }
             other => panic!("{other:?}"),
         }

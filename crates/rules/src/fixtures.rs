@@ -31,6 +31,7 @@ pub fn product(n: u8, name: &str, price: i64, stock: u64) -> Product {
         name: Name::parse(name).unwrap(),
         price: Money::from_minor(price).unwrap(),
         stock: Stock::from_units(stock),
+        archived: false,
         created_at: at,
         updated_at: at,
         version: 1,

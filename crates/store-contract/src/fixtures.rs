@@ -74,6 +74,7 @@ pub fn product(n: u128, product_name: &str, price: i64, stock: i64) -> Product {
         name: name(product_name),
         price: Money::from_minor(price).unwrap(),
         stock: Stock::new(stock).unwrap(),
+        archived: false,
         created_at: at(0),
         updated_at: at(0),
         version: 1,

@@ -168,8 +168,9 @@ cases! {
                     let change = ProductChange {
                         price: None,
                         stock: Some(StockChange::Adjust(delta)),
+                        ..ProductChange::default()
                     };
-                    until_won(|| store.update_product(product, change, None, at(0)))
+                    until_won(|| store.update_product(product, change.clone(), None, at(0)))
                         .await
                         .unwrap();
                 }

@@ -1,13 +1,32 @@
-// Adding a product, and changing a product's price or stock in a dialog.
-// Edits send the version the person saw, so an order placed meanwhile is
-// never overwritten unseen.
-import { request } from "./api.js";
+// Adding a product, and changing a product's name, price, stock or
+// whether it is still sold, in a dialog. Edits send the version the person
+// saw, so an order placed meanwhile is never overwritten unseen. A name
+// another product has is allowed (two sizes may share one) but asked
+// about first.
+import { query, request } from "./api.js";
 import { $ } from "./dom.js";
 import { closeDialog, openDialog } from "./dialog.js";
 import { clearFieldErrors, fieldErrors, markField, showError } from "./fields.js";
 import { describe } from "./messages.js";
 import { money, parseMoney, plainMoney, shopCurrency } from "./money.js";
 import { toast } from "./toast.js";
+
+// Another product (for sale or archived) already named `name`, case-blind;
+// null when none is, or when the catalogue cannot be read (the server
+// decides then).
+async function namesake(name, except) {
+  const wanted = name.trim().toLowerCase();
+  for (const archived of [false, true]) {
+    try {
+      const page = await request("GET", `/api/products${query({ q: name.trim(), limit: 100, archived: archived ? "true" : null })}`);
+      const found = page.items.find((p) => p.id !== except && p.name.trim().toLowerCase() === wanted);
+      if (found) return found;
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
 
 // Whole units from a text field; null when it is not a whole number >= 0.
 function units(text) {
@@ -22,6 +41,12 @@ export function initProductCreate({ onCreated }) {
   const stock = $("product-stock");
   const submit = $("product-submit");
   const errorNode = $("product-form-error");
+  // The name the person was warned about and chose to add anyway.
+  let confirmedName = null;
+  name.addEventListener("input", () => {
+    confirmedName = null;
+    submit.textContent = "Add product";
+  });
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -46,8 +71,22 @@ export function initProductCreate({ onCreated }) {
     }
     submit.disabled = true;
     try {
-      const created = await request("POST", "/api/products", { body: { name: name.value.trim(), price: cents, stock: level } });
+      const typed = name.value.trim();
+      if (confirmedName !== typed.toLowerCase()) {
+        const twin = await namesake(typed);
+        if (twin) {
+          confirmedName = typed.toLowerCase();
+          markField(name, `A product named ${twin.name} exists${twin.archived ? " (archived)" : ""}.`);
+          showError(errorNode, `A product named ${twin.name} already exists${twin.archived ? " among the archived ones" : ""}. Press "Add another" to add a second one, or change the name.`);
+          submit.textContent = "Add another";
+          name.focus();
+          return;
+        }
+      }
+      const created = await request("POST", "/api/products", { body: { name: typed, price: cents, stock: level } });
       form.reset();
+      confirmedName = null;
+      submit.textContent = "Add product";
       toast(`Added ${created.name} at ${money(created.price, created.currency)}.`, "success");
       onCreated();
     } catch (err) {
@@ -66,25 +105,40 @@ export function initProductCreate({ onCreated }) {
 export function initProductEdit({ product, onSaved }) {
   const dialog = $("product-dialog");
   const form = $("edit-form");
+  const name = $("edit-name");
   const price = $("edit-price");
   const stock = $("edit-stock");
+  const archived = $("edit-archived");
   const save = $("edit-save");
   const errorBox = $("edit-error");
   let editing = null;
+  let confirmedName = null;
+  name.addEventListener("input", () => {
+    confirmedName = null;
+  });
 
   $("edit-cancel").addEventListener("click", () => closeDialog(dialog));
 
   function fill(shown) {
     editing = shown;
     $("edit-title").textContent = `Edit ${shown.name}`;
-    $("edit-version").textContent = `Now ${money(shown.price, shown.currency)}, ${shown.stock === 0 ? "out of stock" : `${shown.stock} in stock`}.`;
+    $("edit-version").textContent = `Now ${money(shown.price, shown.currency)}, ${shown.stock === 0 ? "out of stock" : `${shown.stock} in stock`}${shown.archived ? ", archived" : ""}.`;
+    name.value = shown.name;
     price.value = plainMoney(shown.price, shown.currency);
     stock.value = String(shown.stock);
+    archived.checked = shown.archived;
+    confirmedName = null;
   }
 
   // What the person asked to change, or null (after saying why) when a
   // field cannot be sent.
   function changes() {
+    if (!name.value.trim()) {
+      markField(name, "Enter the product's name.");
+      showError(errorBox, "Enter the product's name.");
+      name.focus();
+      return null;
+    }
     let cents;
     try {
       cents = parseMoney(price.value, shopCurrency());
@@ -102,6 +156,8 @@ export function initProductEdit({ product, onSaved }) {
       return null;
     }
     const body = {};
+    if (name.value.trim() !== editing.name) body.name = name.value.trim();
+    if (archived.checked !== editing.archived) body.archived = archived.checked;
     if (cents !== editing.price) body.price = cents;
     if (level !== editing.stock) body.stock = level;
     return body;
@@ -133,10 +189,21 @@ export function initProductEdit({ product, onSaved }) {
     body.expectedVersion = editing.version;
     save.disabled = true;
     try {
+      if (body.name && confirmedName !== body.name.toLowerCase()) {
+        const twin = await namesake(body.name, editing.id);
+        if (twin) {
+          confirmedName = body.name.toLowerCase();
+          markField(name, `A product named ${twin.name} exists${twin.archived ? " (archived)" : ""}.`);
+          showError(errorBox, `Another product is named ${twin.name}. Press Save again to keep the name anyway.`);
+          name.focus();
+          return;
+        }
+      }
       const updated = await request("PATCH", `/api/products/${encodeURIComponent(editing.id)}`, { body });
       onSaved(updated);
       closeDialog(dialog);
-      toast(`Saved ${updated.name}.`, "success");
+      const said = body.archived === true ? `${updated.name} is archived: no longer sold.` : body.archived === false ? `${updated.name} is for sale again.` : `Saved ${updated.name}.`;
+      toast(said, "success");
     } catch (err) {
       fieldErrors(form, err);
       showError(errorBox, describe(err));
@@ -150,6 +217,6 @@ export function initProductEdit({ product, onSaved }) {
     clearFieldErrors(form);
     showError(errorBox, "");
     fill(product(id));
-    openDialog(dialog, price);
+    openDialog(dialog, name);
   };
 }

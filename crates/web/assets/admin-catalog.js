@@ -1,5 +1,6 @@
-// The catalogue panel: list and search products; with manageCatalog also
-// add them and change price or stock (admin-catalog-forms.js).
+// The catalogue panel: list and search products, for sale or archived;
+// with manageCatalog also add them, and rename, archive, reprice or
+// restock them (admin-catalog-forms.js).
 import { $, el } from "./dom.js";
 import { initCursorList } from "./list.js";
 import { money, rememberCurrency } from "./money.js";
@@ -25,7 +26,8 @@ export function initCatalog(perms) {
     rememberCurrency(product.currency);
     const name = el("td", { "data-label": "Name" }, product.name);
     // What counts as low is the server's rule; it says so on every product.
-    if (product.lowStock) name.append(el("span", { class: "badge badge-low", text: "Low stock" }));
+    if (product.archived) name.append(el("span", { class: "badge badge-archived", text: "Archived" }));
+    else if (product.lowStock) name.append(el("span", { class: "badge badge-low", text: "Low stock" }));
     const cells = [
       name,
       el("td", { class: "num", "data-label": "Price", text: money(product.price, product.currency) }),
@@ -44,8 +46,10 @@ export function initCatalog(perms) {
     if (old) old.replaceWith(row(product, flash));
   }
 
+  const archived = $("products-archived");
   const list = initCursorList({
     path: "/api/products",
+    params: () => (archived.checked ? { archived: "true" } : {}),
     table,
     search: $("products-search"),
     more: $("products-more"),
@@ -54,10 +58,18 @@ export function initCatalog(perms) {
     empty: "No products match.",
     columns: canEdit ? 4 : 3,
   });
+  archived.addEventListener("change", () => list.reload());
 
   if (canEdit) {
     initProductCreate({ onCreated: list.reload });
-    openEdit = initProductEdit({ product: (id) => products.get(id), onSaved: (product) => replaceRow(product, "row-changed") });
+    openEdit = initProductEdit({
+      product: (id) => products.get(id),
+      onSaved: (product) => {
+        // Archived or brought back: it belongs to the other list now.
+        if (product.archived !== archived.checked) list.reload();
+        else replaceRow(product, "row-changed");
+      },
+    });
   }
 
   return { show: list.show };

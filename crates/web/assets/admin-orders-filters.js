@@ -1,7 +1,8 @@
 // The orders filters: what was typed (an order number, or part of a name or
 // address, searched as it is typed), status, customer, and a range of days. The API takes
 // a customer's id and instants; the person picks an address or a name and
-// local days.
+// local days. A customer typed but not picked filters by what was typed
+// (part of a name or address), as the Find box does.
 import { $ } from "./dom.js";
 import { localMidnight } from "./dates.js";
 import { describe } from "./messages.js";
@@ -18,6 +19,7 @@ export function initOrderFilters({ perms, onChange }) {
   const from = $("filter-from");
   const to = $("filter-to");
   let customerId = "";
+  let customerText = "";
   let customers = null;
 
   // Hidden in the page until now, so nobody sees a control they may not use.
@@ -33,20 +35,29 @@ export function initOrderFilters({ perms, onChange }) {
   }
 
   function values() {
-    return { q: q.value.trim(), status: status.value, customerId, from: localMidnight(from.value), to: localMidnight(to.value, 1) };
+    // One text search at a time: Find's, else the customer typed but not picked.
+    return { q: q.value.trim() || customerText, status: status.value, customerId, from: localMidnight(from.value), to: localMidnight(to.value, 1) };
   }
 
-  // The datalist offers addresses; the list filter needs the customer's id.
+  // The datalist offers addresses; a pick filters by the customer's id,
+  // anything else typed by name or address containing it.
   function resolveCustomer() {
     const text = customer.value.trim();
     const found = customers.find(text);
-    customerHint.hidden = !text || Boolean(found);
     const id = found ? found.id : "";
+    const partial = found ? "" : text;
+    customerHint.hidden = !partial || !q.value.trim();
     if (id !== customerId) {
       customerId = id;
+      customerText = partial;
       onChange();
+    } else if (partial !== customerText) {
+      // Typing: the list follows once the typing pauses.
+      customerText = partial;
+      customerTyped();
     }
   }
+  const customerTyped = debounce(onChange, 250);
 
   if (perms.has("manageCustomers")) {
     customers = initCustomerSuggestions({
@@ -56,9 +67,19 @@ export function initOrderFilters({ perms, onChange }) {
       onChange: resolveCustomer,
       onError: (err) => toast(describe(err), "error"),
     });
+    customer.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      resolveCustomer();
+      customerTyped.cancel();
+      onChange();
+    });
   }
 
-  const typed = debounce(onChange, 250);
+  const typed = debounce(() => {
+    if (customers) resolveCustomer();
+    onChange();
+  }, 250);
   q.addEventListener("input", typed);
   q.addEventListener("keydown", (event) => {
     if (event.key !== "Enter") return;
@@ -80,6 +101,7 @@ export function initOrderFilters({ perms, onChange }) {
     to.value = "";
     customerHint.hidden = true;
     customerId = "";
+    customerText = "";
     datesInOrder();
     onChange();
   });

@@ -24,11 +24,12 @@ export function emptyRow(columns, text) {
 }
 
 /**
- * The list at `path` (`/api/products`) in `table`, searched by `search`,
+ * The list at `path` (`/api/products`, with the query `params()` gives)
+ * in `table`, searched by `search`,
  * one `row(item)` each; `empty` says no item matches, across `columns`.
  * Read first when `show()` is called, so a hidden panel costs nothing.
  */
-export function initCursorList({ path, table, search, more, errorNode, row, empty, columns }) {
+export function initCursorList({ path, params = () => ({}), table, search, more, errorNode, row, empty, columns }) {
   const begin = staleGuard();
   let nextCursor = null;
   let shown = false;
@@ -38,7 +39,7 @@ export function initCursorList({ path, table, search, more, errorNode, row, empt
     if (reset) nextCursor = null;
     more.disabled = true;
     try {
-      const page = await request("GET", `${path}${query({ q: search.value.trim(), limit: PAGE_SIZE, cursor: reset ? null : nextCursor })}`);
+      const page = await request("GET", `${path}${query({ ...params(), q: search.value.trim(), limit: PAGE_SIZE, cursor: reset ? null : nextCursor })}`);
       if (stale()) return;
       const rows = page.items.map((item) => row(item));
       if (reset) table.replaceChildren(...(rows.length ? rows : [emptyRow(columns, empty)]));

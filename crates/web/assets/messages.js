@@ -71,6 +71,7 @@ export const MESSAGES = {
   account_disabled: "This account is disabled. Ask an admin of the shop to enable it.",
   not_found: "We couldn't find that. It may have been removed.",
   method_not_allowed: NOT_UNDERSTOOD,
+  product_archived: (error) => `${(error.body && error.body.productName) || "A product in the cart"} is no longer sold. Remove it and try again.`,
   out_of_stock: (error) => outOfStock(error.body || {}),
   illegal_transition: "That status change is not allowed for this order any more.",
   payment_on_cancelled: "Payment cannot be recorded on a cancelled order.",

@@ -23,8 +23,8 @@ impl<I, T> Default for NameIndexed<I, T> {
 }
 
 impl<I: Copy + Ord + Hash, T: Clone> NameIndexed<I, T> {
-    /// Adds a record under a new id; names never change afterwards, so the
-    /// key is fixed. Returns `false`, changing nothing, when the id exists.
+    /// Adds a record under a new id. Returns `false`, changing nothing,
+    /// when the id exists.
     pub fn insert(&mut self, id: I, key: String, record: T) -> bool {
         if self.records.contains_key(&id) {
             return false;
@@ -41,6 +41,25 @@ impl<I: Copy + Ord + Hash, T: Clone> NameIndexed<I, T> {
     /// For changes that keep the name.
     pub fn get_mut(&mut self, id: &I) -> Option<&mut T> {
         self.records.get_mut(id)
+    }
+
+    /// Changes the record with `id` by `change`, moving it in the name
+    /// order when its `key` changes (a rename); `None` for an unknown id.
+    pub fn update<R>(
+        &mut self,
+        id: &I,
+        key: impl Fn(&T) -> String,
+        change: impl FnOnce(&mut T) -> R,
+    ) -> Option<R> {
+        let record = self.records.get_mut(id)?;
+        let before = key(record);
+        let done = change(record);
+        let after = key(record);
+        if before != after {
+            self.by_name.remove(&(before, *id));
+            self.by_name.insert((after, *id));
+        }
+        Some(done)
     }
 
     /// The records after `after` that satisfy `keep`, at most `limit` of them.

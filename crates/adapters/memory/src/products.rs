@@ -33,9 +33,10 @@ impl ProductStore for MemoryStore {
         query: &ProductQuery,
     ) -> Result<Page<Product, NameCursor<ProductId>>, StoreError> {
         let state = self.state.read();
-        let search = query.search.as_ref().map(|s| s.as_str());
-        Ok(state.products.page(query.after.as_ref(), query.limit, |p| {
-            search.is_none_or(|s| p.name.sort_key().contains(s))
+        let names = &query.names;
+        let search = names.search.as_ref().map(|s| s.as_str());
+        Ok(state.products.page(names.after.as_ref(), names.limit, |p| {
+            p.archived == query.archived && search.is_none_or(|s| p.name.sort_key().contains(s))
         }))
     }
 
@@ -47,11 +48,16 @@ impl ProductStore for MemoryStore {
         at: Timestamp,
     ) -> Result<Product, UpdateProductError> {
         let mut state = self.state.write();
-        let product = state
+        state
             .products
-            .get_mut(&id)
-            .ok_or(UpdateProductError::NotFound)?;
-        change_product(product, change, expected_version, at)?;
-        Ok(product.clone())
+            .update(
+                &id,
+                |p| p.name.sort_key(),
+                |product| {
+                    change_product(product, change, expected_version, at)?;
+                    Ok(product.clone())
+                },
+            )
+            .ok_or(UpdateProductError::NotFound)?
     }
 }

@@ -97,6 +97,7 @@ impl CustomerStore for MongoStore {
             &self.customers(),
             query,
             &["nameKey", "email"],
+            None,
             |c: &Customer| NameCursor {
                 key: c.name.sort_key(),
                 id: c.id,

@@ -47,6 +47,9 @@ pub(crate) struct ProductDoc {
     pub name_key: String,
     pub price: i64,
     pub stock: i64,
+    /// Absent from products written before archiving existed: for sale.
+    #[serde(default)]
+    pub archived: bool,
     pub created_at: DateTime,
     pub updated_at: DateTime,
     pub version: i64,
@@ -60,6 +63,7 @@ impl From<&Product> for ProductDoc {
             name_key: p.name.sort_key(),
             price: p.price.minor(),
             stock: count(p.stock.units()),
+            archived: p.archived,
             created_at: date(p.created_at),
             updated_at: date(p.updated_at),
             version: count(p.version),
@@ -76,6 +80,7 @@ impl TryFrom<ProductDoc> for Product {
             name: field("product.name", Name::parse(&d.name))?,
             price: field("product.price", Money::from_minor(d.price))?,
             stock: Stock::from_units(uncount("product.stock", d.stock)?),
+            archived: d.archived,
             created_at: timestamp("product.createdAt", d.created_at)?,
             updated_at: timestamp("product.updatedAt", d.updated_at)?,
             version: uncount("product.version", d.version)?,

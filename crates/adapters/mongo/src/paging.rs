@@ -22,9 +22,14 @@ pub(crate) fn literal(text: &str) -> String {
     out
 }
 
-/// The filter for one page: the search over `fields`, after the cursor.
-pub(crate) fn name_filter<I: ToString>(query: &NameQuery<I>, fields: &[&str]) -> Document {
-    let mut parts = Vec::new();
+/// The filter for one page: the records `only` admits (all when `None`),
+/// the search over `fields`, after the cursor.
+pub(crate) fn name_filter<I: ToString>(
+    query: &NameQuery<I>,
+    fields: &[&str],
+    only: Option<Document>,
+) -> Document {
+    let mut parts: Vec<Document> = only.into_iter().collect();
     if let Some(search) = &query.search {
         let pattern = literal(search.as_str());
         let any: Vec<Document> = fields
@@ -54,6 +59,7 @@ pub(crate) async fn name_page<D, T, I>(
     collection: &Collection<D>,
     query: &NameQuery<I>,
     fields: &[&str],
+    only: Option<Document>,
     key: impl Fn(&T) -> NameCursor<I>,
 ) -> Result<Page<T, NameCursor<I>>, StoreError>
 where
@@ -61,7 +67,7 @@ where
     T: TryFrom<D, Error = StoreError>,
     I: ToString,
 {
-    let filter = name_filter(query, fields);
+    let filter = name_filter(query, fields, only);
     let order = doc! { "nameKey": 1, "_id": 1 };
     keyset_page(collection, filter, order, query.limit, key).await
 }

@@ -35,12 +35,22 @@ impl ProductStore for MongoStore {
         &self,
         query: &ProductQuery,
     ) -> Result<Page<Product, NameCursor<ProductId>>, StoreError> {
-        name_page(&self.products(), query, &["nameKey"], |p: &Product| {
-            NameCursor {
+        // Products stored before archiving existed have no flag: for sale.
+        let only = if query.archived {
+            doc! { "archived": true }
+        } else {
+            doc! { "archived": { "$ne": true } }
+        };
+        name_page(
+            &self.products(),
+            &query.names,
+            &["nameKey"],
+            Some(only),
+            |p: &Product| NameCursor {
                 key: p.name.sort_key(),
                 id: p.id,
-            }
-        })
+            },
+        )
         .await
     }
 
@@ -64,8 +74,11 @@ impl ProductStore for MongoStore {
             .update_one(
                 doc! { "_id": &next.id, "version": crate::documents::count(seen) },
                 doc! { "$set": {
+                    "name": &next.name,
+                    "nameKey": &next.name_key,
                     "price": next.price,
                     "stock": next.stock,
+                    "archived": next.archived,
                     "updatedAt": next.updated_at,
                     "version": next.version,
                 } },

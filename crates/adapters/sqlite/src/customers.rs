@@ -93,7 +93,7 @@ impl CustomerStore for SqliteStore {
             let columns = CUSTOMER_COLUMNS;
             name_page(
                 c,
-                "customers",
+                ("customers", "1"),
                 columns,
                 search,
                 query.after.as_ref(),

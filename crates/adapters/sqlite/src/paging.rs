@@ -9,11 +9,12 @@ use rusqlite::{Connection, Row, params};
 use crate::errors::store_error;
 use crate::rows;
 
-/// One page of `table` in name order, after `after`, keeping rows whose
-/// `search_sql` (over `?1`) holds when a search is given.
+/// One page of `table` in name order, after `after`, keeping the rows
+/// `only` (an SQL condition) admits and, when a search is given, those its
+/// SQL (over `?1`) holds for.
 pub(crate) fn name_page<T, I>(
     connection: &Connection,
-    table: &str,
+    (table, only): (&str, &str),
     columns: &str,
     search: Option<(&str, &str)>,
     after: Option<&NameCursor<I>>,
@@ -26,7 +27,7 @@ where
     let (search_sql, text) = search.map_or(("1", None), |(sql, text)| (sql, Some(text)));
     let sql = format!(
         "SELECT name_key, {columns} FROM {table}
-         WHERE ({search_sql}) AND (?2 IS NULL OR (name_key, id) > (?2, ?3))
+         WHERE ({only}) AND ({search_sql}) AND (?2 IS NULL OR (name_key, id) > (?2, ?3))
          ORDER BY name_key, id LIMIT ?4"
     );
     let mut statement = connection.prepare_cached(&sql).map_err(store_error)?;

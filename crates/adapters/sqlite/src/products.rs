@@ -27,8 +27,8 @@ impl ProductStore for SqliteStore {
         let p = product.clone();
         self.write(move |c| {
             let inserted = c.execute(
-                "INSERT INTO products (id, name, name_key, price, stock, created_at, updated_at, version)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO products (id, name, name_key, price, stock, created_at, updated_at, version,
+                 archived) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     p.id.to_string(),
                     p.name.as_str(),
@@ -38,6 +38,7 @@ impl ProductStore for SqliteStore {
                     millis(p.created_at),
                     millis(p.updated_at),
                     count(p.version),
+                    p.archived,
                 ],
             );
             match inserted {
@@ -58,6 +59,12 @@ impl ProductStore for SqliteStore {
     ) -> Result<Page<Product, NameCursor<ProductId>>, StoreError> {
         let query = query.clone();
         self.read(move |c| {
+            let only = if query.archived {
+                "archived = 1"
+            } else {
+                "archived = 0"
+            };
+            let query = query.names;
             let search = query
                 .search
                 .as_ref()
@@ -65,7 +72,7 @@ impl ProductStore for SqliteStore {
             let columns = PRODUCT_COLUMNS;
             name_page(
                 c,
-                "products",
+                ("products", only),
                 columns,
                 search,
                 query.after.as_ref(),
@@ -94,11 +101,15 @@ impl ProductStore for SqliteStore {
             change_product(&mut product, change, expected_version, at)?;
             transaction
                 .execute(
-                    "UPDATE products SET price = ?2, stock = ?3, updated_at = ?4, version = ?5 WHERE id = ?1",
+                    "UPDATE products SET name = ?2, name_key = ?3, price = ?4, stock = ?5, archived = ?6,
+                     updated_at = ?7, version = ?8 WHERE id = ?1",
                     params![
                         id.to_string(),
+                        product.name.as_str(),
+                        product.name.sort_key(),
                         product.price.minor(),
                         count(product.stock.units()),
+                        product.archived,
                         millis(product.updated_at),
                         count(product.version),
                     ],

@@ -63,7 +63,8 @@ where
     field(name, column::<String>(row, name)?.parse())
 }
 
-pub(crate) const PRODUCT_COLUMNS: &str = "id, name, price, stock, created_at, updated_at, version";
+pub(crate) const PRODUCT_COLUMNS: &str =
+    "id, name, price, stock, archived, created_at, updated_at, version";
 
 pub(crate) fn product(row: &Row<'_>) -> Result<Product, StoreError> {
     Ok(Product {
@@ -71,6 +72,7 @@ pub(crate) fn product(row: &Row<'_>) -> Result<Product, StoreError> {
         name: field("name", Name::parse(&column::<String>(row, "name")?))?,
         price: field("price", Money::from_minor(column(row, "price")?))?,
         stock: Stock::from_units(whole(row, "stock")?),
+        archived: column(row, "archived")?,
         created_at: time(row, "created_at")?,
         updated_at: time(row, "updated_at")?,
         version: whole(row, "version")?,

@@ -32,6 +32,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "disabled_accounts",
         include_str!("../../../../migrations/sqlite/0004_disabled_accounts.sql"),
     ),
+    (
+        5,
+        "archived_products",
+        include_str!("../../../../migrations/sqlite/0005_archived_products.sql"),
+    ),
 ];
 
 /// The schema version of `connection`'s database (0 for a new one).

@@ -6,6 +6,7 @@ pub mod customers;
 pub mod events;
 pub mod feed;
 pub mod health;
+pub mod not_null;
 pub mod orders;
 pub mod page;
 pub mod products;

@@ -4,6 +4,7 @@ use oms_domain::user::{Role, User};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::dto::not_null;
 use crate::openapi::rules;
 use crate::problem::{ApiError, FieldProblem};
 
@@ -55,10 +56,13 @@ impl CreateUserRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
     /// The account's new role.
+    #[serde(default, deserialize_with = "not_null::field")]
     #[schema(schema_with = rules::role)]
     pub role: Option<String>,
     /// `true` signs the account out everywhere and keeps it from signing
     /// in; `false` lets it sign in again.
+    #[serde(default, deserialize_with = "not_null::field")]
+    #[schema(schema_with = rules::flag)]
     pub disabled: Option<bool>,
 }
 

@@ -93,6 +93,30 @@ pub fn password() -> RefOr<Schema> {
     .into()
 }
 
+/// Whether a product is archived.
+pub fn archived() -> RefOr<Schema> {
+    flag_described("`true`: no longer sold; `false`: sold again")
+}
+
+/// A `true`/`false` field that may be left out but is never `null`.
+pub fn flag() -> RefOr<Schema> {
+    flag_described("`true` or `false`")
+}
+
+fn flag_described(description: &str) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::Boolean)
+        .description(Some(description))
+        .into()
+}
+
+/// The `archived` list filter.
+pub fn archived_filter() -> RefOr<Schema> {
+    string("`true`: the archived products; `false` (the default): those for sale")
+        .enum_values(Some(["true", "false"]))
+        .into()
+}
+
 /// A role's name.
 pub fn role() -> RefOr<Schema> {
     string("What an account may do")

@@ -68,6 +68,8 @@ problem_codes! {
         "no such order, product, customer or path";
     MethodNotAllowed = "method_not_allowed", METHOD_NOT_ALLOWED,
         "the path exists but not with this method; `Allow` lists those it takes";
+    ProductArchived = "product_archived", CONFLICT,
+        "an order line names a product the shop no longer sells (archived); `productId`, `productName`, `field`";
     OutOfStock = "out_of_stock", CONFLICT,
         "a product has too little stock; `productId`, `productName`, `requested`, `available`, `field`";
     IllegalTransition = "illegal_transition", CONFLICT,

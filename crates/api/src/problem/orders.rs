@@ -14,6 +14,7 @@ impl Failures for PlaceOrderError {
             ProblemCode::Forbidden,
             ProblemCode::Unauthorized,
             ProblemCode::UnknownProduct,
+            ProblemCode::ProductArchived,
             ProblemCode::OutOfStock,
             ProblemCode::IdempotencyKeyReused,
         ])
@@ -34,6 +35,17 @@ impl From<PlaceOrderError> for ApiError {
                     .with_code(ProblemCode::UnknownProduct)
                     .with("productId", product.to_string())
             }
+            PlaceOrderError::ProductArchived {
+                field,
+                product,
+                name,
+            } => ApiError::new(
+                ProblemCode::ProductArchived,
+                format!("{name} is no longer sold"),
+            )
+            .with("field", field)
+            .with("productId", product.to_string())
+            .with("productName", name.as_str().to_owned()),
             PlaceOrderError::OutOfStock {
                 field,
                 product,

@@ -4,8 +4,10 @@ use actix_web::{HttpResponse, web};
 use oms_ports::store::Store;
 
 use crate::auth::Caller;
-use crate::dto::page::{NameListQuery, Page};
-use crate::dto::products::{CreateProductRequest, ProductView, UpdateProductRequest};
+use crate::dto::page::Page;
+use crate::dto::products::{
+    CreateProductRequest, ProductListQuery, ProductView, UpdateProductRequest,
+};
 use crate::json::JsonBody;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -34,20 +36,19 @@ pub async fn create<S: Store>(
         .json(ProductView::new(product, state.currency)))
 }
 
-/// Lists products by name, with optional search (any signed-in user).
+/// Lists the products for sale by name, with optional search (any
+/// signed-in user); `archived=true` lists the archived ones instead.
 #[utoipa::path(get, path = "/api/products", operation_id = "listProducts", tag = "products", security(("bearer" = [])),
-    params(NameListQuery),
+    params(ProductListQuery),
     responses(
         (status = 200, body = Page<ProductView>)))]
 pub async fn list<S: Store>(
     state: web::Data<AppState<S>>,
     Caller(caller): Caller,
-    query: web::Query<NameListQuery>,
+    query: web::Query<ProductListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = state
-        .catalog
-        .list(caller, &query.into_inner().into_app()?)
-        .await?;
+    let (request, archived) = query.into_inner().into_app()?;
+    let page = state.catalog.list(caller, &request, archived).await?;
     Ok(HttpResponse::Ok().json(Page::from_app(page, |p| {
         ProductView::new(p, state.currency)
     })))

@@ -109,6 +109,8 @@ async fn field_rules_in_the_document_come_from_the_domain() {
     assert_eq!(
         update["allOf"][1]["anyOf"],
         json!([
+            {"type": "object", "required": ["name"]},
+            {"type": "object", "required": ["archived"]},
             {"type": "object", "required": ["price"]},
             {"type": "object", "required": ["stock"]}
         ])

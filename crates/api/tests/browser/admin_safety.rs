@@ -255,3 +255,45 @@ async fn a_range_that_ends_before_it_starts_is_said_at_the_fields() {
         .await;
     browser.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_customer_filter_takes_part_of_an_address_as_typed_and_on_enter() {
+    let Some(browser) =
+        open("the_customer_filter_takes_part_of_an_address_as_typed_and_on_enter").await
+    else {
+        return;
+    };
+    let app = spawn_app().await;
+    let mug = app.product("Filter Mug", 500, 50).await;
+    let ann = app.order_for("ann.filter@example.com", &mug, 1).await;
+    let bob = app.order_for("bob.filter@example.com", &mug, 1).await;
+    let only = |order: &Value| {
+        format!(
+            "const rows = [...document.querySelectorAll('#orders-table tbody tr[data-order-id]')]; \
+             return rows.length === 1 && rows[0].dataset.orderId === {};",
+            json!(order["id"])
+        )
+    };
+    browser
+        .sign_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
+        .await;
+    browser.until_live().await;
+    browser.fill("#filter-customer", "ann.fil").await;
+    browser
+        .until("only Ann's order, from part of her address", &only(&ann))
+        .await;
+    browser.click("#filters-clear").await;
+    browser
+        .until(
+            "both orders again",
+            "return document.querySelectorAll('#orders-table tbody tr[data-order-id]').length >= 2;",
+        )
+        .await;
+    browser.fill("#filter-customer", "bob.filter").await;
+    let input = browser.find("#filter-customer").await;
+    input.send_keys("\u{E007}").await.unwrap();
+    browser
+        .until("only Bob's order after Enter", &only(&bob))
+        .await;
+    browser.finish().await;
+}

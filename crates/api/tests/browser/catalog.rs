@@ -134,3 +134,83 @@ async fn staff_create_and_find_customers() {
         .await;
     browser.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_is_asked_about_a_twin_name_and_archives_a_product_off_the_order_page() {
+    let Some(browser) =
+        open("an_admin_is_asked_about_a_twin_name_and_archives_a_product_off_the_order_page").await
+    else {
+        return;
+    };
+    let app = spawn_app().await;
+    let first = app.product("Stone Mug", 900, 4).await;
+    browser
+        .sign_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
+        .await;
+    browser.click("#tab-products").await;
+    browser.until_text("#products-table", "Stone Mug").await;
+
+    // A second product under the same name is asked about, then allowed.
+    browser.fill("#product-name", "stone mug").await;
+    browser.fill("#product-price", "12").await;
+    browser.fill("#product-stock", "2").await;
+    browser.click("#product-submit").await;
+    browser
+        .until_text("#product-form-error", "already exists")
+        .await;
+    browser.until_text("#product-submit", "Add another").await;
+    browser.click("#product-submit").await;
+    browser
+        .until(
+            "two products named alike",
+            "return document.querySelectorAll('#products-table tbody tr').length === 2;",
+        )
+        .await;
+
+    // Renamed and archived from the dialog: gone from the list for sale.
+    browser.dismiss_toasts().await;
+    let row = format!("#products-table tr[data-product-id=\"{first}\"]");
+    browser.click(&format!("{row} button")).await;
+    browser.fill("#edit-name", "Stone Mug (old glaze)").await;
+    browser.click("#edit-archived").await;
+    browser.click("#edit-save").await;
+    browser
+        .until(
+            "the archived product to leave the list",
+            &format!(
+                "return !document.querySelector({});",
+                serde_json::json!(row)
+            ),
+        )
+        .await;
+    let saved: Value = app
+        .get(&format!("/api/products/{first}"), Some(&app.admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (saved["name"].as_str(), saved["archived"].as_bool()),
+        (Some("Stone Mug (old glaze)"), Some(true))
+    );
+    browser.click("#products-archived").await;
+    browser.until_text(&row, "Archived").await;
+    browser.screenshot("admin-products-archived").await;
+
+    browser.goto(&format!("{}/order", app.base)).await;
+    browser.until_text("#product-list", "stone mug").await;
+    let offered = browser
+        .client
+        .execute(
+            "return document.querySelector('#product-list').innerText.includes('old glaze');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        offered,
+        serde_json::json!(false),
+        "the order page no longer offers it"
+    );
+    browser.finish().await;
+}

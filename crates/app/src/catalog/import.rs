@@ -44,10 +44,19 @@ impl<S: ProductStore, C: Clock, I> CatalogService<S, C, I> {
     /// # Errors
     /// [`ProductError::Store`] when the store cannot be read.
     pub async fn is_empty(&self) -> Result<bool, ProductError> {
-        let first = oms_ports::query::ProductQuery {
-            limit: oms_ports::query::PageLimit::new(1).unwrap_or_default(),
-            ..Default::default()
-        };
-        Ok(self.store.list_products(&first).await?.items.is_empty())
+        // Archived products are the shop's own too.
+        for archived in [false, true] {
+            let first = oms_ports::query::ProductQuery {
+                names: oms_ports::query::NameQuery {
+                    limit: oms_ports::query::PageLimit::new(1).unwrap_or_default(),
+                    ..Default::default()
+                },
+                archived,
+            };
+            if !self.store.list_products(&first).await?.items.is_empty() {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 }

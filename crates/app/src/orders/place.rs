@@ -74,6 +74,16 @@ pub enum PlaceOrderError {
         /// The unknown id.
         product: ProductId,
     },
+    /// A line names a product the shop no longer sells.
+    #[error("{field}: {name} is no longer sold")]
+    ProductArchived {
+        /// The line's field, e.g. `items[1].productId`.
+        field: String,
+        /// The product.
+        product: ProductId,
+        /// Its name.
+        name: Name,
+    },
     /// A line asks for more than is left.
     #[error("{field}: only {available} of {name} left, {requested} requested")]
     OutOfStock {
@@ -243,6 +253,11 @@ fn place_error(error: PlaceError, lines: &[MergedLine]) -> PlaceOrderError {
         PlaceError::UnknownProduct(product) => PlaceOrderError::UnknownProduct {
             field: format!("items[{}].productId", index_of(product)),
             product,
+        },
+        PlaceError::ProductArchived { product, name } => PlaceOrderError::ProductArchived {
+            field: format!("items[{}].productId", index_of(product)),
+            product,
+            name,
         },
         PlaceError::OutOfStock {
             product,

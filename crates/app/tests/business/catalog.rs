@@ -70,7 +70,7 @@ async fn every_bad_product_field_is_named_and_nothing_is_written() {
     ));
     assert!(
         w.catalog
-            .list(ADMIN, &ListByName::default())
+            .list(ADMIN, &ListByName::default(), false)
             .await
             .unwrap()
             .items
@@ -91,6 +91,7 @@ async fn an_update_sets_price_or_stock_and_needs_at_least_one() {
                 price: Some(990),
                 stock: Some(3),
                 expected_version: None,
+                ..UpdateProduct::default()
             },
         )
         .await
@@ -119,6 +120,7 @@ async fn an_update_sets_price_or_stock_and_needs_at_least_one() {
                 price: None,
                 stock: Some(-1),
                 expected_version: None,
+                ..UpdateProduct::default()
             },
         )
         .await
@@ -134,6 +136,7 @@ async fn an_update_sets_price_or_stock_and_needs_at_least_one() {
                     price: Some(1),
                     stock: None,
                     expected_version: None,
+                    ..UpdateProduct::default()
                 },
             )
             .await
@@ -149,6 +152,7 @@ async fn an_update_sets_price_or_stock_and_needs_at_least_one() {
                 price: Some(1),
                 stock: None,
                 expected_version: None,
+                ..UpdateProduct::default()
             },
         )
         .await
@@ -185,6 +189,7 @@ async fn products_are_searched_and_paged_by_name_for_any_signed_in_user() {
                 limit: Some(1),
                 cursor: None,
             },
+            false,
         )
         .await
         .unwrap();
@@ -198,6 +203,7 @@ async fn products_are_searched_and_paged_by_name_for_any_signed_in_user() {
                 limit: Some(1),
                 cursor: first.next_cursor,
             },
+            false,
         )
         .await
         .unwrap();
@@ -209,7 +215,7 @@ async fn products_are_searched_and_paged_by_name_for_any_signed_in_user() {
         limit: Some(1_000),
         cursor: Some("junk".to_owned()),
     };
-    let Err(ListError::Invalid(err)) = w.catalog.list(zoe, &bad).await else {
+    let Err(ListError::Invalid(err)) = w.catalog.list(zoe, &bad, false).await else {
         panic!("expected a validation error");
     };
     let fields: Vec<_> = err.errors().iter().map(|e| e.field.as_str()).collect();

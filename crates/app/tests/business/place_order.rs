@@ -43,6 +43,7 @@ async fn placing_an_order_reserves_stock_and_freezes_names_and_prices() {
         price: Some(9_999),
         stock: None,
         expected_version: None,
+        ..UpdateProduct::default()
     };
     w.catalog.update(ADMIN, &mug, repriced).await.unwrap();
     let stored = w.orders.get(&order.id().to_string()).await.unwrap();
