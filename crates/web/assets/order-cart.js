@@ -186,6 +186,14 @@ export function initOrderCart({ onChange = () => {} } = {}) {
       const stock = list.querySelector(`[data-product-id="${CSS.escape(product.id)}"] .stock`);
       if (stock) stock.replaceChildren(stockText(product));
     },
+    // A product the shop stopped selling: out of the cart and the list.
+    withdraw(productId) {
+      quantities.delete(productId);
+      products.delete(productId);
+      const row = list.querySelector(`[data-product-id="${CSS.escape(productId)}"]`);
+      if (row) row.remove();
+      renderCart();
+    },
     // After an order is placed: an empty cart and the stock as it is now.
     empty() {
       quantities.clear();

@@ -118,6 +118,11 @@ function initOrderPage(user) {
     showError(errorNode, describe(err, lineName));
     const detail = err.body || {};
     if (err.code === "out_of_stock" && Number.isInteger(detail.available)) cart.showStock(detail.productId, detail.available);
+    if (err.code === "product_archived") {
+      // Said first, then taken out of the cart: the rest can be ordered.
+      cart.withdraw(detail.productId);
+      errorNode.scrollIntoView({ block: "nearest" });
+    }
     if (err.code === "idempotency_key_reused") attempt = null;
   }
 

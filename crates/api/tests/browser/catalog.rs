@@ -212,5 +212,37 @@ async fn an_admin_is_asked_about_a_twin_name_and_archives_a_product_off_the_orde
         serde_json::json!(false),
         "the order page no longer offers it"
     );
+
+    // Archived while in someone's cart: said, and taken out of the cart.
+    let page: Value = app
+        .get("/api/products?q=stone", Some(&app.admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let twin = page["items"][0]["id"].as_str().unwrap().to_owned();
+    browser.fill(&format!("#qty-{twin}"), "1").await;
+    browser.fill("#customer-email", "ann@example.com").await;
+    browser.fill("#customer-name", "Ann Lee").await;
+    let archive = serde_json::json!({ "archived": true });
+    let archived = app
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/products/{twin}"),
+            Some(&app.admin),
+            Some(&archive),
+        )
+        .await;
+    assert_eq!(archived.status(), 200);
+    browser.click("#place-order").await;
+    browser.until_text("#order-error", "no longer sold").await;
+    browser
+        .until(
+            "the archived product to leave the cart and the list",
+            &format!(
+                "return !document.querySelector('#product-list [data-product-id=\"{twin}\"]');"
+            ),
+        )
+        .await;
     browser.finish().await;
 }
