@@ -4,7 +4,7 @@
 import { request, session } from "./api.js";
 import { openDialog } from "./dialog.js";
 import { $, el } from "./dom.js";
-import { clearFieldErrors, fieldErrors, markField, showError } from "./fields.js";
+import { clearFieldErrors, fieldErrors, markField, sayProblems, showError } from "./fields.js";
 import { emptyRow } from "./list.js";
 import { describe } from "./messages.js";
 import { toast } from "./toast.js";
@@ -112,17 +112,12 @@ function initAccountCreate({ onCreated }) {
     clearFieldErrors(form);
     showError(formError, "");
     // Only "is it filled in": the password rules are the server's (422 names the rule).
-    const problems = [
+    const missing = [
       [name, name.value.trim() ? "" : "Enter the person's name."],
       [email, email.value.trim() ? "" : "Enter the person's e-mail address."],
       [password, password.value ? "" : "Choose a first password."],
-    ].filter(([, message]) => message);
-    if (problems.length) {
-      for (const [input, message] of problems) markField(input, message);
-      showError(formError, problems[0][1]);
-      problems[0][0].focus();
-      return;
-    }
+    ];
+    if (sayProblems(formError, missing)) return;
     submit.disabled = true;
     try {
       const body = { name: name.value.trim(), email: email.value.trim(), role: role.value, password: password.value };

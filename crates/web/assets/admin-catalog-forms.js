@@ -6,7 +6,7 @@
 import { query, request } from "./api.js";
 import { $ } from "./dom.js";
 import { closeDialog, openDialog } from "./dialog.js";
-import { clearFieldErrors, fieldErrors, markField, showError } from "./fields.js";
+import { clearFieldErrors, fieldErrors, markField, sayProblems, showError } from "./fields.js";
 import { describe } from "./messages.js";
 import { money, parseMoney, plainMoney, shopCurrency } from "./money.js";
 import { toast } from "./toast.js";
@@ -28,6 +28,35 @@ async function namesake(name, except) {
   return null;
 }
 
+/**
+ * Asks once about a name another product has. `allows(typed, except)` is
+ * true when the name may be saved now; otherwise it said so at `input` (in
+ * `errorNode`, `saying(twin)` what saving again does) and the next save of
+ * the same name goes ahead. Typing another name asks again.
+ */
+function twinNames(input, errorNode, saying) {
+  let confirmed = null;
+  input.addEventListener("input", () => {
+    confirmed = null;
+  });
+  return {
+    reset() {
+      confirmed = null;
+    },
+    async allows(typed, except) {
+      const key = typed.toLowerCase();
+      if (confirmed === key) return true;
+      const twin = await namesake(typed, except);
+      if (!twin) return true;
+      confirmed = key;
+      markField(input, `A product named ${twin.name} exists${twin.archived ? " (archived)" : ""}.`);
+      showError(errorNode, saying(twin));
+      input.focus();
+      return false;
+    },
+  };
+}
+
 // Whole units from a text field; null when it is not a whole number >= 0.
 function units(text) {
   const value = String(text).trim();
@@ -41,10 +70,12 @@ export function initProductCreate({ onCreated }) {
   const stock = $("product-stock");
   const submit = $("product-submit");
   const errorNode = $("product-form-error");
-  // The name the person was warned about and chose to add anyway.
-  let confirmedName = null;
+  const twins = twinNames(
+    name,
+    errorNode,
+    (twin) => `A product named ${twin.name} already exists${twin.archived ? " among the archived ones" : ""}. Press "Add another" to add a second one, or change the name.`,
+  );
   name.addEventListener("input", () => {
-    confirmedName = null;
     submit.textContent = "Add product";
   });
 
@@ -63,29 +94,17 @@ export function initProductCreate({ onCreated }) {
     const level = units(stock.value);
     if (!name.value.trim()) problems.unshift([name, "Enter the product's name."]);
     if (level === null) problems.push([stock, "Enter the stock as a whole number, 0 or more."]);
-    if (problems.length) {
-      for (const [input, message] of problems) markField(input, message);
-      showError(errorNode, problems[0][1]);
-      problems[0][0].focus();
-      return;
-    }
+    if (sayProblems(errorNode, problems)) return;
     submit.disabled = true;
     try {
       const typed = name.value.trim();
-      if (confirmedName !== typed.toLowerCase()) {
-        const twin = await namesake(typed);
-        if (twin) {
-          confirmedName = typed.toLowerCase();
-          markField(name, `A product named ${twin.name} exists${twin.archived ? " (archived)" : ""}.`);
-          showError(errorNode, `A product named ${twin.name} already exists${twin.archived ? " among the archived ones" : ""}. Press "Add another" to add a second one, or change the name.`);
-          submit.textContent = "Add another";
-          name.focus();
-          return;
-        }
+      if (!(await twins.allows(typed))) {
+        submit.textContent = "Add another";
+        return;
       }
       const created = await request("POST", "/api/products", { body: { name: typed, price: cents, stock: level } });
       form.reset();
-      confirmedName = null;
+      twins.reset();
       submit.textContent = "Add product";
       toast(`Added ${created.name} at ${money(created.price, created.currency)}.`, "success");
       onCreated();
@@ -112,10 +131,7 @@ export function initProductEdit({ product, onSaved }) {
   const save = $("edit-save");
   const errorBox = $("edit-error");
   let editing = null;
-  let confirmedName = null;
-  name.addEventListener("input", () => {
-    confirmedName = null;
-  });
+  const twins = twinNames(name, errorBox, (twin) => `Another product is named ${twin.name}. Press Save again to keep the name anyway.`);
 
   $("edit-cancel").addEventListener("click", () => closeDialog(dialog));
 
@@ -127,7 +143,7 @@ export function initProductEdit({ product, onSaved }) {
     price.value = plainMoney(shown.price, shown.currency);
     stock.value = String(shown.stock);
     archived.checked = shown.archived;
-    confirmedName = null;
+    twins.reset();
   }
 
   // What the person asked to change, or null (after saying why) when a
@@ -189,16 +205,7 @@ export function initProductEdit({ product, onSaved }) {
     body.expectedVersion = editing.version;
     save.disabled = true;
     try {
-      if (body.name && confirmedName !== body.name.toLowerCase()) {
-        const twin = await namesake(body.name, editing.id);
-        if (twin) {
-          confirmedName = body.name.toLowerCase();
-          markField(name, `A product named ${twin.name} exists${twin.archived ? " (archived)" : ""}.`);
-          showError(errorBox, `Another product is named ${twin.name}. Press Save again to keep the name anyway.`);
-          name.focus();
-          return;
-        }
-      }
+      if (body.name && !(await twins.allows(body.name, editing.id))) return;
       const updated = await request("PATCH", `/api/products/${encodeURIComponent(editing.id)}`, { body });
       onSaved(updated);
       closeDialog(dialog);

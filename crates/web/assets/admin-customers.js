@@ -2,7 +2,7 @@
 import { request } from "./api.js";
 import { $, el } from "./dom.js";
 import { timeEl } from "./dates.js";
-import { clearFieldErrors, fieldErrors, markField, showError } from "./fields.js";
+import { clearFieldErrors, fieldErrors, markField, sayProblems, showError } from "./fields.js";
 import { initCursorList } from "./list.js";
 import { describe } from "./messages.js";
 import { toast } from "./toast.js";
@@ -48,16 +48,11 @@ function initCustomerCreate({ onCreated }) {
     clearFieldErrors(form);
     showError(formError, "");
     // Only "is it filled in": whether an address is valid is the server's call (422).
-    const problems = [
+    const missing = [
       [name, name.value.trim() ? "" : "Enter the customer's name."],
       [email, email.value.trim() ? "" : "Enter the customer's e-mail address."],
-    ].filter(([, message]) => message);
-    if (problems.length) {
-      for (const [input, message] of problems) markField(input, message);
-      showError(formError, problems[0][1]);
-      problems[0][0].focus();
-      return;
-    }
+    ];
+    if (sayProblems(formError, missing)) return;
     submit.disabled = true;
     try {
       const created = await request("POST", "/api/customers", { body: { name: name.value.trim(), email: email.value.trim() } });

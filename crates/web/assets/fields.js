@@ -63,6 +63,20 @@ export function fieldErrors(form, apiError, lineName) {
   return unmatched;
 }
 
+/**
+ * Says what is wrong before anything is sent: marks each `[input, message]`
+ * with a message, says the first in `node` and focuses its input. Returns
+ * whether there was anything to say.
+ */
+export function sayProblems(node, problems) {
+  const found = problems.filter(([, message]) => message);
+  for (const [input, message] of found) markField(input, message);
+  if (!found.length) return false;
+  showError(node, found[0][1]);
+  found[0][0].focus();
+  return true;
+}
+
 // The alert node stays in the page, empty when all is well: a live region
 // that appears together with its text is often not announced.
 export function showError(node, message) {

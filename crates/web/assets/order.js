@@ -4,7 +4,7 @@
 // answer never orders twice.
 import { can, goSignIn, onSignedOutElsewhere, request, session } from "./api.js";
 import { $, badge, el } from "./dom.js";
-import { clearFieldErrors, fieldErrors, markField, showError } from "./fields.js";
+import { clearFieldErrors, fieldErrors, sayProblems, showError } from "./fields.js";
 import { renderHeader } from "./header.js";
 import { describe } from "./messages.js";
 import { money } from "./money.js";
@@ -79,16 +79,11 @@ function initOrderPage(user) {
       const name = customerName.value.trim();
       const email = customerEmail.value.trim();
       // Only "is it filled in": whether an address is valid is the server's call.
-      const problems = [
+      const missing = [
         [customerEmail, email ? "" : "Enter the customer's e-mail address."],
         [customerName, name ? "" : "Enter the customer's name."],
-      ].filter(([, message]) => message);
-      for (const [input, message] of problems) markField(input, message);
-      if (problems.length) {
-        showError(errorNode, problems[0][1]);
-        problems[0][0].focus();
-        return null;
-      }
+      ];
+      if (sayProblems(errorNode, missing)) return null;
       body.customer = { name, email };
     }
     if (collects) body.paymentCollected = payment.checked;

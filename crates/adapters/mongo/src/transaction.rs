@@ -15,11 +15,12 @@ use mongodb::ClientSession;
 use mongodb::bson::doc;
 use mongodb::error::Error;
 use mongodb::options::{ReadConcern, WriteConcern};
+use oms_ports::error::StoreError;
 use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::MongoStore;
-use crate::errors::{is_transient, is_unknown_commit, is_unreachable};
+use crate::errors::{is_transient, is_unknown_commit, is_unreachable, store_error};
 
 /// How often, and how many times, a session that could not be ended is
 /// tried again: for a minute, MongoDB's default transaction lifetime.
@@ -40,6 +41,24 @@ pub(crate) enum Abort<E> {
     /// The server did not answer before the deadline, before the commit
     /// was sent.
     Late,
+}
+
+impl<E> Abort<E> {
+    /// The refusal, or the store error every other way of stopping is
+    /// answered as: a lost race is contended, a late server unavailable.
+    pub(crate) fn refusal(self) -> Result<E, StoreError> {
+        match self {
+            Abort::Refused(why) => Ok(why),
+            Abort::Driver(e) => Err(store_error(e)),
+            Abort::Retry => Err(StoreError::Contended),
+            Abort::Late => Err(late_write()),
+        }
+    }
+}
+
+/// A write the server did not answer before its deadline.
+pub(crate) fn late_write() -> StoreError {
+    StoreError::Unavailable("MongoDB did not answer before the deadline".into())
 }
 
 impl<E> From<Error> for Abort<E> {

@@ -1,6 +1,7 @@
 //! Accounts in the `users` collection, unique by e-mail address.
 
 use async_trait::async_trait;
+use futures::TryStreamExt;
 use futures::future::BoxFuture;
 use mongodb::ClientSession;
 use mongodb::bson::doc;
@@ -11,7 +12,7 @@ use oms_ports::error::{InsertError, StoreError, UpdateUserError};
 use oms_ports::store::UserStore;
 
 use crate::MongoStore;
-use crate::deadline::{READ_DEADLINE, read, read_all};
+use crate::deadline::read;
 use crate::documents::{UserDoc, corrupt};
 use crate::errors::{is_duplicate_key, store_error};
 use crate::transaction::{Abort, Body, Ended};
@@ -50,18 +51,13 @@ impl UserStore for MongoStore {
     }
 
     async fn staff_accounts(&self) -> Result<Vec<User>, StoreError> {
-        let found = read_all(READ_DEADLINE, async {
-            let mut cursor = self
-                .users()
+        let found: Vec<UserDoc> = read(async {
+            self.users()
                 .find(doc! { "role": { "$ne": "customer" } })
                 .sort(doc! { "createdAt": 1, "_id": 1 })
+                .await?
+                .try_collect()
                 .await
-                .map_err(store_error)?;
-            let mut users = Vec::new();
-            while cursor.advance().await.map_err(store_error)? {
-                users.push(cursor.deserialize_current().map_err(store_error)?);
-            }
-            Ok(users)
         })
         .await?;
         found.into_iter().map(User::try_from).collect()
@@ -90,31 +86,13 @@ impl MongoStore {
     /// is the last active admin: the count and the write in one
     /// transaction.
     async fn demote(&self, next: UserDoc) -> Result<(), UpdateUserError> {
-        self.counters()
-            .update_one(
-                doc! { "_id": ADMIN_CHANGES },
-                doc! { "$setOnInsert": { "count": 0_i64 } },
-            )
-            .upsert(true)
-            .await
-            .or_else(|e| {
-                if is_duplicate_key(&e) {
-                    Ok(Default::default())
-                } else {
-                    Err(e)
-                }
-            })
-            .map_err(store_error)?;
+        self.upsert_counter(ADMIN_CHANGES, doc! { "$setOnInsert": { "count": 0_i64 } })
+            .await?;
         let deadline = tokio::time::Instant::now() + CHANGE_DEADLINE;
         let change = Demotion { store: self, next };
         match self.transaction(&change, deadline).await {
             Ended::Committed(()) => Ok(()),
-            Ended::Aborted(Abort::Refused(refused)) => Err(refused),
-            Ended::Aborted(Abort::Retry) => Err(StoreError::Contended.into()),
-            Ended::Aborted(Abort::Driver(e)) => Err(store_error(e).into()),
-            Ended::Aborted(Abort::Late) => {
-                Err(StoreError::Unavailable("MongoDB did not answer in time".into()).into())
-            }
+            Ended::Aborted(abort) => Err(abort.refusal().unwrap_or_else(UpdateUserError::Store)),
             Ended::Unknown { session, cause, .. } => {
                 self.end_later(*session);
                 Err(StoreError::OutcomeUnknown(cause.into()).into())

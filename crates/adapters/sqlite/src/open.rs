@@ -148,22 +148,10 @@ pub(crate) fn probe_write_lock(
 /// A writing connection to a database another process may hold, which
 /// must have this build's schema: nothing is migrated behind its holder.
 pub(crate) fn shared(path: &Path) -> Result<Connection, OpenError> {
-    if !path.exists() {
-        return Err(OpenError::Sqlite {
-            path: path.to_owned(),
-            reason: "no database here".to_owned(),
-        });
-    }
+    existing(path)?;
     let connection = writer(path).map_err(|e| OpenError::from_sqlite(path, &e))?;
-    let found = schema::version(&connection).map_err(|e| OpenError::from_sqlite(path, &e))?;
+    let found = schema::versioned(&connection, path)?;
     let known = schema::known();
-    if found > known {
-        return Err(OpenError::Newer {
-            path: path.to_owned(),
-            found,
-            known,
-        });
-    }
     if found < known {
         return Err(OpenError::Older {
             path: path.to_owned(),
@@ -172,6 +160,17 @@ pub(crate) fn shared(path: &Path) -> Result<Connection, OpenError> {
         });
     }
     Ok(connection)
+}
+
+/// Refuses a `path` with no database, which opening would create.
+fn existing(path: &Path) -> Result<(), OpenError> {
+    if path.exists() {
+        return Ok(());
+    }
+    Err(OpenError::Sqlite {
+        path: path.to_owned(),
+        reason: "no database here".to_owned(),
+    })
 }
 
 /// A connection that only reads.
@@ -211,12 +210,7 @@ impl SqliteStore {
     /// # Errors
     /// [`OpenError`] naming the file that could not be read or written.
     pub fn backup(path: &Path, to: &Path) -> Result<(), OpenError> {
-        if !path.exists() {
-            return Err(OpenError::Sqlite {
-                path: path.to_owned(),
-                reason: "no database here".to_owned(),
-            });
-        }
+        existing(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let source = Connection::open_with_flags(path, flags)
             .map_err(|e| OpenError::from_sqlite(path, &e))?;
@@ -255,19 +249,11 @@ impl SqliteStore {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let source = Connection::open_with_flags(backup, flags)
             .map_err(|e| OpenError::from_sqlite(backup, &e))?;
-        let found = schema::version(&source).map_err(|e| OpenError::from_sqlite(backup, &e))?;
+        let found = schema::versioned(&source, backup)?;
         if found == 0 {
             return Err(OpenError::Corrupt {
                 path: backup.to_owned(),
                 reason: "it holds no oms store (no schema version)".to_owned(),
-            });
-        }
-        let known = schema::known();
-        if found > known {
-            return Err(OpenError::Newer {
-                path: backup.to_owned(),
-                found,
-                known,
             });
         }
         drop(source);

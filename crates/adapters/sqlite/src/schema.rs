@@ -61,6 +61,21 @@ pub(crate) fn known() -> i64 {
     MIGRATIONS.last().map_or(0, |(version, _, _)| *version)
 }
 
+/// The schema version of the database at `path` (open as `connection`),
+/// which must not be newer than this build writes.
+pub(crate) fn versioned(connection: &Connection, path: &Path) -> Result<i64, OpenError> {
+    let found = version(connection).map_err(|e| OpenError::from_sqlite(path, &e))?;
+    let known = known();
+    if found > known {
+        return Err(OpenError::Newer {
+            path: path.to_owned(),
+            found,
+            known,
+        });
+    }
+    Ok(found)
+}
+
 /// Applies what `connection`'s database lacks.
 pub(crate) fn migrate(connection: &mut Connection, path: &Path) -> Result<(), OpenError> {
     let failed = |e: rusqlite::Error| OpenError::from_sqlite(path, &e);
@@ -83,15 +98,7 @@ pub(crate) fn migrate(connection: &mut Connection, path: &Path) -> Result<(), Op
             ) STRICT;",
         )
         .map_err(failed)?;
-    let current = version(connection).map_err(failed)?;
-    let known = known();
-    if current > known {
-        return Err(OpenError::Newer {
-            path: path.to_owned(),
-            found: current,
-            known,
-        });
-    }
+    let current = versioned(connection, path)?;
     for (version, name, sql) in MIGRATIONS.iter().filter(|(v, _, _)| *v > current) {
         let transaction = connection.transaction().map_err(failed)?;
         transaction.execute_batch(sql).map_err(failed)?;

@@ -9,7 +9,7 @@ use utoipa::openapi::{RefOr, Schema};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::dto::not_null;
-use crate::dto::page::NameListQuery;
+use crate::dto::page::{NameListQuery, params_of};
 use crate::dto::whole;
 use crate::openapi::rules;
 use crate::problem::{ApiError, FieldProblem};
@@ -165,9 +165,7 @@ pub struct ProductListQuery {
 
 impl IntoParams for ProductListQuery {
     fn into_params(parameter_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        let mut params = NameListQuery::into_params(&parameter_in);
-        params.extend(ArchivedQuery::into_params(parameter_in));
-        params
+        params_of::<NameListQuery, ArchivedQuery>(parameter_in)
     }
 }
 

@@ -128,7 +128,7 @@ async fn every_route_answers_each_kind_of_caller_as_the_matrix_says() {
         customer: first["customer"]["id"].as_str().unwrap().to_owned(),
         order: first["id"].as_str().unwrap().to_owned(),
         number: first["number"].as_u64().unwrap(),
-        user: crate::users::account(&app, "staff").await["id"]
+        user: crate::users::new_account(&app, "staff").await["id"]
             .as_str()
             .unwrap()
             .to_owned(),

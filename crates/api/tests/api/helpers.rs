@@ -188,6 +188,24 @@ impl TestApp {
         (body["token"].as_str().unwrap().to_owned(), email)
     }
 
+    /// The account at `email` as the admin's `/api/users` lists it (null
+    /// when it lists none).
+    pub async fn account(&self, email: &str) -> Value {
+        let list: Value = self
+            .get("/api/users", Some(&self.admin))
+            .await
+            .json()
+            .await
+            .unwrap();
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["email"] == email)
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+
     /// A product created by the admin; returns its id.
     pub async fn product(&self, name: &str, price: i64, stock: i64) -> String {
         let body = json!({ "name": name, "price": price, "stock": stock });

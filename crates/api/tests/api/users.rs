@@ -10,7 +10,7 @@ use crate::helpers::{ADMIN_EMAIL, STAFF_EMAIL, TestApp, fields, problem, spawn_a
 const PASSWORD: &str = "counter-shelf-42";
 
 /// A new account with `role`, made by the admin; returns the account.
-pub async fn account(app: &TestApp, role: &str) -> Value {
+pub async fn new_account(app: &TestApp, role: &str) -> Value {
     let email = format!("{role}-{}@shop.example", uuid());
     let body = json!({ "name": "Sam Counter", "email": email, "role": role, "password": PASSWORD });
     let response = app.post("/api/users", Some(&app.admin), &body).await;
@@ -28,28 +28,11 @@ async fn patch(app: &TestApp, token: &str, id: &str, body: &Value) -> reqwest::R
     .await
 }
 
-/// The admin's own account, as the list shows it.
-async fn admin_account(app: &TestApp) -> Value {
-    let list: Value = app
-        .get("/api/users", Some(&app.admin))
-        .await
-        .json()
-        .await
-        .unwrap();
-    list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["email"] == ADMIN_EMAIL)
-        .cloned()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn an_admin_creates_staff_and_admins_and_lists_them_without_customers() {
     let app = spawn_app().await;
     let _customer = app.customer("Cora").await;
-    let created = account(&app, "staff").await;
+    let created = new_account(&app, "staff").await;
     assert_eq!(created["role"], "staff");
     assert_eq!(created["disabled"], false);
     assert!(created.get("password").is_none() && created.get("passwordHash").is_none());
@@ -103,7 +86,7 @@ async fn staff_and_customers_may_not_manage_accounts() {
         let made = problem(app.post("/api/users", Some(token), &body).await, 403).await;
         assert_eq!(made["code"], "forbidden");
     }
-    let admin = admin_account(&app).await;
+    let admin = app.account(ADMIN_EMAIL).await;
     let demoted = patch(
         &app,
         &app.staff,
@@ -161,7 +144,7 @@ async fn a_short_or_common_password_or_an_unknown_role_is_refused_naming_the_fie
 #[tokio::test]
 async fn a_disabled_account_is_signed_out_at_once_and_cannot_sign_in_until_enabled() {
     let app = spawn_app().await;
-    let staff = account(&app, "staff").await;
+    let staff = new_account(&app, "staff").await;
     let (id, email) = (
         staff["id"].as_str().unwrap(),
         staff["email"].as_str().unwrap(),
@@ -200,7 +183,7 @@ async fn a_disabled_account_is_signed_out_at_once_and_cannot_sign_in_until_enabl
 #[tokio::test]
 async fn a_new_role_takes_effect_on_the_next_request() {
     let app = spawn_app().await;
-    let staff = account(&app, "staff").await;
+    let staff = new_account(&app, "staff").await;
     let token = app.login(staff["email"].as_str().unwrap(), PASSWORD).await;
     let response = patch(
         &app,
@@ -222,7 +205,7 @@ async fn a_new_role_takes_effect_on_the_next_request() {
 #[tokio::test]
 async fn the_last_active_admin_is_neither_demoted_nor_disabled() {
     let app = spawn_app().await;
-    let admin = admin_account(&app).await;
+    let admin = app.account(ADMIN_EMAIL).await;
     let id = admin["id"].as_str().unwrap();
     for change in [json!({ "role": "staff" }), json!({ "disabled": true })] {
         let refused = problem(patch(&app, &app.admin, id, &change).await, 409).await;
@@ -235,7 +218,7 @@ async fn the_last_active_admin_is_neither_demoted_nor_disabled() {
     );
 
     // With another admin, the first may step down, and then the other is the last.
-    let second = account(&app, "admin").await;
+    let second = new_account(&app, "admin").await;
     let second_token = app.login(second["email"].as_str().unwrap(), PASSWORD).await;
     let response = patch(&app, &second_token, id, &json!({ "role": "staff" })).await;
     assert_eq!(response.status(), 200);

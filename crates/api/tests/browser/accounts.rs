@@ -2,26 +2,8 @@
 //! refused naming the rule, a staff account added, disabled after asking
 //! (signing that person out), and the last admin kept, at 1280 and 375 px.
 
-use serde_json::Value;
-
 use crate::browser::open;
-use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, spawn_app};
-
-async fn account(app: &TestApp, email: &str) -> Value {
-    let list: Value = app
-        .get("/api/users", Some(&app.admin))
-        .await
-        .json()
-        .await
-        .unwrap();
-    list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["email"] == email)
-        .cloned()
-        .unwrap_or(Value::Null)
-}
+use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, spawn_app};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_adds_disables_and_keeps_the_last_admin_from_the_dashboard() {
@@ -51,7 +33,7 @@ async fn an_admin_adds_disables_and_keeps_the_last_admin_from_the_dashboard() {
             .await;
         browser.click("#account-submit").await;
         browser.until_text("#accounts-table", &email).await;
-        let sam = account(&app, &email).await;
+        let sam = app.account(&email).await;
         assert_eq!(sam["role"], "staff", "staff is the form's first choice");
         let row = format!(
             "#accounts-table tr[data-account-id=\"{}\"]",
@@ -65,11 +47,11 @@ async fn an_admin_adds_disables_and_keeps_the_last_admin_from_the_dashboard() {
             .await;
         browser.click("#account-confirm").await;
         browser.until_text(&row, "Disabled").await;
-        assert_eq!(account(&app, &email).await["disabled"], true);
+        assert_eq!(app.account(&email).await["disabled"], true);
         browser.dismiss_toasts().await;
 
         // The admin's own row: disabling the last admin is refused and said.
-        let me = account(&app, ADMIN_EMAIL).await;
+        let me = app.account(ADMIN_EMAIL).await;
         let own = format!(
             "#accounts-table tr[data-account-id=\"{}\"]",
             me["id"].as_str().unwrap()
@@ -82,7 +64,7 @@ async fn an_admin_adds_disables_and_keeps_the_last_admin_from_the_dashboard() {
         browser
             .until_text("#toast-alerts", "last active admin")
             .await;
-        assert_eq!(account(&app, ADMIN_EMAIL).await["disabled"], false);
+        assert_eq!(app.account(ADMIN_EMAIL).await["disabled"], false);
         browser.dismiss_toasts().await;
     }
     browser.finish().await;

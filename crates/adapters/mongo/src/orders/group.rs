@@ -22,8 +22,8 @@ use crate::MongoStore;
 use crate::documents::events::EventDoc;
 use crate::documents::orders::{IdempotencyDoc, OrderDoc};
 use crate::documents::{CustomerDoc, corrupt, count, date};
-use crate::errors::{is_duplicate_key, store_error};
-use crate::transaction::{Abort, Body, Ended};
+use crate::errors::is_duplicate_key;
+use crate::transaction::{Abort, Body, Ended, late_write};
 
 /// The most writes one transaction carries.
 pub(crate) const LARGEST_GROUP: usize = 128;
@@ -68,12 +68,10 @@ impl Committer for MongoStore {
             Ended::Aborted(abort) => abort,
         };
         let error = match abort {
-            Abort::Driver(e) => store_error(e),
-            Abort::Retry => StoreError::Contended,
-            Abort::Refused(why) => corrupt(why),
             // A server that stops answering (frozen, partitioned) would
             // hold the group, and every write behind it, until it came back.
             Abort::Late => late(writes.len()),
+            other => other.refusal().map_or_else(|e| e, corrupt),
         };
         all_failed(&writes, &error)
     }
@@ -89,7 +87,7 @@ fn late(writes: usize) -> StoreError {
         writes,
         "MongoDB did not answer a group of order writes in time"
     );
-    StoreError::Unavailable("MongoDB did not answer before the deadline".into())
+    late_write()
 }
 
 /// `error` as every write's answer.

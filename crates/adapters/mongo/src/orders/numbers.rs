@@ -119,15 +119,24 @@ impl MongoStore {
     async fn ensure_counter(&self) -> Result<(), StoreError> {
         let at_least = i64::try_from(OrderNumber::FIRST.get() - 1)
             .map_err(|_| corrupt("order number out of range"))?;
-        let raised = self
+        self.upsert_counter(COUNTER, doc! { "$max": { "last": at_least } })
+            .await
+    }
+
+    /// Makes the `counters` document `id` exist, applying `update` (an
+    /// upsert, outside any transaction, so transactions only ever update
+    /// it).
+    pub(crate) async fn upsert_counter(
+        &self,
+        id: &str,
+        update: Document,
+    ) -> Result<(), StoreError> {
+        let upserted = self
             .counters()
-            .update_one(
-                doc! { "_id": COUNTER },
-                doc! { "$max": { "last": at_least } },
-            )
+            .update_one(doc! { "_id": id }, update)
             .upsert(true)
             .await;
-        match raised {
+        match upserted {
             // Another instance made the counter at the same moment.
             Err(e) if is_duplicate_key(&e) => Ok(()),
             other => other.map(drop).map_err(store_error),
