@@ -1,7 +1,8 @@
 //! The real clock and the real id source.
 
-use oms_domain::ids::{CustomerId, OrderId, ProductId, UserId};
+use oms_domain::ids::{CustomerId, DeliveryId, OrderId, ProductId, UserId, WebhookId};
 use oms_domain::timestamp::Timestamp;
+use oms_domain::webhook::WebhookSecret;
 use oms_ports::clock::Clock;
 use oms_ports::ids::IdSource;
 use time::OffsetDateTime;
@@ -41,6 +42,23 @@ impl IdSource for RandomIds {
 
     fn user_id(&self) -> UserId {
         UserId::from_uuid(Uuid::now_v7())
+    }
+
+    fn webhook_id(&self) -> WebhookId {
+        WebhookId::from_uuid(Uuid::now_v7())
+    }
+
+    fn delivery_id(&self) -> DeliveryId {
+        DeliveryId::from_uuid(Uuid::now_v7())
+    }
+
+    fn webhook_secret(&self) -> WebhookSecret {
+        let mut bytes = [0; 32];
+        // The operating system's source failing is not something to sign with.
+        if let Err(e) = getrandom::fill(&mut bytes) {
+            panic!("the system's random source failed: {e}");
+        }
+        WebhookSecret::from_bytes(bytes)
     }
 }
 

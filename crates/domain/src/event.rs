@@ -161,13 +161,18 @@ impl OrderEvent {
         }
     }
 
+    /// Every event's name on the wire, for clients that choose among them
+    /// (webhook endpoints): a new kind of event joins here.
+    pub const NAMES: [&'static str; 3] =
+        ["orderPlaced", "orderStatusUpdated", "orderPaymentUpdated"];
+
     /// The event's name on the wire (`orderPlaced`, `orderStatusUpdated`,
     /// `orderPaymentUpdated`).
     pub fn name(&self) -> &'static str {
         match self {
-            OrderEvent::Placed(_) => "orderPlaced",
-            OrderEvent::StatusUpdated(_) => "orderStatusUpdated",
-            OrderEvent::PaymentUpdated(_) => "orderPaymentUpdated",
+            OrderEvent::Placed(_) => Self::NAMES[0],
+            OrderEvent::StatusUpdated(_) => Self::NAMES[1],
+            OrderEvent::PaymentUpdated(_) => Self::NAMES[2],
         }
     }
 }

@@ -73,6 +73,15 @@ id_type!(
     /// Identity of a user who signs in (admin, staff or customer).
     UserId
 );
+id_type!(
+    /// Identity of a webhook endpoint.
+    WebhookId
+);
+id_type!(
+    /// Identity of one event's delivery to one endpoint: the `webhook-id`
+    /// header, the same on every attempt, that receivers de-duplicate on.
+    DeliveryId
+);
 
 #[cfg(test)]
 mod tests {

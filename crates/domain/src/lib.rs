@@ -30,3 +30,4 @@ mod text;
 pub mod timestamp;
 pub mod user;
 pub mod visibility;
+pub mod webhook;

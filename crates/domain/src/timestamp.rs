@@ -81,6 +81,17 @@ impl Timestamp {
         self.0
     }
 
+    /// `span` later, or the last instant there is.
+    pub fn plus(self, span: std::time::Duration) -> Timestamp {
+        let millis = i64::try_from(span.as_millis()).unwrap_or(i64::MAX);
+        Timestamp(self.0.saturating_add(millis).min(Self::MAX_MILLIS))
+    }
+
+    /// How long after `earlier` this is (zero when it is not after).
+    pub fn since(self, earlier: Timestamp) -> std::time::Duration {
+        std::time::Duration::from_millis(u64::try_from(self.0 - earlier.0).unwrap_or(0))
+    }
+
     /// The same instant as a `time` value in UTC.
     pub fn to_datetime(self) -> OffsetDateTime {
         // The constructor's range check keeps this inside what `time` accepts.

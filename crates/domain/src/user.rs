@@ -79,11 +79,13 @@ pub enum Permission {
     ExportOrders,
     /// List, create, disable and change the roles of accounts.
     ManageUsers,
+    /// Add, change and remove webhook endpoints and read their deliveries.
+    ManageWebhooks,
 }
 
 impl Permission {
     /// Every permission, for tables that list them all.
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::ViewCatalog,
         Permission::ManageCatalog,
         Permission::ManageCustomers,
@@ -95,6 +97,7 @@ impl Permission {
         Permission::CollectPayment,
         Permission::ExportOrders,
         Permission::ManageUsers,
+        Permission::ManageWebhooks,
     ];
 }
 
@@ -113,6 +116,7 @@ impl Permission {
             Permission::CollectPayment => "collectPayment",
             Permission::ExportOrders => "exportOrders",
             Permission::ManageUsers => "manageUsers",
+            Permission::ManageWebhooks => "manageWebhooks",
         }
     }
 }
@@ -132,7 +136,7 @@ impl Role {
             ViewCatalog | PlaceOwnOrder | CancelOwnPendingOrder => true,
             ManageCustomers | PlaceOrderForAnyone | ViewAllOrders | ChangeOrderStatus
             | CollectPayment => matches!(self, Role::Admin | Role::Staff),
-            ManageCatalog | ExportOrders | ManageUsers => self == Role::Admin,
+            ManageCatalog | ExportOrders | ManageUsers | ManageWebhooks => self == Role::Admin,
         }
     }
 

@@ -22,3 +22,4 @@ pub mod ids;
 pub mod passwords;
 pub mod query;
 pub mod store;
+pub mod webhooks;

@@ -28,6 +28,7 @@ use crate::query::{
     CustomerQuery, NameCursor, OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page,
     ProductQuery,
 };
+use crate::webhooks::WebhookStore;
 
 /// The product catalogue and its stock levels.
 #[cfg_attr(feature = "mock", mockall::automock)]
@@ -236,11 +237,25 @@ pub trait StoreHealth: Send + Sync + 'static {
 
 /// Every store trait at once, so a caller has one type to be generic over.
 pub trait Store:
-    OrderStore + ProductStore + CustomerStore + UserStore + StoreHealth + EventLog + Clone
+    OrderStore
+    + ProductStore
+    + CustomerStore
+    + UserStore
+    + WebhookStore
+    + StoreHealth
+    + EventLog
+    + Clone
 {
 }
 
 impl<T> Store for T where
-    T: OrderStore + ProductStore + CustomerStore + UserStore + StoreHealth + EventLog + Clone
+    T: OrderStore
+        + ProductStore
+        + CustomerStore
+        + UserStore
+        + WebhookStore
+        + StoreHealth
+        + EventLog
+        + Clone
 {
 }

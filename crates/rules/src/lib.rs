@@ -17,3 +17,4 @@ pub mod ledger;
 pub mod product;
 pub mod revision;
 pub mod summary;
+pub mod webhook;

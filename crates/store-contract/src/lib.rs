@@ -32,6 +32,7 @@ mod positions;
 mod products;
 mod stock;
 mod users;
+mod webhooks;
 
 use std::future::Future;
 use std::process::ExitCode;
@@ -56,6 +57,7 @@ pub fn cases<S: Store>() -> Vec<Case<S>> {
         groups::cases(),
         events::cases(),
         positions::cases(),
+        webhooks::cases(),
     ]
     .into_iter()
     .flatten()

@@ -17,11 +17,12 @@ mod paging;
 mod products;
 mod state;
 mod users;
+mod webhooks;
 
 use std::sync::Arc;
 
 use oms_ports::events::EventRetention;
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
 use tokio::sync::watch;
 
 use state::State;
@@ -31,6 +32,7 @@ use state::State;
 #[derive(Clone, Debug)]
 pub struct MemoryStore {
     state: Arc<RwLock<State>>,
+    webhooks: Arc<Mutex<webhooks::Webhooks>>,
     /// Signalled after every change that may have appended an event, for
     /// followers to wait on.
     appended: Arc<watch::Sender<()>>,
@@ -46,6 +48,7 @@ impl MemoryStore {
     pub fn with_event_retention(retention: EventRetention) -> MemoryStore {
         MemoryStore {
             state: Arc::new(RwLock::new(State::new(retention))),
+            webhooks: Arc::default(),
             appended: Arc::new(watch::channel(()).0),
         }
     }

@@ -27,6 +27,7 @@ mod products;
 pub mod testing;
 mod transaction;
 mod users;
+mod webhooks;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -30,6 +30,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_order_numbers",
         include_str!("../../../../migrations/mongodb/0004_order_numbers.json"),
     ),
+    (
+        "0005_webhooks",
+        include_str!("../../../../migrations/mongodb/0005_webhooks.json"),
+    ),
 ];
 
 #[derive(Debug, Deserialize)]

@@ -27,6 +27,7 @@ mod products;
 mod rows;
 mod schema;
 mod users;
+mod webhooks;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

@@ -37,6 +37,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "archived_products",
         include_str!("../../../../migrations/sqlite/0005_archived_products.sql"),
     ),
+    (
+        6,
+        "webhooks",
+        include_str!("../../../../migrations/sqlite/0006_webhooks.sql"),
+    ),
 ];
 
 /// The schema version of `connection`'s database (0 for a new one).

@@ -7,12 +7,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use async_trait::async_trait;
 use oms_domain::customer::Customer;
 use oms_domain::email::Email;
-use oms_domain::ids::{CustomerId, OrderId, ProductId, UserId};
+use oms_domain::ids::{CustomerId, DeliveryId, OrderId, ProductId, UserId, WebhookId};
 use oms_domain::order::Order;
 use oms_domain::order::number::OrderNumber;
 use oms_domain::product::{Product, ProductChange};
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::User;
+use oms_domain::webhook::Webhook;
+use oms_domain::webhook::delivery::Delivery;
 use oms_memory::MemoryStore;
 use oms_ports::draft::{CustomerDraft, OrderDraft, OrderRevision, Placement};
 use oms_ports::error::{
@@ -26,6 +28,9 @@ use oms_ports::query::{
     ProductQuery,
 };
 use oms_ports::store::{CustomerStore, OrderStore, ProductStore, StoreHealth, UserStore};
+use oms_ports::webhooks::{
+    DeliveryQuery, EnqueueError, Lease, StoredWebhook, UpdateWebhookError, WebhookStore,
+};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -128,6 +133,92 @@ impl UserStore for Switched {
     async fn find_user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
         self.check()?;
         self.inner.find_user_by_email(email).await
+    }
+}
+
+#[async_trait]
+impl WebhookStore for Switched {
+    async fn insert_webhook(&self, w: &Webhook, p: &EventPosition) -> Result<(), StoreError> {
+        self.check()?;
+        self.inner.insert_webhook(w, p).await
+    }
+    async fn get_webhook(&self, id: WebhookId) -> Result<Option<StoredWebhook>, StoreError> {
+        self.check()?;
+        self.inner.get_webhook(id).await
+    }
+    async fn list_webhooks(&self) -> Result<Vec<StoredWebhook>, StoreError> {
+        self.check()?;
+        self.inner.list_webhooks().await
+    }
+    async fn update_webhook(
+        &self,
+        w: &Webhook,
+        expected: u64,
+        p: Option<EventPosition>,
+    ) -> Result<(), UpdateWebhookError> {
+        self.check()?;
+        self.inner.update_webhook(w, expected, p).await
+    }
+    async fn delete_webhook(&self, id: WebhookId) -> Result<bool, StoreError> {
+        self.check()?;
+        self.inner.delete_webhook(id).await
+    }
+    async fn enqueue(
+        &self,
+        w: WebhookId,
+        from: &EventPosition,
+        to: &EventPosition,
+        d: &[Delivery],
+        lease: &Lease,
+    ) -> Result<(), EnqueueError> {
+        self.check()?;
+        self.inner.enqueue(w, from, to, d, lease).await
+    }
+    async fn add_delivery(&self, d: &Delivery, lease: &Lease) -> Result<(), StoreError> {
+        self.check()?;
+        self.inner.add_delivery(d, lease).await
+    }
+    async fn claim_due(
+        &self,
+        w: WebhookId,
+        now: Timestamp,
+        lease: &Lease,
+        limit: usize,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        self.check()?;
+        self.inner.claim_due(w, now, lease, limit).await
+    }
+    async fn record_attempt(&self, d: &Delivery, owner: &str) -> Result<bool, StoreError> {
+        self.check()?;
+        self.inner.record_attempt(d, owner).await
+    }
+    async fn list_deliveries(
+        &self,
+        q: &DeliveryQuery,
+    ) -> Result<Page<Delivery, DeliveryId>, StoreError> {
+        self.check()?;
+        self.inner.list_deliveries(q).await
+    }
+    async fn get_delivery(
+        &self,
+        w: WebhookId,
+        id: DeliveryId,
+    ) -> Result<Option<Delivery>, StoreError> {
+        self.check()?;
+        self.inner.get_delivery(w, id).await
+    }
+    async fn retry_delivery(
+        &self,
+        w: WebhookId,
+        id: DeliveryId,
+        now: Timestamp,
+    ) -> Result<Option<Delivery>, StoreError> {
+        self.check()?;
+        self.inner.retry_delivery(w, id, now).await
+    }
+    async fn oldest_pending(&self, w: WebhookId) -> Result<Option<Timestamp>, StoreError> {
+        self.check()?;
+        self.inner.oldest_pending(w).await
     }
 }
 

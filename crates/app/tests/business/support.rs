@@ -10,10 +10,11 @@ use oms_app::orders::{CustomerInput, ItemInput, OrderService, PlaceOrder, PlaceO
 use oms_app::passwords::Argon2Hashing;
 use oms_app::users::{Register, UserService};
 use oms_domain::event::OrderEvent;
-use oms_domain::ids::{CustomerId, OrderId, ProductId, UserId};
+use oms_domain::ids::{CustomerId, DeliveryId, OrderId, ProductId, UserId, WebhookId};
 use oms_domain::order::Order;
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::{Actor, Role};
+use oms_domain::webhook::WebhookSecret;
 use oms_memory::MemoryStore;
 use oms_ports::clock::Clock;
 use oms_ports::events::{EventLog, EventPosition};
@@ -61,6 +62,18 @@ impl IdSource for SeqIds {
     }
     fn user_id(&self) -> UserId {
         UserId::from_uuid(self.next(4))
+    }
+    fn webhook_id(&self) -> WebhookId {
+        WebhookId::from_uuid(self.next(5))
+    }
+    fn delivery_id(&self) -> DeliveryId {
+        DeliveryId::from_uuid(self.next(6))
+    }
+    fn webhook_secret(&self) -> WebhookSecret {
+        let n = self.next(7).as_u128().to_le_bytes();
+        let mut bytes = [0; 32];
+        bytes[..16].copy_from_slice(&n);
+        WebhookSecret::from_bytes(bytes)
     }
 }
 
