@@ -22,3 +22,4 @@ pub mod passwords;
 mod permission;
 pub mod system;
 pub mod users;
+pub mod webhooks;

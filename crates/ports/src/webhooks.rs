@@ -8,10 +8,13 @@
 //! holds a delivery while it calls the endpoint, and a lease left by an
 //! instance that died runs out, so the delivery is attempted again.
 
+use std::time::Duration;
+
 use async_trait::async_trait;
 use oms_domain::ids::{DeliveryId, WebhookId};
 use oms_domain::timestamp::Timestamp;
 use oms_domain::webhook::Webhook;
+use oms_domain::webhook::address::{UrlError, WebhookUrl};
 use oms_domain::webhook::delivery::{Delivery, DeliveryStatus};
 
 use crate::error::StoreError;
@@ -196,9 +199,65 @@ pub trait WebhookStore: Send + Sync + 'static {
         now: Timestamp,
     ) -> Result<Option<Delivery>, StoreError>;
 
+    /// When a pending delivery of the endpoint may next be claimed: the
+    /// earliest of each one's next attempt or, if later, its lease's end.
+    /// `None` when none is pending.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn next_due(&self, webhook: WebhookId) -> Result<Option<Timestamp>, StoreError>;
+
     /// When the endpoint's oldest pending delivery was queued, if it has one.
     ///
     /// # Errors
     /// [`StoreError`] when the store fails.
     async fn oldest_pending(&self, webhook: WebhookId) -> Result<Option<Timestamp>, StoreError>;
+}
+
+/// One call to an endpoint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outgoing {
+    /// Where.
+    pub url: WebhookUrl,
+    /// Headers besides `Content-Type: application/json`.
+    pub headers: Vec<(&'static str, String)>,
+    /// The JSON body.
+    pub body: String,
+    /// How long the endpoint has to answer.
+    pub timeout: Duration,
+}
+
+/// What came of a call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// The endpoint answered with this status (a redirect is not followed).
+    Status {
+        /// The status code.
+        code: u16,
+        /// The pause its `Retry-After` header asked for, if any.
+        retry_after: Option<Duration>,
+    },
+    /// The address the name resolved to is one webhooks may not call;
+    /// nothing was sent.
+    Refused(UrlError),
+    /// No answer: the name did not resolve, the connection failed, or the
+    /// endpoint took longer than the timeout. The text says which.
+    Failed(String),
+}
+
+/// Calls webhook endpoints over HTTP, only at addresses the policy allows.
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait WebhookTransport: Send + Sync + 'static {
+    /// Posts `request`: resolves the host, checks every address it
+    /// resolves to, and connects only to those checked.
+    async fn post(&self, request: &Outgoing) -> Answer;
+
+    /// Checks `url` as a call to it would, without calling: its scheme,
+    /// and the addresses its host resolves to now. A name that does not
+    /// resolve passes (it is checked again at each call).
+    ///
+    /// # Errors
+    /// [`UrlError`] for a scheme or an address the policy refuses.
+    async fn vet(&self, url: &WebhookUrl) -> Result<(), UrlError>;
 }

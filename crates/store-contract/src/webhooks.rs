@@ -253,6 +253,22 @@ cases! {
         assert_eq!(store.oldest_pending(webhook_id(3)).await.unwrap(), None);
     }
 
+    pub async fn the_next_claim_waits_for_attempts_and_leases<S: Store>(store: S) {
+        let position = start(&store).await;
+        let hook = webhook(1);
+        store.insert_webhook(&hook, &position).await.unwrap();
+        assert_eq!(store.next_due(hook.id).await.unwrap(), None);
+        store.add_delivery(&delivery(1, hook.id, 300), &lease("a", 0)).await.unwrap();
+        store.add_delivery(&delivery(2, hook.id, 100), &lease("a", 500)).await.unwrap();
+        assert_eq!(store.next_due(hook.id).await.unwrap(), Some(at(300)), "2 is held until 500");
+        let mut done = delivery(1, hook.id, 300);
+        done.status = DeliveryStatus::Delivered;
+        done.next_attempt_at = None;
+        assert_eq!(store.claim_due(hook.id, at(300), &lease("b", 900), 1).await.unwrap().len(), 1);
+        assert!(store.record_attempt(&done, "b").await.unwrap());
+        assert_eq!(store.next_due(hook.id).await.unwrap(), Some(at(500)));
+    }
+
     pub async fn a_retried_delivery_is_due_at_once<S: Store>(store: S) {
         let position = start(&store).await;
         let hook = webhook(1);

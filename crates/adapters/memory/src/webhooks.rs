@@ -223,6 +223,19 @@ impl WebhookStore for MemoryStore {
         }))
     }
 
+    async fn next_due(&self, webhook: WebhookId) -> Result<Option<Timestamp>, StoreError> {
+        let hooks = self.webhooks.lock();
+        Ok(hooks.deliveries.get(&webhook).and_then(|d| {
+            d.values()
+                .filter(|h| h.delivery.status == DeliveryStatus::Pending)
+                .filter_map(|h| {
+                    let due = h.delivery.next_attempt_at?;
+                    Some(h.lease.as_ref().map_or(due, |l| due.max(l.until)))
+                })
+                .min()
+        }))
+    }
+
     async fn oldest_pending(&self, webhook: WebhookId) -> Result<Option<Timestamp>, StoreError> {
         let hooks = self.webhooks.lock();
         Ok(hooks.deliveries.get(&webhook).and_then(|d| {

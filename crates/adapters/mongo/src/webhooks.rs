@@ -46,6 +46,9 @@ impl WebhookDoc {
     }
 }
 
+/// How many of the soonest pending deliveries [`WebhookStore::next_due`] reads.
+const DUE_SCAN: i64 = 64;
+
 /// How long queueing may take, a transaction included.
 const ENQUEUE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -355,6 +358,33 @@ impl WebhookStore for MongoStore {
             .await
             .map_err(store_error)?;
         found.map(DeliveryRecord::into_delivery).transpose()
+    }
+
+    async fn next_due(&self, webhook: WebhookId) -> Result<Option<Timestamp>, StoreError> {
+        // The soonest attempts, with their leases: a lease runs at most a
+        // timeout past its attempt, so the earliest claim is among them.
+        let found: Vec<Document> = read(async {
+            self.delivery_documents()
+                .find(doc! { "webhookId": webhook.to_string(), "status": "pending" })
+                .projection(doc! { "nextAttemptAt": 1, "leaseUntil": 1 })
+                .sort(doc! { "nextAttemptAt": 1 })
+                .limit(DUE_SCAN)
+                .await?
+                .try_collect()
+                .await
+        })
+        .await?;
+        let due = found
+            .iter()
+            .filter_map(|d| {
+                let next = d.get_i64("nextAttemptAt").ok()?;
+                Some(next.max(d.get_i64("leaseUntil").unwrap_or(0)))
+            })
+            .min();
+        due.map(|m| {
+            Timestamp::from_unix_millis(m).map_err(|e| corrupt(format_args!("nextAttemptAt: {e}")))
+        })
+        .transpose()
     }
 
     async fn oldest_pending(&self, webhook: WebhookId) -> Result<Option<Timestamp>, StoreError> {

@@ -421,6 +421,22 @@ impl WebhookStore for SqliteStore {
         .await
     }
 
+    async fn next_due(&self, webhook: WebhookId) -> Result<Option<Timestamp>, StoreError> {
+        self.read(move |c| {
+            let due: Option<i64> = c
+                .query_row(
+                    "SELECT min(max(next_attempt_at, coalesce(lease_until, 0)))
+                     FROM webhook_deliveries WHERE webhook_id = ?1 AND status = 'pending'",
+                    [webhook.to_string()],
+                    |row| row.get(0),
+                )
+                .map_err(store_error)?;
+            due.map(|m| field("next_attempt_at", Timestamp::from_unix_millis(m)))
+                .transpose()
+        })
+        .await
+    }
+
     async fn oldest_pending(&self, webhook: WebhookId) -> Result<Option<Timestamp>, StoreError> {
         self.read(move |c| {
             let oldest: Option<i64> = c

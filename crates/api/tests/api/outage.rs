@@ -216,6 +216,10 @@ impl WebhookStore for Switched {
         self.check()?;
         self.inner.retry_delivery(w, id, now).await
     }
+    async fn next_due(&self, w: WebhookId) -> Result<Option<Timestamp>, StoreError> {
+        self.check()?;
+        self.inner.next_due(w).await
+    }
     async fn oldest_pending(&self, w: WebhookId) -> Result<Option<Timestamp>, StoreError> {
         self.check()?;
         self.inner.oldest_pending(w).await
