@@ -34,3 +34,4 @@ pub mod startup;
 pub mod state;
 pub mod static_pages;
 pub mod telemetry;
+pub mod webhooks;

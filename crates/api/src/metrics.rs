@@ -2,8 +2,10 @@
 //! status (actix-web-prom), plus the business counters below, all in one
 //! registry served at `/metrics`.
 
+use oms_app::webhooks::dispatch::DeliveryObserver;
+use oms_domain::ids::WebhookId;
 use oms_ws::metrics::FeedMetrics;
-use prometheus::{IntCounter, IntGauge, Registry};
+use prometheus::{IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry};
 
 /// Counters the handlers bump.
 #[derive(Clone, Debug)]
@@ -23,6 +25,57 @@ pub struct Metrics {
     pub business: BusinessMetrics,
     /// The live feed's sockets and messages.
     pub feed: FeedMetrics,
+    /// Webhook deliveries.
+    pub webhooks: WebhookMetrics,
+}
+
+/// Webhook attempts by outcome, and how long each endpoint's oldest
+/// undelivered event has waited.
+#[derive(Clone, Debug)]
+pub struct WebhookMetrics {
+    attempts: IntCounterVec,
+    oldest: IntGaugeVec,
+}
+
+impl WebhookMetrics {
+    fn new(registry: &Registry) -> Result<WebhookMetrics, prometheus::Error> {
+        let attempts = IntCounterVec::new(
+            Opts::new(
+                "oms_webhook_attempts_total",
+                "Webhook delivery attempts by what they left the delivery: delivered, retrying or failed",
+            ),
+            &["outcome"],
+        )?;
+        let oldest = IntGaugeVec::new(
+            Opts::new(
+                "oms_webhook_oldest_undelivered_seconds",
+                "How long each endpoint's oldest undelivered event has waited",
+            ),
+            &["webhook"],
+        )?;
+        registry.register(Box::new(attempts.clone()))?;
+        registry.register(Box::new(oldest.clone()))?;
+        Ok(WebhookMetrics { attempts, oldest })
+    }
+}
+
+impl DeliveryObserver for WebhookMetrics {
+    fn attempted(&self, outcome: &'static str) {
+        self.attempts.with_label_values(&[outcome]).inc();
+    }
+
+    fn oldest_undelivered(&self, webhook: WebhookId, age: Option<std::time::Duration>) {
+        let label = webhook.to_string();
+        match age {
+            Some(age) => self
+                .oldest
+                .with_label_values(&[label.as_str()])
+                .set(i64::try_from(age.as_secs()).unwrap_or(i64::MAX)),
+            None => {
+                let _ = self.oldest.remove_label_values(&[label.as_str()]);
+            }
+        }
+    }
 }
 
 impl Metrics {
@@ -53,6 +106,7 @@ impl Metrics {
         registry.register(Box::new(feed.open.clone()))?;
         registry.register(Box::new(feed.delivered.clone()))?;
         registry.register(Box::new(feed.dropped_for_lag.clone()))?;
+        let webhooks = WebhookMetrics::new(&registry)?;
         Ok(Metrics {
             registry,
             business: BusinessMetrics {
@@ -60,6 +114,7 @@ impl Metrics {
                 stock_conflicts,
             },
             feed,
+            webhooks,
         })
     }
 

@@ -9,6 +9,7 @@ mod catalog;
 pub mod code;
 pub(crate) mod failures;
 mod orders;
+mod webhooks;
 
 pub use code::ProblemCode;
 pub use failures::Failures;

@@ -5,6 +5,7 @@
 
 mod parser;
 mod source;
+pub mod webhooks;
 
 use crate::currency::Currency;
 use std::fmt;
@@ -162,6 +163,23 @@ pub struct Settings {
     pub feed: FeedSettings,
     /// `OMS_CURRENCY` (ISO 4217, default `USD`): what every amount counts.
     pub currency: Currency,
+    /// `OMS_WEBHOOK_*`.
+    pub webhooks: WebhookSettings,
+}
+
+/// How webhooks are delivered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebhookSettings {
+    /// `OMS_WEBHOOK_ALLOW_PRIVATE`: `http` and private addresses allowed
+    /// (link-local ones never are).
+    pub allow_private: bool,
+    /// `OMS_WEBHOOK_TIMEOUT_SECONDS` (15): how long an endpoint has to answer.
+    pub timeout: Duration,
+    /// `OMS_WEBHOOK_RETRY_SCHEDULE`: the pause before each attempt.
+    pub schedule: oms_domain::webhook::delivery::RetrySchedule,
+    /// `OMS_WEBHOOK_DISABLE_AFTER` (`5d`): how long an endpoint may fail
+    /// every delivery before it is disabled.
+    pub disable_after: Duration,
 }
 
 /// Every problem found in the configuration, one line each.
@@ -230,6 +248,7 @@ impl Settings {
             user_password: p.password("OMS_USER_PASSWORD"),
             feed: p.feed(),
             currency: p.currency(),
+            webhooks: p.webhooks(),
         };
         if problems.is_empty() {
             Ok(settings)

@@ -67,6 +67,7 @@ pub struct Application<S> {
     state: AppState<S>,
     seeded: SeedReport,
     feed: Feed,
+    delivery: crate::webhooks::Delivery,
 }
 
 /// Stops a running [`Application`].
@@ -145,6 +146,7 @@ impl<S: Store> Application<S> {
         )
         .await
         .map_err(StartupError::Events)?;
+        let delivery = crate::webhooks::Delivery::start(state.dispatcher.clone());
         let metrics = web::Data::new(metrics);
         let server = serve(
             &settings,
@@ -167,6 +169,7 @@ impl<S: Store> Application<S> {
             state,
             seeded,
             feed,
+            delivery,
         })
     }
 }
@@ -215,6 +218,7 @@ impl<S: Store> Application<S> {
             let _ = serving.await;
         }
         self.feed.stop();
+        self.delivery.stop();
         // Writes queued by requests that were cut off at the shutdown
         // timeout still get their group's answer before the process ends.
         self.state.store.drain().await;
@@ -241,7 +245,9 @@ fn services_with_metrics<S: Store>(
         hashing(settings)?,
         metrics.business.clone(),
         settings.currency,
-    );
+        (&settings.webhooks, metrics.webhooks.clone()),
+    )
+    .map_err(|e| config(&e))?;
     Ok((state, metrics))
 }
 

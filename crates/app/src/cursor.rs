@@ -4,7 +4,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use oms_domain::ids::{CustomerId, OrderId, ProductId};
+use oms_domain::ids::{CustomerId, DeliveryId, OrderId, ProductId};
 use oms_domain::timestamp::Timestamp;
 use oms_ports::query::{NameCursor, OrderCursor};
 
@@ -73,6 +73,18 @@ macro_rules! name_cursor {
             }
         }
     };
+}
+
+impl Cursor for DeliveryId {
+    const TAG: &'static str = "d";
+
+    fn to_text(&self) -> String {
+        self.to_string()
+    }
+
+    fn from_text(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
 }
 
 name_cursor!(ProductId, "p");

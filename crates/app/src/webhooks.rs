@@ -11,21 +11,22 @@ mod worker;
 use std::sync::Arc;
 
 use oms_domain::ids::{DeliveryId, WebhookId};
+use oms_domain::invalid::{Invalid, Reason, Validation};
 use oms_domain::note::Note;
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::{Actor, Forbidden, Permission};
-use oms_domain::webhook::address::{AddressPolicy, UrlError};
+use oms_domain::webhook::address::AddressPolicy;
 use oms_domain::webhook::delivery::{Delivery, DeliveryStatus};
-use oms_domain::webhook::{EventSelection, PING, Webhook, WebhookUrl};
+use oms_domain::webhook::{EventSelection, EventSelectionError, PING, Webhook, WebhookUrl};
 use oms_ports::clock::Clock;
 use oms_ports::error::{LostRace, StoreError};
 use oms_ports::events::LoggedEvent;
 use oms_ports::ids::IdSource;
-use oms_ports::query::Page;
 use oms_ports::store::Store;
 use oms_ports::webhooks::{DeliveryQuery, Lease, UpdateWebhookError, WebhookTransport};
 
 use crate::contention::{Attempt, Contention};
+use crate::list::{self, PageOf};
 pub use dispatch::{Dispatcher, Poke};
 
 /// The bodies deliveries carry, written by whoever knows the wire format.
@@ -36,28 +37,68 @@ pub trait Payloads: Send + Sync + 'static {
     fn ping(&self, id: &str, at: Timestamp, webhook: WebhookId) -> String;
 }
 
-/// A new endpoint, its parts already valid.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A new endpoint, as the admin sent it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NewWebhook {
     /// Where to send.
-    pub url: WebhookUrl,
-    /// Which events.
-    pub events: EventSelection,
+    pub url: String,
+    /// Which events, by name; none (or `*`) for every event.
+    pub events: Option<Vec<String>>,
     /// What it is for.
-    pub description: Option<Note>,
+    pub description: Option<String>,
 }
 
 /// An admin's change to an endpoint: what is given changes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct WebhookChange {
     /// A new URL.
-    pub url: Option<WebhookUrl>,
-    /// Other events.
-    pub events: Option<EventSelection>,
-    /// A new description (`Some(None)` removes it).
-    pub description: Option<Option<Note>>,
+    pub url: Option<String>,
+    /// Other events (`*` for every event).
+    pub events: Option<Vec<String>>,
+    /// A new description (empty removes it).
+    pub description: Option<String>,
     /// Enable (owed only what happens from then on) or disable.
     pub enabled: Option<bool>,
+}
+
+/// Which deliveries to list, as the admin asked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeliveryList {
+    /// `pending`, `delivered` or `failed`.
+    pub status: Option<String>,
+    /// Page size.
+    pub limit: Option<i64>,
+    /// From a previous page.
+    pub cursor: Option<String>,
+}
+
+/// Every event, in an event list.
+pub const EVERY_EVENT: &str = "*";
+
+fn events(v: &mut Validation, names: Option<&[String]>) -> Option<EventSelection> {
+    let names = names?;
+    if names.len() == 1 && names[0] == EVERY_EVENT {
+        return Some(EventSelection::All);
+    }
+    match EventSelection::of(names) {
+        Ok(selection) => Some(selection),
+        Err(e @ EventSelectionError::Unknown { index, .. }) => {
+            v.fail(format!("events[{index}]"), e);
+            None
+        }
+        Err(e) => {
+            v.fail("events", e);
+            None
+        }
+    }
+}
+
+fn description(v: &mut Validation, text: Option<&str>) -> Option<Option<Note>> {
+    let text = text?;
+    if text.trim().is_empty() {
+        return Some(None);
+    }
+    v.check("description", Note::parse(text)).map(Some)
 }
 
 /// Why a webhook request was refused. Nothing was written.
@@ -72,9 +113,9 @@ pub enum WebhookError {
     /// The endpoint has no delivery with this id.
     #[error("no such delivery")]
     DeliveryNotFound,
-    /// The URL may not be called.
-    #[error("url {0}")]
-    Url(UrlError),
+    /// A field breaks its rules (a URL the policy refuses included).
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
     /// The endpoint is disabled, so nothing is sent to it.
     #[error("the webhook is disabled")]
     Disabled,
@@ -97,6 +138,14 @@ impl LostRace for WebhookError {
     fn lost_race(&self) -> bool {
         matches!(self, WebhookError::Store(StoreError::Contended))
     }
+}
+
+/// A change, its parts valid.
+struct Edit {
+    url: Option<WebhookUrl>,
+    events: Option<EventSelection>,
+    description: Option<Option<Note>>,
+    enabled: Option<bool>,
 }
 
 /// The webhook use cases.
@@ -169,9 +218,15 @@ impl<S: Store, T: WebhookTransport, C: Clock + Clone, I: IdSource + Clone>
         found.map(|s| s.webhook).ok_or(WebhookError::NotFound)
     }
 
-    async fn vet(&self, url: &WebhookUrl) -> Result<(), WebhookError> {
-        self.policy.check_url(url).map_err(WebhookError::Url)?;
-        self.transport.vet(url).await.map_err(WebhookError::Url)
+    /// The URL in `raw`, once the policy allows it (its name resolved
+    /// now, as a call would).
+    async fn url(&self, v: &mut Validation, raw: Option<&str>) -> Option<WebhookUrl> {
+        let url = v.check("url", WebhookUrl::parse(raw?))?;
+        let allowed = match self.policy.check_url(&url) {
+            Ok(()) => self.transport.vet(&url).await,
+            Err(e) => Err(e),
+        };
+        v.check("url", allowed.map(|()| url))
     }
 
     /// Adds an endpoint, owed every event from now on, with a fresh secret.
@@ -181,13 +236,17 @@ impl<S: Store, T: WebhookTransport, C: Clock + Clone, I: IdSource + Clone>
     #[tracing::instrument(skip_all)]
     pub async fn create(&self, by: Actor, new: NewWebhook) -> Result<Webhook, WebhookError> {
         by.require(Permission::ManageWebhooks)?;
-        self.vet(&new.url).await?;
+        let mut v = Validation::new();
+        let url = self.url(&mut v, Some(&new.url)).await;
+        let events = events(&mut v, new.events.as_deref()).unwrap_or(EventSelection::All);
+        let description = description(&mut v, new.description.as_deref()).flatten();
+        let url = v.finish_with("url", url)?;
         let now = self.clock.now();
         let webhook = Webhook {
             id: self.ids.webhook_id(),
-            url: new.url,
-            events: new.events,
-            description: new.description,
+            url,
+            events,
+            description,
             disabled: None,
             secret: self.ids.webhook_secret(),
             retired_secret: None,
@@ -214,21 +273,22 @@ impl<S: Store, T: WebhookTransport, C: Clock + Clone, I: IdSource + Clone>
         change: WebhookChange,
     ) -> Result<Webhook, WebhookError> {
         by.require(Permission::ManageWebhooks)?;
-        if let Some(url) = &change.url {
-            self.vet(url).await?;
-        }
+        let mut v = Validation::new();
+        let edit = Edit {
+            url: self.url(&mut v, change.url.as_deref()).await,
+            events: events(&mut v, change.events.as_deref()),
+            description: description(&mut v, change.description.as_deref()),
+            enabled: change.enabled,
+        };
+        v.finish()?;
         let changed = Contention::DEFAULT
-            .retry(|| async { Attempt::of(self.change_once(id, &change).await) })
+            .retry(|| async { Attempt::of(self.change_once(id, &edit).await) })
             .await?;
         self.poke.wake();
         Ok(changed)
     }
 
-    async fn change_once(
-        &self,
-        id: WebhookId,
-        change: &WebhookChange,
-    ) -> Result<Webhook, WebhookError> {
+    async fn change_once(&self, id: WebhookId, change: &Edit) -> Result<Webhook, WebhookError> {
         let stored = self.stored(id).await?;
         let mut next = stored.clone();
         if let Some(url) = &change.url {
@@ -351,11 +411,34 @@ impl<S: Store, T: WebhookTransport, C: Clock + Clone, I: IdSource + Clone>
     pub async fn deliveries(
         &self,
         by: Actor,
-        query: DeliveryQuery,
-    ) -> Result<Page<Delivery, DeliveryId>, WebhookError> {
+        webhook: WebhookId,
+        request: &DeliveryList,
+    ) -> Result<PageOf<Delivery>, WebhookError> {
         by.require(Permission::ManageWebhooks)?;
-        self.stored(query.webhook).await?;
-        Ok(self.store.list_deliveries(&query).await?)
+        let mut v = Validation::new();
+        let status = request.status.as_deref().and_then(|s| {
+            let status = DeliveryStatus::parse(s);
+            if status.is_none() {
+                v.fail(
+                    "status",
+                    Reason::Rule("must be pending, delivered or failed"),
+                );
+            }
+            status
+        });
+        let limit = list::limit(&mut v, request.limit);
+        let after = list::cursor::<DeliveryId>(&mut v, request.cursor.as_deref());
+        v.finish()?;
+        self.stored(webhook).await?;
+        let query = DeliveryQuery {
+            webhook,
+            status,
+            after,
+            limit,
+        };
+        Ok(PageOf::from_store(
+            self.store.list_deliveries(&query).await?,
+        ))
     }
 
     /// Sends the delivery again now, with the same id.

@@ -63,6 +63,10 @@ pub enum Reason {
     OrderNumber(#[from] NumberError),
     #[error(transparent)]
     Note(#[from] NoteError),
+    #[error(transparent)]
+    Url(#[from] crate::webhook::address::UrlError),
+    #[error(transparent)]
+    Events(#[from] crate::webhook::EventSelectionError),
     /// A field that must be present is missing.
     #[error("is required")]
     Required,

@@ -79,6 +79,7 @@ export const MESSAGES = {
   contended: "Others were changing this at the same moment. Please try again.",
   duplicate_email: "An account or customer with this e-mail address already exists.",
   last_admin: "This is the last active admin. Make another account an admin first.",
+  webhook_disabled: "This endpoint is disabled. Enable it first.",
   payload_too_large: "That is too much at once. Please send less.",
   unsupported_media_type: NOT_UNDERSTOOD,
   validation_failed: (error, lineName) => invalidFields(error.fields, lineName),

@@ -13,6 +13,7 @@ pub mod products;
 #[cfg(test)]
 mod props;
 pub mod users;
+pub mod webhooks;
 pub mod whole;
 
 /// For `#[serde(default, deserialize_with = "not_null")]`: a field that may

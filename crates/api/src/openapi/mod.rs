@@ -15,7 +15,7 @@ use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::dto::{auth, customers, events, orders, page, products, users};
+use crate::dto::{auth, customers, events, orders, page, products, users, webhooks};
 use crate::problem::ApiError;
 use crate::problem::{FieldProblem, Problem, ProblemCode};
 use crate::routes;
@@ -40,6 +40,15 @@ use crate::routes;
         routes::users::list,
         routes::users::create,
         routes::users::update,
+        routes::webhooks::list,
+        routes::webhooks::create,
+        routes::webhooks::get,
+        routes::webhooks::update,
+        routes::webhooks::delete,
+        routes::webhooks::rotate,
+        routes::webhooks::test,
+        routes::webhooks::deliveries,
+        routes::webhooks::retry,
         routes::orders::place,
         routes::orders::list,
         routes::orders::summary,
@@ -55,6 +64,8 @@ use crate::routes;
         products::CreateProductRequest, products::UpdateProductRequest, products::ProductView,
         customers::CreateCustomerRequest, customers::CustomerView,
         users::CreateUserRequest, users::UpdateUserRequest, users::AccountView,
+        webhooks::CreateWebhookRequest, webhooks::UpdateWebhookRequest, webhooks::WebhookView,
+        webhooks::WebhookWithSecret, webhooks::DeliveryView, webhooks::AttemptView,
         orders::PlaceOrderRequest, orders::OrderCustomerRequest, orders::OrderItemRequest,
         orders::ChangeStatusRequest, orders::OrderView, orders::OrderCustomerView,
         orders::OrderLineView, orders::StatusEntryView, orders::OrderSummaryView,
@@ -68,6 +79,7 @@ use crate::routes;
         (name = "products", description = "The catalogue"),
         (name = "customers", description = "Customers"),
         (name = "users", description = "The staff's accounts (admins only)"),
+        (name = "webhooks", description = "Signed HTTP calls for every order event (admins only)"),
         (name = "orders", description = "Orders, tracking and export"),
         (name = "events", description = "The live order feed (WebSocket)"),
         (name = "operations", description = "Probes (metrics are served apart, on `OMS_METRICS_BIND`)"),

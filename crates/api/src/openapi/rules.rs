@@ -313,3 +313,51 @@ pub fn at_least_one_of(fields: &[&str]) -> RefOr<Schema> {
         })
         .into()
 }
+
+/// A webhook endpoint's URL.
+pub fn webhook_url() -> RefOr<Schema> {
+    string(&format!(
+        "An absolute https URL (http only where private addresses are allowed), without credentials or #fragment, \
+         at most {} characters; its host must not be, or resolve to, a loopback, private, link-local or \
+         unique-local address (422 naming `url`)",
+        oms_domain::webhook::WebhookUrl::MAX_LEN
+    ))
+    .format(Some(SchemaFormat::Custom("uri".into())))
+    .min_length(Some(1))
+    .max_length(Some(oms_domain::webhook::WebhookUrl::MAX_LEN))
+    .into()
+}
+
+/// The events a webhook endpoint is sent.
+pub fn webhook_events() -> RefOr<Schema> {
+    let names =
+        std::iter::once(oms_app::webhooks::EVERY_EVENT).chain(oms_domain::event::OrderEvent::NAMES);
+    ArrayBuilder::new()
+        .items(
+            string("An event's name, or `*` alone for every event (those added later too)")
+                .enum_values(Some(names)),
+        )
+        .min_items(Some(1))
+        .description(Some("Which events; left out: every event"))
+        .into()
+}
+
+/// A webhook endpoint's description.
+pub fn webhook_description() -> RefOr<Schema> {
+    string(&format!(
+        "What the endpoint is for: at most {} characters on one line; empty removes it",
+        Note::MAX_LEN
+    ))
+    .max_length(Some(Note::MAX_LEN))
+    .pattern(Some(format!("^[^{CONTROL}]*$")))
+    .into()
+}
+
+/// A delivery status filter.
+pub fn delivery_status() -> RefOr<Schema> {
+    string("Only deliveries in this status")
+        .enum_values(Some(
+            oms_domain::webhook::delivery::DeliveryStatus::ALL.map(|s| s.as_str()),
+        ))
+        .into()
+}

@@ -84,6 +84,8 @@ problem_codes! {
         "a customer or account with this address exists";
     LastAdmin = "last_admin", CONFLICT,
         "the change would leave no active admin (demoting or disabling the last one)";
+    WebhookDisabled = "webhook_disabled", CONFLICT,
+        "a test or a delivery sent again to a disabled webhook endpoint; enable it first";
     PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE,
         "the body is over 64 KiB";
     UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE,

@@ -9,6 +9,7 @@ pub mod health;
 pub mod orders;
 pub mod products;
 pub mod users;
+pub mod webhooks;
 pub mod ws;
 
 use std::sync::Arc;
@@ -22,6 +23,7 @@ use oms_app::customers::CustomerError;
 use oms_app::list::ListError;
 use oms_app::orders::{ChangeStatusError, GetOrderError, LookupError, PlaceOrderError};
 use oms_app::users::{AccountError, AuthenticateError, RegisterError};
+use oms_app::webhooks::WebhookError;
 use oms_ports::error::StoreError;
 use oms_ports::store::Store;
 
@@ -113,6 +115,51 @@ pub fn table<S: Store>() -> Vec<RouteDef> {
         def(M::GET, "/api/users", General, users::list::<S>).or::<AccountError>(),
         def(M::POST, "/api/users", General, users::create::<S>).or::<RegisterError>(),
         def(M::PATCH, "/api/users/{id}", General, users::update::<S>).or::<AccountError>(),
+        def(M::GET, "/api/webhooks", General, webhooks::list::<S>).or::<WebhookError>(),
+        def(M::POST, "/api/webhooks", General, webhooks::create::<S>).or::<WebhookError>(),
+        def(M::GET, "/api/webhooks/{id}", General, webhooks::get::<S>).or::<WebhookError>(),
+        def(
+            M::PATCH,
+            "/api/webhooks/{id}",
+            General,
+            webhooks::update::<S>,
+        )
+        .or::<WebhookError>(),
+        def(
+            M::DELETE,
+            "/api/webhooks/{id}",
+            General,
+            webhooks::delete::<S>,
+        )
+        .or::<WebhookError>(),
+        def(
+            M::POST,
+            "/api/webhooks/{id}/secret/rotate",
+            General,
+            webhooks::rotate::<S>,
+        )
+        .or::<WebhookError>(),
+        def(
+            M::POST,
+            "/api/webhooks/{id}/test",
+            General,
+            webhooks::test::<S>,
+        )
+        .or::<WebhookError>(),
+        def(
+            M::GET,
+            "/api/webhooks/{id}/deliveries",
+            General,
+            webhooks::deliveries::<S>,
+        )
+        .or::<WebhookError>(),
+        def(
+            M::POST,
+            "/api/webhooks/{id}/deliveries/{deliveryId}/retry",
+            General,
+            webhooks::retry::<S>,
+        )
+        .or::<WebhookError>(),
         def(M::POST, "/api/orders", General, orders::place::<S>).or::<PlaceOrderError>(),
         def(M::GET, "/api/orders", General, orders::list::<S>).or::<ListError>(),
         def(M::GET, "/api/orders/export/csv", General, export::csv::<S>).or::<ListError>(),

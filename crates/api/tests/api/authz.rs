@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app, uuid};
+use crate::helpers::{TestApp, spawn_app_with, uuid};
 
 #[derive(Clone, Copy, Debug)]
 enum Who {
@@ -24,6 +24,8 @@ struct Fixture {
     order: String,
     number: u64,
     user: String,
+    webhook: String,
+    delivery: String,
 }
 
 /// One row: a route, and the status expected for anonymous, customer, staff, admin.
@@ -59,6 +61,27 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/api/users", [401, 403, 403, 200]),
         row(M::POST, "/api/users", [401, 403, 403, 201]),
         row(M::PATCH, "/api/users/{id}", [401, 403, 403, 200]),
+        row(M::GET, "/api/webhooks", [401, 403, 403, 200]),
+        row(M::POST, "/api/webhooks", [401, 403, 403, 201]),
+        row(M::GET, "/api/webhooks/{id}", [401, 403, 403, 200]),
+        row(M::PATCH, "/api/webhooks/{id}", [401, 403, 403, 200]),
+        row(M::DELETE, "/api/webhooks/{id}", [401, 403, 403, 204]),
+        row(
+            M::POST,
+            "/api/webhooks/{id}/secret/rotate",
+            [401, 403, 403, 200],
+        ),
+        row(M::POST, "/api/webhooks/{id}/test", [401, 403, 403, 202]),
+        row(
+            M::GET,
+            "/api/webhooks/{id}/deliveries",
+            [401, 403, 403, 200],
+        ),
+        row(
+            M::POST,
+            "/api/webhooks/{id}/deliveries/{deliveryId}/retry",
+            [401, 403, 403, 202],
+        ),
         row(M::POST, "/api/orders", [401, 201, 201, 201]),
         row(M::GET, "/api/orders", [401, 200, 200, 200]),
         row(M::GET, "/api/orders/export/csv", [401, 403, 403, 200]),
@@ -78,6 +101,9 @@ async fn request(app: &TestApp, fx: &Fixture, row: &Row, who: Who) -> (String, O
         p if p.starts_with("/api/products/") => fx.product.clone(),
         p if p.starts_with("/api/customers/") => fx.customer.clone(),
         p if p.starts_with("/api/users/") => fx.user.clone(),
+        // Deleting takes an endpoint of its own, so the rows after find theirs.
+        "/api/webhooks/{id}" if row.method == Method::DELETE => webhook(app).await,
+        p if p.starts_with("/api/webhooks/") => fx.webhook.clone(),
         "/api/orders/{id}/status" => app
             .order_for(&format!("m-{}@example.com", uuid()), &fx.product, 1)
             .await["id"]
@@ -86,7 +112,10 @@ async fn request(app: &TestApp, fx: &Fixture, row: &Row, who: Who) -> (String, O
             .to_owned(),
         _ => fx.order.clone(),
     };
-    let path = row.pattern.replace("{id}", &id);
+    let path = row
+        .pattern
+        .replace("{id}", &id)
+        .replace("{deliveryId}", &fx.delivery);
     let email = format!("matrix-{}@example.com", uuid());
     let body = match (row.method.as_str(), row.pattern) {
         ("POST", "/auth/register") => {
@@ -97,6 +126,8 @@ async fn request(app: &TestApp, fx: &Fixture, row: &Row, who: Who) -> (String, O
         ),
         ("POST", "/api/products") => Some(json!({ "name": "Matrix", "price": 1, "stock": 1 })),
         ("PATCH", "/api/users/{id}") => Some(json!({ "disabled": false })),
+        ("PATCH", "/api/webhooks/{id}") => Some(json!({ "description": "Matrix" })),
+        ("POST", "/api/webhooks") => Some(json!({ "url": HOOK_URL })),
         ("PATCH", _) => Some(json!({ "price": 2 })),
         ("POST", "/api/users") => Some(
             json!({ "name": "M", "email": email, "role": "staff", "password": "matrix-password-1" }),
@@ -118,9 +149,35 @@ async fn request(app: &TestApp, fx: &Fixture, row: &Row, who: Who) -> (String, O
     (path, body)
 }
 
+/// Where the matrix's endpoints point: nothing listens there.
+const HOOK_URL: &str = "http://127.0.0.1:9/matrix";
+
+/// A new endpoint's id.
+async fn webhook(app: &TestApp) -> String {
+    let made = app
+        .post(
+            "/api/webhooks",
+            Some(&app.admin),
+            &json!({ "url": HOOK_URL }),
+        )
+        .await;
+    assert_eq!(made.status(), reqwest::StatusCode::CREATED);
+    let made: Value = made.json().await.unwrap();
+    made["id"].as_str().unwrap().to_owned()
+}
+
 #[tokio::test]
 async fn every_route_answers_each_kind_of_caller_as_the_matrix_says() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(&[("OMS_WEBHOOK_ALLOW_PRIVATE", "true")]).await;
+    let hook = webhook(&app).await;
+    let ping = app
+        .post(
+            &format!("/api/webhooks/{hook}/test"),
+            Some(&app.admin),
+            &json!({}),
+        )
+        .await;
+    let ping: Value = ping.json().await.unwrap();
     let product = app.product("Matrix Mug", 100, 1_000).await;
     let first = app.order_for("first@example.com", &product, 1).await;
     let fx = Fixture {
@@ -132,6 +189,8 @@ async fn every_route_answers_each_kind_of_caller_as_the_matrix_says() {
             .as_str()
             .unwrap()
             .to_owned(),
+        webhook: hook,
+        delivery: ping["id"].as_str().unwrap().to_owned(),
     };
     let (customer, _) = app.customer("Matrix").await;
     let matrix = matrix();

@@ -9,18 +9,27 @@ use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app_on};
+use crate::helpers::{TestApp, spawn};
 use crate::stores::{fresh_mongo, mongo_uri};
 
 /// Two apps on one fresh database, or `None` (said loudly) without a
 /// MongoDB test server.
 async fn two_instances() -> Option<(TestApp, TestApp)> {
+    two_instances_with(&[]).await
+}
+
+/// Two apps with `overrides` on one fresh database, each with a client of
+/// its own, or `None` (said loudly) without a MongoDB test server.
+pub async fn two_instances_with(overrides: &[(&str, &str)]) -> Option<(TestApp, TestApp)> {
     let uri = mongo_uri()?;
     let first = fresh_mongo(&uri).await;
     let name = first.database().name().to_owned();
     let client = mongodb::Client::with_uri_str(&uri).await.unwrap();
     let second = oms_mongo::MongoStore::with_client(client, &name);
-    Some((spawn_app_on(first).await, spawn_app_on(second).await))
+    Some((
+        spawn(overrides, first).await,
+        spawn(overrides, second).await,
+    ))
 }
 
 fn order(n: usize, lines: &[(&str, i64)]) -> Value {

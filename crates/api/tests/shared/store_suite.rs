@@ -28,5 +28,9 @@ mod orders;
 mod security;
 #[path = "../api/stores.rs"]
 mod stores;
+#[path = "../api/receiver.rs"]
+mod receiver;
 #[path = "../api/users.rs"]
 mod users;
+#[path = "../api/webhooks.rs"]
+mod webhooks;

@@ -36,10 +36,11 @@ pub struct Delivering {
 }
 
 impl Delivering {
-    /// How long an instance holds deliveries it attempts: past the
-    /// timeout, so a lease never runs out under a live attempt.
+    /// How long an instance holds deliveries it attempts: well past the
+    /// timeout, so a lease never runs out under a live attempt, and short
+    /// enough that what an instance that died held is sent soon after.
     pub(crate) fn lease_for(&self) -> Duration {
-        self.timeout + Duration::from_secs(30)
+        self.timeout * 2 + Duration::from_secs(5)
     }
 }
 
@@ -48,8 +49,8 @@ pub trait DeliveryObserver: Send + Sync + 'static {
     /// An attempt ended, leaving its delivery `delivered`, `retrying` or
     /// `failed`.
     fn attempted(&self, outcome: &'static str);
-    /// How long the endpoint's oldest undelivered event has waited
-    /// (`None`: nothing waits, or the endpoint is gone).
+    /// How long the endpoint's oldest undelivered event has waited (zero
+    /// when nothing waits; `None` when the endpoint is gone or disabled).
     fn oldest_undelivered(&self, webhook: WebhookId, age: Option<Duration>);
 }
 
@@ -208,10 +209,10 @@ where
                 AbortOnDrop(tokio::spawn(worker::work(Arc::clone(&self.shared), id)))
             });
             let age = match self.shared.store.oldest_pending(id).await {
-                Ok(oldest) => oldest.map(|at| self.shared.clock.now().since(at)),
+                Ok(oldest) => oldest.map_or(Duration::ZERO, |at| self.shared.clock.now().since(at)),
                 Err(_) => continue,
             };
-            self.shared.observer.oldest_undelivered(id, age);
+            self.shared.observer.oldest_undelivered(id, Some(age));
         }
     }
 }
