@@ -23,6 +23,7 @@ pub fn limits() -> Limits {
         quantity_max: Quantity::MAX,
         stock_max: Stock::MAX,
         reason_max: Note::MAX_LEN,
+        webhook_url_max: oms_domain::webhook::WebhookUrl::MAX_LEN,
     }
 }
 
@@ -53,6 +54,26 @@ mod tests {
         assert!(order.contains(&format!(r#"maxlength="{}""#, SearchText::MAX_LEN)));
         let admin = page("admin.html");
         assert!(admin.contains(&format!(r#"max="{}""#, Stock::MAX)));
+    }
+
+    #[test]
+    fn the_webhook_forms_offer_every_event_there_is() {
+        let admin = page("admin.html");
+        for name in oms_domain::event::OrderEvent::NAMES {
+            let boxes = admin
+                .matches(&format!(r#"value="{name}" data-event"#))
+                .count();
+            assert_eq!(
+                boxes, 2,
+                "{name}: one box on the add form, one in the events dialog"
+            );
+        }
+        let all = admin.matches("data-event>").count();
+        assert_eq!(
+            all,
+            2 * oms_domain::event::OrderEvent::NAMES.len(),
+            "no box for an event that is not one"
+        );
     }
 
     #[test]

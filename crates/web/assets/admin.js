@@ -13,6 +13,7 @@ import { initCatalog } from "./admin-catalog.js";
 import { initCustomers } from "./admin-customers.js";
 import { initOrders } from "./admin-orders.js";
 import { initSummary } from "./admin-summary.js";
+import { initWebhooks } from "./admin-webhooks.js";
 
 const current = session();
 if (!current) goSignIn();
@@ -45,6 +46,7 @@ async function initDashboard(user) {
     "tab-products": perms.has("viewCatalog") || perms.has("manageCatalog") ? initCatalog(perms) : null,
     "tab-customers": perms.has("manageCustomers") ? initCustomers({ showOrdersOf }) : null,
     "tab-accounts": perms.has("manageUsers") ? initAccounts() : null,
+    "tab-webhooks": perms.has("manageWebhooks") ? initWebhooks() : null,
   };
   function showOrdersOf(customer) {
     select("tab-orders");

@@ -23,12 +23,14 @@ pub struct Limits {
     pub stock_max: u64,
     /// The longest reason kept with a status change, in characters.
     pub reason_max: usize,
+    /// The longest webhook endpoint URL, in characters.
+    pub webhook_url_max: usize,
 }
 
 impl Limits {
     /// Each limit under the one name the pages know it by: `{{nameMax}}`
     /// in a page's HTML, `LIMITS.nameMax` in its scripts.
-    pub(crate) fn named(&self) -> [(&'static str, String); 9] {
+    pub(crate) fn named(&self) -> [(&'static str, String); 10] {
         [
             ("nameMax", self.name_max.to_string()),
             ("emailMax", self.email_max.to_string()),
@@ -39,6 +41,7 @@ impl Limits {
             ("quantityMax", self.quantity_max.to_string()),
             ("stockMax", self.stock_max.to_string()),
             ("reasonMax", self.reason_max.to_string()),
+            ("webhookUrlMax", self.webhook_url_max.to_string()),
         ]
     }
 
@@ -77,6 +80,7 @@ pub(crate) mod tests {
         quantity_max: 10_001,
         stock_max: 1_000_000_001,
         reason_max: 501,
+        webhook_url_max: 2_001,
     };
 
     #[test]
@@ -90,7 +94,7 @@ pub(crate) mod tests {
     fn the_json_names_every_limit_once() {
         let json = SAMPLE.json_attribute().replace("&quot;", "\"");
         assert!(json.starts_with("{\"nameMax\":201,"), "{json}");
-        assert!(json.ends_with(",\"reasonMax\":501}"), "{json}");
+        assert!(json.ends_with(",\"webhookUrlMax\":2001}"), "{json}");
         for (name, _) in SAMPLE.named() {
             assert_eq!(json.matches(&format!("\"{name}\"")).count(), 1, "{name}");
         }

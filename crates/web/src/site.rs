@@ -201,7 +201,9 @@ mod tests {
             .chain(site.assets.values())
             .map(|a| a.gzip.as_ref().map_or(a.body.len(), |gz| gz.len()))
             .sum();
-        assert!(sent < 64 * 1024, "{sent} bytes as sent");
+        // Every page and script of the site, the dashboard's six tabs
+        // included: a phone on a slow line loads what one page needs.
+        assert!(sent < 72 * 1024, "{sent} bytes as sent");
     }
 
     #[test]

@@ -19,6 +19,9 @@ mod flows;
 mod helpers;
 mod layout;
 mod order_form;
+#[path = "../api/receiver.rs"]
+#[allow(dead_code)]
+mod receiver;
 mod resume;
 mod sessions;
 mod static_host;
@@ -28,3 +31,4 @@ mod steps;
 mod stores;
 mod tracking;
 mod two_origins;
+mod webhooks;
