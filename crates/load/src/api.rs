@@ -83,6 +83,28 @@ impl Api {
         expect_success(response).await.map(|_| ())
     }
 
+    /// A new webhook endpoint at `url` for every event; its id.
+    pub async fn webhook(&self, url: &str) -> Result<String, String> {
+        let created = self
+            .post("/api/webhooks", &json!({ "url": url }))
+            .await
+            .map_err(|e| format!("{e} (a receiver on this machine needs OMS_WEBHOOK_ALLOW_PRIVATE=true on the server)"))?;
+        id_of(&created)
+    }
+
+    /// Deletes what `path` names.
+    pub async fn delete(&self, path: &str) -> Result<(), String> {
+        let url = format!("{}{path}", self.base);
+        let response = self
+            .http
+            .delete(&url)
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(|e| format!("{url}: {e}"))?;
+        expect_success(response).await.map(|_| ())
+    }
+
     /// Posts `body` to `path` and gives the status alone (the body is
     /// read and dropped, so the connection is reused).
     pub async fn post_status(&self, path: &str, body: &Value) -> Result<u16, String> {

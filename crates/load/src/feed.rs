@@ -201,38 +201,40 @@ impl Listener {
     }
 
     fn note(&self, text: &str, latency: &mut Histogram<u64>) {
-        let now = SystemTime::now();
         self.received.fetch_add(1, Ordering::Relaxed);
-        if !self.measuring.load(Ordering::Relaxed) {
-            return;
+        if self.measuring.load(Ordering::Relaxed) {
+            record_since_at(text, latency);
         }
-        let Some(at) = serde_json::from_str::<Envelope<'_>>(text)
-            .ok()
-            .and_then(|e| e.at)
-        else {
-            return;
-        };
-        let Ok(at) = OffsetDateTime::parse(at, &Rfc3339) else {
-            return;
-        };
-        let sent = UNIX_EPOCH
-            + Duration::from_millis(
-                u64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(0),
-            );
-        let micros = now.duration_since(sent).unwrap_or_default().as_micros();
-        latency.saturating_record(u64::try_from(micros).unwrap_or(u64::MAX));
     }
 }
 
+/// Records how long ago the `at` of the envelope `text` was, if it has one.
+pub(crate) fn record_since_at(text: &str, latency: &mut Histogram<u64>) {
+    let now = SystemTime::now();
+    let Some(at) = serde_json::from_str::<Envelope<'_>>(text)
+        .ok()
+        .and_then(|e| e.at)
+    else {
+        return;
+    };
+    let Ok(at) = OffsetDateTime::parse(at, &Rfc3339) else {
+        return;
+    };
+    let sent = UNIX_EPOCH
+        + Duration::from_millis(u64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(0));
+    let micros = now.duration_since(sent).unwrap_or_default().as_micros();
+    latency.saturating_record(u64::try_from(micros).unwrap_or(u64::MAX));
+}
+
 /// What the driver caused.
-struct Caused {
-    events: u64,
-    errors: u64,
+pub(crate) struct Caused {
+    pub events: u64,
+    pub errors: u64,
 }
 
 /// Places and confirms orders in turn, `rate` changes a second, until
 /// `driving` is cleared.
-async fn drive(
+pub(crate) async fn drive(
     api: Api,
     product: String,
     rate: u32,

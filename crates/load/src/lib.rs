@@ -10,6 +10,10 @@
 //! for one product, over one or more instances, for a fixed time; it
 //! reports orders per second and each placement's latency.
 //!
+//! `oms-load webhooks` ([`webhooks`]) runs receivers on this machine, one
+//! webhook endpoint each, drives orders at a fixed rate, and reports how
+//! long each delivery took from its commit to its receiver.
+//!
 //! `oms-load http` ([`http`]) measures request rates and latencies of
 //! reading, placing and a mix, against `/healthz` in the same run.
 
@@ -18,3 +22,4 @@ pub mod feed;
 pub mod hot;
 pub mod http;
 pub mod report;
+pub mod webhooks;

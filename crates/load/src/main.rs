@@ -6,7 +6,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use oms_load::{feed, hot, http};
+use oms_load::{feed, hot, http, webhooks};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -29,6 +29,9 @@ enum Scenario {
     /// Requests per second and latency of reads, placements and a mix, as
     /// ratios to `/healthz`, over fixed connections for a fixed time.
     Http(http::HttpArgs),
+    /// Webhook delivery latency: receivers on this machine, one endpoint
+    /// each, while orders are placed and moved at a fixed rate.
+    Webhooks(webhooks::WebhookArgs),
 }
 
 #[tokio::main]
@@ -38,6 +41,7 @@ async fn main() -> ExitCode {
         Scenario::Feed(args) => feed::run(&args).await.map(|report| print!("{report}")),
         Scenario::Hot(args) => hot::run(&args).await.map(|report| print!("{report}")),
         Scenario::Http(args) => http::run(&args).await.map(|report| print!("{report}")),
+        Scenario::Webhooks(args) => webhooks::run(&args).await.map(|report| print!("{report}")),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
