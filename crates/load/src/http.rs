@@ -21,6 +21,7 @@ use hdrhistogram::Histogram;
 
 use crate::api::{Account, Api};
 use crate::report::latency_line;
+use crate::webhooks::Receivers;
 pub use scenario::Scenario;
 use scenario::{Fixture, Tally};
 
@@ -51,6 +52,11 @@ pub struct HttpArgs {
     /// The server's process id, to report its resident memory (Linux).
     #[arg(long)]
     pub server_pid: Option<u32>,
+    /// Webhook endpoints to register for the run, each with a receiver on
+    /// this machine (the server needs `OMS_WEBHOOK_ALLOW_PRIVATE=true`):
+    /// what delivering every event costs the scenarios.
+    #[arg(long, default_value_t = 0)]
+    pub webhooks: usize,
 }
 
 /// What one scenario measured.
@@ -97,6 +103,8 @@ pub struct HttpReport {
     pub connections: usize,
     /// Each scenario, in the order run.
     pub scenarios: Vec<ScenarioReport>,
+    /// Webhook endpoints registered, and the deliveries they received.
+    pub webhooks: Option<(usize, u64)>,
 }
 
 impl fmt::Display for HttpReport {
@@ -107,6 +115,12 @@ impl fmt::Display for HttpReport {
             .find(|s| s.scenario == Scenario::Healthz)
             .map(ScenarioReport::rate);
         writeln!(f, "{} connections", self.connections)?;
+        if let Some((endpoints, received)) = self.webhooks {
+            writeln!(
+                f,
+                "{endpoints} webhook endpoints, {received} deliveries received"
+            )?;
+        }
         for s in &self.scenarios {
             let ratio = match floor {
                 Some(floor) if floor > 0 => {
@@ -143,9 +157,14 @@ pub async fn run(args: &HttpArgs) -> Result<HttpReport, String> {
     let api = Api::sign_in(&args.url, &args.account).await?;
     let fixture = Arc::new(Fixture::prepare(&api, args.orders).await?);
     let address = conn::address(&args.url)?;
+    let receivers = match args.webhooks {
+        0 => None,
+        n => Some(Receivers::start(&api, n).await?),
+    };
     let mut report = HttpReport {
         connections: args.connections,
         scenarios: Vec::new(),
+        webhooks: None,
     };
     for &scenario in &args.scenarios {
         let warmup = Duration::from_secs(args.warmup);
@@ -173,6 +192,10 @@ pub async fn run(args: &HttpArgs) -> Result<HttpReport, String> {
             latency: tally.latency,
             rss_kib: args.server_pid.and_then(rss_kib),
         });
+    }
+    if let Some(receivers) = receivers {
+        report.webhooks = Some((args.webhooks, receivers.received()));
+        receivers.remove(&api).await?;
     }
     Ok(report)
 }

@@ -103,16 +103,8 @@ struct Heard {
 pub async fn run(args: &WebhookArgs) -> Result<WebhookReport, String> {
     let api = Api::sign_in(&args.url, &args.account).await?;
     let product = api.product("oms-load item").await?;
-    let heard = Arc::new(Heard {
-        measuring: AtomicBool::new(false),
-        received: AtomicU64::new(0),
-        latency: Mutex::new(histogram()?),
-    });
-    let mut hooks = Vec::with_capacity(args.endpoints);
-    for _ in 0..args.endpoints {
-        let address = receive(Arc::clone(&heard)).await?;
-        hooks.push(api.webhook(&format!("http://{address}/hooks")).await?);
-    }
+    let receivers = Receivers::start(&api, args.endpoints).await?;
+    let heard = Arc::clone(&receivers.heard);
     let driving = Arc::new(AtomicBool::new(true));
     let driver = tokio::spawn(drive(
         api.clone(),
@@ -135,9 +127,7 @@ pub async fn run(args: &WebhookArgs) -> Result<WebhookReport, String> {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     heard.measuring.store(false, Ordering::SeqCst);
-    for id in hooks {
-        api.delete(&format!("/api/webhooks/{id}")).await?;
-    }
+    receivers.remove(&api).await?;
     let latency = heard.latency.lock().clone();
     Ok(WebhookReport {
         endpoints: args.endpoints,
@@ -148,6 +138,57 @@ pub async fn run(args: &WebhookArgs) -> Result<WebhookReport, String> {
         received: heard.received.load(Ordering::SeqCst),
         latency,
     })
+}
+
+/// Receivers on this machine, each registered as an endpoint.
+#[derive(Debug)]
+pub struct Receivers {
+    hooks: Vec<String>,
+    heard: Arc<Heard>,
+}
+
+impl std::fmt::Debug for Heard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Heard")
+            .field("received", &self.received)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Receivers {
+    /// `n` receivers and their endpoints.
+    ///
+    /// # Errors
+    /// A message when a receiver cannot listen or the server refuses an endpoint.
+    pub async fn start(api: &Api, n: usize) -> Result<Receivers, String> {
+        let heard = Arc::new(Heard {
+            measuring: AtomicBool::new(false),
+            received: AtomicU64::new(0),
+            latency: Mutex::new(histogram()?),
+        });
+        let mut hooks = Vec::with_capacity(n);
+        for _ in 0..n {
+            let address = receive(Arc::clone(&heard)).await?;
+            hooks.push(api.webhook(&format!("http://{address}/hooks")).await?);
+        }
+        Ok(Receivers { hooks, heard })
+    }
+
+    /// Deliveries received so far, over all receivers.
+    pub fn received(&self) -> u64 {
+        self.heard.received.load(Ordering::SeqCst)
+    }
+
+    /// Removes the endpoints (the receivers stop with the process).
+    ///
+    /// # Errors
+    /// A message when the server refuses.
+    pub async fn remove(self, api: &Api) -> Result<(), String> {
+        for id in &self.hooks {
+            api.delete(&format!("/api/webhooks/{id}")).await?;
+        }
+        Ok(())
+    }
 }
 
 /// A receiver on 127.0.0.1 answering 204 to every delivery; its address.

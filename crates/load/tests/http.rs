@@ -15,6 +15,7 @@ async fn every_scenario_is_answered_and_the_mix_places_and_moves_orders() {
     let url = server(&[
         ("OMS_RATE_LIMIT_PER_SECOND", "1000000"),
         ("OMS_RATE_LIMIT_BURST", "1000000"),
+        ("OMS_WEBHOOK_ALLOW_PRIVATE", "true"),
     ])
     .await;
     let args = HttpArgs {
@@ -29,8 +30,12 @@ async fn every_scenario_is_answered_and_the_mix_places_and_moves_orders() {
         warmup: 0,
         orders: 20,
         server_pid: Some(std::process::id()),
+        webhooks: 2,
     };
     let report = run(&args).await.unwrap();
+    let (endpoints, received) = report.webhooks.unwrap();
+    assert_eq!(endpoints, 2);
+    assert!(received > 0, "the endpoints heard the orders placed");
     assert_eq!(report.scenarios.len(), 4);
     for s in &report.scenarios {
         assert!(s.rate() > 0, "{:?}", s.scenario);
