@@ -160,13 +160,18 @@ pub trait WebhookStore: Send + Sync + 'static {
         limit: usize,
     ) -> Result<Vec<Delivery>, StoreError>;
 
-    /// Writes the delivery's attempts, status and next attempt, and
-    /// gives its lease back, if `owner` still holds it. `false` (nothing
-    /// written) when the lease was lost or the delivery is gone.
+    /// Writes each delivery's attempts, status and next attempt, and gives
+    /// its lease back, if `owner` still holds it, all in one step. For each
+    /// delivery, in order, whether it was written (`false`: the lease was
+    /// lost or the delivery is gone, and nothing of it was written).
     ///
     /// # Errors
-    /// [`StoreError`] when the store fails.
-    async fn record_attempt(&self, delivery: &Delivery, owner: &str) -> Result<bool, StoreError>;
+    /// [`StoreError`] when the store fails; nothing is written.
+    async fn record_attempts(
+        &self,
+        deliveries: &[Delivery],
+        owner: &str,
+    ) -> Result<Vec<bool>, StoreError>;
 
     /// One page of the endpoint's deliveries, newest first.
     ///

@@ -213,12 +213,29 @@ cases! {
             duration_ms: 12,
         });
         tried.next_attempt_at = Some(at(5_005));
-        assert!(!store.record_attempt(&tried, "b").await.unwrap(), "b holds no lease");
-        assert!(store.record_attempt(&tried, "a").await.unwrap());
+        assert_eq!(store.record_attempts(std::slice::from_ref(&tried), "b").await.unwrap(), [false], "b holds no lease");
+        assert!(store.record_attempts(std::slice::from_ref(&tried), "a").await.unwrap() == [true]);
         assert_eq!(store.get_delivery(hook.id, tried.id).await.unwrap(), Some(tried.clone()));
-        assert!(!store.record_attempt(&tried, "a").await.unwrap(), "the lease was given back");
+        assert_eq!(store.record_attempts(std::slice::from_ref(&tried), "a").await.unwrap(), [false], "the lease was given back");
         let taken = store.claim_due(hook.id, at(5_005), &lease("b", 9_000), 5).await.unwrap();
         assert_eq!(taken, vec![tried], "given back, it is due again at its time");
+    }
+
+    pub async fn attempts_are_recorded_together_each_under_its_own_lease<S: Store>(store: S) {
+        let position = start(&store).await;
+        let hook = webhook(1);
+        store.insert_webhook(&hook, &position).await.unwrap();
+        store.add_delivery(&delivery(1, hook.id, 0), &lease("a", 100)).await.unwrap();
+        store.add_delivery(&delivery(2, hook.id, 0), &lease("b", 100)).await.unwrap();
+        let mut done = [delivery(1, hook.id, 0), delivery(2, hook.id, 0)];
+        for d in &mut done {
+            d.status = DeliveryStatus::Delivered;
+            d.next_attempt_at = None;
+        }
+        assert_eq!(store.record_attempts(&done, "a").await.unwrap(), [true, false]);
+        assert_eq!(store.get_delivery(hook.id, delivery_id(1)).await.unwrap().unwrap().status, DeliveryStatus::Delivered);
+        assert_eq!(store.get_delivery(hook.id, delivery_id(2)).await.unwrap().unwrap().status, DeliveryStatus::Pending);
+        assert_eq!(store.record_attempts(&[], "a").await.unwrap(), Vec::<bool>::new());
     }
 
     pub async fn deliveries_are_listed_newest_first_by_status<S: Store>(store: S) {
@@ -265,7 +282,7 @@ cases! {
         done.status = DeliveryStatus::Delivered;
         done.next_attempt_at = None;
         assert_eq!(store.claim_due(hook.id, at(300), &lease("b", 900), 1).await.unwrap().len(), 1);
-        assert!(store.record_attempt(&done, "b").await.unwrap());
+        assert!(store.record_attempts(std::slice::from_ref(&done), "b").await.unwrap() == [true]);
         assert_eq!(store.next_due(hook.id).await.unwrap(), Some(at(500)));
     }
 
@@ -277,7 +294,7 @@ cases! {
         failed.status = DeliveryStatus::Failed;
         failed.next_attempt_at = None;
         store.add_delivery(&failed, &lease("a", 10)).await.unwrap();
-        assert!(store.record_attempt(&failed, "a").await.unwrap());
+        assert!(store.record_attempts(std::slice::from_ref(&failed), "a").await.unwrap() == [true]);
         let retried = store.retry_delivery(hook.id, failed.id, at(50)).await.unwrap().unwrap();
         assert_eq!((retried.status, retried.next_attempt_at), (DeliveryStatus::Pending, Some(at(50))));
         assert_eq!(store.retry_delivery(webhook_id(2), failed.id, at(50)).await.unwrap(), None);

@@ -162,17 +162,26 @@ impl WebhookStore for MemoryStore {
             .collect())
     }
 
-    async fn record_attempt(&self, delivery: &Delivery, owner: &str) -> Result<bool, StoreError> {
+    async fn record_attempts(
+        &self,
+        deliveries: &[Delivery],
+        owner: &str,
+    ) -> Result<Vec<bool>, StoreError> {
         let mut hooks = self.webhooks.lock();
-        let Some(held) = hooks.held(delivery.webhook, delivery.id) else {
-            return Ok(false);
-        };
-        if held.lease.as_ref().is_none_or(|l| l.owner != owner) {
-            return Ok(false);
-        }
-        held.delivery = delivery.clone();
-        held.lease = None;
-        Ok(true)
+        Ok(deliveries
+            .iter()
+            .map(|delivery| {
+                let Some(held) = hooks.held(delivery.webhook, delivery.id) else {
+                    return false;
+                };
+                if held.lease.as_ref().is_none_or(|l| l.owner != owner) {
+                    return false;
+                }
+                held.delivery = delivery.clone();
+                held.lease = None;
+                true
+            })
+            .collect())
     }
 
     async fn list_deliveries(

@@ -68,6 +68,28 @@ fn no_such_webhook() -> StoreError {
 }
 
 impl MongoStore {
+    /// Writes one attempt's outcome if `owner` still holds the lease.
+    async fn record_one(&self, delivery: &Delivery, owner: &str) -> Result<bool, StoreError> {
+        let record = DeliveryRecord::of(delivery);
+        let attempts =
+            bson::to_bson(&record.attempts).map_err(|e| corrupt(format_args!("attempts: {e}")))?;
+        let written = self
+            .deliveries()
+            .update_one(
+                doc! { "_id": &record.id, "webhookId": &record.webhook_id, "leaseOwner": owner },
+                doc! { "$set": {
+                    "status": &record.status,
+                    "attempts": attempts,
+                    "nextAttemptAt": record.next_attempt_at,
+                    "leaseOwner": Bson::Null,
+                    "leaseUntil": Bson::Null,
+                } },
+            )
+            .await
+            .map_err(store_error)?;
+        Ok(written.matched_count == 1)
+    }
+
     fn webhooks(&self) -> mongodb::Collection<WebhookDoc> {
         self.db.collection("webhooks")
     }
@@ -277,25 +299,15 @@ impl WebhookStore for MongoStore {
         Ok(taken)
     }
 
-    async fn record_attempt(&self, delivery: &Delivery, owner: &str) -> Result<bool, StoreError> {
-        let record = DeliveryRecord::of(delivery);
-        let attempts =
-            bson::to_bson(&record.attempts).map_err(|e| corrupt(format_args!("attempts: {e}")))?;
-        let written = self
-            .deliveries()
-            .update_one(
-                doc! { "_id": &record.id, "webhookId": &record.webhook_id, "leaseOwner": owner },
-                doc! { "$set": {
-                    "status": &record.status,
-                    "attempts": attempts,
-                    "nextAttemptAt": record.next_attempt_at,
-                    "leaseOwner": Bson::Null,
-                    "leaseUntil": Bson::Null,
-                } },
-            )
-            .await
-            .map_err(store_error)?;
-        Ok(written.matched_count == 1)
+    async fn record_attempts(
+        &self,
+        deliveries: &[Delivery],
+        owner: &str,
+    ) -> Result<Vec<bool>, StoreError> {
+        // Each delivery is its own document: one update each, sent
+        // together (a lease decides per document, so no transaction).
+        let updates = deliveries.iter().map(|d| self.record_one(d, owner));
+        futures::future::try_join_all(updates).await
     }
 
     async fn list_deliveries(

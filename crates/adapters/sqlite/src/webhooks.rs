@@ -382,9 +382,22 @@ impl WebhookStore for SqliteStore {
             .await
     }
 
-    async fn record_attempt(&self, delivery: &Delivery, owner: &str) -> Result<bool, StoreError> {
-        let (d, owner) = (delivery.clone(), owner.to_owned());
-        self.write(move |c| record(c, &d, &owner)).await
+    async fn record_attempts(
+        &self,
+        deliveries: &[Delivery],
+        owner: &str,
+    ) -> Result<Vec<bool>, StoreError> {
+        let (all, owner) = (deliveries.to_vec(), owner.to_owned());
+        self.write(move |c| {
+            let tx = c.transaction().map_err(store_error)?;
+            let written = all
+                .iter()
+                .map(|d| record(&tx, d, &owner))
+                .collect::<Result<Vec<_>, _>>()?;
+            tx.commit().map_err(store_error)?;
+            Ok(written)
+        })
+        .await
     }
 
     async fn list_deliveries(

@@ -188,9 +188,9 @@ impl WebhookStore for Switched {
         self.check()?;
         self.inner.claim_due(w, now, lease, limit).await
     }
-    async fn record_attempt(&self, d: &Delivery, owner: &str) -> Result<bool, StoreError> {
+    async fn record_attempts(&self, d: &[Delivery], owner: &str) -> Result<Vec<bool>, StoreError> {
         self.check()?;
-        self.inner.record_attempt(d, owner).await
+        self.inner.record_attempts(d, owner).await
     }
     async fn list_deliveries(
         &self,

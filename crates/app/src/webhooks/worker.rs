@@ -221,8 +221,8 @@ async fn restart_at_tail<S: Store, T, C, I>(
     Ok(())
 }
 
-/// Attempts every delivery in `owed`, side by side, records each, and
-/// then what they say of the endpoint's health.
+/// Attempts every delivery in `owed`, side by side, records them all in
+/// one write, and then what they say of the endpoint's health.
 async fn attempt_all<S, T, C, I>(
     shared: &Shared<S, T, C, I>,
     webhook: &Webhook,
@@ -232,22 +232,52 @@ async fn attempt_all<S, T, C, I>(
     T: WebhookTransport,
     C: Clock + Clone,
 {
-    let outcomes: Vec<(Timestamp, Outcome)> = futures::stream::iter(owed)
+    let attempted: Vec<(Delivery, Timestamp, Outcome)> = futures::stream::iter(owed)
         .map(|delivery| attempt(shared, webhook, delivery))
         .buffer_unordered(IN_FLIGHT)
         .collect()
         .await;
-    if let Err(e) = health::note(shared, webhook.id, &outcomes).await {
+    let deliveries: Vec<Delivery> = attempted.iter().map(|(d, ..)| d.clone()).collect();
+    match shared
+        .store
+        .record_attempts(&deliveries, &shared.owner)
+        .await
+    {
+        Ok(written) => {
+            let lost = written.iter().filter(|w| !**w).count();
+            if lost > 0 {
+                tracing::warn!(
+                    webhook = %webhook.id,
+                    lost,
+                    "leases ran out during attempts; another instance may attempt those deliveries too"
+                );
+            }
+        }
+        Err(e) => {
+            tracing::warn!(webhook = %webhook.id, error = ?e, "attempts could not be recorded")
+        }
+    }
+    for d in &deliveries {
+        shared.observer.attempted(match d.status {
+            DeliveryStatus::Delivered => "delivered",
+            DeliveryStatus::Pending => "retrying",
+            DeliveryStatus::Failed => "failed",
+        });
+    }
+    let outcomes: Vec<(Timestamp, Outcome)> =
+        attempted.iter().map(|(_, at, o)| (*at, *o)).collect();
+    if let Err(e) = health::note(shared, webhook, &outcomes).await {
         tracing::warn!(webhook = %webhook.id, error = ?e, "a webhook's health could not be recorded");
     }
 }
 
-/// One attempt of `delivery`, recorded; when it was made and how it ended.
+/// One attempt of `delivery`: the delivery with it recorded, when it was
+/// made and how it ended.
 async fn attempt<S, T, C, I>(
     shared: &Shared<S, T, C, I>,
     webhook: &Webhook,
     mut delivery: Delivery,
-) -> (Timestamp, Outcome)
+) -> (Delivery, Timestamp, Outcome)
 where
     S: Store,
     T: WebhookTransport,
@@ -276,22 +306,7 @@ where
         outcome,
         &shared.settings.schedule,
     );
-    match shared.store.record_attempt(&delivery, &shared.owner).await {
-        Ok(true) => {}
-        Ok(false) => tracing::warn!(
-            delivery = %delivery.id,
-            "a delivery's lease ran out during its attempt; another instance may attempt it too"
-        ),
-        Err(e) => {
-            tracing::warn!(delivery = %delivery.id, error = ?e, "an attempt could not be recorded")
-        }
-    }
-    shared.observer.attempted(match delivery.status {
-        DeliveryStatus::Delivered => "delivered",
-        DeliveryStatus::Pending => "retrying",
-        DeliveryStatus::Failed => "failed",
-    });
-    (at, outcome)
+    (delivery, at, outcome)
 }
 
 fn outgoing<S, T, C, I>(
