@@ -146,7 +146,8 @@ impl<S: Store> Application<S> {
         )
         .await
         .map_err(StartupError::Events)?;
-        let delivery = crate::webhooks::Delivery::start(state.dispatcher.clone());
+        let delivery =
+            crate::webhooks::Delivery::start(state.dispatcher.clone()).map_err(|e| config(&e))?;
         let metrics = web::Data::new(metrics);
         let server = serve(
             &settings,

@@ -9,7 +9,6 @@ use oms_domain::timestamp::Timestamp;
 use oms_domain::visibility::Audience;
 use oms_ports::events::LoggedEvent;
 use serde::Serialize;
-use tokio::task::JoinHandle;
 
 use crate::currency::Currency;
 use crate::dto::events::EventMessage;
@@ -66,29 +65,61 @@ impl oms_app::webhooks::Payloads for Bodies {
     }
 }
 
-/// The dispatcher's task: stopped when dropped.
+/// The dispatcher, on a thread of its own at the lowest CPU priority:
+/// while the machine is busy taking orders, deliveries wait (nothing is
+/// lost: they are owed from the store) rather than slow the orders down.
+/// Stopped when dropped.
 #[derive(Debug)]
 pub struct Delivery {
-    task: JoinHandle<()>,
+    stop: tokio::sync::watch::Sender<bool>,
 }
 
 impl Delivery {
-    /// Starts `dispatcher`.
-    pub fn start<S: oms_ports::store::Store>(dispatcher: Dispatch<S>) -> Delivery {
-        Delivery {
-            task: tokio::spawn(dispatcher.run()),
-        }
+    /// Starts `dispatcher` on its own thread and runtime.
+    ///
+    /// # Errors
+    /// When the thread cannot be started.
+    pub fn start<S: oms_ports::store::Store>(dispatcher: Dispatch<S>) -> std::io::Result<Delivery> {
+        let (stop, mut stopped) = tokio::sync::watch::channel(false);
+        std::thread::Builder::new()
+            .name("oms-webhooks".to_owned())
+            .spawn(move || {
+                // Threads the runtime starts for blocking work inherit it.
+                if let Err(e) = thread_priority::set_current_thread_priority(
+                    thread_priority::ThreadPriority::Min,
+                ) {
+                    tracing::debug!(error = ?e, "webhook deliveries run at normal priority");
+                }
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .thread_name("oms-webhooks-io")
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(e) => {
+                        tracing::error!(error = %e, "webhook deliveries cannot start");
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    tokio::select! {
+                        () = dispatcher.run() => {}
+                        _ = stopped.wait_for(|stop| *stop) => {}
+                    }
+                });
+            })?;
+        Ok(Delivery { stop })
     }
 
     /// Stops sending; what is due is sent by whichever instance runs next.
     pub fn stop(&self) {
-        self.task.abort();
+        self.stop.send_replace(true);
     }
 }
 
 impl Drop for Delivery {
     fn drop(&mut self) {
-        self.task.abort();
+        self.stop.send_replace(true);
     }
 }
 
