@@ -75,6 +75,10 @@ struct Inner {
     _checkpointer: checkpoint::Checkpointer,
     /// Held while the store is open: the lock that keeps others out.
     _lock: File,
+    /// The runtime the store was opened on: its blocking pool runs every
+    /// statement, whichever runtime asks (a background one at low
+    /// priority must not hold the writer on a thread of its own).
+    runtime: Option<tokio::runtime::Handle>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -99,7 +103,7 @@ impl SqliteStore {
         F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
-        blocking(move || {
+        blocking(self.inner.runtime.as_ref(), move || {
             let connection = match inner.readers.lock().pop() {
                 Some(connection) => connection,
                 None => open::reader(&inner.path)?,
@@ -124,18 +128,50 @@ impl SqliteStore {
         F: FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
-        blocking(move || work(&mut inner.writer.lock())).await
+        blocking(self.inner.runtime.as_ref(), move || {
+            work(&mut inner.writer.lock())
+        })
+        .await
     }
 }
 
-/// Runs `work` on tokio's blocking pool; a panic there is the store failing.
-async fn blocking<T, E, F>(work: F) -> Result<T, E>
+impl SqliteStore {
+    /// As [`SqliteStore::write`], committed without waiting for the disk:
+    /// for writes a power cut may undo without harm, because what they
+    /// record is done again (webhook deliveries are at least once). A
+    /// crash of the process loses nothing (the WAL is in the OS's cache),
+    /// and the next synchronous commit makes these durable too.
+    async fn write_unsynced<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
+    {
+        self.write(move |c| {
+            c.execute_batch("PRAGMA synchronous = NORMAL")
+                .map_err(errors::store_error)?;
+            let done = work(c);
+            c.execute_batch("PRAGMA synchronous = FULL")
+                .map_err(errors::store_error)?;
+            done
+        })
+        .await
+    }
+}
+
+/// Runs `work` on the blocking pool of `runtime` (else the caller's); a
+/// panic there is the store failing.
+async fn blocking<T, E, F>(runtime: Option<&tokio::runtime::Handle>, work: F) -> Result<T, E>
 where
     T: Send + 'static,
     E: From<StoreError> + Send + 'static,
     F: FnOnce() -> Result<T, E> + Send + 'static,
 {
-    match tokio::task::spawn_blocking(work).await {
+    let spawned = match runtime {
+        Some(runtime) => runtime.spawn_blocking(work),
+        None => tokio::task::spawn_blocking(work),
+    };
+    match spawned.await {
         Ok(result) => result,
         Err(e) => Err(StoreError::Internal(e.into()).into()),
     }
@@ -151,7 +187,7 @@ impl StoreHealth for SqliteStore {
         .await?;
         // Reads go on beside a stalled writer; readiness is about writes too.
         let inner = Arc::clone(&self.inner);
-        blocking(move || {
+        blocking(self.inner.runtime.as_ref(), move || {
             let Some(mut writer) = inner.writer.try_lock_for(WRITER_PROBE) else {
                 return Err(StoreError::Unavailable(
                     "the database's writer has been busy for too long".into(),

@@ -80,6 +80,7 @@ impl SqliteStore {
                 pruned_at: Mutex::new(std::time::Instant::now()),
                 _checkpointer: checkpointer,
                 _lock: lock,
+                runtime: tokio::runtime::Handle::try_current().ok(),
             }),
         })
     }

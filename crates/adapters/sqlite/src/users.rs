@@ -161,7 +161,7 @@ impl SharedUsers {
         work: impl FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
     ) -> Result<T, E> {
         let connection = Arc::clone(&self.connection);
-        blocking(move || work(&mut connection.lock())).await
+        blocking(None, move || work(&mut connection.lock())).await
     }
 }
 

@@ -355,7 +355,7 @@ impl WebhookStore for SqliteStore {
     ) -> Result<(), EnqueueError> {
         let (from, to) = (from.clone(), to.clone());
         let (deliveries, lease) = (deliveries.to_vec(), lease.clone());
-        self.write(move |c| enqueue(c, webhook, &from, &to, &deliveries, &lease))
+        self.write_unsynced(move |c| enqueue(c, webhook, &from, &to, &deliveries, &lease))
             .await
     }
 
@@ -378,7 +378,7 @@ impl WebhookStore for SqliteStore {
         limit: usize,
     ) -> Result<Vec<Delivery>, StoreError> {
         let lease = lease.clone();
-        self.write(move |c| claim(c, webhook, now, &lease, limit))
+        self.write_unsynced(move |c| claim(c, webhook, now, &lease, limit))
             .await
     }
 
@@ -388,7 +388,7 @@ impl WebhookStore for SqliteStore {
         owner: &str,
     ) -> Result<Vec<bool>, StoreError> {
         let (all, owner) = (deliveries.to_vec(), owner.to_owned());
-        self.write(move |c| {
+        self.write_unsynced(move |c| {
             let tx = c.transaction().map_err(store_error)?;
             let written = all
                 .iter()
