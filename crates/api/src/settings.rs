@@ -180,6 +180,9 @@ pub struct WebhookSettings {
     /// `OMS_WEBHOOK_DISABLE_AFTER` (`5d`): how long an endpoint may fail
     /// every delivery before it is disabled.
     pub disable_after: Duration,
+    /// `OMS_EVENT_RETENTION_DAYS`: how long a finished delivery stays in
+    /// the log.
+    pub keep_done: Duration,
 }
 
 /// Every problem found in the configuration, one line each.
@@ -212,6 +215,7 @@ impl Settings {
         let production = p.production();
         let bind = p.bind(production);
         let store = p.store();
+        let feed = p.feed();
         let settings = Settings {
             bind,
             metrics_bind: p.metrics_bind(),
@@ -246,9 +250,9 @@ impl Settings {
             mongo_connect_attempts: p.positive("OMS_MONGODB_CONNECT_ATTEMPTS", 10),
             migrate_on_start: p.flag("OMS_MIGRATE_ON_START", true),
             user_password: p.password("OMS_USER_PASSWORD"),
-            feed: p.feed(),
             currency: p.currency(),
-            webhooks: p.webhooks(),
+            webhooks: p.webhooks(feed.retention.max_age),
+            feed,
         };
         if problems.is_empty() {
             Ok(settings)

@@ -85,6 +85,7 @@ impl<S: Store> AppState<S> {
                 schedule: settings.schedule.clone(),
                 disable_after: settings.disable_after,
                 user_agent: format!("oms/{}", env!("CARGO_PKG_VERSION")),
+                keep_done: settings.keep_done,
             },
             policy,
             crate::webhooks::bodies(currency),

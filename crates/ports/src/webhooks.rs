@@ -212,6 +212,14 @@ pub trait WebhookStore: Send + Sync + 'static {
     /// [`StoreError`] when the store fails.
     async fn next_due(&self, webhook: WebhookId) -> Result<Option<Timestamp>, StoreError>;
 
+    /// Deletes the deliveries that are done (delivered or failed) and were
+    /// queued before `before`, of every endpoint; how many. Pending ones
+    /// stay whatever their age.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn forget_deliveries(&self, before: Timestamp) -> Result<u64, StoreError>;
+
     /// When the endpoint's oldest pending delivery was queued, if it has one.
     ///
     /// # Errors

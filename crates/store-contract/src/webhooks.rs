@@ -286,6 +286,25 @@ cases! {
         assert_eq!(store.next_due(hook.id).await.unwrap(), Some(at(500)));
     }
 
+    pub async fn finished_deliveries_are_forgotten_after_their_time_and_pending_ones_never<S: Store>(store: S) {
+        let position = start(&store).await;
+        let hook = webhook(1);
+        store.insert_webhook(&hook, &position).await.unwrap();
+        for (n, status) in [(1, DeliveryStatus::Delivered), (2, DeliveryStatus::Failed), (3, DeliveryStatus::Pending)] {
+            let mut old = delivery(n, hook.id, 10);
+            old.status = status;
+            store.add_delivery(&old, &lease("a", 0)).await.unwrap();
+        }
+        let mut recent = delivery(4, hook.id, 500);
+        recent.status = DeliveryStatus::Delivered;
+        store.add_delivery(&recent, &lease("a", 0)).await.unwrap();
+        assert_eq!(store.forget_deliveries(at(100)).await.unwrap(), 2);
+        for (n, kept) in [(1, false), (2, false), (3, true), (4, true)] {
+            let found = store.get_delivery(hook.id, delivery_id(n)).await.unwrap();
+            assert_eq!(found.is_some(), kept, "delivery {n}");
+        }
+    }
+
     pub async fn a_retried_delivery_is_due_at_once<S: Store>(store: S) {
         let position = start(&store).await;
         let hook = webhook(1);

@@ -245,6 +245,19 @@ impl WebhookStore for MemoryStore {
         }))
     }
 
+    async fn forget_deliveries(&self, before: Timestamp) -> Result<u64, StoreError> {
+        let mut hooks = self.webhooks.lock();
+        let mut gone = 0;
+        for deliveries in hooks.deliveries.values_mut() {
+            let was = deliveries.len();
+            deliveries.retain(|_, h| {
+                h.delivery.status == DeliveryStatus::Pending || h.delivery.created_at >= before
+            });
+            gone += was - deliveries.len();
+        }
+        Ok(gone as u64)
+    }
+
     async fn oldest_pending(&self, webhook: WebhookId) -> Result<Option<Timestamp>, StoreError> {
         let hooks = self.webhooks.lock();
         Ok(hooks.deliveries.get(&webhook).and_then(|d| {

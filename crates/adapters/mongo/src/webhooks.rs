@@ -399,6 +399,18 @@ impl WebhookStore for MongoStore {
         .transpose()
     }
 
+    async fn forget_deliveries(&self, before: Timestamp) -> Result<u64, StoreError> {
+        let gone = self
+            .deliveries()
+            .delete_many(doc! {
+                "status": { "$ne": "pending" },
+                "createdAt": { "$lt": before.unix_millis() },
+            })
+            .await
+            .map_err(store_error)?;
+        Ok(gone.deleted_count)
+    }
+
     async fn oldest_pending(&self, webhook: WebhookId) -> Result<Option<Timestamp>, StoreError> {
         let found = read(
             self.deliveries()

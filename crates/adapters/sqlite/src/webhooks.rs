@@ -450,6 +450,19 @@ impl WebhookStore for SqliteStore {
         .await
     }
 
+    async fn forget_deliveries(&self, before: Timestamp) -> Result<u64, StoreError> {
+        self.write_unsynced(move |c| {
+            let gone = c
+                .execute(
+                    "DELETE FROM webhook_deliveries WHERE status != 'pending' AND created_at < ?1",
+                    [before.unix_millis()],
+                )
+                .map_err(store_error)?;
+            Ok(gone as u64)
+        })
+        .await
+    }
+
     async fn oldest_pending(&self, webhook: WebhookId) -> Result<Option<Timestamp>, StoreError> {
         self.read(move |c| {
             let oldest: Option<i64> = c

@@ -52,7 +52,9 @@ impl Parser<'_> {
         }
     }
 
-    pub(super) fn webhooks(&mut self) -> WebhookSettings {
+    /// The webhook settings; finished deliveries are kept as long as events
+    /// (`keep_done`, the event retention).
+    pub(super) fn webhooks(&mut self, keep_done: Duration) -> WebhookSettings {
         let default_schedule = schedule(DEFAULT_SCHEDULE).unwrap_or_else(|| {
             RetrySchedule::new(vec![Duration::ZERO]).unwrap_or_else(|_| unreachable!())
         });
@@ -74,6 +76,7 @@ impl Parser<'_> {
             schedule,
             disable_after: self
                 .duration_setting("OMS_WEBHOOK_DISABLE_AFTER", Duration::from_secs(5 * 86_400)),
+            keep_done,
         }
     }
 }

@@ -220,6 +220,10 @@ impl WebhookStore for Switched {
         self.check()?;
         self.inner.next_due(w).await
     }
+    async fn forget_deliveries(&self, before: Timestamp) -> Result<u64, StoreError> {
+        self.check()?;
+        self.inner.forget_deliveries(before).await
+    }
     async fn oldest_pending(&self, w: WebhookId) -> Result<Option<Timestamp>, StoreError> {
         self.check()?;
         self.inner.oldest_pending(w).await

@@ -33,6 +33,8 @@ pub struct Delivering {
     pub disable_after: Duration,
     /// The `User-Agent` deliveries carry.
     pub user_agent: String,
+    /// How long the log keeps a delivery once it is done.
+    pub keep_done: Duration,
 }
 
 impl Delivering {
@@ -111,6 +113,9 @@ impl<S, T, C, I> std::fmt::Debug for Dispatcher<S, T, C, I> {
     }
 }
 
+/// How often finished deliveries past the log's retention are forgotten.
+const PRUNE_EVERY: Duration = Duration::from_secs(60 * 60);
+
 /// How often the dispatcher looks for endpoints added or removed by
 /// another instance, and refreshes the age of what waits.
 const LOOK_EVERY: Duration = Duration::from_secs(2);
@@ -174,12 +179,38 @@ where
         let _stop_ticker = AbortOnDrop(ticker);
         let mut workers: HashMap<WebhookId, AbortOnDrop> = HashMap::new();
         let mut pokes = self.shared.poke.subscribe();
+        let mut pruned: Option<std::time::Instant> = None;
         loop {
             self.look(&mut workers).await;
+            if pruned.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
+                pruned = Some(std::time::Instant::now());
+                self.prune().await;
+            }
             tokio::select! {
                 _ = pokes.changed() => {}
                 () = tokio::time::sleep(LOOK_EVERY) => {}
             }
+        }
+    }
+
+    /// Forgets deliveries done for longer than the log keeps them.
+    async fn prune(&self) {
+        let Some(before) = self
+            .shared
+            .clock
+            .now()
+            .unix_millis()
+            .checked_sub(
+                i64::try_from(self.shared.settings.keep_done.as_millis()).unwrap_or(i64::MAX),
+            )
+            .and_then(|m| oms_domain::timestamp::Timestamp::from_unix_millis(m).ok())
+        else {
+            return;
+        };
+        match self.shared.store.forget_deliveries(before).await {
+            Ok(0) => {}
+            Ok(gone) => tracing::info!(gone, "forgot webhook deliveries past the log's retention"),
+            Err(e) => tracing::warn!(error = ?e, "old webhook deliveries could not be forgotten"),
         }
     }
 
