@@ -252,8 +252,10 @@ async fn an_account_lists_what_its_role_may_do() {
     );
     assert!(!staff.as_array().unwrap().contains(&json!("exportOrders")));
     assert!(!staff.as_array().unwrap().contains(&json!("manageUsers")));
+    assert!(!staff.as_array().unwrap().contains(&json!("manageWebhooks")));
     let admin = permissions(app.admin.clone()).await;
-    assert_eq!(admin.as_array().unwrap().len(), 11, "{admin}");
+    assert_eq!(admin.as_array().unwrap().len(), 12, "{admin}");
     assert!(admin.as_array().unwrap().contains(&json!("manageUsers")));
+    assert!(admin.as_array().unwrap().contains(&json!("manageWebhooks")));
     assert!(admin.as_array().unwrap().contains(&json!("manageCatalog")));
 }
