@@ -13,7 +13,9 @@ use crate::receiver::{Receiver, Reply};
 
 const PRIVATE: (&str, &str) = ("OMS_WEBHOOK_ALLOW_PRIVATE", "true");
 const QUICK: (&str, &str) = ("OMS_WEBHOOK_RETRY_SCHEDULE", "0s,1s,1s,1s");
-const SOON: Duration = Duration::from_secs(10);
+/// Generous: the test servers (SecantusDB above all) are slow under a
+/// whole suite's load.
+const SOON: Duration = Duration::from_secs(20);
 
 async fn app() -> TestApp {
     spawn_app_with(&[PRIVATE, QUICK]).await

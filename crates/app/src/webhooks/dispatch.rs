@@ -172,16 +172,22 @@ where
     /// Runs until dropped: follows the log for wake-ups and keeps a
     /// worker per enabled endpoint.
     pub async fn run(self) {
-        let ticker = tokio::spawn(tick_on_commits(
-            self.shared.store.clone(),
-            self.shared.commits.clone(),
-        ));
-        let _stop_ticker = AbortOnDrop(ticker);
+        // Following the log costs the store a reader (a change stream on
+        // MongoDB): only while some endpoint is owed events.
+        let mut ticker: Option<AbortOnDrop> = None;
         let mut workers: HashMap<WebhookId, AbortOnDrop> = HashMap::new();
         let mut pokes = self.shared.poke.subscribe();
         let mut pruned: Option<std::time::Instant> = None;
         loop {
             self.look(&mut workers).await;
+            if workers.is_empty() {
+                ticker = None;
+            } else if ticker.is_none() {
+                ticker = Some(AbortOnDrop(tokio::spawn(tick_on_commits(
+                    self.shared.store.clone(),
+                    self.shared.commits.clone(),
+                ))));
+            }
             if pruned.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
                 pruned = Some(std::time::Instant::now());
                 self.prune().await;
