@@ -133,7 +133,11 @@ async fn migrations_apply_once_and_may_race() {
         "{applied:?}"
     );
     let recorded = store.database().collection::<Document>("_migrations");
-    assert_eq!(recorded.count_documents(doc! {}).await.unwrap(), 4);
+    assert_eq!(
+        recorded.count_documents(doc! {}).await.unwrap(),
+        5,
+        "one record per migration"
+    );
     let indexes = store
         .database()
         .collection::<Document>("orders")
