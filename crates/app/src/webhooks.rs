@@ -5,6 +5,7 @@
 
 pub mod dispatch;
 mod health;
+mod requests;
 pub mod signing;
 mod worker;
 
@@ -12,12 +13,11 @@ use std::sync::Arc;
 
 use oms_domain::ids::{DeliveryId, WebhookId};
 use oms_domain::invalid::{Invalid, Reason, Validation};
-use oms_domain::note::Note;
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::{Actor, Forbidden, Permission};
 use oms_domain::webhook::address::AddressPolicy;
 use oms_domain::webhook::delivery::{Delivery, DeliveryStatus};
-use oms_domain::webhook::{EventSelection, EventSelectionError, PING, Webhook, WebhookUrl};
+use oms_domain::webhook::{EventSelection, PING, Webhook, WebhookUrl};
 use oms_ports::clock::Clock;
 use oms_ports::error::{LostRace, StoreError};
 use oms_ports::events::LoggedEvent;
@@ -28,6 +28,8 @@ use oms_ports::webhooks::{DeliveryQuery, Lease, UpdateWebhookError, WebhookTrans
 use crate::contention::{Attempt, Contention};
 use crate::list::{self, PageOf};
 pub use dispatch::{Dispatcher, Poke};
+pub use requests::{DeliveryList, EVERY_EVENT, NewWebhook, WebhookChange};
+use requests::{Edit, description, events};
 
 /// The bodies deliveries carry, written by whoever knows the wire format.
 pub trait Payloads: Send + Sync + 'static {
@@ -35,70 +37,6 @@ pub trait Payloads: Send + Sync + 'static {
     fn event(&self, logged: &LoggedEvent) -> String;
     /// The body of a ping with id `id`, made at `at`, to `webhook`.
     fn ping(&self, id: &str, at: Timestamp, webhook: WebhookId) -> String;
-}
-
-/// A new endpoint, as the admin sent it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct NewWebhook {
-    /// Where to send.
-    pub url: String,
-    /// Which events, by name; none (or `*`) for every event.
-    pub events: Option<Vec<String>>,
-    /// What it is for.
-    pub description: Option<String>,
-}
-
-/// An admin's change to an endpoint: what is given changes.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct WebhookChange {
-    /// A new URL.
-    pub url: Option<String>,
-    /// Other events (`*` for every event).
-    pub events: Option<Vec<String>>,
-    /// A new description (empty removes it).
-    pub description: Option<String>,
-    /// Enable (owed only what happens from then on) or disable.
-    pub enabled: Option<bool>,
-}
-
-/// Which deliveries to list, as the admin asked.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct DeliveryList {
-    /// `pending`, `delivered` or `failed`.
-    pub status: Option<String>,
-    /// Page size.
-    pub limit: Option<i64>,
-    /// From a previous page.
-    pub cursor: Option<String>,
-}
-
-/// Every event, in an event list.
-pub const EVERY_EVENT: &str = "*";
-
-fn events(v: &mut Validation, names: Option<&[String]>) -> Option<EventSelection> {
-    let names = names?;
-    if names.len() == 1 && names[0] == EVERY_EVENT {
-        return Some(EventSelection::All);
-    }
-    match EventSelection::of(names) {
-        Ok(selection) => Some(selection),
-        Err(e @ EventSelectionError::Unknown { index, .. }) => {
-            v.fail(format!("events[{index}]"), e);
-            None
-        }
-        Err(e) => {
-            v.fail("events", e);
-            None
-        }
-    }
-}
-
-fn description(v: &mut Validation, text: Option<&str>) -> Option<Option<Note>> {
-    let text = text?;
-    if text.trim().is_empty() {
-        return Some(None);
-    }
-    v.check("description", Note::parse(text)).map(Some)
 }
 
 /// Why a webhook request was refused. Nothing was written.
@@ -138,14 +76,6 @@ impl LostRace for WebhookError {
     fn lost_race(&self) -> bool {
         matches!(self, WebhookError::Store(StoreError::Contended))
     }
-}
-
-/// A change, its parts valid.
-struct Edit {
-    url: Option<WebhookUrl>,
-    events: Option<EventSelection>,
-    description: Option<Option<Note>>,
-    enabled: Option<bool>,
 }
 
 /// The webhook use cases.

@@ -6,9 +6,7 @@
 
 use async_trait::async_trait;
 use futures::TryStreamExt;
-use futures::future::BoxFuture;
-use mongodb::ClientSession;
-use mongodb::bson::{self, Bson, Document, doc};
+use mongodb::bson::{Bson, Document, doc};
 use mongodb::options::ReturnDocument;
 use oms_domain::ids::{DeliveryId, WebhookId};
 use oms_domain::timestamp::Timestamp;
@@ -21,128 +19,21 @@ use oms_ports::webhooks::{
     DeliveryQuery, EnqueueError, Lease, StoredWebhook, UpdateWebhookError, WebhookStore,
 };
 use oms_rules::webhook::{DeliveryRecord, WebhookRecord};
-use serde::{Deserialize, Serialize};
+
+mod documents;
 
 use crate::MongoStore;
 use crate::deadline::{read, read_all};
 use crate::documents::corrupt;
 use crate::errors::store_error;
-use crate::transaction::{Abort, Body, Ended};
-
-/// An endpoint as stored: its record and its position in the log.
-#[derive(Debug, Serialize, Deserialize)]
-struct WebhookDoc {
-    #[serde(flatten)]
-    record: WebhookRecord,
-    position: String,
-}
-
-impl WebhookDoc {
-    fn stored(self) -> Result<StoredWebhook, StoreError> {
-        Ok(StoredWebhook {
-            webhook: self.record.into_webhook()?,
-            position: EventPosition::new(self.position),
-        })
-    }
-}
+use crate::transaction::Ended;
+use documents::{Enqueue, WebhookDoc, delivery_document, document, no_such_webhook};
 
 /// How many of the soonest pending deliveries [`WebhookStore::next_due`] reads.
 const DUE_SCAN: i64 = 64;
 
 /// How long queueing may take, a transaction included.
 const ENQUEUE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
-
-fn document<T: Serialize>(value: &T) -> Result<Document, StoreError> {
-    bson::to_document(value).map_err(|e| corrupt(format_args!("not a document: {e}")))
-}
-
-fn delivery_document(delivery: &Delivery, lease: &Lease) -> Result<Document, StoreError> {
-    let mut d = document(&DeliveryRecord::of(delivery))?;
-    d.insert("leaseOwner", lease.owner.as_str());
-    d.insert("leaseUntil", lease.until.unix_millis());
-    Ok(d)
-}
-
-fn no_such_webhook() -> StoreError {
-    StoreError::Internal("no such webhook".into())
-}
-
-impl MongoStore {
-    /// Writes one attempt's outcome if `owner` still holds the lease.
-    async fn record_one(&self, delivery: &Delivery, owner: &str) -> Result<bool, StoreError> {
-        let record = DeliveryRecord::of(delivery);
-        let attempts =
-            bson::to_bson(&record.attempts).map_err(|e| corrupt(format_args!("attempts: {e}")))?;
-        let written = self
-            .deliveries()
-            .update_one(
-                doc! { "_id": &record.id, "webhookId": &record.webhook_id, "leaseOwner": owner },
-                doc! { "$set": {
-                    "status": &record.status,
-                    "attempts": attempts,
-                    "nextAttemptAt": record.next_attempt_at,
-                    "leaseOwner": Bson::Null,
-                    "leaseUntil": Bson::Null,
-                } },
-            )
-            .await
-            .map_err(store_error)?;
-        Ok(written.matched_count == 1)
-    }
-
-    fn webhooks(&self) -> mongodb::Collection<WebhookDoc> {
-        self.db.collection("webhooks")
-    }
-
-    fn deliveries(&self) -> mongodb::Collection<DeliveryRecord> {
-        self.db.collection("webhookDeliveries")
-    }
-
-    fn delivery_documents(&self) -> mongodb::Collection<Document> {
-        self.db.collection("webhookDeliveries")
-    }
-}
-
-struct Enqueue<'a> {
-    store: &'a MongoStore,
-    webhook: String,
-    from: &'a str,
-    to: &'a str,
-    deliveries: Vec<Document>,
-}
-
-impl Body for Enqueue<'_> {
-    type Output = ();
-    type Refusal = EnqueueError;
-
-    fn attempt<'a>(
-        &'a self,
-        session: &'a mut ClientSession,
-    ) -> BoxFuture<'a, Result<(), Abort<EnqueueError>>> {
-        Box::pin(async move {
-            let moved = self
-                .store
-                .webhooks()
-                .update_one(
-                    doc! { "_id": &self.webhook, "position": self.from },
-                    doc! { "$set": { "position": self.to } },
-                )
-                .session(&mut *session)
-                .await?;
-            if moved.matched_count == 0 {
-                return Err(Abort::Refused(EnqueueError::Moved));
-            }
-            if !self.deliveries.is_empty() {
-                self.store
-                    .delivery_documents()
-                    .insert_many(&self.deliveries)
-                    .session(&mut *session)
-                    .await?;
-            }
-            Ok(())
-        })
-    }
-}
 
 #[async_trait]
 impl WebhookStore for MongoStore {
