@@ -86,7 +86,11 @@ pub enum EventSelectionError {
 }
 
 impl EventSelection {
-    /// The selection of `names`, each an event's name on the wire.
+    /// The name that stands for every event, those added later too.
+    pub const EVERY: &'static str = "*";
+
+    /// The selection of `names`, each an event's name on the wire or
+    /// [`EventSelection::EVERY`], which takes in the others.
     ///
     /// # Errors
     /// [`EventSelectionError`] for an empty list or a name no event has.
@@ -95,8 +99,13 @@ impl EventSelection {
             return Err(EventSelectionError::Empty);
         }
         let mut chosen = BTreeSet::new();
+        let mut every = false;
         for (index, name) in names.iter().enumerate() {
             let name = name.as_ref();
+            if name == Self::EVERY {
+                every = true;
+                continue;
+            }
             let Some(known) = OrderEvent::NAMES.iter().find(|n| **n == name) else {
                 return Err(EventSelectionError::Unknown {
                     index,
@@ -106,7 +115,11 @@ impl EventSelection {
             };
             chosen.insert(*known);
         }
-        Ok(EventSelection::Only(chosen))
+        Ok(if every {
+            EventSelection::All
+        } else {
+            EventSelection::Only(chosen)
+        })
     }
 
     /// Whether an event named `name` is sent. A ping always is.
@@ -313,6 +326,22 @@ mod tests {
             Err(EventSelectionError::Empty)
         );
         assert_eq!(EventSelection::All.names(), OrderEvent::NAMES.to_vec());
+    }
+
+    #[test]
+    fn the_wildcard_takes_in_every_other_name() {
+        for names in [&["*"][..], &["*", "*"], &["orderPlaced", "*"]] {
+            assert_eq!(
+                EventSelection::of(names),
+                Ok(EventSelection::All),
+                "{names:?}"
+            );
+        }
+        let Err(EventSelectionError::Unknown { index, .. }) = EventSelection::of(&["*", "nope"])
+        else {
+            panic!("an unknown name is refused beside the wildcard too")
+        };
+        assert_eq!(index, 1);
     }
 
     #[test]

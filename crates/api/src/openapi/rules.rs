@@ -334,7 +334,7 @@ pub fn webhook_events() -> RefOr<Schema> {
         std::iter::once(oms_app::webhooks::EVERY_EVENT).chain(oms_domain::event::OrderEvent::NAMES);
     ArrayBuilder::new()
         .items(
-            string("An event's name, or `*` alone for every event (those added later too)")
+            string("An event's name, or `*` for every event (those added later too)")
                 .enum_values(Some(names)),
         )
         .min_items(Some(1))

@@ -42,13 +42,10 @@ pub struct DeliveryList {
 }
 
 /// Every event, in an event list.
-pub const EVERY_EVENT: &str = "*";
+pub const EVERY_EVENT: &str = EventSelection::EVERY;
 
 pub(super) fn events(v: &mut Validation, names: Option<&[String]>) -> Option<EventSelection> {
     let names = names?;
-    if names.len() == 1 && names[0] == EVERY_EVENT {
-        return Some(EventSelection::All);
-    }
     match EventSelection::of(names) {
         Ok(selection) => Some(selection),
         Err(e @ EventSelectionError::Unknown { index, .. }) => {
