@@ -84,12 +84,13 @@ impl Delivery {
         std::thread::Builder::new()
             .name("oms-webhooks".to_owned())
             .spawn(move || {
-                // Threads the runtime starts for blocking work inherit it.
+                // Threads started from here inherit it: stores are told.
                 if let Err(e) = thread_priority::set_current_thread_priority(
                     thread_priority::ThreadPriority::Min,
                 ) {
                     tracing::debug!(error = ?e, "webhook deliveries run at normal priority");
                 }
+                oms_ports::background::mark_lowered();
                 let runtime = match tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .thread_name("oms-webhooks-io")

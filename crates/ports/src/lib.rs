@@ -14,6 +14,7 @@
 
 #![warn(missing_docs)]
 
+pub mod background;
 pub mod clock;
 pub mod draft;
 pub mod error;

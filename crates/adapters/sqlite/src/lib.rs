@@ -168,10 +168,16 @@ where
     F: FnOnce() -> Result<T, E> + Send + 'static,
 {
     let spawned = match runtime {
-        Some(runtime) => runtime.spawn_blocking(work),
-        None => tokio::task::spawn_blocking(work),
+        // The pool may start a thread for this job, which would inherit
+        // the caller's lowered priority: it is asked from the runtime.
+        Some(runtime) if oms_ports::background::lowered() => runtime
+            .spawn(async move { tokio::task::spawn_blocking(work).await })
+            .await
+            .and_then(|inner| inner),
+        Some(runtime) => runtime.spawn_blocking(work).await,
+        None => tokio::task::spawn_blocking(work).await,
     };
-    match spawned.await {
+    match spawned {
         Ok(result) => result,
         Err(e) => Err(StoreError::Internal(e.into()).into()),
     }
@@ -205,3 +211,50 @@ impl StoreHealth for SqliteStore {
 
 /// How long readiness waits for the writer and the database's write lock.
 const WRITER_PROBE: std::time::Duration = std::time::Duration::from_secs(1);
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::blocking;
+    use oms_ports::error::StoreError;
+
+    /// The calling thread's nice value, from `/proc`.
+    fn nice() -> i32 {
+        let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
+        let after_name = &stat[stat.rfind(')').unwrap() + 1..];
+        after_name
+            .split_whitespace()
+            .nth(16)
+            .unwrap()
+            .parse()
+            .unwrap()
+    }
+
+    #[test]
+    fn statements_asked_from_a_lowered_thread_run_on_threads_of_normal_priority() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .max_blocking_threads(4)
+            .build()
+            .unwrap();
+        let handle = runtime.handle().clone();
+        let (asker, ran_at) = std::thread::spawn(move || {
+            thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min)
+                .unwrap();
+            oms_ports::background::mark_lowered();
+            let asker = nice();
+            let local = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap();
+            // The pool is empty: this job starts its first thread.
+            let ran_at = local
+                .block_on(blocking(Some(&handle), || Ok::<_, StoreError>(nice())))
+                .unwrap();
+            (asker, ran_at)
+        })
+        .join()
+        .unwrap();
+        assert_eq!(asker, 19, "the asking thread was lowered");
+        assert_eq!(ran_at, 0, "the pool's thread kept normal priority");
+    }
+}
