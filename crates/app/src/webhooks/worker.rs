@@ -1,9 +1,9 @@
 //! One endpoint's worker: queues the events after the endpoint's position,
 //! takes what is due, calls the endpoint, records each attempt, and sleeps
 //! until the log moves, someone pokes, or the next delivery falls due.
-//! Attempts run side by side (up to [`IN_FLIGHT`]), so one slow answer
-//! holds back nothing but its own delivery; endpoints never wait for each
-//! other, each having its own worker.
+//! A round's attempts run side by side (up to [`IN_FLIGHT`]); a slow
+//! answer holds back its endpoint's next round (at most the timeout), but
+//! endpoints never wait for each other, each having its own worker.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
