@@ -232,12 +232,13 @@ async fn attempt_all<S, T, C, I>(
     T: WebhookTransport,
     C: Clock + Clone,
 {
-    let attempted: Vec<(Delivery, Timestamp, Outcome)> = futures::stream::iter(owed)
-        .map(|delivery| attempt(shared, webhook, delivery))
-        .buffer_unordered(IN_FLIGHT)
-        .collect()
-        .await;
-    let deliveries: Vec<Delivery> = attempted.iter().map(|(d, ..)| d.clone()).collect();
+    let (deliveries, outcomes): (Vec<Delivery>, Vec<(Timestamp, Outcome)>) =
+        futures::stream::iter(owed)
+            .map(|delivery| attempt(shared, webhook, delivery))
+            .buffer_unordered(IN_FLIGHT)
+            .map(|(delivery, at, outcome)| (delivery, (at, outcome)))
+            .unzip()
+            .await;
     match shared
         .store
         .record_attempts(&deliveries, &shared.owner)
@@ -264,8 +265,6 @@ async fn attempt_all<S, T, C, I>(
             DeliveryStatus::Failed => "failed",
         });
     }
-    let outcomes: Vec<(Timestamp, Outcome)> =
-        attempted.iter().map(|(_, at, o)| (*at, *o)).collect();
     if let Err(e) = health::note(shared, webhook, &outcomes).await {
         tracing::warn!(webhook = %webhook.id, error = ?e, "a webhook's health could not be recorded");
     }
