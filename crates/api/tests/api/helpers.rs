@@ -4,6 +4,7 @@
 
 use std::io::Write;
 use std::sync::{LazyLock, Mutex};
+use std::time::Duration;
 
 use oms_api::settings::{Settings, Source};
 use oms_api::startup::Application;
@@ -112,7 +113,14 @@ pub async fn spawn<S: Store>(overrides: &[(&str, &str)], store: S) -> TestApp {
     });
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    // A connection idle as long as the server's keep-alive (5 s) may be
+    // closed by the server as a request goes out on it; a busy test
+    // store makes such pauses. Dropped earlier, it never is.
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .pool_idle_timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
     let mut app = TestApp {
         base,
         http,
@@ -230,8 +238,10 @@ impl TestApp {
             "items": [{ "productId": product, "quantity": quantity }],
         });
         let response = self.post("/api/orders", Some(&self.staff), &body).await;
-        assert_eq!(response.status(), StatusCode::CREATED);
-        response.json().await.unwrap()
+        let status = response.status();
+        let answer: Value = response.json().await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+        answer
     }
 
     /// A one-unit order a customer places for itself; returns the order body.
@@ -350,7 +360,7 @@ pub async fn answers_within_10s(http: &reqwest::Client, url: &str) -> bool {
         {
             return true;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
     false
 }

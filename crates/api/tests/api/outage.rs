@@ -2,7 +2,7 @@
 //! `/readyz`, and recovery without a restart.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use oms_domain::customer::Customer;
@@ -37,14 +37,21 @@ use serde_json::json;
 use crate::helpers::{TestApp, problem, spawn_app_on};
 
 /// The memory store behind a switch: while `down`, every call fails the way
-/// an unreachable database does.
+/// an unreachable database does. It counts the pages read from its event
+/// log, which on MongoDB each open a change stream.
 #[derive(Clone, Debug, Default)]
-struct Switched {
+pub(crate) struct Switched {
     inner: MemoryStore,
     down: Arc<AtomicBool>,
+    log_pages: Arc<AtomicUsize>,
 }
 
 impl Switched {
+    /// How many pages of the event log were asked for so far.
+    pub(crate) fn log_pages(&self) -> usize {
+        self.log_pages.load(Ordering::SeqCst)
+    }
+
     fn check(&self) -> Result<(), StoreError> {
         if self.down.load(Ordering::SeqCst) {
             Err(StoreError::Unavailable(
@@ -269,6 +276,7 @@ impl EventLog for Switched {
         after: &EventPosition,
         limit: usize,
     ) -> Result<EventPage, ReadEventsError> {
+        self.log_pages.fetch_add(1, Ordering::SeqCst);
         self.check()?;
         self.inner.read_after(after, limit).await
     }

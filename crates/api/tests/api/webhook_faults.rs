@@ -1,5 +1,6 @@
 //! Webhooks through faults: `kill -9` of the server with deliveries owed,
-//! and two instances on one MongoDB database sharing the work.
+//! two instances on one MongoDB database sharing the work, and what the
+//! dispatcher asks of the store's event log.
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -8,7 +9,9 @@ use serde_json::{Value, json};
 
 use crate::binary::{scratch_dir, signal};
 use crate::embedded::{Running, oms_in, start_command};
+use crate::helpers::spawn;
 use crate::hot::two_instances_with;
+use crate::outage::Switched;
 use crate::receiver::{Receiver, Reply};
 
 const ORDERS: usize = 20;
@@ -148,5 +151,31 @@ async fn two_instances_on_one_database_send_each_event_once() {
         ids.len(),
         receiver.received().len(),
         "one attempt per delivery"
+    );
+}
+
+#[tokio::test]
+async fn retries_do_not_read_the_event_log_again() {
+    let store = Switched::default();
+    let overrides = [
+        ("OMS_WEBHOOK_ALLOW_PRIVATE", "true"),
+        ("OMS_WEBHOOK_RETRY_SCHEDULE", "0s,1s,1s,1s,1s,1s"),
+    ];
+    let app = spawn(&overrides, store.clone()).await;
+    let receiver = Receiver::start().await;
+    receiver.always(Reply::status(500));
+    let body = json!({ "url": receiver.url });
+    let made = app.post("/api/webhooks", Some(&app.admin), &body).await;
+    assert_eq!(made.status(), reqwest::StatusCode::CREATED);
+    let product = app.product("Quiet Mug", 450, 10).await;
+    app.order_for("quiet@example.com", &product, 1).await;
+    receiver.wait_for(1, Duration::from_secs(10)).await;
+    let pages = store.log_pages();
+    receiver.wait_for(5, Duration::from_secs(15)).await;
+    // Four retries and no commit: at most the read after a quiet spell.
+    let again = store.log_pages() - pages;
+    assert!(
+        again <= 1,
+        "{again} pages of the log read for retries alone"
     );
 }

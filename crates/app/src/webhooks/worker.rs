@@ -46,28 +46,43 @@ where
 {
     let mut commits = shared.commits.subscribe();
     let mut pokes = shared.poke.subscribe();
+    let mut committed = true;
+    let mut read_at: Option<Instant> = None;
     loop {
-        let pause = match step(&shared, id).await {
+        // The log is read when a commit was heard since the last read, or
+        // after a quiet spell (the dispatcher's follower may have missed
+        // one); a poke or a retry falling due alone does not read it, as
+        // reading opens a change stream on MongoDB.
+        committed |= commits.has_changed().unwrap_or(true);
+        let read_log = committed || read_at.is_none_or(|at| at.elapsed() >= IDLE);
+        if read_log {
+            commits.borrow_and_update();
+            committed = false;
+            read_at = Some(Instant::now());
+        }
+        let pause = match step(&shared, id, read_log).await {
             Ok(None) => return,
             Ok(Some(pause)) => pause,
             Err(e) => {
                 tracing::warn!(webhook = %id, error = ?e, "webhook deliveries stalled; trying again");
+                read_at = None;
                 AFTER_FAILURE
             }
         };
         tokio::select! {
-            _ = commits.changed() => {}
+            _ = commits.changed() => committed = true,
             _ = pokes.changed() => {}
             () = tokio::time::sleep(pause) => {}
         }
     }
 }
 
-/// One round; how long to sleep after it, or `None` when the endpoint is
-/// gone or disabled.
+/// One round (queueing what the log holds when `read_log`); how long to
+/// sleep after it, or `None` when the endpoint is gone or disabled.
 async fn step<S, T, C, I>(
     shared: &Shared<S, T, C, I>,
     id: WebhookId,
+    read_log: bool,
 ) -> Result<Option<Duration>, StoreError>
 where
     S: Store,
@@ -81,7 +96,11 @@ where
     if !stored.webhook.enabled() {
         return Ok(None);
     }
-    let mut owed = queue(shared, &mut stored).await?;
+    let mut owed = if read_log {
+        queue(shared, &mut stored).await?
+    } else {
+        Vec::new()
+    };
     let now = shared.clock.now();
     if shared
         .store
