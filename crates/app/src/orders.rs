@@ -1,5 +1,6 @@
 //! Placing orders, reading them, and moving them through their statuses.
 
+mod address;
 mod export;
 mod listing;
 mod lookup;
@@ -13,6 +14,7 @@ use oms_ports::store::OrderStore;
 
 use crate::contention::Contention;
 
+pub use address::AddressInput;
 pub use export::OrderExport;
 pub use listing::ListOrders;
 pub use lookup::LookupError;

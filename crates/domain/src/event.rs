@@ -218,6 +218,7 @@ mod tests {
                 name: Name::parse("Ann Lee").unwrap(),
                 email: Email::parse("ann@example.com").unwrap(),
             },
+            shipping_address: None,
             lines: vec![line],
             payment_collected: false,
             placed_by: Actor {

@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use crate::address::AddressError;
 use crate::email::EmailError;
 use crate::idempotency::IdempotencyKeyError;
 use crate::ids::IdError;
@@ -39,6 +40,8 @@ pub enum Reason {
     Email(#[from] EmailError),
     #[error(transparent)]
     Name(#[from] NameError),
+    #[error(transparent)]
+    Address(#[from] AddressError),
     #[error(transparent)]
     Money(#[from] MoneyError),
     #[error(transparent)]

@@ -12,6 +12,7 @@
 
 #![warn(missing_docs)]
 
+pub mod address;
 pub mod customer;
 pub mod email;
 pub mod event;

@@ -9,6 +9,7 @@ pub mod status;
 
 use std::collections::HashSet;
 
+use crate::address::ShippingAddress;
 use crate::email::Email;
 use crate::ids::{CustomerId, OrderId, ProductId, UserId};
 use crate::money::{Money, MoneyError};
@@ -28,6 +29,8 @@ pub struct Order {
     id: OrderId,
     number: OrderNumber,
     customer: CustomerSnapshot,
+    // Boxed: most of an order's size otherwise, and often absent.
+    shipping_address: Option<Box<ShippingAddress>>,
     lines: Vec<OrderLine>,
     total: Money,
     payment_collected: bool,
@@ -86,6 +89,8 @@ pub struct NewOrder {
     pub number: OrderNumber,
     /// Who it is for.
     pub customer: CustomerSnapshot,
+    /// Where it goes, when the placer said.
+    pub shipping_address: Option<ShippingAddress>,
     /// One priced line per product.
     pub lines: Vec<OrderLine>,
     /// Whether payment was taken when the order was placed.
@@ -149,6 +154,7 @@ impl Order {
             id: new.id,
             number: new.number,
             customer: new.customer,
+            shipping_address: new.shipping_address.map(Box::new),
             lines: new.lines,
             total,
             payment_collected: new.payment_collected,
@@ -272,6 +278,10 @@ impl Order {
     /// Who it is for.
     pub fn customer(&self) -> &CustomerSnapshot {
         &self.customer
+    }
+    /// Where it goes, when known.
+    pub fn shipping_address(&self) -> Option<&ShippingAddress> {
+        self.shipping_address.as_deref()
     }
     /// The priced lines, one per product.
     pub fn lines(&self) -> &[OrderLine] {

@@ -42,6 +42,7 @@ macro_rules! reported_as {
 }
 
 reported_as!(
+    crate::address::AddressError,
     crate::email::EmailError,
     crate::name::NameError,
     crate::note::NoteError

@@ -34,6 +34,12 @@ impl Audience {
         matches!(self, Audience::Owner | Audience::Staff)
     }
 
+    /// Whether the shipping address is shown: to whoever sees the
+    /// customer, never to a stranger holding the link.
+    pub fn sees_address(self) -> bool {
+        self.sees_customer()
+    }
+
     /// Whether the users behind status changes, and their roles, are shown.
     pub fn sees_staff(self) -> bool {
         self == Audience::Staff

@@ -16,6 +16,8 @@ pub struct OrderDraft {
     pub id: OrderId,
     /// Who it is for; found or created by e-mail.
     pub customer: CustomerDraft,
+    /// Where it goes, when the placer said.
+    pub shipping_address: Option<oms_domain::address::ShippingAddress>,
     /// One line per product (already merged), in the client's order.
     pub lines: Vec<(ProductId, Quantity)>,
     /// Whether payment was taken at the counter.

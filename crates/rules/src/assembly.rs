@@ -95,6 +95,7 @@ pub fn assemble<'p>(
             name,
             email: customer.email.clone(),
         },
+        shipping_address: draft.shipping_address.clone(),
         lines,
         payment_collected: draft.payment_collected,
         placed_by: draft.placed_by,

@@ -43,6 +43,7 @@ pub fn draft(lines: &[(u8, i64)]) -> OrderDraft {
     let at = Timestamp::from_unix_millis(1_000).unwrap();
     OrderDraft {
         id: id::<OrderId>(1),
+        shipping_address: None,
         customer: CustomerDraft {
             id: id::<CustomerId>(2),
             name: Name::parse("Ann").unwrap(),

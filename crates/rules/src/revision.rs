@@ -33,6 +33,7 @@ pub fn check(revision: &OrderRevision, stored: &Order) -> Result<RevisionEffects
     }
     let next = &revision.order;
     let same_holdings = stored.customer() == next.customer()
+        && stored.shipping_address() == next.shipping_address()
         && stored.lines() == next.lines()
         && stored.total() == next.total()
         && stored.placed_by() == next.placed_by()

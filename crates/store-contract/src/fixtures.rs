@@ -141,11 +141,27 @@ pub fn draft(n: u128, address: &str, lines: &[(ProductId, i64)]) -> OrderDraft {
             email: email(address),
             at: when,
         },
+        shipping_address: None,
         lines: lines.iter().map(|&(p, units)| (p, qty(units))).collect(),
         payment_collected: false,
         placed_by: actor(1, Role::Staff),
         at: when,
         idempotency: None,
+    }
+}
+
+/// A full shipping address, every optional part given.
+pub fn shipping_address() -> oms_domain::address::ShippingAddress {
+    use oms_domain::address::{AddressLine, Country, Phone, PostalCode, ShippingAddress};
+    ShippingAddress {
+        name: name("Ann Lee"),
+        line1: AddressLine::parse("Invalidenstraße 1").unwrap(),
+        line2: Some(AddressLine::parse("Hinterhaus, 3. OG").unwrap()),
+        city: AddressLine::parse("Berlin").unwrap(),
+        region: Some(AddressLine::parse("Berlin").unwrap()),
+        postal_code: PostalCode::parse("10115").unwrap(),
+        country: Country::parse("DE").unwrap(),
+        phone: Some(Phone::parse("+49 30 1234567").unwrap()),
     }
 }
 

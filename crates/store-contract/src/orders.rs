@@ -1,6 +1,7 @@
 //! The order port: place, read, revise (lists and summaries are in
 //! `order_lists.rs`).
 
+use oms_domain::event::OrderEvent;
 use oms_domain::idempotency::{IdempotencyKey, RequestFingerprint};
 use oms_domain::money::Money;
 use oms_domain::order::line::OrderLine;
@@ -13,7 +14,7 @@ use oms_ports::store::Store;
 
 use crate::fixtures::{
     actor, at, customer, draft, email, given_product, name, order_id, place_won, placed,
-    product_id, qty, revise_ok, stock_of,
+    product_id, qty, revise_ok, shipping_address, stock_of,
 };
 
 cases! {
@@ -56,6 +57,40 @@ cases! {
             .expect("the customer was created with the order");
         assert_eq!(order.customer().id, customer.id);
         assert_eq!(store.get_order(order.id()).await.unwrap(), Some(order));
+    }
+
+    pub async fn an_order_keeps_its_shipping_address_through_reads_the_log_and_revisions<S: Store>(store: S) {
+        let mug = given_product(&store, 1, "Mug", 1_250, 10).await;
+        let start = store.tail().await.unwrap();
+        let mut with = draft(1, "ann@example.com", &[(mug, 1)]);
+        with.shipping_address = Some(shipping_address());
+        let order = placed(&store, with).await;
+        let without = placed(&store, draft(2, "bo@example.com", &[(mug, 1)])).await;
+
+        assert_eq!(order.shipping_address(), Some(&shipping_address()));
+        let stored = store.get_order(order.id()).await.unwrap().unwrap();
+        assert_eq!(stored.shipping_address(), Some(&shipping_address()));
+        let stored = store.get_order(without.id()).await.unwrap().unwrap();
+        assert_eq!(stored.shipping_address(), None);
+
+        let page = store.read_after(&start, 10).await.unwrap();
+        let OrderEvent::Placed(first) = &page.events[0].event else {
+            panic!("the first event is {:?}", page.events[0].event);
+        };
+        assert_eq!(first.order.shipping_address(), Some(&shipping_address()));
+
+        let mut confirmed = order.clone();
+        confirmed
+            .change_status(OrderStatus::Confirmed, actor(1, Role::Staff), at(5))
+            .unwrap();
+        let revised = revise_ok(&store, OrderRevision {
+                order: confirmed,
+                expected_version: order.version(),
+            })
+            .await;
+        assert_eq!(revised.shipping_address(), Some(&shipping_address()));
+        let stored = store.get_order(order.id()).await.unwrap().unwrap();
+        assert_eq!(stored.shipping_address(), Some(&shipping_address()));
     }
 
     pub async fn placing_for_a_known_email_reuses_the_customer<S: Store>(store: S) {
@@ -199,6 +234,7 @@ cases! {
                 name: name("Ann"),
                 email: email("ann@example.com"),
             },
+            shipping_address: None,
             lines: vec![OrderLine::new(product_id(1), name("Mug"), Money::ZERO, qty(1)).unwrap()],
             payment_collected: false,
             placed_by: actor(1, Role::Staff),

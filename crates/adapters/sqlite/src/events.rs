@@ -155,6 +155,7 @@ fn event(row: &Row<'_>) -> Result<OrderEvent, StoreError> {
                 id: order_id,
                 number,
                 customer: rows::snapshot(row)?,
+                shipping_address: rows::shipping_address(row)?,
                 lines: rows::lines(row)?,
                 payment_collected,
                 placed_by: rows::placed_by(row)?,
@@ -239,7 +240,7 @@ impl EventLog for SqliteStore {
                         "SELECT e.seq, e.name, e.order_id, e.placed_by, e.version, e.at,
                          e.from_status, e.to_status, e.by_user, e.by_role, e.payment_collected,
                          o.number, o.customer_id, o.customer_name, o.customer_email, o.lines,
-                         o.placed_by_role
+                         o.placed_by_role, o.shipping_address
                          FROM events e LEFT JOIN orders o ON o.id = e.order_id
                          WHERE e.seq > ?1 ORDER BY e.seq LIMIT ?2",
                     )

@@ -5,6 +5,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use oms_domain::address::ShippingAddress;
 use oms_domain::customer::Customer;
 use oms_domain::email::Email;
 use oms_domain::money::Money;
@@ -20,6 +21,7 @@ use oms_domain::stock::Stock;
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::{Actor, User};
 use oms_ports::error::StoreError;
+use oms_rules::address::AddressRecord;
 use rusqlite::{OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
@@ -112,7 +114,7 @@ pub(crate) fn user(row: &Row<'_>) -> Result<User, StoreError> {
 
 pub(crate) const ORDER_COLUMNS: &str = "id, number, customer_id, customer_name, customer_email, lines, \
      total, payment_collected, status, history, placed_by, placed_by_role, created_at, \
-     updated_at, version";
+     updated_at, version, shipping_address";
 
 /// One line as stored: its total follows from price and quantity.
 #[derive(Debug, Serialize, Deserialize)]
@@ -240,11 +242,21 @@ pub(crate) fn snapshot(row: &Row<'_>) -> Result<CustomerSnapshot, StoreError> {
     })
 }
 
+pub(crate) fn shipping_address(row: &Row<'_>) -> Result<Option<ShippingAddress>, StoreError> {
+    column::<Option<String>>(row, "shipping_address")?
+        .map(|json| {
+            let record: AddressRecord = field("shipping_address", serde_json::from_str(&json))?;
+            record.address()
+        })
+        .transpose()
+}
+
 pub(crate) fn order(row: &Row<'_>) -> Result<Order, StoreError> {
     let parts = OrderParts {
         id: parsed(row, "id")?,
         number: number(row, "number")?,
         customer: snapshot(row)?,
+        shipping_address: shipping_address(row)?,
         lines: lines(row)?,
         total: field("total", Money::from_minor(column(row, "total")?))?,
         payment_collected: column(row, "payment_collected")?,

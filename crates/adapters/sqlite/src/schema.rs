@@ -42,6 +42,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "webhooks",
         include_str!("../../../../migrations/sqlite/0006_webhooks.sql"),
     ),
+    (
+        7,
+        "shipping_addresses",
+        include_str!("../../../../migrations/sqlite/0007_shipping_addresses.sql"),
+    ),
 ];
 
 /// The schema version of `connection`'s database (0 for a new one).

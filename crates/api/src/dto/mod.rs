@@ -1,6 +1,7 @@
 //! Wire types: what clients send (`*Request`, `*Query`) and receive
 //! (`*View`, `*Response`), in camelCase, money as integer minor units.
 
+pub mod address;
 pub mod auth;
 pub mod customers;
 pub mod events;

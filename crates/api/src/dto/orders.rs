@@ -13,6 +13,7 @@ use serde::Deserialize;
 use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::dto::address::AddressRequest;
 use crate::dto::page::{PageQuery, params_of};
 use crate::dto::{not_null, whole};
 use crate::export::Shape;
@@ -27,6 +28,11 @@ pub struct PlaceOrderRequest {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
     pub customer: Option<OrderCustomerRequest>,
+    /// Where it goes; staff and the order's customer see it, the public
+    /// tracking view never does.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub shipping_address: Option<AddressRequest>,
     /// The lines.
     #[schema(schema_with = rules::items)]
     pub items: Vec<OrderItemRequest>,
@@ -78,6 +84,7 @@ impl PlaceOrderRequest {
                 name: c.name,
                 email: c.email,
             }),
+            shipping_address: self.shipping_address.map(AddressRequest::into_app),
             items: self
                 .items
                 .into_iter()

@@ -2,6 +2,7 @@
 //! wire types, served at `/api-docs/openapi.json` with Swagger UI at `/docs`.
 //! It is meant to be exact: CI fuzzes the server against it.
 
+pub mod address_rules;
 mod failures;
 pub mod rules;
 
@@ -15,7 +16,7 @@ use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::dto::{auth, customers, events, orders, page, products, users, webhooks};
+use crate::dto::{address, auth, customers, events, orders, page, products, users, webhooks};
 use crate::problem::ApiError;
 use crate::problem::{FieldProblem, Problem, ProblemCode};
 use crate::routes;
@@ -67,6 +68,7 @@ use crate::routes;
         webhooks::CreateWebhookRequest, webhooks::UpdateWebhookRequest, webhooks::WebhookView,
         webhooks::WebhookWithSecret, webhooks::DeliveryView, webhooks::AttemptView,
         orders::PlaceOrderRequest, orders::OrderCustomerRequest, orders::OrderItemRequest,
+        address::AddressRequest, address::AddressView,
         orders::ChangeStatusRequest, orders::OrderView, orders::OrderCustomerView,
         orders::OrderLineView, orders::StatusEntryView, orders::OrderSummaryView,
         orders::StatusCounts, orders::LookupRequest,

@@ -59,7 +59,7 @@ pub fn name() -> RefOr<Schema> {
 
 /// One line of typed text, as the domain's text rule has it: 1 to `max`
 /// characters, not all spaces, no control characters.
-fn one_line(description: &str, max: usize) -> RefOr<Schema> {
+pub(crate) fn one_line(description: &str, max: usize) -> RefOr<Schema> {
     string(description)
         .min_length(Some(1))
         .max_length(Some(max))

@@ -6,6 +6,7 @@
 /// Which store `helpers::spawn_app` puts under the API.
 pub const STORE: stores::TestStore = stores::TestStore::Memory;
 
+mod addresses;
 mod archive;
 mod auth;
 mod authz;

@@ -2,6 +2,8 @@
 // (`api_sqlite`, `api_mongo`) to include after naming their `STORE`; the
 // `api` binary runs them on memory along with its own.
 
+#[path = "../api/addresses.rs"]
+mod addresses;
 #[path = "../api/archive.rs"]
 mod archive;
 #[path = "../api/auth.rs"]

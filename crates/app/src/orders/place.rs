@@ -3,6 +3,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use oms_domain::address::ShippingAddress;
 use oms_domain::email::Email;
 use oms_domain::idempotency::{IdempotencyKey, RequestFingerprint};
 use oms_domain::ids::ProductId;
@@ -20,6 +21,7 @@ use oms_ports::store::{OrderStore, UserStore};
 use sha2::{Digest, Sha256};
 
 use super::OrderService;
+use super::address::{AddressInput, parse_address};
 use crate::contention::Attempt;
 
 /// A request to place an order, as the client sent it.
@@ -28,6 +30,8 @@ pub struct PlaceOrder {
     /// Who the order is for; staff and admins must name them, a customer
     /// orders for itself.
     pub customer: Option<CustomerInput>,
+    /// Where it goes, if the client said.
+    pub shipping_address: Option<AddressInput>,
     /// What is ordered.
     pub items: Vec<ItemInput>,
     /// Payment taken at the counter (staff and admins only).
@@ -130,6 +134,10 @@ where
             Some(details) => Some(details),
             None => parse_customer(&mut v, cmd.customer.as_ref()),
         };
+        let address = cmd
+            .shipping_address
+            .as_ref()
+            .and_then(|input| parse_address(&mut v, "shippingAddress", input));
         let lines = parse_items(&mut v, &cmd.items);
         let key = cmd
             .idempotency_key
@@ -142,8 +150,14 @@ where
             id: self.ids.order_id(),
             idempotency: key.map(|key| IdempotencyClaim {
                 key,
-                fingerprint: fingerprint(&customer, &lines, cmd.payment_collected),
+                fingerprint: fingerprint(
+                    &customer,
+                    address.as_ref(),
+                    &lines,
+                    cmd.payment_collected,
+                ),
             }),
+            shipping_address: address,
             customer: CustomerDraft {
                 id: self.ids.customer_id(),
                 name: customer.0,
@@ -233,9 +247,30 @@ fn parse_items(v: &mut Validation, items: &[ItemInput]) -> Option<Vec<MergedLine
 
 /// A digest of what was asked for, after normalisation: the same order
 /// written with other spacing or letter case is the same request.
-fn fingerprint(customer: &(Name, Email), lines: &[MergedLine], paid: bool) -> RequestFingerprint {
+fn fingerprint(
+    customer: &(Name, Email),
+    address: Option<&ShippingAddress>,
+    lines: &[MergedLine],
+    paid: bool,
+) -> RequestFingerprint {
     let mut digest = Sha256::new();
     digest.update(format!("v1\n{}\n{}\n{paid}\n", customer.1, customer.0));
+    // Added after the first keys were stored: an order without an address
+    // keeps the digest it had.
+    if let Some(a) = address {
+        let optional = |part: Option<&str>| part.unwrap_or("").to_owned();
+        digest.update(format!(
+            "address\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n",
+            a.name.as_str(),
+            a.line1,
+            optional(a.line2.as_ref().map(|l| l.as_str())),
+            a.city,
+            optional(a.region.as_ref().map(|r| r.as_str())),
+            a.postal_code,
+            a.country,
+            optional(a.phone.as_ref().map(|p| p.as_str())),
+        ));
+    }
     for line in lines {
         digest.update(format!("{} {}\n", line.product_id, line.quantity.get()));
     }

@@ -66,6 +66,7 @@ pub fn committed(draft: &OrderDraft) -> Order {
             name: draft.customer.name.clone(),
             email: draft.customer.email.clone(),
         },
+        shipping_address: draft.shipping_address.clone(),
         lines,
         payment_collected: draft.payment_collected,
         placed_by: draft.placed_by,
@@ -82,6 +83,7 @@ pub fn service<S>(store: S) -> OrderService<S, TestClock, SeqIds> {
 pub fn pending_order() -> Order {
     let draft = OrderDraft {
         id: "00000000-0000-0000-0000-0000000000bb".parse().unwrap(),
+        shipping_address: None,
         customer: oms_ports::draft::CustomerDraft {
             id: "00000000-0000-0000-0000-0000000000cc".parse().unwrap(),
             name: Name::parse("Ann").unwrap(),

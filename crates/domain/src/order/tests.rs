@@ -35,6 +35,7 @@ fn new_order(lines: Vec<OrderLine>) -> NewOrder {
             name: Name::parse("Ann Lee").unwrap(),
             email: Email::parse("ann@example.com").unwrap(),
         },
+        shipping_address: None,
         lines,
         payment_collected: false,
         placed_by: staff(),

@@ -24,6 +24,8 @@ pub(crate) struct OrderDoc {
     pub id: String,
     pub number: i64,
     pub customer: SnapshotDoc,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<oms_rules::address::AddressRecord>,
     pub lines: Vec<LineDoc>,
     pub total: i64,
     pub payment_collected: bool,
@@ -103,6 +105,9 @@ impl From<&Order> for OrderDoc {
                 name_key: c.name.sort_key(),
                 email: c.email.as_str().to_owned(),
             },
+            shipping_address: o
+                .shipping_address()
+                .map(oms_rules::address::AddressRecord::of),
             lines: o.lines().iter().map(LineDoc::from).collect(),
             total: o.total().minor(),
             payment_collected: o.payment_collected(),
@@ -189,6 +194,7 @@ impl TryFrom<OrderDoc> for Order {
                 name: field("order.customer.name", Name::parse(&d.customer.name))?,
                 email: field("order.customer.email", Email::parse(&d.customer.email))?,
             },
+            shipping_address: d.shipping_address.map(|a| a.address()).transpose()?,
             lines: d
                 .lines
                 .into_iter()

@@ -230,6 +230,7 @@ fn order_for_ann(product: ProductId, quantity: i64) -> PlaceOrder {
             name: "Ann".to_owned(),
             email: "ann@example.com".to_owned(),
         }),
+        shipping_address: None,
         items: vec![ItemInput {
             product_id: product.to_string(),
             quantity,

@@ -294,13 +294,20 @@ fn write(c: &Connection, changes: &Changes) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The order's address as the shared record's JSON, or NULL.
+fn address_json(o: &Order) -> Option<String> {
+    o.shipping_address().map(|a| {
+        serde_json::to_string(&oms_rules::address::AddressRecord::of(a)).unwrap_or_default()
+    })
+}
+
 fn insert_order(c: &Connection, o: &Order) -> Result<(), StoreError> {
     let mut statement = c
         .prepare_cached(
             "INSERT INTO orders (id, customer_id, customer_name, customer_email, lines, total,
              payment_collected, status, history, placed_by, placed_by_role, created_at,
-             updated_at, version, number, customer_name_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+             updated_at, version, number, customer_name_key, shipping_address)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         )
         .map_err(store_error)?;
     let customer = o.customer();
@@ -322,6 +329,7 @@ fn insert_order(c: &Connection, o: &Order) -> Result<(), StoreError> {
             count(o.version()),
             count(o.number().get()),
             customer.name.sort_key(),
+            address_json(o),
         ])
         .map_err(store_error)?;
     Ok(())

@@ -10,6 +10,7 @@ use oms_domain::visibility::Audience;
 use serde::Serialize;
 
 use crate::currency::Currency;
+use crate::dto::address::AddressView;
 use utoipa::ToSchema;
 
 /// An order.
@@ -24,6 +25,9 @@ pub struct OrderView {
     pub number: u64,
     /// Whom it is for.
     pub customer: OrderCustomerView,
+    /// Where it goes, when known; staff and the order's customer only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<Box<AddressView>>,
     /// The lines, with prices as they were when ordered.
     pub items: Vec<OrderLineView>,
     /// Sum of the line totals, minor units of `currency`.
@@ -127,6 +131,10 @@ impl OrderView {
                 name: name.to_owned(),
                 email: full.then(|| customer.email.as_str().to_owned()),
             },
+            shipping_address: order
+                .shipping_address()
+                .filter(|_| audience.sees_address())
+                .map(|a| Box::new(AddressView::of(a))),
             items: order.lines().iter().map(line_view).collect(),
             total: order.total().minor(),
             currency: currency.code().to_owned(),
