@@ -86,6 +86,8 @@ function initOrderPage(user) {
       if (sayProblems(errorNode, missing)) return null;
       body.customer = { name, email };
     }
+    const address = shippingAddress(form);
+    if (address) body.shippingAddress = address;
     if (collects) body.paymentCollected = payment.checked;
     return body;
   }
@@ -147,6 +149,20 @@ function initOrderPage(user) {
       button.textContent = "Place order";
     }
   });
+}
+
+const ADDRESS_PARTS = ["name", "line1", "line2", "city", "region", "postalCode", "country", "phone"];
+const OPTIONAL_PARTS = new Set(["line2", "region", "phone"]);
+
+// The address as typed, or null when nothing was: an optional part left
+// empty is left out, a required one is sent for the server to name.
+function shippingAddress(form) {
+  const typed = {};
+  for (const part of ADDRESS_PARTS) typed[part] = form.elements[`shippingAddress.${part}`].value.trim();
+  if (!ADDRESS_PARTS.some((part) => typed[part])) return null;
+  const address = {};
+  for (const part of ADDRESS_PARTS) if (typed[part] || !OPTIONAL_PARTS.has(part)) address[part] = typed[part];
+  return address;
 }
 
 // Staff usually order for a known customer: suggest addresses as they type

@@ -95,6 +95,11 @@ async function cancelOrder() {
   }
 }
 
+function addressLines(a) {
+  const town = [a.postalCode, a.city].join(" ");
+  return [a.name, a.line1, a.line2, town, a.region, a.country, a.phone].filter(Boolean);
+}
+
 function render(order) {
   shown = order;
   showAccount();
@@ -115,6 +120,11 @@ function render(order) {
   $("order-placed").replaceChildren(timeEl(order.createdAt));
   const email = order.customer.email;
   $("order-customer").textContent = email ? `${order.customer.name} (${email})` : order.customer.name;
+  // Only the customer and staff are shown where it goes.
+  const address = order.shippingAddress;
+  $("order-address-term").hidden = !address;
+  $("order-address").hidden = !address;
+  $("order-address").replaceChildren(...(address ? addressLines(address).map((line) => el("span", { text: line })) : []));
 
   $("order-items").tBodies[0].replaceChildren(
     ...order.items.map((line) =>

@@ -10,6 +10,7 @@
 pub const STORE: stores::TestStore = stores::TestStore::Memory;
 
 mod accounts;
+mod addresses;
 mod admin_safety;
 mod browser;
 mod catalog;
