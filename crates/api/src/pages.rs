@@ -2,6 +2,7 @@
 //! them, so a form stops where the API would refuse. The server and
 //! `oms export-pages` both build their pages here.
 
+use oms_domain::address::{AddressLine, Phone, PostalCode};
 use oms_domain::email::Email;
 use oms_domain::name::Name;
 use oms_domain::note::Note;
@@ -24,6 +25,9 @@ pub fn limits() -> Limits {
         stock_max: Stock::MAX,
         reason_max: Note::MAX_LEN,
         webhook_url_max: oms_domain::webhook::WebhookUrl::MAX_LEN,
+        address_line_max: AddressLine::MAX_LEN,
+        postal_code_max: PostalCode::MAX_LEN,
+        phone_max: Phone::MAX_LEN,
     }
 }
 

@@ -35,6 +35,9 @@ struct CustomerFixture {
     id: String,
     name: String,
     email: String,
+    /// Where the demo orders for them go.
+    #[serde(default)]
+    address: Option<oms_rules::address::AddressRecord>,
 }
 
 #[derive(Debug, Deserialize)]

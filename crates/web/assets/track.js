@@ -96,8 +96,8 @@ async function cancelOrder() {
 }
 
 function addressLines(a) {
-  const town = [a.postalCode, a.city].join(" ");
-  return [a.name, a.line1, a.line2, town, a.region, a.country, a.phone].filter(Boolean);
+  const town = `${a.postalCode} ${a.city}${a.region ? `, ${a.region}` : ""}`;
+  return [a.name, a.line1, a.line2, town, a.country, a.phone].filter(Boolean);
 }
 
 function render(order) {

@@ -25,12 +25,18 @@ pub struct Limits {
     pub reason_max: usize,
     /// The longest webhook endpoint URL, in characters.
     pub webhook_url_max: usize,
+    /// The longest line of a shipping address (and its city and region).
+    pub address_line_max: usize,
+    /// The longest postal code.
+    pub postal_code_max: usize,
+    /// The longest phone number.
+    pub phone_max: usize,
 }
 
 impl Limits {
     /// Each limit under the one name the pages know it by: `{{nameMax}}`
     /// in a page's HTML, `LIMITS.nameMax` in its scripts.
-    pub(crate) fn named(&self) -> [(&'static str, String); 10] {
+    pub(crate) fn named(&self) -> [(&'static str, String); 13] {
         [
             ("nameMax", self.name_max.to_string()),
             ("emailMax", self.email_max.to_string()),
@@ -42,6 +48,9 @@ impl Limits {
             ("stockMax", self.stock_max.to_string()),
             ("reasonMax", self.reason_max.to_string()),
             ("webhookUrlMax", self.webhook_url_max.to_string()),
+            ("addressLineMax", self.address_line_max.to_string()),
+            ("postalCodeMax", self.postal_code_max.to_string()),
+            ("phoneMax", self.phone_max.to_string()),
         ]
     }
 
@@ -81,6 +90,9 @@ pub(crate) mod tests {
         stock_max: 1_000_000_001,
         reason_max: 501,
         webhook_url_max: 2_001,
+        address_line_max: 202,
+        postal_code_max: 17,
+        phone_max: 33,
     };
 
     #[test]
@@ -94,7 +106,7 @@ pub(crate) mod tests {
     fn the_json_names_every_limit_once() {
         let json = SAMPLE.json_attribute().replace("&quot;", "\"");
         assert!(json.starts_with("{\"nameMax\":201,"), "{json}");
-        assert!(json.ends_with(",\"webhookUrlMax\":2001}"), "{json}");
+        assert!(json.ends_with(",\"phoneMax\":33}"), "{json}");
         for (name, _) in SAMPLE.named() {
             assert_eq!(json.matches(&format!("\"{name}\"")).count(), 1, "{name}");
         }

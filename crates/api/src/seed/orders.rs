@@ -93,7 +93,11 @@ pub async fn load<S: Store>(store: &S, by: Actor) -> Result<u64, SeedError> {
         let steps = path(n);
         let draft = OrderDraft {
             id: ids.order_id(),
-            shipping_address: None,
+            shipping_address: customer
+                .address
+                .as_ref()
+                .map(|a| a.address().map_err(|e| bad(&customer.email, e)))
+                .transpose()?,
             customer: CustomerDraft {
                 id: ids.customer_id(),
                 name: Name::parse(&customer.name).map_err(|e| bad(&customer.name, e))?,

@@ -185,6 +185,19 @@ async fn the_demo_store_is_loaded_from_the_seed_fixtures() {
         !placed_days_ago["items"].as_array().unwrap().is_empty(),
         "spread over the last weeks"
     );
+    let orders: Value = app
+        .get("/api/orders?limit=100", Some(&app.staff))
+        .await
+        .json()
+        .await
+        .unwrap();
+    for order in orders["items"].as_array().unwrap() {
+        let country = &order["shippingAddress"]["country"];
+        assert!(
+            country == "US" || country == "GB",
+            "every demo order ships somewhere: {order}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -41,6 +41,8 @@ async fn an_address_given_on_the_order_page_shows_on_the_tracking_page() {
         .until_text("#order-address", "22202 Arlington")
         .await;
     browser.until_text("#order-address", "US").await;
+    browser.viewport(375, 740).await;
+    browser.screenshot("track-address-375").await;
     browser.screenshot("track-address").await;
     browser.finish().await;
 }
