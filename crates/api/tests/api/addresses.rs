@@ -131,20 +131,8 @@ async fn a_retry_with_another_address_is_another_request() {
     let app = spawn_app().await;
     let mug = app.product("Keyed Mug", 500, 10).await;
     let key = format!("order-{}", uuid());
-    let send = |body: Value| {
-        let app = &app;
-        let key = key.clone();
-        async move {
-            app.http
-                .post(app.url("/api/orders"))
-                .bearer_auth(&app.staff)
-                .header("Idempotency-Key", key)
-                .json(&body)
-                .send()
-                .await
-                .unwrap()
-        }
-    };
+    let (app, key) = (&app, key.as_str());
+    let send = move |body: Value| async move { app.place_with_key(key, &body).await };
     let body = json!({
         "customer": { "name": "Ann", "email": "ann@example.com" },
         "items": [{ "productId": mug, "quantity": 1 }],

@@ -178,6 +178,18 @@ impl TestApp {
         self.send(Method::POST, path, token, Some(body)).await
     }
 
+    /// An order placed by staff with `body` under the `Idempotency-Key` `key`.
+    pub async fn place_with_key(&self, key: &str, body: &Value) -> Response {
+        self.http
+            .post(self.url("/api/orders"))
+            .bearer_auth(&self.staff)
+            .header("Idempotency-Key", key)
+            .json(body)
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> String {
         let body = json!({ "email": email, "password": password });
         let response = self.post("/auth/login", None, &body).await;

@@ -182,20 +182,8 @@ async fn an_idempotency_key_makes_a_retry_return_the_first_order() {
         "items": [{ "productId": mug, "quantity": 2 }],
     });
     let key = format!("order-{}", uuid());
-    let send = |body: Value| {
-        let app = &app;
-        let key = key.clone();
-        async move {
-            app.http
-                .post(app.url("/api/orders"))
-                .bearer_auth(&app.staff)
-                .header("Idempotency-Key", key)
-                .json(&body)
-                .send()
-                .await
-                .unwrap()
-        }
-    };
+    let (app, key) = (&app, key.as_str());
+    let send = move |body: Value| async move { app.place_with_key(key, &body).await };
     let first = send(body.clone()).await;
     assert_eq!(first.headers()["idempotent-replayed"], "false");
     let first: Value = first.json().await.unwrap();
