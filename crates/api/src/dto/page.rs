@@ -103,9 +103,11 @@ impl NameListQuery {
 
 /// A text parameter sent blank (`?q=&cursor=`) means "not given". Typed
 /// ones (`limit`, `status`, dates, ids) must be well formed when present,
-/// as the API document says.
+/// as the API document says. Blank is spaces: a control character such
+/// as a form feed trims away too, but the document refuses it, so it is
+/// passed on to be refused.
 pub fn given(value: Option<String>) -> Option<String> {
-    value.filter(|v| !v.trim().is_empty())
+    value.filter(|v| !v.trim().is_empty() || v.chars().any(char::is_control))
 }
 
 /// `limit` from query text; range rules are the app's.
