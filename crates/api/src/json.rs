@@ -95,6 +95,15 @@ fn too_large() -> ApiError {
 /// # Errors
 /// 400 for text that is not JSON, 422 for JSON of the wrong shape.
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    // serde reads a struct's fields from an array too, so `[]` would be an
+    // update of all-optional fields that changes nothing; every body this
+    // API takes is an object, as its document says.
+    if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') && is_json(body) {
+        return Err(ApiError::fields(vec![FieldProblem {
+            field: "body".to_owned(),
+            message: "must be an object".to_owned(),
+        }]));
+    }
     // Most bodies are fine: parse them plainly, and pay for tracking the
     // path to a bad field only when there is one to name.
     if let Ok(value) = serde_json::from_slice(body) {
@@ -208,6 +217,19 @@ mod tests {
         assert_eq!(errors[0].message, "must be an object");
         let (status, errors) = problem(r#"{"name": "Ann", "items": [[1, 2]]}"#);
         assert_eq!((status, errors[0].field.as_str()), (422, "items[0]"));
+    }
+
+    #[test]
+    fn an_array_is_never_read_as_an_object() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Optional {
+            name: Option<String>,
+        }
+        let err = parse::<Optional>(b" []").unwrap_err();
+        assert_eq!(err.status_code().as_u16(), 422);
+        assert_eq!(err.problem().errors[0].field, "body");
+        assert!(parse::<Optional>(b"{}").is_ok());
     }
 
     #[test]
