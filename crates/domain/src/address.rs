@@ -28,6 +28,76 @@ pub struct ShippingAddress {
     pub phone: Option<Phone>,
 }
 
+/// An address's parts as plain text, as a client sends them or a store
+/// keeps them; [`ShippingAddress::parse`] checks them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub struct AddressParts<'a> {
+    pub name: &'a str,
+    pub line1: &'a str,
+    pub line2: Option<&'a str>,
+    pub city: &'a str,
+    pub region: Option<&'a str>,
+    pub postal_code: &'a str,
+    pub country: &'a str,
+    pub phone: Option<&'a str>,
+}
+
+impl ShippingAddress {
+    /// `parts` checked, each by its own rule; an optional part is absent
+    /// or valid.
+    ///
+    /// # Errors
+    /// Every refused part, under its wire name (`postalCode`), in order.
+    pub fn parse(
+        parts: AddressParts<'_>,
+    ) -> Result<ShippingAddress, Vec<(&'static str, AddressError)>> {
+        let mut refused = Vec::new();
+        let name = checked(&mut refused, "name", Name::parse(parts.name));
+        let line1 = checked(&mut refused, "line1", AddressLine::parse(parts.line1));
+        let line2 = parts
+            .line2
+            .map(|raw| checked(&mut refused, "line2", AddressLine::parse(raw)));
+        let city = checked(&mut refused, "city", AddressLine::parse(parts.city));
+        let region = parts
+            .region
+            .map(|raw| checked(&mut refused, "region", AddressLine::parse(raw)));
+        let postal_code = checked(
+            &mut refused,
+            "postalCode",
+            PostalCode::parse(parts.postal_code),
+        );
+        let country = checked(&mut refused, "country", Country::parse(parts.country));
+        let phone = parts
+            .phone
+            .map(|raw| checked(&mut refused, "phone", Phone::parse(raw)));
+        let (Some(name), Some(line1), Some(city), Some(postal_code), Some(country), true) =
+            (name, line1, city, postal_code, country, refused.is_empty())
+        else {
+            return Err(refused);
+        };
+        Ok(ShippingAddress {
+            name,
+            line1,
+            line2: line2.flatten(),
+            city,
+            region: region.flatten(),
+            postal_code,
+            country,
+            phone: phone.flatten(),
+        })
+    }
+}
+
+/// `result`'s value, or `None` with its error noted under `part`.
+fn checked<T, E: Into<AddressError>>(
+    refused: &mut Vec<(&'static str, AddressError)>,
+    part: &'static str,
+    result: Result<T, E>,
+) -> Option<T> {
+    result.map_err(|e| refused.push((part, e.into()))).ok()
+}
+
 /// Why a part of an address is refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AddressError {

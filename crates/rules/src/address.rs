@@ -2,9 +2,8 @@
 //! API's own names, absent parts left out. Read back through the domain's
 //! checks, so a damaged record is reported, never trusted.
 
-use oms_domain::address::{AddressLine, Country, Phone, PostalCode, ShippingAddress};
-use oms_domain::name::Name;
-use oms_ports::error::{StoreError, field};
+use oms_domain::address::{AddressParts, ShippingAddress};
+use oms_ports::error::{StoreError, corrupt};
 use serde::{Deserialize, Serialize};
 
 /// A [`ShippingAddress`] in plain values.
@@ -43,33 +42,21 @@ impl AddressRecord {
     /// The address this record holds.
     ///
     /// # Errors
-    /// [`StoreError::Internal`] naming the part that breaks a rule.
+    /// [`StoreError::Internal`] naming the first part that breaks a rule.
     pub fn address(&self) -> Result<ShippingAddress, StoreError> {
-        let line = |name: &str, raw: &str| field(name, AddressLine::parse(raw));
-        Ok(ShippingAddress {
-            name: field("shippingAddress.name", Name::parse(&self.name))?,
-            line1: line("shippingAddress.line1", &self.line1)?,
-            line2: self
-                .line2
-                .as_deref()
-                .map(|l| line("shippingAddress.line2", l))
-                .transpose()?,
-            city: line("shippingAddress.city", &self.city)?,
-            region: self
-                .region
-                .as_deref()
-                .map(|r| line("shippingAddress.region", r))
-                .transpose()?,
-            postal_code: field(
-                "shippingAddress.postalCode",
-                PostalCode::parse(&self.postal_code),
-            )?,
-            country: field("shippingAddress.country", Country::parse(&self.country))?,
-            phone: self
-                .phone
-                .as_deref()
-                .map(|p| field("shippingAddress.phone", Phone::parse(p)))
-                .transpose()?,
+        let parts = AddressParts {
+            name: &self.name,
+            line1: &self.line1,
+            line2: self.line2.as_deref(),
+            city: &self.city,
+            region: self.region.as_deref(),
+            postal_code: &self.postal_code,
+            country: &self.country,
+            phone: self.phone.as_deref(),
+        };
+        ShippingAddress::parse(parts).map_err(|refused| match refused.first() {
+            Some((part, error)) => corrupt(format_args!("shippingAddress.{part}: {error}")),
+            None => corrupt("shippingAddress"),
         })
     }
 }

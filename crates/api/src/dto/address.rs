@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use crate::dto::not_null;
 use crate::openapi::{address_rules, rules};
 
-/// Where an order goes. Optional parts may be left out (or sent empty).
+/// Where an order goes. Optional parts may be left out, not sent blank.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct AddressRequest {

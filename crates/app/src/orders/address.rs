@@ -1,9 +1,8 @@
 //! A shipping address as a client sends it, checked part by part so that
 //! each refusal names its own field (`shippingAddress.country`).
 
-use oms_domain::address::{AddressLine, Country, Phone, PostalCode, ShippingAddress};
+use oms_domain::address::{AddressParts, ShippingAddress};
 use oms_domain::invalid::Validation;
-use oms_domain::name::Name;
 
 /// A shipping address as the client sent it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -27,34 +26,25 @@ pub(crate) fn parse_address(
     at: &str,
     input: &AddressInput,
 ) -> Option<ShippingAddress> {
-    let field = |part: &str| format!("{at}.{part}");
-    let name = v.check(field("name"), Name::parse(&input.name));
-    let line1 = v.check(field("line1"), AddressLine::parse(&input.line1));
-    let line2 = input
-        .line2
-        .as_deref()
-        .map(|raw| v.check(field("line2"), AddressLine::parse(raw)));
-    let city = v.check(field("city"), AddressLine::parse(&input.city));
-    let region = input
-        .region
-        .as_deref()
-        .map(|raw| v.check(field("region"), AddressLine::parse(raw)));
-    let postal_code = v.check(field("postalCode"), PostalCode::parse(&input.postal_code));
-    let country = v.check(field("country"), Country::parse(&input.country));
-    let phone = input
-        .phone
-        .as_deref()
-        .map(|raw| v.check(field("phone"), Phone::parse(raw)));
-    Some(ShippingAddress {
-        name: name?,
-        line1: line1?,
-        line2: line2.map(|l| l.ok_or(())).transpose().ok()?,
-        city: city?,
-        region: region.map(|r| r.ok_or(())).transpose().ok()?,
-        postal_code: postal_code?,
-        country: country?,
-        phone: phone.map(|p| p.ok_or(())).transpose().ok()?,
-    })
+    let parts = AddressParts {
+        name: &input.name,
+        line1: &input.line1,
+        line2: input.line2.as_deref(),
+        city: &input.city,
+        region: input.region.as_deref(),
+        postal_code: &input.postal_code,
+        country: &input.country,
+        phone: input.phone.as_deref(),
+    };
+    match ShippingAddress::parse(parts) {
+        Ok(address) => Some(address),
+        Err(refused) => {
+            for (part, error) in refused {
+                v.fail(format!("{at}.{part}"), error);
+            }
+            None
+        }
+    }
 }
 
 #[cfg(test)]
