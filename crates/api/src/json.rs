@@ -44,6 +44,38 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     }
 }
 
+/// A request body parsed as `T` as [`JsonBody`] does, or `T::default()`
+/// when the request has no body at all: for requests whose every field is
+/// optional.
+#[derive(Debug)]
+pub struct OptionalJsonBody<T>(pub T);
+
+impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJsonBody<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<OptionalJsonBody<T>, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let declared = req
+            .headers()
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+        let bodiless = declared == Some(0) || !req.headers().contains_key(CONTENT_TYPE);
+        let body = JsonBody::<T>::from_request(req, payload);
+        Box::pin(async move {
+            if bodiless && declared.unwrap_or(0) == 0 {
+                return Ok(OptionalJsonBody(T::default()));
+            }
+            body.await.map(|JsonBody(value)| OptionalJsonBody(value))
+        })
+    }
+}
+
+impl<T> Failures for OptionalJsonBody<T> {
+    fn codes() -> Vec<ProblemCode> {
+        JsonBody::<T>::codes()
+    }
+}
+
 impl<T> Failures for JsonBody<T> {
     fn codes() -> Vec<ProblemCode> {
         vec![

@@ -163,6 +163,9 @@ pub struct Settings {
     pub feed: FeedSettings,
     /// `OMS_CURRENCY` (ISO 4217, default `USD`): what every amount counts.
     pub currency: Currency,
+    /// `OMS_SHIPPING_ADDRESS_REQUIRED` (true): a shipment of an order
+    /// without a shipping address is refused.
+    pub shipping_address_required: bool,
     /// `OMS_WEBHOOK_*`.
     pub webhooks: WebhookSettings,
 }
@@ -251,6 +254,7 @@ impl Settings {
             migrate_on_start: p.flag("OMS_MIGRATE_ON_START", true),
             user_password: p.password("OMS_USER_PASSWORD"),
             currency: p.currency(),
+            shipping_address_required: p.flag("OMS_SHIPPING_ADDRESS_REQUIRED", true),
             webhooks: p.webhooks(feed.retention.max_age),
             feed,
         };

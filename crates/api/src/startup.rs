@@ -241,7 +241,7 @@ fn services_with_metrics<S: Store>(
 ) -> Result<(AppState<S>, Metrics), StartupError> {
     let config = |e: &dyn std::fmt::Display| StartupError::Config(e.to_string());
     let metrics = Metrics::new().map_err(|e| config(&e))?;
-    let state = AppState::new(
+    let mut state = AppState::new(
         store,
         hashing(settings)?,
         metrics.business.clone(),
@@ -249,6 +249,9 @@ fn services_with_metrics<S: Store>(
         (&settings.webhooks, metrics.webhooks.clone()),
     )
     .map_err(|e| config(&e))?;
+    state.orders = state
+        .orders
+        .with_address_required(settings.shipping_address_required);
     Ok((state, metrics))
 }
 

@@ -5,6 +5,7 @@ mod export;
 mod listing;
 mod lookup;
 mod place;
+mod ship;
 mod status;
 
 use oms_domain::ids::OrderId;
@@ -19,6 +20,7 @@ pub use export::OrderExport;
 pub use listing::ListOrders;
 pub use lookup::LookupError;
 pub use place::{CustomerInput, ItemInput, PlaceOrder, PlaceOrderError};
+pub use ship::ShipOrder;
 pub use status::{ChangeStatus, ChangeStatusError};
 
 /// The order use cases, over a store `S`, a clock `C` and an id source
@@ -30,6 +32,7 @@ pub struct OrderService<S, C, I> {
     clock: C,
     ids: I,
     contention: Contention,
+    address_required: bool,
 }
 
 /// Why an order could not be read.
@@ -51,6 +54,16 @@ impl<S, C, I> OrderService<S, C, I> {
             clock,
             ids,
             contention: Contention::DEFAULT,
+            address_required: true,
+        }
+    }
+
+    /// The same service sending shipments to orders without an address
+    /// (`required: false`) or refusing to (the default).
+    pub fn with_address_required(self, required: bool) -> Self {
+        OrderService {
+            address_required: required,
+            ..self
         }
     }
 

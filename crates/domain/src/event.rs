@@ -1,14 +1,15 @@
 //! Facts about orders, in the past tense, for subscribers who follow them.
 //!
 //! Every committed change to an order is exactly one event: placing it, or
-//! one revision (a status change, which may also record payment, or a
-//! payment change alone). Stores record the event in the same atomic step
+//! one revision (a shipment, shipments arriving, another status change,
+//! each of which may also record payment, or a payment change alone). Stores record the event in the same atomic step
 //! as the change, so a subscriber never hears of a change that did not
 //! happen and never misses one that did.
 
 use crate::ids::{OrderId, UserId};
 use crate::order::Order;
 use crate::order::number::OrderNumber;
+use crate::order::shipment::{Shipment, ShipmentId};
 use crate::order::status::OrderStatus;
 use crate::timestamp::Timestamp;
 use crate::user::Actor;
@@ -22,6 +23,62 @@ pub enum OrderEvent {
     StatusUpdated(OrderStatusUpdated),
     /// Only whether payment was collected changed (`orderPaymentUpdated`).
     PaymentUpdated(OrderPaymentUpdated),
+    /// Units left in a shipment (`orderShipped`), moving the order to
+    /// `partially_shipped` or `shipped` when its status changed.
+    Shipped(OrderShipped),
+    /// Shipments arrived (`orderShipmentDelivered`), moving the order to
+    /// `delivered` when they were the last.
+    ShipmentDelivered(OrderShipmentDelivered),
+}
+
+/// A shipment left.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderShipped {
+    /// Which order.
+    pub order_id: OrderId,
+    /// Its number.
+    pub number: OrderNumber,
+    /// Who placed the order, which decides who may follow it.
+    pub placed_by: UserId,
+    /// The shipment as sent.
+    pub shipment: Shipment,
+    /// The status before.
+    pub from: OrderStatus,
+    /// The status after (the same when units were already on their way).
+    pub to: OrderStatus,
+    /// When.
+    pub at: Timestamp,
+    /// Who sent it.
+    pub by: Actor,
+    /// The order's version after the change.
+    pub version: u64,
+    /// Whether payment is collected after the change.
+    pub payment_collected: bool,
+}
+
+/// Shipments were recorded as arrived.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderShipmentDelivered {
+    /// Which order.
+    pub order_id: OrderId,
+    /// Its number.
+    pub number: OrderNumber,
+    /// Who placed the order, which decides who may follow it.
+    pub placed_by: UserId,
+    /// The shipments that arrived with this change.
+    pub shipments: Vec<ShipmentId>,
+    /// The status before.
+    pub from: OrderStatus,
+    /// The status after.
+    pub to: OrderStatus,
+    /// When.
+    pub at: Timestamp,
+    /// Who recorded it.
+    pub by: Actor,
+    /// The order's version after the change.
+    pub version: u64,
+    /// Whether payment is collected after the change.
+    pub payment_collected: bool,
 }
 
 /// A new order was placed and its stock reserved.
@@ -80,13 +137,62 @@ impl OrderEvent {
         })
     }
 
-    /// The one event that replacing `before` with `after` records: a status
-    /// change (made by whoever wrote `after`'s newest history entry), else
-    /// a payment change. `None` when the revision changes neither, or
-    /// changes the status without the history entry that says who did it;
-    /// stores refuse such a revision.
+    /// The one event that replacing `before` with `after` records: a new
+    /// shipment, else shipments newly arrived, else a status change (made
+    /// by whoever wrote `after`'s newest history entry), else a payment
+    /// change. `None` when the revision changes none of these, or changes
+    /// the status without the history entry that says who did it; stores
+    /// refuse such a revision.
     pub fn revised(before: &Order, after: &Order) -> Option<OrderEvent> {
         let placed_by = after.placed_by().user;
+        let moved = |by: Actor| {
+            let entry = after.history().last();
+            before.status() == after.status()
+                || entry.is_some_and(|h| {
+                    h.from == before.status() && h.to == after.status() && h.by == by
+                })
+        };
+        if after.shipments().len() == before.shipments().len() + 1 {
+            let shipment = after.shipments().last()?.clone();
+            let by = shipment.shipped_by;
+            return moved(by).then(|| {
+                OrderEvent::Shipped(OrderShipped {
+                    order_id: after.id(),
+                    number: after.number(),
+                    placed_by,
+                    shipment,
+                    from: before.status(),
+                    to: after.status(),
+                    at: after.updated_at(),
+                    by,
+                    version: after.version(),
+                    payment_collected: after.payment_collected(),
+                })
+            });
+        }
+        let arrived: Vec<_> = after
+            .shipments()
+            .iter()
+            .zip(before.shipments())
+            .filter(|(now, then)| now.delivered.is_some() && then.delivered.is_none())
+            .filter_map(|(now, _)| Some((now.id, now.delivered?.by)))
+            .collect();
+        if let Some(&(_, by)) = arrived.first() {
+            return moved(by).then(|| {
+                OrderEvent::ShipmentDelivered(OrderShipmentDelivered {
+                    order_id: after.id(),
+                    number: after.number(),
+                    placed_by,
+                    shipments: arrived.iter().map(|(id, _)| *id).collect(),
+                    from: before.status(),
+                    to: after.status(),
+                    at: after.updated_at(),
+                    by,
+                    version: after.version(),
+                    payment_collected: after.payment_collected(),
+                })
+            });
+        }
         if before.status() != after.status() {
             let entry = after
                 .history()
@@ -122,6 +228,8 @@ impl OrderEvent {
             OrderEvent::Placed(e) => e.order.id(),
             OrderEvent::StatusUpdated(e) => e.order_id,
             OrderEvent::PaymentUpdated(e) => e.order_id,
+            OrderEvent::Shipped(e) => e.order_id,
+            OrderEvent::ShipmentDelivered(e) => e.order_id,
         }
     }
 
@@ -131,6 +239,8 @@ impl OrderEvent {
             OrderEvent::Placed(e) => e.order.number(),
             OrderEvent::StatusUpdated(e) => e.number,
             OrderEvent::PaymentUpdated(e) => e.number,
+            OrderEvent::Shipped(e) => e.number,
+            OrderEvent::ShipmentDelivered(e) => e.number,
         }
     }
 
@@ -140,6 +250,8 @@ impl OrderEvent {
             OrderEvent::Placed(e) => e.order.placed_by().user,
             OrderEvent::StatusUpdated(e) => e.placed_by,
             OrderEvent::PaymentUpdated(e) => e.placed_by,
+            OrderEvent::Shipped(e) => e.placed_by,
+            OrderEvent::ShipmentDelivered(e) => e.placed_by,
         }
     }
 
@@ -149,6 +261,8 @@ impl OrderEvent {
             OrderEvent::Placed(e) => e.order.version(),
             OrderEvent::StatusUpdated(e) => e.version,
             OrderEvent::PaymentUpdated(e) => e.version,
+            OrderEvent::Shipped(e) => e.version,
+            OrderEvent::ShipmentDelivered(e) => e.version,
         }
     }
 
@@ -158,21 +272,29 @@ impl OrderEvent {
             OrderEvent::Placed(e) => e.order.created_at(),
             OrderEvent::StatusUpdated(e) => e.at,
             OrderEvent::PaymentUpdated(e) => e.at,
+            OrderEvent::Shipped(e) => e.at,
+            OrderEvent::ShipmentDelivered(e) => e.at,
         }
     }
 
     /// Every event's name on the wire, for clients that choose among them
     /// (webhook endpoints): a new kind of event joins here.
-    pub const NAMES: [&'static str; 3] =
-        ["orderPlaced", "orderStatusUpdated", "orderPaymentUpdated"];
+    pub const NAMES: [&'static str; 5] = [
+        "orderPlaced",
+        "orderStatusUpdated",
+        "orderPaymentUpdated",
+        "orderShipped",
+        "orderShipmentDelivered",
+    ];
 
-    /// The event's name on the wire (`orderPlaced`, `orderStatusUpdated`,
-    /// `orderPaymentUpdated`).
+    /// The event's name on the wire (one of [`OrderEvent::NAMES`]).
     pub fn name(&self) -> &'static str {
         match self {
             OrderEvent::Placed(_) => Self::NAMES[0],
             OrderEvent::StatusUpdated(_) => Self::NAMES[1],
             OrderEvent::PaymentUpdated(_) => Self::NAMES[2],
+            OrderEvent::Shipped(_) => Self::NAMES[3],
+            OrderEvent::ShipmentDelivered(_) => Self::NAMES[4],
         }
     }
 }

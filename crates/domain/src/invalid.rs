@@ -69,6 +69,10 @@ pub enum Reason {
     #[error(transparent)]
     Url(#[from] crate::webhook::address::UrlError),
     #[error(transparent)]
+    Tracking(#[from] crate::order::shipment::TrackingError),
+    #[error(transparent)]
+    ShipItem(#[from] crate::order::shipment::ShipItemError),
+    #[error(transparent)]
     Events(#[from] crate::webhook::EventSelectionError),
     /// A field that must be present is missing.
     #[error("is required")]

@@ -2,9 +2,11 @@
 //! status machine. Fields are private so the total always equals the sum of
 //! the lines and every status change lands in the history.
 
+mod fulfilment;
 pub mod line;
 pub mod number;
 mod restore;
+pub mod shipment;
 pub mod status;
 
 use std::collections::HashSet;
@@ -18,9 +20,11 @@ use crate::note::Note;
 use crate::quantity::Quantity;
 use crate::timestamp::Timestamp;
 use crate::user::Actor;
+pub use fulfilment::{DeliverError, ShipError};
 use line::OrderLine;
 use number::OrderNumber;
 pub use restore::OrderParts;
+use shipment::Shipment;
 use status::OrderStatus;
 
 /// An order as the business sees it.
@@ -36,6 +40,7 @@ pub struct Order {
     payment_collected: bool,
     status: OrderStatus,
     history: Vec<StatusEntry>,
+    shipments: Vec<Shipment>,
     placed_by: Actor,
     created_at: Timestamp,
     updated_at: Timestamp,
@@ -160,6 +165,7 @@ impl Order {
             payment_collected: new.payment_collected,
             status: OrderStatus::Pending,
             history: Vec::new(),
+            shipments: Vec::new(),
             placed_by: new.placed_by,
             created_at: new.at,
             updated_at: new.at,
@@ -167,7 +173,10 @@ impl Order {
         })
     }
 
-    /// Moves the order to `to`, or says why not.
+    /// Moves the order to `to`, or says why not. Moving to `Shipped` sends
+    /// every unit left in one shipment; moving to `Delivered` marks every
+    /// shipment arrived. `PartiallyShipped` is never asked for: a shipment
+    /// that leaves units behind moves the order there ([`Order::ship`]).
     ///
     /// # Errors
     /// [`OrderError::IllegalTransition`] when the status machine forbids it;
@@ -194,18 +203,11 @@ impl Order {
         reason: Option<Note>,
     ) -> Result<StatusChange, OrderError> {
         let from = self.status;
-        if !from.may_become(to) {
+        if !from.may_become(to) || !to.may_be_asked_for() {
             return Err(OrderError::IllegalTransition { from, to });
         }
-        self.history.push(StatusEntry {
-            from,
-            to,
-            at,
-            by,
-            reason,
-        });
-        self.status = to;
-        self.touch(at);
+        self.fulfil_for(to, by, at);
+        self.enter(to, by, at, reason);
         Ok(StatusChange {
             from,
             to,
@@ -241,12 +243,28 @@ impl Order {
     /// it only if that move came after `from` and is the order's latest
     /// change; a later change by anyone makes it stale.
     pub fn repeats_move(&self, to: OrderStatus, by: UserId, from: Option<u64>) -> bool {
-        let Some(last) = self.history.last() else {
+        let Some(last) = self.history.last().filter(|_| to.may_be_asked_for()) else {
             return false;
         };
         let made_by = self.status == to && last.to == to && last.by.user == by;
         let still_latest = from.is_none_or(|v| self.version > v && last.at == self.updated_at);
         made_by && still_latest
+    }
+
+    /// Moves to `to` with its history entry when that is a move, and
+    /// raises the version either way.
+    fn enter(&mut self, to: OrderStatus, by: Actor, at: Timestamp, reason: Option<Note>) {
+        if to != self.status {
+            self.history.push(StatusEntry {
+                from: self.status,
+                to,
+                at,
+                by,
+                reason,
+            });
+            self.status = to;
+        }
+        self.touch(at);
     }
 
     fn touch(&mut self, at: Timestamp) {

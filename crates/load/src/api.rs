@@ -59,10 +59,15 @@ impl Api {
         id_of(&created)
     }
 
-    /// A one-unit order of `product` for a made-up customer; its id.
+    /// A one-unit order of `product` for a made-up customer, with an
+    /// address so it may ship; its id.
     pub async fn order(&self, product: &str, n: u64) -> Result<String, String> {
         let body = json!({
             "customer": { "name": "Load Buyer", "email": format!("load-{n}@load.example") },
+            "shippingAddress": {
+                "name": "Load Buyer", "line1": "1 Load St", "city": "Loadville",
+                "postalCode": "10001", "country": "US"
+            },
             "items": [{ "productId": product, "quantity": 1 }],
         });
         let placed = self.post("/api/orders", &body).await?;

@@ -17,5 +17,6 @@ mod fixtures;
 pub mod ledger;
 pub mod product;
 pub mod revision;
+pub mod shipment;
 pub mod summary;
 pub mod webhook;

@@ -38,6 +38,14 @@ pub fn check(revision: &OrderRevision, stored: &Order) -> Result<RevisionEffects
         && stored.total() == next.total()
         && stored.placed_by() == next.placed_by()
         && stored.created_at() == next.created_at();
+    // Sent shipments stay as sent: one may arrive, one new one may leave.
+    let shipments_kept = next.shipments().len() <= stored.shipments().len() + 1
+        && stored
+            .shipments()
+            .iter()
+            .zip(next.shipments())
+            .all(|(then, now)| now == then || now.is_arrival_of(then))
+        && next.shipments().len() >= stored.shipments().len();
     // The stored history stays as it was; a status change adds the one
     // entry that says who made it, anything else adds none.
     let moved = usize::from(stored.status() != next.status());
@@ -45,10 +53,11 @@ pub fn check(revision: &OrderRevision, stored: &Order) -> Result<RevisionEffects
         && next.history().len() == stored.history().len() + moved;
     // A version that did not rise would let a later compare-and-set
     // mistake this state for an earlier one.
-    let event = OrderEvent::revised(stored, next)
-        .filter(|_| same_holdings && history_kept && next.version() > stored.version());
+    let event = OrderEvent::revised(stored, next).filter(|_| {
+        same_holdings && shipments_kept && history_kept && next.version() > stored.version()
+    });
     let Some(event) = event else {
-        let why = "a revision may only move the status (adding its history entry) or record payment, and must raise the version";
+        let why = "a revision may only move the status (adding its history entry), send or deliver shipments, or record payment, and must raise the version";
         return Err(StoreError::Internal(why.into()).into());
     };
     Ok(RevisionEffects {

@@ -30,6 +30,7 @@ mod order_numbers;
 mod orders;
 mod positions;
 mod products;
+mod shipments;
 mod stock;
 mod users;
 mod webhooks;
@@ -51,6 +52,7 @@ pub fn cases<S: Store>() -> Vec<Case<S>> {
         customers::cases(),
         users::cases(),
         orders::cases(),
+        shipments::cases(),
         order_lists::cases(),
         order_numbers::cases(),
         stock::cases(),

@@ -39,7 +39,8 @@ export function initOrderLive({ rows, changes, filtered, onFirstPage, reload }) 
       rows.placed(data);
       return;
     }
-    if (envelope.event === "orderStatusUpdated" || envelope.event === "orderPaymentUpdated") {
+    // Every other event names the order it changed.
+    if (data.orderId) {
       const order = rows.order(data.orderId);
       if (order && !changes.changing(data.orderId) && !(data.version <= order.version)) changes.refetch(data.orderId, "row-changed");
     }

@@ -1,6 +1,6 @@
 // The orders table's rows: each order's cells and controls, redrawn in
 // place without losing keyboard focus or a status chosen but not applied.
-import { badge, el } from "./dom.js";
+import { badge, el, statusText } from "./dom.js";
 import { timeEl } from "./dates.js";
 import { emptyRow } from "./list.js";
 import { money } from "./money.js";
@@ -40,8 +40,8 @@ export function initOrderRows({ table, perms, change }) {
     const select = el(
       "select",
       { name: "status", "aria-label": `Status of order ${short}`, disabled: !allowed },
-      el("option", { value: order.status, selected: true, text: order.status }),
-      ...moves.map((s) => el("option", { value: s, text: s })),
+      el("option", { value: order.status, selected: true, text: statusText(order.status) }),
+      ...moves.map((s) => el("option", { value: s, text: statusText(s) })),
     );
     const apply = el("button", {
       type: "button",

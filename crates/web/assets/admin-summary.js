@@ -1,7 +1,7 @@
 // The summary cards. Which statuses there are is the server's to say: the
 // cards follow the keys of `byStatus`, so a new status needs no change here.
 import { query, request } from "./api.js";
-import { $, el } from "./dom.js";
+import { $, el, statusText } from "./dom.js";
 import { todayStart } from "./dates.js";
 import { describe } from "./messages.js";
 import { money, rememberCurrency } from "./money.js";
@@ -14,7 +14,8 @@ import { toast } from "./toast.js";
 const EVERY_MS = 2000;
 
 function title(status) {
-  return status.charAt(0).toUpperCase() + status.slice(1);
+  const text = statusText(status);
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export function initSummary() {

@@ -16,6 +16,8 @@ const EVENT_NAMES = {
   orderPlaced: "Order placed",
   orderStatusUpdated: "Status changed",
   orderPaymentUpdated: "Payment",
+  orderShipped: "Shipment sent",
+  orderShipmentDelivered: "Shipment delivered",
   ping: "Test",
 };
 

@@ -20,6 +20,8 @@ const EVENT_LABELS = {
   orderPlaced: "Order placed",
   orderStatusUpdated: "Status changed",
   orderPaymentUpdated: "Payment recorded or cleared",
+  orderShipped: "Shipment sent",
+  orderShipmentDelivered: "Shipment delivered",
 };
 
 export function initWebhooks() {

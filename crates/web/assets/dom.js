@@ -23,5 +23,10 @@ export function el(tag, attrs = {}, ...children) {
 
 // An order's status as a chip; its colour comes from data-status in the stylesheet.
 export function badge(status) {
-  return el("span", { class: "badge", "data-status": status, text: status });
+  return el("span", { class: "badge", "data-status": status, text: statusText(status) });
+}
+
+// A status as people read it: `partially_shipped` is "partially shipped".
+export function statusText(status) {
+  return String(status).replaceAll("_", " ");
 }

@@ -4,7 +4,7 @@
 import { onSignedOutElsewhere, request, session } from "./api.js";
 import { dateTime, timeEl } from "./dates.js";
 import { openDialog } from "./dialog.js";
-import { $, badge, el } from "./dom.js";
+import { $, badge, el, statusText } from "./dom.js";
 import { openFeed } from "./feed.js";
 import { showError } from "./fields.js";
 import { renderHeader, setLiveStatus } from "./header.js";
@@ -100,6 +100,39 @@ function addressLines(a) {
   return [a.name, a.line1, a.line2, town, a.country, a.phone].filter(Boolean);
 }
 
+// Under a line of an order sent in parts: how many of its units have left.
+function shippedNote(order, line) {
+  if (order.status !== "partially_shipped") return null;
+  return el("span", { class: "cell-sub", text: `${line.shippedQuantity || 0} of ${line.quantity} shipped` });
+}
+
+function renderShipments(order) {
+  const shipments = order.shipments || [];
+  $("shipments-box").hidden = shipments.length === 0;
+  $("order-shipments").replaceChildren(
+    ...shipments.map((shipment) => {
+      const units = shipment.items.map((item) => `${item.quantity} × ${item.name || item.productId}`).join(", ");
+      const carrier = [shipment.carrier, shipment.trackingNumber].filter(Boolean).join(" ");
+      const follow = shipment.trackingUrl
+        ? el("a", { href: shipment.trackingUrl, rel: "noopener noreferrer", target: "_blank", text: carrier || "Track parcel" })
+        : carrier
+          ? el("span", { text: carrier })
+          : null;
+      return el(
+        "li",
+        { "data-shipment": String(shipment.id) },
+        el("strong", { text: `Shipment ${shipment.id}` }),
+        " ",
+        shipment.deliveredAt ? badge("delivered") : badge("shipped"),
+        el("span", { class: "cell-sub", text: units }),
+        follow ? el("span", { class: "cell-sub" }, follow) : null,
+        el("span", { class: "cell-sub" }, "Sent ", timeEl(shipment.shippedAt)),
+        shipment.deliveredAt ? el("span", { class: "cell-sub" }, "Delivered ", timeEl(shipment.deliveredAt)) : null,
+      );
+    }),
+  );
+}
+
 function render(order) {
   shown = order;
   showAccount();
@@ -108,7 +141,7 @@ function render(order) {
   showCancel(order);
   const status = $("order-status");
   status.dataset.status = order.status;
-  status.textContent = order.status;
+  status.textContent = statusText(order.status);
   // The public view has no payment state and the customer's first name
   // only; the customer and staff see both.
   const knowsPayment = typeof order.paymentCollected === "boolean";
@@ -131,7 +164,7 @@ function render(order) {
       el(
         "tr",
         { "data-product-id": line.productId },
-        el("td", { "data-label": "Product", text: line.name }),
+        el("td", { "data-label": "Product" }, line.name, shippedNote(order, line)),
         el("td", { class: "num", "data-label": "Qty", text: String(line.quantity) }),
         el("td", { class: "num", "data-label": "Unit price", text: money(line.unitPrice, order.currency) }),
         el("td", { class: "num", "data-label": "Line total", text: money(line.lineTotal, order.currency) }),
@@ -139,6 +172,7 @@ function render(order) {
     ),
   );
   $("order-total").textContent = money(order.total, order.currency);
+  renderShipments(order);
 
   $("history-placed").textContent = `Placed ${dateTime(order.createdAt)} as pending.`;
   $("order-history").replaceChildren(
@@ -215,8 +249,8 @@ function follow() {
     },
     onEvent: (envelope) => {
       const data = envelope.data || {};
-      if (envelope.event !== "orderStatusUpdated" && envelope.event !== "orderPaymentUpdated") return;
-      if (data.orderId !== id) return;
+      // Every change but a placing names the order it changed.
+      if (envelope.event === "orderPlaced" || data.orderId !== id) return;
       // The feed carries the version after the change; older news changes nothing.
       if (shown && typeof data.version === "number" && data.version <= shown.version) return;
       load();

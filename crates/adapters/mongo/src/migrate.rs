@@ -34,6 +34,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_webhooks",
         include_str!("../../../../migrations/mongodb/0005_webhooks.json"),
     ),
+    (
+        "0006_shipments",
+        include_str!("../../../../migrations/mongodb/0006_shipments.json"),
+    ),
 ];
 
 #[derive(Debug, Deserialize)]

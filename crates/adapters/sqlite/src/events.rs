@@ -14,20 +14,16 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use oms_commit::feed::WokenFeed;
-use oms_domain::event::{OrderEvent, OrderPaymentUpdated, OrderStatusUpdated};
-use oms_domain::order::{NewOrder, Order};
-use oms_domain::timestamp::Timestamp;
-use oms_domain::user::Actor;
 use oms_ports::error::StoreError;
 use oms_ports::events::{
     EventFeed, EventLog, EventPage, EventPosition, LoggedEvent, ReadEventsError,
 };
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::SqliteStore;
-use crate::errors::{corrupt, field, store_error};
+use crate::errors::{field, store_error};
+use crate::rows::column;
 use crate::rows::now_millis;
-use crate::rows::{self, column};
 
 /// How often the writer deletes what the retention no longer keeps.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
@@ -132,73 +128,6 @@ fn retention_millis(age: Duration) -> i64 {
     i64::try_from(age.as_millis()).unwrap_or(i64::MAX)
 }
 
-/// The event in a row of `events` joined with its order.
-fn event(row: &Row<'_>) -> Result<OrderEvent, StoreError> {
-    let order_id = column::<String>(row, "order_id")?;
-    let order_id = field("events.order_id", order_id.parse())?;
-    let placed_by = field(
-        "events.placed_by",
-        column::<String>(row, "placed_by")?.parse(),
-    )?;
-    let version = field(
-        "events.version",
-        u64::try_from(column::<i64>(row, "version")?),
-    )?;
-    let at = field("events.at", Timestamp::from_unix_millis(column(row, "at")?))?;
-    let payment_collected = column(row, "payment_collected")?;
-    let number = rows::number(row, "number")?;
-    let name: String = column(row, "name")?;
-    let event = match name.as_str() {
-        "orderPlaced" => {
-            // The order as placed: its fixed part, pending, at version 1.
-            let placed = Order::place(NewOrder {
-                id: order_id,
-                number,
-                customer: rows::snapshot(row)?,
-                shipping_address: rows::shipping_address(row)?,
-                lines: rows::lines(row)?,
-                payment_collected,
-                placed_by: rows::placed_by(row)?,
-                at,
-            });
-            OrderEvent::placed(&field("events.order", placed)?)
-        }
-        "orderStatusUpdated" => OrderEvent::StatusUpdated(OrderStatusUpdated {
-            order_id,
-            number,
-            placed_by,
-            from: field(
-                "events.from_status",
-                column::<String>(row, "from_status")?.parse(),
-            )?,
-            to: field(
-                "events.to_status",
-                column::<String>(row, "to_status")?.parse(),
-            )?,
-            at,
-            by: Actor {
-                user: field("events.by_user", column::<String>(row, "by_user")?.parse())?,
-                role: field("events.by_role", column::<String>(row, "by_role")?.parse())?,
-            },
-            version,
-            payment_collected,
-        }),
-        "orderPaymentUpdated" => OrderEvent::PaymentUpdated(OrderPaymentUpdated {
-            order_id,
-            number,
-            placed_by,
-            payment_collected,
-            at,
-            version,
-        }),
-        other => return Err(corrupt(format_args!("events.name {other:?}"))),
-    };
-    if event.version() != version {
-        return Err(corrupt("events.version disagrees with the event"));
-    }
-    Ok(event)
-}
-
 #[async_trait]
 impl EventLog for SqliteStore {
     async fn tail(&self) -> Result<EventPosition, StoreError> {
@@ -239,6 +168,7 @@ impl EventLog for SqliteStore {
                     .prepare_cached(
                         "SELECT e.seq, e.name, e.order_id, e.placed_by, e.version, e.at,
                          e.from_status, e.to_status, e.by_user, e.by_role, e.payment_collected,
+                         e.detail,
                          o.number, o.customer_id, o.customer_name, o.customer_email, o.lines,
                          o.placed_by_role, o.shipping_address
                          FROM events e LEFT JOIN orders o ON o.id = e.order_id
@@ -251,7 +181,7 @@ impl EventLog for SqliteStore {
                 while let Some(row) = found.next().map_err(store_error)? {
                     let at: i64 = column(row, "seq")?;
                     (rows, last_row) = (rows + 1, at);
-                    match event(row) {
+                    match crate::event_rows::event(row) {
                         Ok(event) => events.push((at, event)),
                         // One bad row must not stop every follower.
                         Err(error) => tracing::error!(seq = at, %error, "an event this build cannot read is skipped"),

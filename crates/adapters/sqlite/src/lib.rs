@@ -19,6 +19,7 @@
 mod checkpoint;
 mod customers;
 mod errors;
+mod event_rows;
 mod events;
 mod open;
 mod orders;

@@ -13,6 +13,7 @@ use oms_domain::name::Name;
 use oms_domain::note::Note;
 use oms_domain::order::line::OrderLine;
 use oms_domain::order::number::OrderNumber;
+use oms_domain::order::shipment::Shipment;
 use oms_domain::order::{CustomerSnapshot, Order, OrderParts, StatusEntry};
 use oms_domain::password::PasswordHash;
 use oms_domain::product::Product;
@@ -22,6 +23,7 @@ use oms_domain::timestamp::Timestamp;
 use oms_domain::user::{Actor, User};
 use oms_ports::error::StoreError;
 use oms_rules::address::AddressRecord;
+use oms_rules::shipment::ShipmentRecord;
 use rusqlite::{OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
@@ -114,7 +116,7 @@ pub(crate) fn user(row: &Row<'_>) -> Result<User, StoreError> {
 
 pub(crate) const ORDER_COLUMNS: &str = "id, number, customer_id, customer_name, customer_email, lines, \
      total, payment_collected, status, history, placed_by, placed_by_role, created_at, \
-     updated_at, version, shipping_address";
+     updated_at, version, shipping_address, shipments";
 
 /// One line as stored: its total follows from price and quantity.
 #[derive(Debug, Serialize, Deserialize)]
@@ -251,6 +253,19 @@ pub(crate) fn shipping_address(row: &Row<'_>) -> Result<Option<ShippingAddress>,
         .transpose()
 }
 
+fn shipments(row: &Row<'_>) -> Result<Vec<Shipment>, StoreError> {
+    let records: Vec<ShipmentRecord> = field(
+        "shipments",
+        serde_json::from_str(&column::<String>(row, "shipments")?),
+    )?;
+    ShipmentRecord::read_all(&records)
+}
+
+/// The order's shipments as the shared records' JSON.
+pub(crate) fn shipments_json(order: &Order) -> String {
+    serde_json::to_string(&ShipmentRecord::all(order.shipments())).unwrap_or_default()
+}
+
 pub(crate) fn order(row: &Row<'_>) -> Result<Order, StoreError> {
     let parts = OrderParts {
         id: parsed(row, "id")?,
@@ -262,6 +277,7 @@ pub(crate) fn order(row: &Row<'_>) -> Result<Order, StoreError> {
         payment_collected: column(row, "payment_collected")?,
         status: parsed(row, "status")?,
         history: history(row)?,
+        shipments: shipments(row)?,
         placed_by: placed_by(row)?,
         created_at: time(row, "created_at")?,
         updated_at: time(row, "updated_at")?,

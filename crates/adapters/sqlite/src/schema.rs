@@ -47,6 +47,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "shipping_addresses",
         include_str!("../../../../migrations/sqlite/0007_shipping_addresses.sql"),
     ),
+    (
+        8,
+        "shipments",
+        include_str!("../../../../migrations/sqlite/0008_shipments.sql"),
+    ),
 ];
 
 /// The schema version of `connection`'s database (0 for a new one).

@@ -3,14 +3,16 @@
 //! happened and what it carries, and the `reset` that tells a subscriber to
 //! reload. Webhook bodies will be the same messages.
 
-use oms_domain::event::{OrderEvent, OrderPaymentUpdated, OrderStatusUpdated};
+use oms_domain::event::{
+    OrderEvent, OrderPaymentUpdated, OrderShipmentDelivered, OrderShipped, OrderStatusUpdated,
+};
 use oms_domain::visibility::Audience;
 use oms_ports::events::LoggedEvent;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::currency::Currency;
-use crate::dto::orders::OrderView;
+use crate::dto::orders::{OrderView, ShipmentView};
 use crate::openapi::rules;
 
 /// One message of the feed.
@@ -47,9 +49,89 @@ pub enum EventMessage {
         /// The change.
         data: OrderPaymentUpdatedView,
     },
+    /// Units left in a shipment.
+    OrderShipped {
+        /// Its position in the log.
+        id: String,
+        /// When it happened (RFC 3339).
+        #[schema(format = DateTime)]
+        at: String,
+        /// The shipment and the status it left the order in.
+        data: OrderShippedView,
+    },
+    /// Shipments arrived.
+    OrderShipmentDelivered {
+        /// Its position in the log.
+        id: String,
+        /// When it happened (RFC 3339).
+        #[schema(format = DateTime)]
+        at: String,
+        /// Which shipments, and the status they left the order in.
+        data: OrderShipmentDeliveredView,
+    },
     /// Events the subscriber should have had are gone: reload what it
     /// shows, then follow again without `since`.
     Reset,
+}
+
+/// A shipment that left.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderShippedView {
+    /// The order.
+    pub order_id: String,
+    /// Its number.
+    pub order_number: u64,
+    /// The shipment.
+    pub shipment: ShipmentView,
+    /// The status before.
+    #[schema(schema_with = rules::status)]
+    pub from: String,
+    /// The status after: `partially_shipped` while units are left, else
+    /// `shipped`.
+    #[schema(schema_with = rules::status)]
+    pub to: String,
+    /// When (RFC 3339).
+    #[schema(format = DateTime)]
+    pub at: String,
+    /// The role of whoever sent it; staff and admins only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_role: Option<String>,
+    /// The order's version after the change.
+    pub version: u64,
+    /// Whether payment has been collected; absent from the public view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_collected: Option<bool>,
+}
+
+/// Shipments recorded as arrived.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderShipmentDeliveredView {
+    /// The order.
+    pub order_id: String,
+    /// Its number.
+    pub order_number: u64,
+    /// The shipments that arrived with this change.
+    pub shipment_ids: Vec<u32>,
+    /// The status before.
+    #[schema(schema_with = rules::status)]
+    pub from: String,
+    /// The status after: `delivered` once every unit has shipped and every
+    /// shipment arrived.
+    #[schema(schema_with = rules::status)]
+    pub to: String,
+    /// When (RFC 3339).
+    #[schema(format = DateTime)]
+    pub at: String,
+    /// The role of whoever recorded it; staff and admins only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_role: Option<String>,
+    /// The order's version after the change.
+    pub version: u64,
+    /// Whether payment has been collected; absent from the public view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_collected: Option<bool>,
 }
 
 /// An order's move to another status.
@@ -119,6 +201,16 @@ impl EventMessage {
                 at,
                 data: OrderPaymentUpdatedView::of(paid, audience),
             },
+            OrderEvent::Shipped(shipped) => EventMessage::OrderShipped {
+                id,
+                at,
+                data: OrderShippedView::of(shipped, audience),
+            },
+            OrderEvent::ShipmentDelivered(arrived) => EventMessage::OrderShipmentDelivered {
+                id,
+                at,
+                data: OrderShipmentDeliveredView::of(arrived, audience),
+            },
         }
     }
 }
@@ -150,6 +242,48 @@ impl OrderPaymentUpdatedView {
             payment_collected: audience.sees_customer().then_some(paid.payment_collected),
             at: paid.at.to_string(),
             version: paid.version,
+        }
+    }
+}
+
+impl OrderShippedView {
+    /// The shipment as `audience` may see it.
+    pub fn of(shipped: &OrderShipped, audience: Audience) -> Self {
+        OrderShippedView {
+            order_id: shipped.order_id.to_string(),
+            order_number: shipped.number.get(),
+            shipment: ShipmentView::named(&shipped.shipment, |_| None),
+            from: shipped.from.as_str().to_owned(),
+            to: shipped.to.as_str().to_owned(),
+            at: shipped.at.to_string(),
+            by_role: audience
+                .sees_staff()
+                .then(|| shipped.by.role.as_str().to_owned()),
+            version: shipped.version,
+            payment_collected: audience
+                .sees_customer()
+                .then_some(shipped.payment_collected),
+        }
+    }
+}
+
+impl OrderShipmentDeliveredView {
+    /// The arrivals as `audience` may see them.
+    pub fn of(arrived: &OrderShipmentDelivered, audience: Audience) -> Self {
+        OrderShipmentDeliveredView {
+            order_id: arrived.order_id.to_string(),
+            order_number: arrived.number.get(),
+            shipment_ids: arrived.shipments.iter().map(|id| id.get()).collect(),
+            from: arrived.from.as_str().to_owned(),
+            to: arrived.to.as_str().to_owned(),
+            at: arrived.at.to_string(),
+            by_role: audience
+                .sees_staff()
+                .then(|| arrived.by.role.as_str().to_owned()),
+            version: arrived.version,
+            payment_collected: audience
+                .sees_customer()
+                .then_some(arrived.payment_collected),
         }
     }
 }

@@ -2,10 +2,15 @@
 //! `summary`.
 
 mod lookup;
+mod shipment;
 mod summary;
 mod view;
 
 pub use lookup::LookupRequest;
+pub use shipment::{
+    CreateShipmentRequest, MarkDeliveredRequest, ShipmentItemRequest, ShipmentItemView,
+    ShipmentView,
+};
 pub use summary::{OrderSummaryView, StatusCounts};
 pub use view::{OrderCustomerView, OrderLineView, OrderView, StatusEntryView};
 

@@ -5,6 +5,7 @@
 pub mod address_rules;
 mod failures;
 pub mod rules;
+pub mod shipment_rules;
 
 use failures::RouteFailures;
 
@@ -56,6 +57,8 @@ use crate::routes;
         routes::orders::lookup,
         routes::orders::get,
         routes::orders::change_status,
+        routes::shipments::create,
+        routes::shipments::delivered,
         routes::export::csv,
         routes::ws::subscribe,
     ),
@@ -70,6 +73,9 @@ use crate::routes;
         orders::PlaceOrderRequest, orders::OrderCustomerRequest, orders::OrderItemRequest,
         address::AddressRequest, address::AddressView,
         orders::ChangeStatusRequest, orders::OrderView, orders::OrderCustomerView,
+        orders::CreateShipmentRequest, orders::ShipmentItemRequest, orders::MarkDeliveredRequest,
+        orders::ShipmentView, orders::ShipmentItemView,
+        events::OrderShippedView, events::OrderShipmentDeliveredView,
         orders::OrderLineView, orders::StatusEntryView, orders::OrderSummaryView,
         orders::StatusCounts, orders::LookupRequest,
         page::Page<products::ProductView>,

@@ -76,6 +76,8 @@ problem_codes! {
         "the status machine does not allow the move";
     PaymentOnCancelled = "payment_on_cancelled", CONFLICT,
         "recording payment on a cancelled order";
+    AddressRequired = "address_required", CONFLICT,
+        "a shipment of an order without a shipping address, where the shop requires one (`OMS_SHIPPING_ADDRESS_REQUIRED`); set the address first";
     VersionMismatch = "version_mismatch", CONFLICT,
         "`expectedVersion` (order or product) is stale; `currentVersion`";
     Contended = "contended", CONFLICT,

@@ -111,6 +111,7 @@ impl Failures for ChangeStatusError {
             ProblemCode::Forbidden,
             ProblemCode::IllegalTransition,
             ProblemCode::PaymentOnCancelled,
+            ProblemCode::AddressRequired,
             ProblemCode::VersionMismatch,
         ])
     }
@@ -123,6 +124,11 @@ impl From<ChangeStatusError> for ApiError {
             ChangeStatusError::Invalid(invalid) => ApiError::invalid(&invalid),
             ChangeStatusError::Forbidden(_) => ApiError::forbidden(),
             ChangeStatusError::Rejected(rule) => rejected(&rule),
+            ChangeStatusError::ShipmentNotFound => ApiError::not_found("shipment on this order"),
+            ChangeStatusError::AddressRequired => ApiError::new(
+                ProblemCode::AddressRequired,
+                "the order has no shipping address; set one before it ships",
+            ),
             ChangeStatusError::VersionMismatch { current } => ApiError::new(
                 ProblemCode::VersionMismatch,
                 format!("the order has changed; it is now at version {current}"),

@@ -8,6 +8,7 @@ pub mod export;
 pub mod health;
 pub mod orders;
 pub mod products;
+pub mod shipments;
 pub mod users;
 pub mod webhooks;
 pub mod ws;
@@ -171,6 +172,20 @@ pub fn table<S: Store>() -> Vec<RouteDef> {
             "/api/orders/{id}/status",
             General,
             orders::change_status::<S>,
+        )
+        .or::<ChangeStatusError>(),
+        def(
+            M::POST,
+            "/api/orders/{id}/shipments",
+            General,
+            shipments::create::<S>,
+        )
+        .or::<ChangeStatusError>(),
+        def(
+            M::POST,
+            "/api/orders/{id}/shipments/{shipmentId}/delivered",
+            General,
+            shipments::delivered::<S>,
         )
         .or::<ChangeStatusError>(),
         def(M::GET, "/ws", Upgrades, ws::subscribe::<S>)

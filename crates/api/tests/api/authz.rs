@@ -89,6 +89,12 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/api/orders/lookup", [200, 200, 200, 200]),
         row(M::GET, "/api/orders/{id}", [200, 200, 200, 200]),
         row(M::PUT, "/api/orders/{id}/status", [401, 403, 200, 200]),
+        row(M::POST, "/api/orders/{id}/shipments", [401, 403, 201, 201]),
+        row(
+            M::POST,
+            "/api/orders/{id}/shipments/{shipmentId}/delivered",
+            [401, 403, 200, 200],
+        ),
         // A plain GET is no upgrade (400), but the token is checked first;
         // feed.rs covers the upgrade itself.
         row(M::GET, "/ws", [401, 400, 400, 400]),
@@ -110,11 +116,14 @@ async fn request(app: &TestApp, fx: &Fixture, row: &Row, who: Who) -> (String, O
             .as_str()
             .unwrap()
             .to_owned(),
+        "/api/orders/{id}/shipments" => confirmed(app, fx, false).await,
+        "/api/orders/{id}/shipments/{shipmentId}/delivered" => confirmed(app, fx, true).await,
         _ => fx.order.clone(),
     };
     let path = row
         .pattern
         .replace("{id}", &id)
+        .replace("{shipmentId}", "1")
         .replace("{deliveryId}", &fx.delivery);
     let email = format!("matrix-{}@example.com", uuid());
     let body = match (row.method.as_str(), row.pattern) {
@@ -147,6 +156,23 @@ async fn request(app: &TestApp, fx: &Fixture, row: &Row, who: Who) -> (String, O
         _ => None,
     };
     (path, body)
+}
+
+/// A new confirmed order's id, shipped in one shipment when `shipped`.
+async fn confirmed(app: &TestApp, fx: &Fixture, shipped: bool) -> String {
+    let email = format!("m-{}@example.com", uuid());
+    let order = app.order_for(&email, &fx.product, 1).await;
+    let id = order["id"].as_str().unwrap().to_owned();
+    let moved = app
+        .set_status(&app.staff, &id, &json!({ "status": "confirmed" }))
+        .await;
+    assert_eq!(moved.status(), reqwest::StatusCode::OK);
+    if shipped {
+        let path = format!("/api/orders/{id}/shipments");
+        let sent = app.post(&path, Some(&app.staff), &json!({})).await;
+        assert_eq!(sent.status(), reqwest::StatusCode::CREATED);
+    }
+    id
 }
 
 /// Where the matrix's endpoints point: nothing listens there.

@@ -103,7 +103,14 @@ async fn field_rules_in_the_document_come_from_the_domain() {
     let status = &doc["components"]["schemas"]["ChangeStatusRequest"]["properties"]["status"];
     assert_eq!(
         status["enum"],
-        json!(["pending", "confirmed", "shipped", "delivered", "cancelled"])
+        json!([
+            "pending",
+            "confirmed",
+            "partially_shipped",
+            "shipped",
+            "delivered",
+            "cancelled"
+        ])
     );
     let update = &doc["components"]["schemas"]["UpdateProductRequest"];
     assert_eq!(

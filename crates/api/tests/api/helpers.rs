@@ -243,10 +243,15 @@ impl TestApp {
         body["stock"].as_u64().unwrap()
     }
 
-    /// An order placed by staff for `email`; returns the order body.
+    /// An order placed by staff for `email`, going to an address so it
+    /// may ship; returns the order body.
     pub async fn order_for(&self, email: &str, product: &str, quantity: i64) -> Value {
         let body = json!({
             "customer": { "name": "Pat Buyer", "email": email },
+            "shippingAddress": {
+                "name": "Pat Buyer", "line1": "1 Main St", "city": "Springfield",
+                "postalCode": "12345", "country": "US"
+            },
             "items": [{ "productId": product, "quantity": quantity }],
         });
         let response = self.post("/api/orders", Some(&self.staff), &body).await;

@@ -39,6 +39,7 @@ mod proxies;
 mod receiver;
 mod revocation;
 mod security;
+mod shipments;
 mod sigterm;
 mod stalls;
 mod static_pages;

@@ -33,8 +33,8 @@ async fn staff_place_an_order_for_a_customer_and_stock_is_reserved() {
     assert_eq!(
         order["items"],
         json!([
-            { "productId": mug, "name": "Blue Mug", "unitPrice": 1250, "quantity": 2, "lineTotal": 2500 },
-            { "productId": plate, "name": "Plate", "unitPrice": 800, "quantity": 1, "lineTotal": 800 },
+            { "productId": mug, "name": "Blue Mug", "unitPrice": 1250, "quantity": 2, "shippedQuantity": 0, "lineTotal": 2500 },
+            { "productId": plate, "name": "Plate", "unitPrice": 800, "quantity": 1, "shippedQuantity": 0, "lineTotal": 800 },
         ])
     );
     assert_eq!(order["total"], 3300);
@@ -520,7 +520,7 @@ async fn the_summary_counts_orders_by_status_with_paid_revenue_and_what_is_outst
     assert_eq!(
         summary,
         json!({
-            "byStatus": { "pending": 1, "confirmed": 1, "shipped": 0, "delivered": 0, "cancelled": 1 },
+            "byStatus": { "pending": 1, "confirmed": 1, "partially_shipped": 0, "shipped": 0, "delivered": 0, "cancelled": 1 },
             "orders": 3,
             "revenue": 1250,
             "outstanding": 2500,

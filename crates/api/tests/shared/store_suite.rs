@@ -28,6 +28,8 @@ mod operations;
 mod orders;
 #[path = "../api/security.rs"]
 mod security;
+#[path = "../api/shipments.rs"]
+mod shipments;
 #[path = "../api/stores.rs"]
 mod stores;
 #[path = "../api/receiver.rs"]

@@ -48,6 +48,13 @@ pub enum ChangeStatusError {
     /// on a cancelled order).
     #[error(transparent)]
     Rejected(#[from] OrderError),
+    /// The order has no shipment by that number.
+    #[error("no such shipment")]
+    ShipmentNotFound,
+    /// The change would send a shipment to an order without an address,
+    /// and this shop requires one.
+    #[error("the order has no shipping address")]
+    AddressRequired,
     /// The order is no longer at the version the caller expected.
     #[error("the order is at version {current}")]
     VersionMismatch {
@@ -141,7 +148,7 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
     /// repeats the change that took (`repeat`) is answered with the order
     /// as it is, writing nothing: a client that never heard the first
     /// answer sends it again.
-    async fn revise_order(
+    pub(super) async fn revise_order(
         &self,
         order_id: &str,
         expected: Option<u64>,
@@ -188,6 +195,10 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
         if next.version() == current {
             return Ok(order);
         }
+        let sends = next.shipments().len() > order.shipments().len();
+        if sends && self.address_required && order.shipping_address().is_none() {
+            return Err(ChangeStatusError::AddressRequired);
+        }
         let revision = OrderRevision {
             expected_version: current,
             order: next,
@@ -204,7 +215,7 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
 
 /// A status change as asked, to recognise it sent again.
 #[derive(Clone, Copy)]
-struct Repeat {
+pub(super) struct Repeat {
     to: OrderStatus,
     by: Actor,
     payment: Option<bool>,

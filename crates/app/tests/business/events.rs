@@ -43,7 +43,7 @@ async fn placing_moving_and_paying_are_one_event_each_in_order() {
             "orderPlaced",
             "orderStatusUpdated",
             "orderPaymentUpdated",
-            "orderStatusUpdated"
+            "orderShipped"
         ]
     );
     let versions: Vec<_> = events.iter().map(OrderEvent::version).collect();
@@ -56,7 +56,7 @@ async fn placing_moving_and_paying_are_one_event_each_in_order() {
         panic!("{:?}", events[0])
     };
     assert_eq!(placed.order, order, "the order as committed");
-    let OrderEvent::StatusUpdated(shipped) = events[3] else {
+    let OrderEvent::Shipped(shipped) = &events[3] else {
         panic!("{:?}", events[3])
     };
     assert_eq!(

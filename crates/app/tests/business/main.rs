@@ -11,6 +11,7 @@ mod listing;
 mod mocks;
 mod place_order;
 mod retries;
+mod shipments;
 mod status_flow;
 mod support;
 mod users;

@@ -54,19 +54,23 @@ async fn an_order_walks_from_pending_to_delivered_with_its_history() {
         .events()
         .await
         .into_iter()
-        .filter_map(|e| match e {
-            OrderEvent::StatusUpdated(u) => Some((u.from, u.to, u.version)),
+        .filter_map(|e| match &e {
+            OrderEvent::StatusUpdated(u) => Some((e.name(), u.from, u.to, u.version)),
+            OrderEvent::Shipped(s) => Some((e.name(), s.from, s.to, s.version)),
+            OrderEvent::ShipmentDelivered(d) => Some((e.name(), d.from, d.to, d.version)),
             OrderEvent::Placed(_) | OrderEvent::PaymentUpdated(_) => None,
         })
         .collect();
     assert_eq!(
         moves,
         vec![
-            (Pending, Confirmed, 2),
-            (Confirmed, Shipped, 3),
-            (Shipped, Delivered, 4)
+            ("orderStatusUpdated", Pending, Confirmed, 2),
+            ("orderShipped", Confirmed, Shipped, 3),
+            ("orderShipmentDelivered", Shipped, Delivered, 4)
         ]
     );
+    assert_eq!(last.shipments().len(), 1, "shipped in one shipment");
+    assert!(last.shipments()[0].delivered.is_some());
     assert_eq!(w.stock(&mug).await, 6, "delivery keeps the stock taken");
 }
 

@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
 use oms_app::catalog::{CatalogService, CreateProduct};
 use oms_app::customers::CustomerService;
-use oms_app::orders::{CustomerInput, ItemInput, OrderService, PlaceOrder, PlaceOrderError};
+use oms_app::orders::{
+    AddressInput, CustomerInput, ItemInput, OrderService, PlaceOrder, PlaceOrderError,
+};
 use oms_app::passwords::Argon2Hashing;
 use oms_app::users::{Register, UserService};
 use oms_domain::event::OrderEvent;
@@ -136,7 +138,20 @@ pub fn order_for(email: &str, items: &[(&str, i64)]) -> PlaceOrder {
                 quantity,
             })
             .collect(),
+        shipping_address: Some(address()),
         ..PlaceOrder::default()
+    }
+}
+
+/// Where the world's orders go.
+pub fn address() -> AddressInput {
+    AddressInput {
+        name: "Ann Lee".to_owned(),
+        line1: "1 Main St".to_owned(),
+        city: "Springfield".to_owned(),
+        postal_code: "12345".to_owned(),
+        country: "US".to_owned(),
+        ..AddressInput::default()
     }
 }
 

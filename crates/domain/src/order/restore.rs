@@ -23,6 +23,7 @@ pub struct OrderParts {
     pub payment_collected: bool,
     pub status: OrderStatus,
     pub history: Vec<StatusEntry>,
+    pub shipments: Vec<super::shipment::Shipment>,
     pub placed_by: Actor,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -48,7 +49,7 @@ impl Order {
         if last != parts.status {
             return Err(OrderError::Inconsistent("status disagrees with history"));
         }
-        Ok(Order {
+        let order = Order {
             id: parts.id,
             number: parts.number,
             customer: parts.customer,
@@ -58,11 +59,14 @@ impl Order {
             payment_collected: parts.payment_collected,
             status: parts.status,
             history: parts.history,
+            shipments: parts.shipments,
             placed_by: parts.placed_by,
             created_at: parts.created_at,
             updated_at: parts.updated_at,
             version: parts.version,
-        })
+        };
+        super::fulfilment::check_shipments(&order)?;
+        Ok(order)
     }
 }
 
@@ -79,6 +83,7 @@ impl From<&Order> for OrderParts {
             payment_collected: order.payment_collected,
             status: order.status,
             history: order.history.clone(),
+            shipments: order.shipments.clone(),
             placed_by: order.placed_by,
             created_at: order.created_at,
             updated_at: order.updated_at,

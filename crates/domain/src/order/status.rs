@@ -6,17 +6,23 @@ use std::str::FromStr;
 /// Where an order is in its life.
 ///
 /// ```text
-/// Pending -> Confirmed -> Shipped -> Delivered
-///    |           |
+/// Pending -> Confirmed -> PartiallyShipped -> Shipped -> Delivered
+///    |           |  \_________________________^
 ///    +-----------+--> Cancelled
 /// ```
+///
+/// A shipment moves an order into `PartiallyShipped` (units left) or
+/// `Shipped` (none left); once any unit has left, it can no longer be
+/// cancelled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrderStatus {
     /// Placed, stock reserved, not yet accepted by the shop.
     Pending,
     /// Accepted by the shop.
     Confirmed,
-    /// Handed to the carrier.
+    /// Some units handed to the carrier, some still to go.
+    PartiallyShipped,
+    /// Every unit handed to the carrier.
     Shipped,
     /// Received by the customer. Terminal.
     Delivered,
@@ -26,9 +32,10 @@ pub enum OrderStatus {
 
 impl OrderStatus {
     /// Every status, in life order.
-    pub const ALL: [OrderStatus; 5] = [
+    pub const ALL: [OrderStatus; 6] = [
         OrderStatus::Pending,
         OrderStatus::Confirmed,
+        OrderStatus::PartiallyShipped,
         OrderStatus::Shipped,
         OrderStatus::Delivered,
         OrderStatus::Cancelled,
@@ -39,7 +46,8 @@ impl OrderStatus {
         use OrderStatus::*;
         match self {
             Pending => matches!(next, Confirmed | Cancelled),
-            Confirmed => matches!(next, Shipped | Cancelled),
+            Confirmed => matches!(next, PartiallyShipped | Shipped | Cancelled),
+            PartiallyShipped => next == Shipped,
             Shipped => next == Delivered,
             Delivered | Cancelled => false,
         }
@@ -57,11 +65,26 @@ impl OrderStatus {
         Self::ALL.iter().all(|&next| !self.may_become(next))
     }
 
-    /// The statuses this one may become, for UIs that offer only valid moves.
+    /// The statuses a request may move this one to, for UIs that offer
+    /// only valid moves: `PartiallyShipped` is entered by a shipment that
+    /// leaves units behind, never asked for by name.
     pub fn next_statuses(self) -> impl Iterator<Item = OrderStatus> {
         Self::ALL
             .into_iter()
-            .filter(move |&next| self.may_become(next))
+            .filter(move |&next| self.may_become(next) && next.may_be_asked_for())
+    }
+
+    /// Whether a status change may name this status as its target.
+    pub fn may_be_asked_for(self) -> bool {
+        self != OrderStatus::PartiallyShipped
+    }
+
+    /// Whether units of an order in this status have left the warehouse.
+    pub fn has_shipped(self) -> bool {
+        matches!(
+            self,
+            OrderStatus::PartiallyShipped | OrderStatus::Shipped | OrderStatus::Delivered
+        )
     }
 
     /// The status's name on the wire.
@@ -69,6 +92,7 @@ impl OrderStatus {
         match self {
             OrderStatus::Pending => "pending",
             OrderStatus::Confirmed => "confirmed",
+            OrderStatus::PartiallyShipped => "partially_shipped",
             OrderStatus::Shipped => "shipped",
             OrderStatus::Delivered => "delivered",
             OrderStatus::Cancelled => "cancelled",
@@ -84,7 +108,7 @@ impl fmt::Display for OrderStatus {
 
 /// Why a text is not an [`OrderStatus`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("must be one of pending, confirmed, shipped, delivered, cancelled")]
+#[error("must be one of pending, confirmed, partially_shipped, shipped, delivered, cancelled")]
 pub struct StatusError;
 
 impl FromStr for OrderStatus {
@@ -103,16 +127,17 @@ mod tests {
     use super::OrderStatus::*;
     use super::*;
 
-    /// Every (from, to) pair of the 25, written out: the table a reviewer
+    /// Every (from, to) pair of the 36, written out: the table a reviewer
     /// checks against the business, not against the code.
     #[test]
     fn the_full_transition_table() {
         let expected = [
-            (Pending, [false, true, false, false, true]),
-            (Confirmed, [false, false, true, false, true]),
-            (Shipped, [false, false, false, true, false]),
-            (Delivered, [false, false, false, false, false]),
-            (Cancelled, [false, false, false, false, false]),
+            (Pending, [false, true, false, false, false, true]),
+            (Confirmed, [false, false, true, true, false, true]),
+            (PartiallyShipped, [false, false, false, true, false, false]),
+            (Shipped, [false, false, false, false, true, false]),
+            (Delivered, [false, false, false, false, false, false]),
+            (Cancelled, [false, false, false, false, false, false]),
         ];
         for (from, row) in expected {
             for (to, allowed) in OrderStatus::ALL.into_iter().zip(row) {
@@ -145,6 +170,14 @@ mod tests {
         assert_eq!(
             Pending.next_statuses().collect::<Vec<_>>(),
             vec![Confirmed, Cancelled]
+        );
+        assert_eq!(
+            Confirmed.next_statuses().collect::<Vec<_>>(),
+            vec![Shipped, Cancelled]
+        );
+        assert_eq!(
+            PartiallyShipped.next_statuses().collect::<Vec<_>>(),
+            vec![Shipped]
         );
         assert_eq!(Shipped.next_statuses().collect::<Vec<_>>(), vec![Delivered]);
         assert_eq!(Delivered.next_statuses().count(), 0);

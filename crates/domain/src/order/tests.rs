@@ -5,18 +5,18 @@ use crate::ids::UserId;
 use crate::product::Product;
 use crate::user::Role;
 
-fn at(ms: i64) -> Timestamp {
+pub(crate) fn at(ms: i64) -> Timestamp {
     Timestamp::from_unix_millis(ms).unwrap()
 }
 
-fn staff() -> Actor {
+pub(crate) fn staff() -> Actor {
     Actor {
         user: UserId::from_uuid(Uuid::from_u128(7)),
         role: Role::Staff,
     }
 }
 
-fn line(product: u128, price: i64, qty: i64) -> OrderLine {
+pub(crate) fn line(product: u128, price: i64, qty: i64) -> OrderLine {
     OrderLine::new(
         ProductId::from_uuid(Uuid::from_u128(product)),
         Name::parse(&format!("Product {product}")).unwrap(),
@@ -26,7 +26,7 @@ fn line(product: u128, price: i64, qty: i64) -> OrderLine {
     .unwrap()
 }
 
-fn new_order(lines: Vec<OrderLine>) -> NewOrder {
+pub(crate) fn new_order(lines: Vec<OrderLine>) -> NewOrder {
     NewOrder {
         id: OrderId::from_uuid(Uuid::from_u128(99)),
         number: OrderNumber::new(1042).unwrap(),
@@ -43,7 +43,7 @@ fn new_order(lines: Vec<OrderLine>) -> NewOrder {
     }
 }
 
-fn pending() -> Order {
+pub(crate) fn pending() -> Order {
     Order::place(new_order(vec![line(1, 250, 2), line(2, 1_000, 1)])).unwrap()
 }
 

@@ -77,10 +77,18 @@ impl Fixture {
         })
     }
 
-    fn order_body(&self, client: usize, n: u64) -> Bytes {
+    /// A three-line order; with an address when it is to ship (`mix`
+    /// moves its orders on), without in `place`, whose figures are kept
+    /// comparable over time.
+    fn order_body(&self, client: usize, n: u64, ships: bool) -> Bytes {
         let [a, b, c] = &self.products;
+        let address = if ships {
+            r#""shippingAddress":{"name":"Load Buyer","line1":"1 Load St","city":"Loadville","postalCode":"10001","country":"US"},"#
+        } else {
+            ""
+        };
         Bytes::from(format!(
-            r#"{{"customer":{{"name":"Load Buyer","email":"load-{client}-{}@load.example"}},"items":[{{"productId":"{a}","quantity":1}},{{"productId":"{b}","quantity":2}},{{"productId":"{c}","quantity":1}}]}}"#,
+            r#"{{"customer":{{"name":"Load Buyer","email":"load-{client}-{}@load.example"}},{address}"items":[{{"productId":"{a}","quantity":1}},{{"productId":"{b}","quantity":2}},{{"productId":"{c}","quantity":1}}]}}"#,
             n % 500
         ))
     }
@@ -178,7 +186,7 @@ pub async fn drive(
                 conn.send(Method::GET, &path, &fixture.token, None).await
             }
             Scenario::Place => {
-                let body = fixture.order_body(client, n);
+                let body = fixture.order_body(client, n, scenario == Scenario::Mix);
                 let answer = conn
                     .send(Method::POST, "/api/orders", &fixture.token, Some(body))
                     .await;

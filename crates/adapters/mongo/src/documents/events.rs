@@ -4,9 +4,13 @@
 //! change stream, not from the orders.
 
 use mongodb::bson::DateTime;
-use oms_domain::event::{OrderEvent, OrderPaymentUpdated, OrderStatusUpdated};
+use oms_domain::event::{
+    OrderEvent, OrderPaymentUpdated, OrderShipmentDelivered, OrderShipped, OrderStatusUpdated,
+};
 use oms_domain::order::Order;
+use oms_domain::order::shipment::ShipmentId;
 use oms_ports::error::StoreError;
+use oms_rules::shipment::ShipmentRecord;
 use serde::{Deserialize, Serialize};
 
 use super::orders::{ActorDoc, OrderDoc, number};
@@ -38,6 +42,10 @@ pub(crate) struct EventDoc {
     pub by: Option<ActorDoc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_collected: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipment: Option<ShipmentRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipment_ids: Option<Vec<i64>>,
 }
 
 impl EventDoc {
@@ -57,16 +65,44 @@ impl EventDoc {
             to: None,
             by: None,
             payment_collected: None,
+            shipment: None,
+            shipment_ids: None,
+        };
+        let mut moved = |from: &str, to: &str, by, paid| {
+            doc.from = Some(from.to_owned());
+            doc.to = Some(to.to_owned());
+            doc.by = Some(by);
+            doc.payment_collected = Some(paid);
         };
         match event {
             OrderEvent::Placed(p) => doc.order = Some(OrderDoc::from(&p.order)),
             OrderEvent::StatusUpdated(u) => {
-                doc.from = Some(u.from.as_str().to_owned());
-                doc.to = Some(u.to.as_str().to_owned());
-                doc.by = Some(u.by.into());
-                doc.payment_collected = Some(u.payment_collected);
+                moved(
+                    u.from.as_str(),
+                    u.to.as_str(),
+                    u.by.into(),
+                    u.payment_collected,
+                );
             }
             OrderEvent::PaymentUpdated(p) => doc.payment_collected = Some(p.payment_collected),
+            OrderEvent::Shipped(s) => {
+                moved(
+                    s.from.as_str(),
+                    s.to.as_str(),
+                    s.by.into(),
+                    s.payment_collected,
+                );
+                doc.shipment = Some(ShipmentRecord::of(&s.shipment));
+            }
+            OrderEvent::ShipmentDelivered(d) => {
+                moved(
+                    d.from.as_str(),
+                    d.to.as_str(),
+                    d.by.into(),
+                    d.payment_collected,
+                );
+                doc.shipment_ids = Some(d.shipments.iter().map(|id| i64::from(id.get())).collect());
+            }
         }
         doc
     }
@@ -105,6 +141,38 @@ impl TryFrom<EventDoc> for OrderEvent {
                 payment_collected: required("paymentCollected", d.payment_collected)?,
                 at,
                 version,
+            }),
+            "orderShipped" => OrderEvent::Shipped(OrderShipped {
+                order_id,
+                number,
+                placed_by,
+                shipment: required("shipment", d.shipment)?.shipment()?,
+                from: field("event.from", required("from", d.from)?.parse())?,
+                to: field("event.to", required("to", d.to)?.parse())?,
+                at,
+                by: required("by", d.by)?.try_into()?,
+                version,
+                payment_collected: required("paymentCollected", d.payment_collected)?,
+            }),
+            "orderShipmentDelivered" => OrderEvent::ShipmentDelivered(OrderShipmentDelivered {
+                order_id,
+                number,
+                placed_by,
+                shipments: required("shipmentIds", d.shipment_ids)?
+                    .into_iter()
+                    .map(|id| {
+                        field(
+                            "event.shipmentIds",
+                            ShipmentId::new(uncount("event.shipmentIds", id)?),
+                        )
+                    })
+                    .collect::<Result<_, _>>()?,
+                from: field("event.from", required("from", d.from)?.parse())?,
+                to: field("event.to", required("to", d.to)?.parse())?,
+                at,
+                by: required("by", d.by)?.try_into()?,
+                version,
+                payment_collected: required("paymentCollected", d.payment_collected)?,
             }),
             other => return Err(corrupt(format_args!("event.name {other:?}"))),
         };

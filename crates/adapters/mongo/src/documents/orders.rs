@@ -13,6 +13,7 @@ use oms_domain::order::{CustomerSnapshot, Order, OrderParts, StatusEntry};
 use oms_domain::quantity::Quantity;
 use oms_domain::user::Actor;
 use oms_ports::error::StoreError;
+use oms_rules::shipment::ShipmentRecord;
 use serde::{Deserialize, Serialize};
 
 use super::{corrupt, count, date, field, timestamp, uncount};
@@ -31,6 +32,8 @@ pub(crate) struct OrderDoc {
     pub payment_collected: bool,
     pub status: String,
     pub history: Vec<HistoryDoc>,
+    #[serde(default)]
+    pub shipments: Vec<ShipmentRecord>,
     pub placed_by: ActorDoc,
     pub created_at: DateTime,
     pub updated_at: DateTime,
@@ -113,6 +116,7 @@ impl From<&Order> for OrderDoc {
             payment_collected: o.payment_collected(),
             status: o.status().as_str().to_owned(),
             history: o.history().iter().map(HistoryDoc::from).collect(),
+            shipments: ShipmentRecord::all(o.shipments()),
             placed_by: o.placed_by().into(),
             created_at: date(o.created_at()),
             updated_at: date(o.updated_at()),
@@ -208,6 +212,7 @@ impl TryFrom<OrderDoc> for Order {
                 .into_iter()
                 .map(StatusEntry::try_from)
                 .collect::<Result<_, _>>()?,
+            shipments: ShipmentRecord::read_all(&d.shipments)?,
             placed_by: d.placed_by.try_into()?,
             created_at: timestamp("order.createdAt", d.created_at)?,
             updated_at: timestamp("order.updatedAt", d.updated_at)?,

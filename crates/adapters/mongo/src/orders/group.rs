@@ -173,12 +173,14 @@ impl MongoStore {
         for change in &changes.revised {
             let doc = OrderDoc::from(&change.order);
             let history = to_bson(&doc.history).map_err(|e| Abort::Refused(e.to_string()))?;
+            let shipments = to_bson(&doc.shipments).map_err(|e| Abort::Refused(e.to_string()))?;
             revised.push(doc! {
                 "q": { "_id": &doc.id, "version": count(change.read_version) },
                 "u": { "$set": {
                     "status": &doc.status,
                     "paymentCollected": doc.payment_collected,
                     "history": history,
+                    "shipments": shipments,
                     "updatedAt": doc.updated_at,
                     "version": doc.version,
                 } },

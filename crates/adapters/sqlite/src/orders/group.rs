@@ -9,7 +9,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use oms_commit::group::Committer;
-use oms_domain::event::OrderEvent;
 use oms_domain::idempotency::RequestFingerprint;
 use oms_domain::order::Order;
 use oms_domain::order::number::OrderNumber;
@@ -27,7 +26,7 @@ use crate::errors::{corrupt, field, store_error};
 use crate::open::BUSY_TIMEOUT;
 use crate::products::get_product;
 use crate::rows::now_millis;
-use crate::rows::{count, history_json, lines_json, millis};
+use crate::rows::{count, history_json, lines_json, millis, shipments_json};
 
 impl Committer for SqliteStore {
     type Job = Write;
@@ -251,7 +250,7 @@ fn write(c: &Connection, changes: &Changes) -> Result<(), StoreError> {
     let mut revise = c
         .prepare_cached(
             "UPDATE orders SET status = ?2, payment_collected = ?3, history = ?4, updated_at = ?5,
-             version = ?6 WHERE id = ?1 AND version = ?7",
+             version = ?6, shipments = ?8 WHERE id = ?1 AND version = ?7",
         )
         .map_err(store_error)?;
     for revised in &changes.revised {
@@ -265,6 +264,7 @@ fn write(c: &Connection, changes: &Changes) -> Result<(), StoreError> {
                 millis(o.updated_at()),
                 count(o.version()),
                 count(revised.read_version),
+                shipments_json(o),
             ])
             .map_err(store_error)?;
         if written != 1 {
@@ -289,7 +289,7 @@ fn write(c: &Connection, changes: &Changes) -> Result<(), StoreError> {
         .map_err(store_error)?;
     }
     for event in &changes.events {
-        insert_event(c, event, now)?;
+        crate::event_rows::insert(c, event, now)?;
     }
     Ok(())
 }
@@ -306,8 +306,9 @@ fn insert_order(c: &Connection, o: &Order) -> Result<(), StoreError> {
         .prepare_cached(
             "INSERT INTO orders (id, customer_id, customer_name, customer_email, lines, total,
              payment_collected, status, history, placed_by, placed_by_role, created_at,
-             updated_at, version, number, customer_name_key, shipping_address)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+             updated_at, version, number, customer_name_key, shipping_address, shipments)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+             ?18)",
         )
         .map_err(store_error)?;
     let customer = o.customer();
@@ -330,43 +331,7 @@ fn insert_order(c: &Connection, o: &Order) -> Result<(), StoreError> {
             count(o.number().get()),
             customer.name.sort_key(),
             address_json(o),
-        ])
-        .map_err(store_error)?;
-    Ok(())
-}
-
-fn insert_event(c: &Connection, event: &OrderEvent, now: i64) -> Result<(), StoreError> {
-    let (from, to, by, role, paid) = match event {
-        OrderEvent::Placed(p) => (None, None, None, None, p.order.payment_collected()),
-        OrderEvent::StatusUpdated(u) => (
-            Some(u.from.as_str()),
-            Some(u.to.as_str()),
-            Some(u.by.user.to_string()),
-            Some(u.by.role.as_str()),
-            u.payment_collected,
-        ),
-        OrderEvent::PaymentUpdated(p) => (None, None, None, None, p.payment_collected),
-    };
-    let mut statement = c
-        .prepare_cached(
-            "INSERT INTO events (name, order_id, placed_by, version, at, logged_at, from_status,
-             to_status, by_user, by_role, payment_collected)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        )
-        .map_err(store_error)?;
-    statement
-        .execute(params![
-            event.name(),
-            event.order_id().to_string(),
-            event.placed_by().to_string(),
-            count(event.version()),
-            millis(event.at()),
-            now,
-            from,
-            to,
-            by,
-            role,
-            paid,
+            shipments_json(o),
         ])
         .map_err(store_error)?;
     Ok(())

@@ -32,7 +32,9 @@ pub struct StatusCounts {
     pub pending: u64,
     /// Confirmed.
     pub confirmed: u64,
-    /// Shipped.
+    /// Some units shipped, some still to go.
+    pub partially_shipped: u64,
+    /// Every unit shipped.
     pub shipped: u64,
     /// Delivered.
     pub delivered: u64,
@@ -43,11 +45,12 @@ pub struct StatusCounts {
 impl OrderSummaryView {
     /// `summary`, its amounts in `currency`.
     pub fn new(summary: &OrderSummary, currency: Currency) -> Self {
-        use OrderStatus::{Cancelled, Confirmed, Delivered, Pending, Shipped};
+        use OrderStatus::{Cancelled, Confirmed, Delivered, PartiallyShipped, Pending, Shipped};
         OrderSummaryView {
             by_status: StatusCounts {
                 pending: summary.count(Pending),
                 confirmed: summary.count(Confirmed),
+                partially_shipped: summary.count(PartiallyShipped),
                 shipped: summary.count(Shipped),
                 delivered: summary.count(Delivered),
                 cancelled: summary.count(Cancelled),

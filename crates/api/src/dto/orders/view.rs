@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::currency::Currency;
 use crate::dto::address::AddressView;
+use crate::dto::orders::ShipmentView;
 use utoipa::ToSchema;
 
 /// An order.
@@ -45,6 +46,8 @@ pub struct OrderView {
     pub next_statuses: Vec<String>,
     /// Every status change, oldest first.
     pub history: Vec<StatusEntryView>,
+    /// The shipments the units left in, first first.
+    pub shipments: Vec<ShipmentView>,
     /// RFC 3339.
     pub created_at: String,
     /// RFC 3339.
@@ -78,6 +81,8 @@ pub struct OrderLineView {
     pub unit_price: i64,
     /// Units.
     pub quantity: u32,
+    /// Units of them that have left in a shipment.
+    pub shipped_quantity: u64,
     /// `unitPrice * quantity`, minor units.
     pub line_total: i64,
 }
@@ -135,7 +140,7 @@ impl OrderView {
                 .shipping_address()
                 .filter(|_| audience.sees_address())
                 .map(|a| Box::new(AddressView::of(a))),
-            items: order.lines().iter().map(line_view).collect(),
+            items: order.lines().iter().map(|l| line_view(order, l)).collect(),
             total: order.total().minor(),
             currency: currency.code().to_owned(),
             payment_collected: full.then_some(order.payment_collected()),
@@ -161,6 +166,11 @@ impl OrderView {
                         .map(|r| r.as_str().to_owned()),
                 })
                 .collect(),
+            shipments: order
+                .shipments()
+                .iter()
+                .map(|s| ShipmentView::of(order, s))
+                .collect(),
             created_at: order.created_at().to_string(),
             updated_at: order.updated_at().to_string(),
             version: order.version(),
@@ -168,8 +178,9 @@ impl OrderView {
     }
 }
 
-fn line_view(line: &oms_domain::order::line::OrderLine) -> OrderLineView {
+fn line_view(order: &Order, line: &oms_domain::order::line::OrderLine) -> OrderLineView {
     OrderLineView {
+        shipped_quantity: order.shipped_units(line.product_id()),
         product_id: line.product_id().to_string(),
         name: line.name().as_str().to_owned(),
         unit_price: line.unit_price().minor(),
