@@ -7,6 +7,7 @@ mod lookup;
 mod place;
 mod ship;
 mod status;
+mod update;
 
 use oms_domain::ids::OrderId;
 use oms_domain::order::Order;
@@ -22,6 +23,7 @@ pub use lookup::LookupError;
 pub use place::{CustomerInput, ItemInput, PlaceOrder, PlaceOrderError};
 pub use ship::ShipOrder;
 pub use status::{ChangeStatus, ChangeStatusError};
+pub use update::UpdateOrder;
 
 /// The order use cases, over a store `S`, a clock `C` and an id source
 /// `I`. The store records each change's event with the change itself;

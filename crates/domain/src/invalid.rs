@@ -73,6 +73,8 @@ pub enum Reason {
     #[error(transparent)]
     ShipItem(#[from] crate::order::shipment::ShipItemError),
     #[error(transparent)]
+    NoteText(#[from] crate::order::activity::NoteTextError),
+    #[error(transparent)]
     Events(#[from] crate::webhook::EventSelectionError),
     /// A field that must be present is missing.
     #[error("is required")]

@@ -2,12 +2,14 @@
 //! status machine. Fields are private so the total always equals the sum of
 //! the lines and every status change lands in the history.
 
+pub mod activity;
 mod fulfilment;
 pub mod line;
 pub mod number;
 mod restore;
 pub mod shipment;
 pub mod status;
+mod timeline;
 
 use std::collections::HashSet;
 
@@ -20,12 +22,14 @@ use crate::note::Note;
 use crate::quantity::Quantity;
 use crate::timestamp::Timestamp;
 use crate::user::Actor;
+use activity::{Activity, Change};
 pub use fulfilment::{DeliverError, ShipError};
 use line::OrderLine;
 use number::OrderNumber;
 pub use restore::OrderParts;
 use shipment::Shipment;
 use status::OrderStatus;
+pub use timeline::Moment;
 
 /// An order as the business sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,6 +45,7 @@ pub struct Order {
     status: OrderStatus,
     history: Vec<StatusEntry>,
     shipments: Vec<Shipment>,
+    activity: Vec<Activity>,
     placed_by: Actor,
     created_at: Timestamp,
     updated_at: Timestamp,
@@ -135,6 +140,13 @@ pub enum OrderError {
     /// Payment cannot be recorded on a cancelled order.
     #[error("a cancelled order cannot record a payment")]
     PaymentOnCancelled,
+    /// The order's status no longer allows this change (an address once
+    /// every unit has shipped).
+    #[error("a {status} order can no longer be changed this way")]
+    NotEditable {
+        /// The order's status.
+        status: OrderStatus,
+    },
     /// Stored fields that break an order invariant.
     #[error("stored order is inconsistent: {0}")]
     Inconsistent(&'static str),
@@ -166,6 +178,7 @@ impl Order {
             status: OrderStatus::Pending,
             history: Vec::new(),
             shipments: Vec::new(),
+            activity: Vec::new(),
             placed_by: new.placed_by,
             created_at: new.at,
             updated_at: new.at,
@@ -215,14 +228,15 @@ impl Order {
         })
     }
 
-    /// Records whether payment has been collected; returns whether anything
-    /// changed.
+    /// Records whether payment has been collected, and who said so;
+    /// returns whether anything changed.
     ///
     /// # Errors
     /// [`OrderError::PaymentOnCancelled`] on a cancelled order.
     pub fn set_payment_collected(
         &mut self,
         collected: bool,
+        by: Actor,
         at: Timestamp,
     ) -> Result<bool, OrderError> {
         if self.status == OrderStatus::Cancelled {
@@ -232,7 +246,7 @@ impl Order {
             return Ok(false);
         }
         self.payment_collected = collected;
-        self.touch(at);
+        self.record(by, at, Change::Payment { collected });
         Ok(true)
     }
 

@@ -44,6 +44,18 @@ impl Audience {
     pub fn sees_staff(self) -> bool {
         self == Audience::Staff
     }
+
+    /// Whether the staff's notes on an order, and the order's timeline,
+    /// are shown: to staff and admins only.
+    pub fn sees_notes(self) -> bool {
+        self == Audience::Staff
+    }
+
+    /// Whether this audience is told of `event` at all (a note is news to
+    /// the staff only).
+    pub fn hears(self, event: &crate::event::OrderEvent) -> bool {
+        !matches!(event, crate::event::OrderEvent::NoteAdded(_)) || self.sees_notes()
+    }
 }
 
 /// Which orders a signed-in user may list and follow.

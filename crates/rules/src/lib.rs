@@ -10,6 +10,7 @@
 
 #![warn(missing_docs)]
 
+pub mod activity;
 pub mod address;
 pub mod assembly;
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use oms_domain::event::OrderEvent;
 use oms_domain::order::Order;
+use oms_domain::order::activity::Change;
 use oms_ports::draft::OrderRevision;
 use oms_ports::error::{ReviseError, StoreError};
 
@@ -32,8 +33,18 @@ pub fn check(revision: &OrderRevision, stored: &Order) -> Result<RevisionEffects
         });
     }
     let next = &revision.order;
+    // Activity is only ever added to, one entry a change; the address
+    // changes only with the entry that says who changed it.
+    let added = next.activity().len() == stored.activity().len() + 1;
+    let activity_kept = next.activity().starts_with(stored.activity())
+        && (added || next.activity().len() == stored.activity().len());
+    let readdressed = added
+        && matches!(
+            next.activity().last().map(|a| &a.change),
+            Some(Change::Address(a)) if Some(&**a) == next.shipping_address()
+        );
     let same_holdings = stored.customer() == next.customer()
-        && stored.shipping_address() == next.shipping_address()
+        && (stored.shipping_address() == next.shipping_address() || readdressed)
         && stored.lines() == next.lines()
         && stored.total() == next.total()
         && stored.placed_by() == next.placed_by()
@@ -54,10 +65,14 @@ pub fn check(revision: &OrderRevision, stored: &Order) -> Result<RevisionEffects
     // A version that did not rise would let a later compare-and-set
     // mistake this state for an earlier one.
     let event = OrderEvent::revised(stored, next).filter(|_| {
-        same_holdings && shipments_kept && history_kept && next.version() > stored.version()
+        same_holdings
+            && shipments_kept
+            && activity_kept
+            && history_kept
+            && next.version() > stored.version()
     });
     let Some(event) = event else {
-        let why = "a revision may only move the status (adding its history entry), send or deliver shipments, or record payment, and must raise the version";
+        let why = "a revision may only move the status (adding its history entry), send or deliver shipments, or add one activity entry (payment, address, note), and must raise the version";
         return Err(StoreError::Internal(why.into()).into());
     };
     Ok(RevisionEffects {

@@ -59,7 +59,8 @@ fn revised(order: &Order, to: OrderStatus, ms: i64) -> OrderRevision {
 
 fn paid(order: &Order, ms: i64) -> OrderRevision {
     let mut next = order.clone();
-    next.set_payment_collected(true, at(ms)).unwrap();
+    next.set_payment_collected(true, actor(1, Role::Staff), at(ms))
+        .unwrap();
     OrderRevision {
         expected_version: order.version(),
         order: next,

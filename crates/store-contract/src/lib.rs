@@ -21,6 +21,7 @@
 
 #[macro_use]
 mod case;
+mod activity;
 mod customers;
 mod events;
 pub mod fixtures;
@@ -53,6 +54,7 @@ pub fn cases<S: Store>() -> Vec<Case<S>> {
         users::cases(),
         orders::cases(),
         shipments::cases(),
+        activity::cases(),
         order_lists::cases(),
         order_numbers::cases(),
         stock::cases(),

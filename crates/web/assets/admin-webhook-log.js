@@ -18,6 +18,8 @@ const EVENT_NAMES = {
   orderPaymentUpdated: "Payment",
   orderShipped: "Shipment sent",
   orderShipmentDelivered: "Shipment delivered",
+  orderAddressUpdated: "Address changed",
+  orderNoteAdded: "Note added",
   ping: "Test",
 };
 

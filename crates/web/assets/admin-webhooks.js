@@ -22,6 +22,8 @@ const EVENT_LABELS = {
   orderPaymentUpdated: "Payment recorded or cleared",
   orderShipped: "Shipment sent",
   orderShipmentDelivered: "Shipment delivered",
+  orderAddressUpdated: "Address changed",
+  orderNoteAdded: "Note added",
 };
 
 export function initWebhooks() {

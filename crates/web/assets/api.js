@@ -110,7 +110,8 @@ export function can(user, permission) {
 }
 
 export function homeFor(user) {
-  return can(user, "viewAllOrders") ? "/admin" : "/order";
+  if (can(user, "viewAllOrders")) return "/admin";
+  return can(user, "placeOwnOrder") ? "/my-orders" : "/order";
 }
 
 /**

@@ -14,6 +14,7 @@ export function renderHeader(user) {
   const here = location.pathname;
   const links = [];
   if (can(user, "viewAllOrders")) links.push(["/admin", "Orders dashboard"]);
+  else if (can(user, "placeOwnOrder")) links.push(["/my-orders", "My orders"]);
   if (can(user, "placeOwnOrder") || can(user, "placeOrderForAnyone")) links.push(["/order", "New order"]);
   nav.replaceChildren(
     ...links.map(([href, text]) => el("a", { href, text, class: "nav-link", "aria-current": here === href ? "page" : false })),

@@ -84,6 +84,7 @@ export const MESSAGES = {
   out_of_stock: (error) => outOfStock(error.body || {}),
   illegal_transition: "That status change is not allowed for this order any more.",
   payment_on_cancelled: "Payment cannot be recorded on a cancelled order.",
+  order_not_editable: "This order can no longer be changed that way.",
   address_required: "This order has no shipping address yet. Add one before it ships.",
   version_mismatch: "This was changed by someone else in the meantime; it has been reloaded. Check it and try again.",
   contended: "Others were changing this at the same moment. Please try again.",

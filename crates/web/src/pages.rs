@@ -1,10 +1,11 @@
 //! Which file answers which page path.
 
 /// The page paths with a fixed file, and the file.
-pub const PAGES: [(&str, &str); 5] = [
+pub const PAGES: [(&str, &str); 6] = [
     ("/", "index.html"),
     ("/login", "login.html"),
     ("/order", "order.html"),
+    ("/my-orders", "my-orders.html"),
     ("/admin", "admin.html"),
     // Without an id: finding an order by its number and e-mail address.
     ("/track-order", "track.html"),

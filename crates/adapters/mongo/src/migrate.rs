@@ -38,6 +38,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0006_shipments",
         include_str!("../../../../migrations/mongodb/0006_shipments.json"),
     ),
+    (
+        "0007_activity",
+        include_str!("../../../../migrations/mongodb/0007_activity.json"),
+    ),
 ];
 
 #[derive(Debug, Deserialize)]

@@ -4,13 +4,16 @@
 //! from its order's fixed part, joined in.
 
 use oms_domain::event::{
-    OrderEvent, OrderPaymentUpdated, OrderShipmentDelivered, OrderShipped, OrderStatusUpdated,
+    OrderAddressUpdated, OrderEvent, OrderNoteAdded, OrderPaymentUpdated, OrderShipmentDelivered,
+    OrderShipped, OrderStatusUpdated,
 };
 use oms_domain::order::shipment::ShipmentId;
 use oms_domain::order::{NewOrder, Order};
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::Actor;
 use oms_ports::error::StoreError;
+use oms_rules::activity::NoteRecord;
+use oms_rules::address::AddressRecord;
 use oms_rules::shipment::ShipmentRecord;
 use rusqlite::{Connection, Row, params};
 
@@ -40,6 +43,28 @@ pub(crate) fn insert(c: &Connection, event: &OrderEvent, now: i64) -> Result<(),
             Some(json(&ShipmentRecord::of(&s.shipment))),
             moved(s.from.as_str(), s.to.as_str(), &s.by),
             s.payment_collected,
+        ),
+        // These kinds do not carry the payment state; the column, which
+        // must hold something, is not read for them.
+        OrderEvent::NoteAdded(n) => (
+            Some(json(&NoteRecord::of(&n.note))),
+            (
+                None,
+                None,
+                Some(n.by.user.to_string()),
+                Some(n.by.role.as_str()),
+            ),
+            false,
+        ),
+        OrderEvent::AddressUpdated(a) => (
+            Some(json(&AddressRecord::of(&a.address))),
+            (
+                None,
+                None,
+                Some(a.by.user.to_string()),
+                Some(a.by.role.as_str()),
+            ),
+            false,
         ),
         OrderEvent::ShipmentDelivered(d) => {
             let ids: Vec<u32> = d.shipments.iter().map(|id| id.get()).collect();
@@ -177,6 +202,24 @@ pub(crate) fn event(row: &Row<'_>) -> Result<OrderEvent, StoreError> {
                 payment_collected,
             })
         }
+        "orderNoteAdded" => OrderEvent::NoteAdded(OrderNoteAdded {
+            order_id,
+            number,
+            placed_by,
+            note: detail::<NoteRecord>(row)?.note()?,
+            at,
+            by: by()?,
+            version,
+        }),
+        "orderAddressUpdated" => OrderEvent::AddressUpdated(OrderAddressUpdated {
+            order_id,
+            number,
+            placed_by,
+            address: detail::<AddressRecord>(row)?.address()?,
+            at,
+            by: by()?,
+            version,
+        }),
         other => return Err(corrupt(format_args!("events.name {other:?}"))),
     };
     if event.version() != version {

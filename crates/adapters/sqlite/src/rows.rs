@@ -11,6 +11,7 @@ use oms_domain::email::Email;
 use oms_domain::money::Money;
 use oms_domain::name::Name;
 use oms_domain::note::Note;
+use oms_domain::order::activity::Activity;
 use oms_domain::order::line::OrderLine;
 use oms_domain::order::number::OrderNumber;
 use oms_domain::order::shipment::Shipment;
@@ -22,6 +23,7 @@ use oms_domain::stock::Stock;
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::{Actor, User};
 use oms_ports::error::StoreError;
+use oms_rules::activity::ActivityRecord;
 use oms_rules::address::AddressRecord;
 use oms_rules::shipment::ShipmentRecord;
 use rusqlite::{OptionalExtension, Row};
@@ -116,7 +118,7 @@ pub(crate) fn user(row: &Row<'_>) -> Result<User, StoreError> {
 
 pub(crate) const ORDER_COLUMNS: &str = "id, number, customer_id, customer_name, customer_email, lines, \
      total, payment_collected, status, history, placed_by, placed_by_role, created_at, \
-     updated_at, version, shipping_address, shipments";
+     updated_at, version, shipping_address, shipments, activity";
 
 /// One line as stored: its total follows from price and quantity.
 #[derive(Debug, Serialize, Deserialize)]
@@ -261,6 +263,26 @@ fn shipments(row: &Row<'_>) -> Result<Vec<Shipment>, StoreError> {
     ShipmentRecord::read_all(&records)
 }
 
+fn activity(row: &Row<'_>) -> Result<Vec<Activity>, StoreError> {
+    let records: Vec<ActivityRecord> = field(
+        "activity",
+        serde_json::from_str(&column::<String>(row, "activity")?),
+    )?;
+    ActivityRecord::read_all(&records)
+}
+
+/// The order's activity as the shared records' JSON.
+pub(crate) fn activity_json(order: &Order) -> String {
+    serde_json::to_string(&ActivityRecord::all(order.activity())).unwrap_or_default()
+}
+
+/// The order's address as the shared record's JSON, or NULL.
+pub(crate) fn address_json(order: &Order) -> Option<String> {
+    order
+        .shipping_address()
+        .map(|a| serde_json::to_string(&AddressRecord::of(a)).unwrap_or_default())
+}
+
 /// The order's shipments as the shared records' JSON.
 pub(crate) fn shipments_json(order: &Order) -> String {
     serde_json::to_string(&ShipmentRecord::all(order.shipments())).unwrap_or_default()
@@ -278,6 +300,7 @@ pub(crate) fn order(row: &Row<'_>) -> Result<Order, StoreError> {
         status: parsed(row, "status")?,
         history: history(row)?,
         shipments: shipments(row)?,
+        activity: activity(row)?,
         placed_by: placed_by(row)?,
         created_at: time(row, "created_at")?,
         updated_at: time(row, "updated_at")?,

@@ -52,6 +52,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "shipments",
         include_str!("../../../../migrations/sqlite/0008_shipments.sql"),
     ),
+    (
+        9,
+        "activity",
+        include_str!("../../../../migrations/sqlite/0009_activity.sql"),
+    ),
 ];
 
 /// The schema version of `connection`'s database (0 for a new one).

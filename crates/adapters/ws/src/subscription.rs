@@ -30,14 +30,15 @@ impl Subscription {
     /// event is not one it follows.
     pub fn audience(&self, event: &OrderEvent) -> Option<Audience> {
         let placed_by = event.placed_by();
-        match *self {
+        let audience = match *self {
             Subscription::Orders { viewer } => OrderScope::of(viewer)
                 .includes(placed_by)
                 .then(|| Audience::of(Some(viewer), placed_by)),
             Subscription::Order { id, viewer } => {
                 (event.order_id() == id).then(|| Audience::of(viewer, placed_by))
             }
-        }
+        };
+        audience.filter(|a| a.hears(event))
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod lookup;
 mod shipment;
+mod story;
 mod summary;
 mod view;
 
@@ -11,6 +12,7 @@ pub use shipment::{
     CreateShipmentRequest, MarkDeliveredRequest, ShipmentItemRequest, ShipmentItemView,
     ShipmentView,
 };
+pub use story::{ActorView, AddNoteRequest, Names, NoteView, TimelineEntryView};
 pub use summary::{OrderSummaryView, StatusCounts};
 pub use view::{OrderCustomerView, OrderLineView, OrderView, StatusEntryView};
 
@@ -100,6 +102,31 @@ impl PlaceOrderRequest {
                 .collect(),
             payment_collected: self.payment_collected,
             idempotency_key,
+        }
+    }
+}
+
+/// `PATCH /api/orders/{id}` (staff and admins).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct UpdateOrderRequest {
+    /// Where the order goes from now on; may change until every unit has
+    /// shipped.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub shipping_address: Option<AddressRequest>,
+    /// Refuse with 409 unless the order is still at this version.
+    #[serde(default, deserialize_with = "whole::optional")]
+    #[schema(schema_with = rules::expected_version)]
+    pub expected_version: Option<u64>,
+}
+
+impl UpdateOrderRequest {
+    /// The app's command.
+    pub fn into_app(self) -> oms_app::orders::UpdateOrder {
+        oms_app::orders::UpdateOrder {
+            shipping_address: self.shipping_address.map(AddressRequest::into_app),
+            expected_version: self.expected_version,
         }
     }
 }

@@ -6,6 +6,7 @@ use oms_domain::idempotency::IdempotencyKey;
 use oms_domain::name::Name;
 use oms_domain::note::Note;
 use oms_domain::order::Order;
+use oms_domain::order::activity::NoteText;
 use oms_domain::order::number::OrderNumber;
 use oms_domain::order::status::OrderStatus;
 use oms_domain::password::Password;
@@ -226,6 +227,20 @@ pub fn search() -> RefOr<Schema> {
     ))
     .max_length(Some(SearchText::MAX_LEN))
     .pattern(Some(format!("^[^{CONTROL}]*$")))
+    .into()
+}
+
+/// A staff note on an order ([`NoteText`]): lines and tabs allowed.
+pub fn note_text() -> RefOr<Schema> {
+    string(&format!(
+        "1 to {} characters, not all spaces; line breaks and tabs are kept, other control characters refused",
+        NoteText::MAX_LEN
+    ))
+    .min_length(Some(1))
+    .max_length(Some(NoteText::MAX_LEN))
+    .pattern(Some(format!(
+        r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*[^{CONTROL}{SPACE}][^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+    )))
     .into()
 }
 

@@ -76,6 +76,8 @@ problem_codes! {
         "the status machine does not allow the move";
     PaymentOnCancelled = "payment_on_cancelled", CONFLICT,
         "recording payment on a cancelled order";
+    OrderNotEditable = "order_not_editable", CONFLICT,
+        "the order's status no longer allows this change (its address once every unit has shipped)";
     AddressRequired = "address_required", CONFLICT,
         "a shipment of an order without a shipping address, where the shop requires one (`OMS_SHIPPING_ADDRESS_REQUIRED`); set the address first";
     VersionMismatch = "version_mismatch", CONFLICT,

@@ -112,6 +112,7 @@ impl Failures for ChangeStatusError {
             ProblemCode::IllegalTransition,
             ProblemCode::PaymentOnCancelled,
             ProblemCode::AddressRequired,
+            ProblemCode::OrderNotEditable,
             ProblemCode::VersionMismatch,
         ])
     }
@@ -143,6 +144,7 @@ fn rejected(rule: &OrderError) -> ApiError {
     let code = match rule {
         OrderError::IllegalTransition { .. } => ProblemCode::IllegalTransition,
         OrderError::PaymentOnCancelled => ProblemCode::PaymentOnCancelled,
+        OrderError::NotEditable { .. } => ProblemCode::OrderNotEditable,
         // Rules about an order's lines cannot fail on a change of status; if
         // one does, the stored order is broken, which is ours to fix.
         OrderError::Inconsistent(_)

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod customers;
 pub mod export;
 pub mod health;
+pub mod order_changes;
 pub mod orders;
 pub mod products;
 pub mod shipments;
@@ -167,6 +168,20 @@ pub fn table<S: Store>() -> Vec<RouteDef> {
         def(M::GET, "/api/orders/summary", General, orders::summary::<S>).or::<ListError>(),
         def(M::POST, "/api/orders/lookup", SignIn, orders::lookup::<S>).or::<LookupError>(),
         def(M::GET, "/api/orders/{id}", General, orders::get::<S>).or::<GetOrderError>(),
+        def(
+            M::PATCH,
+            "/api/orders/{id}",
+            General,
+            order_changes::update::<S>,
+        )
+        .or::<ChangeStatusError>(),
+        def(
+            M::POST,
+            "/api/orders/{id}/notes",
+            General,
+            order_changes::add_note::<S>,
+        )
+        .or::<ChangeStatusError>(),
         def(
             M::PUT,
             "/api/orders/{id}/status",

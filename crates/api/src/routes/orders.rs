@@ -76,7 +76,11 @@ pub async fn get<S: Store>(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let order = state.orders.get(&id).await?;
-    Ok(HttpResponse::Ok().json(OrderView::seen_by(&order, viewer, state.currency)))
+    let view = match viewer {
+        Some(caller) => crate::routes::order_changes::view_for(&state, caller, &order).await,
+        None => OrderView::seen_by(&order, None, state.currency),
+    };
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// Finds an order by its number and the e-mail address it was placed with
@@ -150,5 +154,6 @@ pub async fn change_status<S: Store>(
     JsonBody(body): JsonBody<ChangeStatusRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let order = state.orders.change_status(caller, &id, body.into()).await?;
-    Ok(HttpResponse::Ok().json(OrderView::seen_by(&order, Some(caller), state.currency)))
+    Ok(HttpResponse::Ok()
+        .json(crate::routes::order_changes::view_for(&state, caller, &order).await))
 }

@@ -8,6 +8,7 @@ use crate::auth::Caller;
 use crate::dto::orders::{CreateShipmentRequest, MarkDeliveredRequest, OrderView};
 use crate::json::OptionalJsonBody;
 use crate::problem::ApiError;
+use crate::routes::order_changes::view_for;
 use crate::state::AppState;
 
 /// Sends units of a `confirmed` or `partially_shipped` order in a new
@@ -26,7 +27,7 @@ pub async fn create<S: Store>(
     OptionalJsonBody(body): OptionalJsonBody<CreateShipmentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let order = state.orders.ship(caller, &id, body.into_app()).await?;
-    Ok(HttpResponse::Created().json(OrderView::seen_by(&order, Some(caller), state.currency)))
+    Ok(HttpResponse::Created().json(view_for(&state, caller, &order).await))
 }
 
 /// Records that a shipment arrived; once every unit has shipped and every
@@ -50,5 +51,5 @@ pub async fn delivered<S: Store>(
         .orders
         .mark_delivered(caller, &id, &shipment, body.expected_version)
         .await?;
-    Ok(HttpResponse::Ok().json(OrderView::seen_by(&order, Some(caller), state.currency)))
+    Ok(HttpResponse::Ok().json(view_for(&state, caller, &order).await))
 }

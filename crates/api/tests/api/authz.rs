@@ -89,6 +89,8 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/api/orders/lookup", [200, 200, 200, 200]),
         row(M::GET, "/api/orders/{id}", [200, 200, 200, 200]),
         row(M::PUT, "/api/orders/{id}/status", [401, 403, 200, 200]),
+        row(M::PATCH, "/api/orders/{id}", [401, 403, 200, 200]),
+        row(M::POST, "/api/orders/{id}/notes", [401, 403, 201, 201]),
         row(M::POST, "/api/orders/{id}/shipments", [401, 403, 201, 201]),
         row(
             M::POST,
@@ -136,6 +138,10 @@ async fn request(app: &TestApp, fx: &Fixture, row: &Row, who: Who) -> (String, O
         ("POST", "/api/products") => Some(json!({ "name": "Matrix", "price": 1, "stock": 1 })),
         ("PATCH", "/api/users/{id}") => Some(json!({ "disabled": false })),
         ("PATCH", "/api/webhooks/{id}") => Some(json!({ "description": "Matrix" })),
+        ("PATCH", "/api/orders/{id}") => Some(json!({ "shippingAddress": {
+            "name": "M", "line1": "2 Side St", "city": "Matrix", "postalCode": "1", "country": "NL"
+        } })),
+        ("POST", "/api/orders/{id}/notes") => Some(json!({ "text": "Matrix" })),
         ("POST", "/api/webhooks") => Some(json!({ "url": HOOK_URL })),
         ("PATCH", _) => Some(json!({ "price": 2 })),
         ("POST", "/api/users") => Some(

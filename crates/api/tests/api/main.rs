@@ -32,6 +32,7 @@ mod mongo;
 mod mongo_faults;
 mod numbers;
 mod operations;
+mod order_changes;
 mod orders;
 mod outage;
 mod pages;

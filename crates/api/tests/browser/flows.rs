@@ -102,6 +102,19 @@ async fn status_moves_in_admin_show_live_on_the_tracking_page() {
             .switch_to_window(admin_tab.handle.clone())
             .await
             .unwrap();
+        // The row may still be waiting for the answer to the last move,
+        // which redraws it: choose once it shows that move and is enabled.
+        let was = ["pending", "confirmed", "shipped"][step];
+        browser
+            .until(
+                &format!("the row to show {was}"),
+                &format!(
+                    "const s = document.querySelector({}); return !!s && !s.disabled && s.value === {};",
+                    json!(select),
+                    json!(was)
+                ),
+            )
+            .await;
         let control = browser.find(&select).await;
         control.select_by_value(status).await.unwrap();
         browser.click(&apply).await;
@@ -109,6 +122,13 @@ async fn status_moves_in_admin_show_live_on_the_tracking_page() {
             // Unpaid: the dashboard asks before delivering it.
             browser.click("#move-confirm").await;
         }
+        // The dashboard shows the move made before the person looks away: a
+        // page in a background tab may not finish closing its dialog.
+        browser
+            .find(&format!(
+                "#orders-table tr[data-order-id=\"{id}\"] .badge[data-status=\"{status}\"]"
+            ))
+            .await;
         browser
             .client
             .switch_to_window(track_tab.clone())

@@ -19,6 +19,7 @@ mod flows;
 #[allow(dead_code)]
 mod helpers;
 mod layout;
+mod my_orders;
 mod order_form;
 #[path = "../api/receiver.rs"]
 #[allow(dead_code)]

@@ -58,7 +58,7 @@ async fn a_customer_finds_its_order_by_number_and_cancels_it() {
 
         // Signed in as the customer who placed it: cancel, after confirming.
         browser
-            .sign_in(&app.base, &email, "customer-pass-1", "/order")
+            .sign_in(&app.base, &email, "customer-pass-1", "/my-orders")
             .await;
         browser.goto(&app.url(&format!("/track-order/{id}"))).await;
         browser.until_text("#order-status", "pending").await;

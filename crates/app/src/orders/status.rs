@@ -242,7 +242,7 @@ fn plan(
     let mut next = order.clone();
     if let Some(collected) = payment {
         by.require(Permission::CollectPayment)?;
-        next.set_payment_collected(collected, now)?;
+        next.set_payment_collected(collected, by, now)?;
     }
     if let Some((to, reason)) = to {
         authorize(by, order, to)?;

@@ -49,6 +49,20 @@ impl<S: UserStore, H: PasswordHashing, C: Clock, I: IdSource> UserService<S, H, 
         Ok(self.store.staff_accounts().await?)
     }
 
+    /// The names of the admin and staff accounts by id, for whoever sees
+    /// every order to tell who on the staff did what.
+    ///
+    /// # Errors
+    /// [`AccountError::Forbidden`] unless `by` may see every order.
+    pub async fn staff_names(
+        &self,
+        by: Actor,
+    ) -> Result<Vec<(UserId, oms_domain::name::Name)>, AccountError> {
+        by.require(Permission::ViewAllOrders)?;
+        let staff = self.store.staff_accounts().await?;
+        Ok(staff.into_iter().map(|u| (u.id, u.name)).collect())
+    }
+
     /// A new account with `role`, made by an admin.
     ///
     /// # Errors

@@ -18,7 +18,7 @@ use crate::support::staff;
 async fn a_lost_race_is_decided_again_on_the_winners_order() {
     let first = pending_order();
     let mut paid = first.clone();
-    paid.set_payment_collected(true, Timestamp::UNIX_EPOCH)
+    paid.set_payment_collected(true, staff(), Timestamp::UNIX_EPOCH)
         .unwrap();
 
     let mut seq = Sequence::new();

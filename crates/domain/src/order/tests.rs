@@ -191,16 +191,22 @@ fn a_cancelled_order_cannot_be_cancelled_again() {
 #[test]
 fn payment_is_recorded_once_and_never_on_a_cancelled_order() {
     let mut order = pending();
-    assert_eq!(order.set_payment_collected(true, at(2_000)), Ok(true));
+    assert_eq!(
+        order.set_payment_collected(true, staff(), at(2_000)),
+        Ok(true)
+    );
     assert_eq!(order.version(), 2);
-    assert_eq!(order.set_payment_collected(true, at(3_000)), Ok(false));
+    assert_eq!(
+        order.set_payment_collected(true, staff(), at(3_000)),
+        Ok(false)
+    );
     assert_eq!(order.version(), 2, "no change, no new version");
 
     order
         .change_status(OrderStatus::Cancelled, staff(), at(4_000))
         .unwrap();
     assert_eq!(
-        order.set_payment_collected(false, at(5_000)),
+        order.set_payment_collected(false, staff(), at(5_000)),
         Err(OrderError::PaymentOnCancelled)
     );
 }

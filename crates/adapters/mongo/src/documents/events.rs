@@ -5,11 +5,14 @@
 
 use mongodb::bson::DateTime;
 use oms_domain::event::{
-    OrderEvent, OrderPaymentUpdated, OrderShipmentDelivered, OrderShipped, OrderStatusUpdated,
+    OrderAddressUpdated, OrderEvent, OrderNoteAdded, OrderPaymentUpdated, OrderShipmentDelivered,
+    OrderShipped, OrderStatusUpdated,
 };
 use oms_domain::order::Order;
 use oms_domain::order::shipment::ShipmentId;
 use oms_ports::error::StoreError;
+use oms_rules::activity::NoteRecord;
+use oms_rules::address::AddressRecord;
 use oms_rules::shipment::ShipmentRecord;
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +49,10 @@ pub(crate) struct EventDoc {
     pub shipment: Option<ShipmentRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipment_ids: Option<Vec<i64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<NoteRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<AddressRecord>,
 }
 
 impl EventDoc {
@@ -67,6 +74,8 @@ impl EventDoc {
             payment_collected: None,
             shipment: None,
             shipment_ids: None,
+            note: None,
+            address: None,
         };
         let mut moved = |from: &str, to: &str, by, paid| {
             doc.from = Some(from.to_owned());
@@ -93,6 +102,14 @@ impl EventDoc {
                     s.payment_collected,
                 );
                 doc.shipment = Some(ShipmentRecord::of(&s.shipment));
+            }
+            OrderEvent::NoteAdded(n) => {
+                doc.by = Some(n.by.into());
+                doc.note = Some(NoteRecord::of(&n.note));
+            }
+            OrderEvent::AddressUpdated(a) => {
+                doc.by = Some(a.by.into());
+                doc.address = Some(AddressRecord::of(&a.address));
             }
             OrderEvent::ShipmentDelivered(d) => {
                 moved(
@@ -173,6 +190,24 @@ impl TryFrom<EventDoc> for OrderEvent {
                 by: required("by", d.by)?.try_into()?,
                 version,
                 payment_collected: required("paymentCollected", d.payment_collected)?,
+            }),
+            "orderNoteAdded" => OrderEvent::NoteAdded(OrderNoteAdded {
+                order_id,
+                number,
+                placed_by,
+                note: required("note", d.note)?.note()?,
+                at,
+                by: required("by", d.by)?.try_into()?,
+                version,
+            }),
+            "orderAddressUpdated" => OrderEvent::AddressUpdated(OrderAddressUpdated {
+                order_id,
+                number,
+                placed_by,
+                address: required("address", d.address)?.address()?,
+                at,
+                by: required("by", d.by)?.try_into()?,
+                version,
             }),
             other => return Err(corrupt(format_args!("event.name {other:?}"))),
         };

@@ -13,6 +13,7 @@ use oms_domain::order::{CustomerSnapshot, Order, OrderParts, StatusEntry};
 use oms_domain::quantity::Quantity;
 use oms_domain::user::Actor;
 use oms_ports::error::StoreError;
+use oms_rules::activity::ActivityRecord;
 use oms_rules::shipment::ShipmentRecord;
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +35,8 @@ pub(crate) struct OrderDoc {
     pub history: Vec<HistoryDoc>,
     #[serde(default)]
     pub shipments: Vec<ShipmentRecord>,
+    #[serde(default)]
+    pub activity: Vec<ActivityRecord>,
     pub placed_by: ActorDoc,
     pub created_at: DateTime,
     pub updated_at: DateTime,
@@ -117,6 +120,7 @@ impl From<&Order> for OrderDoc {
             status: o.status().as_str().to_owned(),
             history: o.history().iter().map(HistoryDoc::from).collect(),
             shipments: ShipmentRecord::all(o.shipments()),
+            activity: ActivityRecord::all(o.activity()),
             placed_by: o.placed_by().into(),
             created_at: date(o.created_at()),
             updated_at: date(o.updated_at()),
@@ -213,6 +217,7 @@ impl TryFrom<OrderDoc> for Order {
                 .map(StatusEntry::try_from)
                 .collect::<Result<_, _>>()?,
             shipments: ShipmentRecord::read_all(&d.shipments)?,
+            activity: ActivityRecord::read_all(&d.activity)?,
             placed_by: d.placed_by.try_into()?,
             created_at: timestamp("order.createdAt", d.created_at)?,
             updated_at: timestamp("order.updatedAt", d.updated_at)?,

@@ -174,16 +174,24 @@ impl MongoStore {
             let doc = OrderDoc::from(&change.order);
             let history = to_bson(&doc.history).map_err(|e| Abort::Refused(e.to_string()))?;
             let shipments = to_bson(&doc.shipments).map_err(|e| Abort::Refused(e.to_string()))?;
+            let activity = to_bson(&doc.activity).map_err(|e| Abort::Refused(e.to_string()))?;
+            let mut set = doc! {
+                "status": &doc.status,
+                "paymentCollected": doc.payment_collected,
+                "history": history,
+                "shipments": shipments,
+                "activity": activity,
+                "updatedAt": doc.updated_at,
+                "version": doc.version,
+            };
+            // An address is set or corrected, never taken away.
+            if let Some(address) = &doc.shipping_address {
+                let address = to_bson(address).map_err(|e| Abort::Refused(e.to_string()))?;
+                set.insert("shippingAddress", address);
+            }
             revised.push(doc! {
                 "q": { "_id": &doc.id, "version": count(change.read_version) },
-                "u": { "$set": {
-                    "status": &doc.status,
-                    "paymentCollected": doc.payment_collected,
-                    "history": history,
-                    "shipments": shipments,
-                    "updatedAt": doc.updated_at,
-                    "version": doc.version,
-                } },
+                "u": { "$set": set },
             });
         }
         self.update_all(session, "orders", revised).await?;

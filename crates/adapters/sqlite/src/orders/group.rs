@@ -26,7 +26,9 @@ use crate::errors::{corrupt, field, store_error};
 use crate::open::BUSY_TIMEOUT;
 use crate::products::get_product;
 use crate::rows::now_millis;
-use crate::rows::{count, history_json, lines_json, millis, shipments_json};
+use crate::rows::{
+    activity_json, address_json, count, history_json, lines_json, millis, shipments_json,
+};
 
 impl Committer for SqliteStore {
     type Job = Write;
@@ -250,7 +252,8 @@ fn write(c: &Connection, changes: &Changes) -> Result<(), StoreError> {
     let mut revise = c
         .prepare_cached(
             "UPDATE orders SET status = ?2, payment_collected = ?3, history = ?4, updated_at = ?5,
-             version = ?6, shipments = ?8 WHERE id = ?1 AND version = ?7",
+             version = ?6, shipments = ?8, activity = ?9, shipping_address = ?10
+             WHERE id = ?1 AND version = ?7",
         )
         .map_err(store_error)?;
     for revised in &changes.revised {
@@ -265,6 +268,8 @@ fn write(c: &Connection, changes: &Changes) -> Result<(), StoreError> {
                 count(o.version()),
                 count(revised.read_version),
                 shipments_json(o),
+                activity_json(o),
+                address_json(o),
             ])
             .map_err(store_error)?;
         if written != 1 {
@@ -294,21 +299,15 @@ fn write(c: &Connection, changes: &Changes) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The order's address as the shared record's JSON, or NULL.
-fn address_json(o: &Order) -> Option<String> {
-    o.shipping_address().map(|a| {
-        serde_json::to_string(&oms_rules::address::AddressRecord::of(a)).unwrap_or_default()
-    })
-}
-
 fn insert_order(c: &Connection, o: &Order) -> Result<(), StoreError> {
     let mut statement = c
         .prepare_cached(
             "INSERT INTO orders (id, customer_id, customer_name, customer_email, lines, total,
              payment_collected, status, history, placed_by, placed_by_role, created_at,
-             updated_at, version, number, customer_name_key, shipping_address, shipments)
+             updated_at, version, number, customer_name_key, shipping_address, shipments,
+             activity)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-             ?18)",
+             ?18, ?19)",
         )
         .map_err(store_error)?;
     let customer = o.customer();
@@ -332,6 +331,7 @@ fn insert_order(c: &Connection, o: &Order) -> Result<(), StoreError> {
             customer.name.sort_key(),
             address_json(o),
             shipments_json(o),
+            activity_json(o),
         ])
         .map_err(store_error)?;
     Ok(())

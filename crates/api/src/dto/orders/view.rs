@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::currency::Currency;
 use crate::dto::address::AddressView;
-use crate::dto::orders::ShipmentView;
+use crate::dto::orders::{Names, NoteView, ShipmentView, TimelineEntryView};
 use utoipa::ToSchema;
 
 /// An order.
@@ -48,6 +48,13 @@ pub struct OrderView {
     pub history: Vec<StatusEntryView>,
     /// The shipments the units left in, first first.
     pub shipments: Vec<ShipmentView>,
+    /// The staff's notes, oldest first; staff and admins only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<Vec<NoteView>>,
+    /// Everything that happened to the order, oldest first, each with who
+    /// and when; staff and admins only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Vec<TimelineEntryView>>,
     /// RFC 3339.
     pub created_at: String,
     /// RFC 3339.
@@ -119,8 +126,20 @@ impl OrderView {
         )
     }
 
-    /// The order as `audience` may see it, its amounts in `currency`.
+    /// The order as `audience` may see it, its amounts in `currency`;
+    /// staff see who did what by the names a view can tell without a
+    /// lookup (a note's author, the customer who placed it).
     pub fn of(order: &Order, audience: Audience, currency: Currency) -> OrderView {
+        OrderView::named(order, audience, currency, &Names::default())
+    }
+
+    /// As [`OrderView::of`], staff's names taken from `names`.
+    pub fn named(
+        order: &Order,
+        audience: Audience,
+        currency: Currency,
+        names: &Names,
+    ) -> OrderView {
         let customer = order.customer();
         let full = audience.sees_customer();
         let name = if full {
@@ -171,6 +190,8 @@ impl OrderView {
                 .iter()
                 .map(|s| ShipmentView::of(order, s))
                 .collect(),
+            notes: audience.sees_notes().then(|| names.notes(order)),
+            timeline: audience.sees_notes().then(|| names.timeline(order)),
             created_at: order.created_at().to_string(),
             updated_at: order.updated_at().to_string(),
             version: order.version(),

@@ -1,0 +1,187 @@
+//! What staff see of an order's story: its notes and its timeline, each
+//! entry naming who (id, name, role) or the system, and when.
+
+use std::collections::HashMap;
+
+use oms_domain::order::activity::{Change, OrderNote};
+use oms_domain::order::{Moment, Order};
+use oms_domain::timestamp::Timestamp;
+use oms_domain::user::{Actor, Role};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::dto::address::AddressView;
+use crate::openapi::rules;
+
+/// `POST /api/orders/{id}/notes`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddNoteRequest {
+    /// What the note says.
+    #[schema(schema_with = rules::note_text)]
+    pub text: String,
+}
+
+/// Who did something.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ActorView {
+    /// Their user id.
+    pub id: String,
+    /// Their name, where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The role they acted in.
+    pub role: String,
+}
+
+/// A staff note on an order.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct NoteView {
+    /// Its number on the order: 1, 2, …
+    pub id: u32,
+    /// What it says.
+    pub text: String,
+    /// When it was written (RFC 3339).
+    #[schema(format = DateTime)]
+    pub at: String,
+    /// Who wrote it.
+    pub by: ActorView,
+}
+
+/// One moment of an order's story.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineEntryView {
+    /// What happened: `placed`, `status`, `shipped`, `delivered`,
+    /// `payment`, `address` or `note`.
+    pub kind: String,
+    /// When (RFC 3339).
+    #[schema(format = DateTime)]
+    pub at: String,
+    /// Who.
+    pub by: ActorView,
+    /// The status left (`status`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The status entered (`status`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// The shipment (`shipped`, `delivered`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipment_id: Option<u32>,
+    /// Whether payment is collected from then on (`payment`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_collected: Option<bool>,
+    /// The address from then on (`address`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<Box<AddressView>>,
+    /// The note (`note`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<NoteView>,
+    /// Why, where a reason was given (`status`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Names of the people behind an order's changes, by user id.
+#[derive(Clone, Debug, Default)]
+pub struct Names(HashMap<String, String>);
+
+impl Names {
+    /// Names from `(user id, name)` pairs.
+    pub fn new(pairs: impl IntoIterator<Item = (String, String)>) -> Names {
+        Names(pairs.into_iter().collect())
+    }
+
+    fn of(&self, order: &Order, actor: Actor) -> ActorView {
+        let id = actor.user.to_string();
+        // A customer placing its own order is the customer on it.
+        let own = (actor.user == order.placed_by().user && actor.role == Role::Customer)
+            .then(|| order.customer().name.as_str().to_owned());
+        ActorView {
+            name: self.0.get(&id).cloned().or(own),
+            id,
+            role: actor.role.as_str().to_owned(),
+        }
+    }
+
+    /// The note as staff see it.
+    pub fn note(&self, order: &Order, note: &OrderNote, at: Timestamp, by: Actor) -> NoteView {
+        let mut view = NoteView {
+            id: note.id,
+            text: note.text.as_str().to_owned(),
+            at: at.to_string(),
+            by: self.of(order, by),
+        };
+        view.by.name = Some(note.author.as_str().to_owned());
+        view
+    }
+
+    /// Every note on `order`, oldest first.
+    pub fn notes(&self, order: &Order) -> Vec<NoteView> {
+        order
+            .activity()
+            .iter()
+            .filter_map(|a| match &a.change {
+                Change::Note(note) => Some(self.note(order, note, a.at, a.by)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// `order`'s timeline, oldest first.
+    pub fn timeline(&self, order: &Order) -> Vec<TimelineEntryView> {
+        order
+            .timeline()
+            .into_iter()
+            .map(|(at, moment)| {
+                let mut entry = TimelineEntryView {
+                    kind: String::new(),
+                    at: at.to_string(),
+                    by: self.of(order, moment.by()),
+                    from: None,
+                    to: None,
+                    shipment_id: None,
+                    payment_collected: None,
+                    shipping_address: None,
+                    note: None,
+                    reason: None,
+                };
+                entry.kind = match moment {
+                    Moment::Placed(_) => "placed",
+                    Moment::Status(h) => {
+                        entry.from = Some(h.from.as_str().to_owned());
+                        entry.to = Some(h.to.as_str().to_owned());
+                        entry.reason = h.reason.as_ref().map(|r| r.as_str().to_owned());
+                        "status"
+                    }
+                    Moment::Shipped(s) => {
+                        entry.shipment_id = Some(s.id.get());
+                        "shipped"
+                    }
+                    Moment::Delivered(s) => {
+                        entry.shipment_id = Some(s.id.get());
+                        "delivered"
+                    }
+                    Moment::Activity(a) => match &a.change {
+                        Change::Payment { collected } => {
+                            entry.payment_collected = Some(*collected);
+                            "payment"
+                        }
+                        Change::Address(address) => {
+                            entry.shipping_address = Some(Box::new(AddressView::of(address)));
+                            "address"
+                        }
+                        Change::Note(note) => {
+                            entry.note = Some(self.note(order, note, a.at, a.by));
+                            entry.by.name = Some(note.author.as_str().to_owned());
+                            "note"
+                        }
+                    },
+                }
+                .to_owned();
+                entry
+            })
+            .collect()
+    }
+}
