@@ -45,8 +45,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
 }
 
 /// A request body parsed as `T` as [`JsonBody`] does, or `T::default()`
-/// when the request has no body at all: for requests whose every field is
-/// optional.
+/// when the request has no body at all or sends `null`: for requests whose
+/// every field is optional.
 #[derive(Debug)]
 pub struct OptionalJsonBody<T>(pub T);
 
@@ -60,12 +60,14 @@ impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJsonBody<T
             .get(CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
         let bodiless = declared == Some(0) || !req.headers().contains_key(CONTENT_TYPE);
-        let body = JsonBody::<T>::from_request(req, payload);
+        // `null` is no body too, as the document's optional body says.
+        let body = JsonBody::<Option<T>>::from_request(req, payload);
         Box::pin(async move {
             if bodiless && declared.unwrap_or(0) == 0 {
                 return Ok(OptionalJsonBody(T::default()));
             }
-            body.await.map(|JsonBody(value)| OptionalJsonBody(value))
+            body.await
+                .map(|JsonBody(value)| OptionalJsonBody(value.unwrap_or_default()))
         })
     }
 }

@@ -138,6 +138,15 @@ async fn a_partial_shipment_then_the_rest_ship_the_order_and_each_audience_sees_
     assert_eq!(bodiless.status(), StatusCode::OK);
     let order: Value = bodiless.json().await.unwrap();
     assert_eq!(order["status"], "delivered");
+    let null = app
+        .send(
+            reqwest::Method::POST,
+            &format!("/api/orders/{id}/shipments/2/delivered"),
+            Some(&app.staff),
+            Some(&Value::Null),
+        )
+        .await;
+    assert_eq!(null.status(), StatusCode::OK, "null is no body");
     assert_eq!(order["nextStatuses"], json!([]));
 }
 
