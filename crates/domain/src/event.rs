@@ -2,7 +2,7 @@
 //!
 //! Every committed change to an order is exactly one event: placing it, or
 //! one revision (a shipment, shipments arriving, another status change,
-//! //! each of which may also record payment, a payment change, an address
+//! each of which may also record payment, a payment change, an address
 //! change or a note). Stores record the event in the same atomic step as
 //! the change, so a subscriber never hears of a change that did not happen
 //! and never misses one that did.

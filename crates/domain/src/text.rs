@@ -45,5 +45,7 @@ reported_as!(
     crate::address::AddressError,
     crate::email::EmailError,
     crate::name::NameError,
-    crate::note::NoteError
+    crate::note::NoteError,
+    crate::order::activity::NoteTextError,
+    crate::order::shipment::TrackingError
 );

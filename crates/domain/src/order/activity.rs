@@ -73,15 +73,6 @@ pub enum NoteTextError {
     ControlCharacter,
 }
 
-impl From<crate::text::TextError> for NoteTextError {
-    fn from(e: crate::text::TextError) -> Self {
-        match e {
-            crate::text::TextError::Empty => NoteTextError::Empty,
-            crate::text::TextError::TooLong { max } => NoteTextError::TooLong { max },
-        }
-    }
-}
-
 impl NoteText {
     /// Room for a phone call's worth of detail.
     pub const MAX_LEN: usize = 2_000;

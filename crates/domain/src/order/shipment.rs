@@ -194,15 +194,6 @@ pub enum TrackingError {
     NotHttps,
 }
 
-impl From<text::TextError> for TrackingError {
-    fn from(e: text::TextError) -> Self {
-        match e {
-            text::TextError::Empty => TrackingError::Empty,
-            text::TextError::TooLong { max } => TrackingError::TooLong { max },
-        }
-    }
-}
-
 impl TrackingText {
     /// Longest carrier name or tracking number.
     pub const MAX_LEN: usize = 100;

@@ -173,8 +173,9 @@ impl Names {
                             "address"
                         }
                         Change::Note(note) => {
-                            entry.note = Some(self.note(order, note, a.at, a.by));
-                            entry.by.name = Some(note.author.as_str().to_owned());
+                            let note = self.note(order, note, a.at, a.by);
+                            entry.by = note.by.clone();
+                            entry.note = Some(note);
                             "note"
                         }
                     },
