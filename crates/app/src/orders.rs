@@ -1,6 +1,7 @@
 //! Placing orders, reading them, and moving them through their statuses.
 
 mod address;
+mod edit;
 mod export;
 mod listing;
 mod lookup;

@@ -3,15 +3,15 @@
 //! Every committed change to an order is exactly one event: placing it, or
 //! one revision (a shipment, shipments arriving, another status change,
 //! each of which may also record payment, a payment change, an address
-//! change or a note). Stores record the event in the same atomic step as
+//! change, an edit of the lines or a note). Stores record the event in the same atomic step as
 //! the change, so a subscriber never hears of a change that did not happen
 //! and never misses one that did.
 
 mod changes;
 
 pub use changes::{
-    OrderAddressUpdated, OrderNoteAdded, OrderPaymentUpdated, OrderPlaced, OrderShipmentDelivered,
-    OrderShipped, OrderStatusUpdated,
+    OrderAddressUpdated, OrderItemsUpdated, OrderNoteAdded, OrderPaymentUpdated, OrderPlaced,
+    OrderShipmentDelivered, OrderShipped, OrderStatusUpdated,
 };
 
 use crate::ids::{OrderId, UserId};
@@ -40,6 +40,8 @@ pub enum OrderEvent {
     NoteAdded(OrderNoteAdded),
     /// The shipping address set or corrected (`orderAddressUpdated`).
     AddressUpdated(OrderAddressUpdated),
+    /// The lines changed (`orderItemsUpdated`).
+    ItemsUpdated(OrderItemsUpdated),
 }
 
 impl OrderEvent {
@@ -148,6 +150,17 @@ impl OrderEvent {
                         version: after.version(),
                     }));
                 }
+                Change::Edit(edit) => {
+                    return Some(OrderEvent::ItemsUpdated(OrderItemsUpdated {
+                        order_id: after.id(),
+                        number: after.number(),
+                        placed_by,
+                        edit: (**edit).clone(),
+                        at: activity.at,
+                        by: activity.by,
+                        version: after.version(),
+                    }));
+                }
                 Change::Payment { .. } => {}
             }
         }
@@ -173,6 +186,7 @@ impl OrderEvent {
             OrderEvent::ShipmentDelivered(e) => e.order_id,
             OrderEvent::NoteAdded(e) => e.order_id,
             OrderEvent::AddressUpdated(e) => e.order_id,
+            OrderEvent::ItemsUpdated(e) => e.order_id,
         }
     }
 
@@ -186,6 +200,7 @@ impl OrderEvent {
             OrderEvent::ShipmentDelivered(e) => e.number,
             OrderEvent::NoteAdded(e) => e.number,
             OrderEvent::AddressUpdated(e) => e.number,
+            OrderEvent::ItemsUpdated(e) => e.number,
         }
     }
 
@@ -199,6 +214,7 @@ impl OrderEvent {
             OrderEvent::ShipmentDelivered(e) => e.placed_by,
             OrderEvent::NoteAdded(e) => e.placed_by,
             OrderEvent::AddressUpdated(e) => e.placed_by,
+            OrderEvent::ItemsUpdated(e) => e.placed_by,
         }
     }
 
@@ -212,6 +228,7 @@ impl OrderEvent {
             OrderEvent::ShipmentDelivered(e) => e.version,
             OrderEvent::NoteAdded(e) => e.version,
             OrderEvent::AddressUpdated(e) => e.version,
+            OrderEvent::ItemsUpdated(e) => e.version,
         }
     }
 
@@ -225,12 +242,13 @@ impl OrderEvent {
             OrderEvent::ShipmentDelivered(e) => e.at,
             OrderEvent::NoteAdded(e) => e.at,
             OrderEvent::AddressUpdated(e) => e.at,
+            OrderEvent::ItemsUpdated(e) => e.at,
         }
     }
 
     /// Every event's name on the wire, for clients that choose among them
     /// (webhook endpoints): a new kind of event joins here.
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 8] = [
         "orderPlaced",
         "orderStatusUpdated",
         "orderPaymentUpdated",
@@ -238,6 +256,7 @@ impl OrderEvent {
         "orderShipmentDelivered",
         "orderNoteAdded",
         "orderAddressUpdated",
+        "orderItemsUpdated",
     ];
 
     /// The event's name on the wire (one of [`OrderEvent::NAMES`]).
@@ -250,6 +269,7 @@ impl OrderEvent {
             OrderEvent::ShipmentDelivered(_) => Self::NAMES[4],
             OrderEvent::NoteAdded(_) => Self::NAMES[5],
             OrderEvent::AddressUpdated(_) => Self::NAMES[6],
+            OrderEvent::ItemsUpdated(_) => Self::NAMES[7],
         }
     }
 }

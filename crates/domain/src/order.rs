@@ -3,6 +3,7 @@
 //! the lines and every status change lands in the history.
 
 pub mod activity;
+pub mod edit;
 mod fulfilment;
 pub mod line;
 pub mod number;
@@ -147,6 +148,9 @@ pub enum OrderError {
         /// The order's status.
         status: OrderStatus,
     },
+    /// A new line names a product the catalogue does not hold.
+    #[error("product {0} does not exist")]
+    UnknownProduct(ProductId),
     /// Stored fields that break an order invariant.
     #[error("stored order is inconsistent: {0}")]
     Inconsistent(&'static str),
@@ -351,6 +355,16 @@ impl Order {
     pub fn version(&self) -> u64 {
         self.version
     }
+}
+
+/// The total of `lines`, when they keep the rules every order's lines
+/// keep (at least one, at most [`Order::MAX_LINES`], one per product, a
+/// sum that fits).
+///
+/// # Errors
+/// [`OrderError`] for the first rule broken.
+pub fn lines_total(lines: &[OrderLine]) -> Result<Money, OrderError> {
+    check_lines(lines)
 }
 
 /// Checks the line rules and returns the total.

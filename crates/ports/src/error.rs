@@ -126,6 +126,20 @@ pub enum ReviseError {
         /// The version now stored.
         current: u64,
     },
+    /// An edit of the lines asks for more units of a product than the
+    /// shelf and the order hold together.
+    #[error("only {available} of {name} left, {requested} requested")]
+    OutOfStock {
+        /// The product that is short.
+        product: ProductId,
+        /// Its name.
+        name: Name,
+        /// The units the edited line asks for.
+        requested: u64,
+        /// The most the line could have: what the order holds and the
+        /// shelf has left.
+        available: u64,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -1,14 +1,16 @@
-//! An order's activity (payment, address changes, notes) as every store
+//! An order's activity (payment, address changes, notes, edits) as every store
 //! keeps it: plain values under the API's own names, times in Unix
 //! milliseconds, one flat record per entry with `kind` saying which.
 
 use oms_domain::name::Name;
 use oms_domain::order::activity::{Activity, Change, NoteText, OrderNote};
+use oms_domain::order::edit::LinesEdit;
 use oms_domain::timestamp::Timestamp;
 use oms_ports::error::{StoreError, corrupt, field};
 use serde::{Deserialize, Serialize};
 
 use crate::address::AddressRecord;
+use crate::line::LineRecord;
 use crate::shipment::ActorRecord;
 
 /// An [`Activity`] in plain values.
@@ -16,7 +18,7 @@ use crate::shipment::ActorRecord;
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct ActivityRecord {
-    /// `payment`, `address` or `note`.
+    /// `payment`, `address`, `note` or `edit`.
     pub kind: String,
     pub at: i64,
     pub by: ActorRecord,
@@ -26,6 +28,16 @@ pub struct ActivityRecord {
     pub address: Option<AddressRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<NoteRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edit: Option<EditRecord>,
+}
+
+/// A [`LinesEdit`] in plain values.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct EditRecord {
+    pub before: Vec<LineRecord>,
+    pub after: Vec<LineRecord>,
 }
 
 /// An [`OrderNote`] in plain values.
@@ -35,6 +47,29 @@ pub struct NoteRecord {
     pub id: u32,
     pub text: String,
     pub author: String,
+}
+
+impl EditRecord {
+    /// `edit` as stored.
+    pub fn of(edit: &LinesEdit) -> EditRecord {
+        EditRecord {
+            before: LineRecord::all(&edit.before),
+            after: LineRecord::all(&edit.after),
+        }
+    }
+
+    /// The edit this record holds.
+    ///
+    /// # Errors
+    /// [`StoreError::Internal`] for a line that breaks its rule, or lines
+    /// no order could have.
+    pub fn edit(&self) -> Result<LinesEdit, StoreError> {
+        let before = LineRecord::read_all(&self.before)?;
+        let after = LineRecord::read_all(&self.after)?;
+        field("edit.before", oms_domain::order::lines_total(&before))?;
+        field("edit.after", oms_domain::order::lines_total(&after))?;
+        Ok(LinesEdit { before, after })
+    }
 }
 
 impl NoteRecord {
@@ -70,6 +105,7 @@ impl ActivityRecord {
             collected: None,
             address: None,
             note: None,
+            edit: None,
         };
         match &activity.change {
             Change::Payment { collected } => {
@@ -83,6 +119,10 @@ impl ActivityRecord {
             Change::Note(note) => {
                 record.kind = "note".to_owned();
                 record.note = Some(NoteRecord::of(note));
+            }
+            Change::Edit(edit) => {
+                record.kind = "edit".to_owned();
+                record.edit = Some(EditRecord::of(edit));
             }
         }
         record
@@ -103,10 +143,14 @@ impl ActivityRecord {
             self.collected,
             &self.address,
             &self.note,
+            &self.edit,
         ) {
-            ("payment", Some(collected), None, None) => Change::Payment { collected },
-            ("address", None, Some(address), None) => Change::Address(Box::new(address.address()?)),
-            ("note", None, None, Some(note)) => Change::Note(note.note()?),
+            ("payment", Some(collected), None, None, None) => Change::Payment { collected },
+            ("address", None, Some(address), None, None) => {
+                Change::Address(Box::new(address.address()?))
+            }
+            ("note", None, None, Some(note), None) => Change::Note(note.note()?),
+            ("edit", None, None, None, Some(edit)) => Change::Edit(Box::new(edit.edit()?)),
             (kind, ..) => return Err(corrupt(format_args!("activity of kind {kind:?}"))),
         };
         Ok(Activity {
@@ -144,7 +188,24 @@ mod tests {
             text: NoteText::parse("Customer called.\nLeave at the door.").unwrap(),
             author: Name::parse("Sam Staff").unwrap(),
         };
-        for change in [Change::Payment { collected: true }, Change::Note(note)] {
+        let line = |n: u8, qty: i64| {
+            oms_domain::order::line::OrderLine::new(
+                crate::fixtures::id(n),
+                Name::parse("Mug").unwrap(),
+                oms_domain::money::Money::from_minor(250).unwrap(),
+                oms_domain::quantity::Quantity::new(qty).unwrap(),
+            )
+            .unwrap()
+        };
+        let edit = LinesEdit {
+            before: vec![line(1, 2)],
+            after: vec![line(1, 1), line(2, 3)],
+        };
+        for change in [
+            Change::Payment { collected: true },
+            Change::Note(note),
+            Change::Edit(Box::new(edit)),
+        ] {
             let activity = Activity { at, by, change };
             let record = ActivityRecord::of(&activity);
             assert_eq!(record.activity().unwrap(), activity);

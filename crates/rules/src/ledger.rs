@@ -18,6 +18,8 @@ use oms_domain::idempotency::{IdempotencyKey, RequestFingerprint};
 use oms_domain::ids::{OrderId, ProductId, UserId};
 use oms_domain::order::Order;
 use oms_domain::product::Product;
+use oms_domain::quantity::Quantity;
+use oms_domain::stock::Stock;
 
 use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
 use oms_ports::error::{PlaceError, ReviseError, StoreError};
@@ -213,8 +215,9 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
                 .any(|&(id, _)| records.unreadable(Record::Product(id)))
     }
 
-    /// Decides one revision against the order as decided so far, putting
-    /// its units back on the shelf when it cancels.
+    /// Decides one revision against the order as decided so far: a
+    /// cancellation puts its units back on the shelf, an edit of the lines
+    /// takes or gives back the difference, all or nothing.
     ///
     /// # Errors
     /// As [`OrderStore::revise`](oms_ports::store::OrderStore::revise) refuses.
@@ -224,24 +227,21 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
             return Err(unreadable("the order").into());
         }
         let stored = self.order(id).ok_or(ReviseError::NotFound)?;
-        // Units go back to products this store can read, or not at all.
+        // Units move between products this store can read, or not at all.
         if stored
             .reserved()
+            .chain(revision.order.reserved())
             .any(|(product, _)| self.records.unreadable(Record::Product(product)))
         {
             return Err(unreadable("a product the order holds").into());
         }
         let effects = crate::revision::check(&revision, stored)?;
-        let released: Vec<_> = if effects.releases_stock {
-            stored.reserved().collect()
-        } else {
-            Vec::new()
-        };
+        self.check_new_prices(stored, &revision.order)?;
+        let levels = self.levels_after(stored, &effects.stock)?;
         let at = revision.order.updated_at();
-        for (product, qty) in released {
-            // A product deleted since has no shelf to go back to.
+        for (product, level) in levels {
             if let Some(p) = self.product_mut(product) {
-                p.stock = p.stock.release(qty);
+                p.stock = level;
                 p.touch(at);
             }
         }
@@ -255,6 +255,58 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
             }
         }
         Ok(revision.order)
+    }
+
+    /// Products an edit adds were priced as the catalogue reads now: a
+    /// line priced before a price change, or for a product archived or
+    /// gone since, is a lost race (the caller prices again).
+    fn check_new_prices(&self, stored: &Order, next: &Order) -> Result<(), ReviseError> {
+        let added = next
+            .lines()
+            .iter()
+            .filter(|l| stored.units_of(l.product_id()) == 0);
+        for line in added {
+            let current = self.product(line.product_id()).is_some_and(|p| {
+                !p.archived && p.price == line.unit_price() && &p.name == line.name()
+            });
+            if !current {
+                return Err(StoreError::Contended.into());
+            }
+        }
+        Ok(())
+    }
+
+    /// The stock level of each product `stock` moves, or the first that
+    /// is short. A product deleted since has no shelf to go back to.
+    fn levels_after(
+        &self,
+        stored: &Order,
+        stock: &[(ProductId, i64)],
+    ) -> Result<Vec<(ProductId, Stock)>, ReviseError> {
+        let mut levels = Vec::with_capacity(stock.len());
+        for &(id, units) in stock {
+            let Some(product) = self.product(id) else {
+                if units > 0 {
+                    return Err(StoreError::Contended.into());
+                }
+                continue;
+            };
+            let level = match Quantity::new(units.abs()) {
+                Ok(qty) if units < 0 => product.stock.release(qty),
+                Ok(qty) => product.stock.reserve(qty).map_err(|short| {
+                    let held = stored.units_of(id);
+                    ReviseError::OutOfStock {
+                        product: id,
+                        name: product.name.clone(),
+                        requested: held + u64::from(short.requested.get()),
+                        available: held + short.available.units(),
+                    }
+                })?,
+                Err(_) => return Err(unreadable("a stock change past a line's limit").into()),
+            };
+            levels.push((id, level));
+        }
+        Ok(levels)
     }
 
     /// Decides one write of a group.

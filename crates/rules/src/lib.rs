@@ -16,6 +16,7 @@ pub mod assembly;
 #[cfg(test)]
 mod fixtures;
 pub mod ledger;
+pub mod line;
 pub mod product;
 pub mod revision;
 pub mod shipment;

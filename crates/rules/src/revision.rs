@@ -2,6 +2,7 @@
 //! holds it now, and what writing it must do besides.
 
 use oms_domain::event::OrderEvent;
+use oms_domain::ids::ProductId;
 use oms_domain::order::Order;
 use oms_domain::order::activity::Change;
 use oms_ports::draft::OrderRevision;
@@ -13,8 +14,10 @@ use oms_ports::error::{ReviseError, StoreError};
 pub struct RevisionEffects {
     /// The one event the revision records.
     pub event: OrderEvent,
-    /// Whether the order's reserved units go back on the shelf.
-    pub releases_stock: bool,
+    /// Units of each product to take from the shelf (positive) or give
+    /// back (negative): a cancellation gives back all the order held, an
+    /// edit of the lines the difference.
+    pub stock: Vec<(ProductId, i64)>,
 }
 
 /// Whether `revision` may replace `stored`, the order as the store holds it
@@ -38,15 +41,19 @@ pub fn check(revision: &OrderRevision, stored: &Order) -> Result<RevisionEffects
     let added = next.activity().len() == stored.activity().len() + 1;
     let activity_kept = next.activity().starts_with(stored.activity())
         && (added || next.activity().len() == stored.activity().len());
-    let readdressed = added
-        && matches!(
-            next.activity().last().map(|a| &a.change),
-            Some(Change::Address(a)) if Some(&**a) == next.shipping_address()
-        );
+    let added_change = next.activity().last().filter(|_| added).map(|a| &a.change);
+    let readdressed = matches!(
+        added_change,
+        Some(Change::Address(a)) if Some(&**a) == next.shipping_address()
+    );
+    // The lines change only with the entry that says from what to what.
+    let edited = matches!(
+        added_change,
+        Some(Change::Edit(e)) if e.before == stored.lines() && e.after == next.lines()
+    );
     let same_holdings = stored.customer() == next.customer()
         && (stored.shipping_address() == next.shipping_address() || readdressed)
-        && stored.lines() == next.lines()
-        && stored.total() == next.total()
+        && ((stored.lines() == next.lines() && stored.total() == next.total()) || edited)
         && stored.placed_by() == next.placed_by()
         && stored.created_at() == next.created_at();
     // Sent shipments stay as sent: one may arrive, one new one may leave.
@@ -72,11 +79,11 @@ pub fn check(revision: &OrderRevision, stored: &Order) -> Result<RevisionEffects
             && next.version() > stored.version()
     });
     let Some(event) = event else {
-        let why = "a revision may only move the status (adding its history entry), send or deliver shipments, or add one activity entry (payment, address, note), and must raise the version";
+        let why = "a revision may only move the status (adding its history entry), send or deliver shipments, or add one activity entry (payment, address, note, edit), and must raise the version";
         return Err(StoreError::Internal(why.into()).into());
     };
     Ok(RevisionEffects {
         event,
-        releases_stock: stored.status().releases_stock_on(next.status()),
+        stock: next.held_since(stored),
     })
 }

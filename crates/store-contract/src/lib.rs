@@ -23,6 +23,7 @@
 mod case;
 mod activity;
 mod customers;
+mod edits;
 mod events;
 pub mod fixtures;
 mod groups;
@@ -54,6 +55,7 @@ pub fn cases<S: Store>() -> Vec<Case<S>> {
         users::cases(),
         orders::cases(),
         shipments::cases(),
+        edits::cases(),
         activity::cases(),
         order_lists::cases(),
         order_numbers::cases(),

@@ -19,6 +19,7 @@ const EVENT_NAMES = {
   orderShipped: "Shipment sent",
   orderShipmentDelivered: "Shipment delivered",
   orderAddressUpdated: "Address changed",
+  orderItemsUpdated: "Items changed",
   orderNoteAdded: "Note added",
   ping: "Test",
 };

@@ -23,6 +23,7 @@ const EVENT_LABELS = {
   orderShipped: "Shipment sent",
   orderShipmentDelivered: "Shipment delivered",
   orderAddressUpdated: "Address changed",
+  orderItemsUpdated: "Items changed",
   orderNoteAdded: "Note added",
 };
 

@@ -42,6 +42,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0007_activity",
         include_str!("../../../../migrations/mongodb/0007_activity.json"),
     ),
+    (
+        "0008_edits",
+        include_str!("../../../../migrations/mongodb/0008_edits.json"),
+    ),
 ];
 
 #[derive(Debug, Deserialize)]

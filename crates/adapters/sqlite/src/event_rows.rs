@@ -1,19 +1,21 @@
 //! Events to rows of `events` and back. The older kinds fit the columns;
-//! a shipment's event keeps what the columns cannot hold in `detail`, as
-//! JSON of the records every store shares. A placement's event is rebuilt
-//! from its order's fixed part, joined in.
+//! the later ones keep what the columns cannot hold in `detail`, as JSON
+//! of the records every store shares. A placement's event is rebuilt from
+//! its order's row, joined in: its fixed part, and the lines and address
+//! as placed (`placed`, kept once either changed).
 
 use oms_domain::event::{
-    OrderAddressUpdated, OrderEvent, OrderNoteAdded, OrderPaymentUpdated, OrderShipmentDelivered,
-    OrderShipped, OrderStatusUpdated,
+    OrderAddressUpdated, OrderEvent, OrderItemsUpdated, OrderNoteAdded, OrderPaymentUpdated,
+    OrderShipmentDelivered, OrderShipped, OrderStatusUpdated,
 };
 use oms_domain::order::shipment::ShipmentId;
 use oms_domain::order::{NewOrder, Order};
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::Actor;
 use oms_ports::error::StoreError;
-use oms_rules::activity::NoteRecord;
+use oms_rules::activity::{EditRecord, NoteRecord};
 use oms_rules::address::AddressRecord;
+use oms_rules::line::LineRecord;
 use oms_rules::shipment::ShipmentRecord;
 use rusqlite::{Connection, Row, params};
 
@@ -66,6 +68,16 @@ pub(crate) fn insert(c: &Connection, event: &OrderEvent, now: i64) -> Result<(),
             ),
             false,
         ),
+        OrderEvent::ItemsUpdated(e) => (
+            Some(json(&EditRecord::of(&e.edit))),
+            (
+                None,
+                None,
+                Some(e.by.user.to_string()),
+                Some(e.by.role.as_str()),
+            ),
+            false,
+        ),
         OrderEvent::ShipmentDelivered(d) => {
             let ids: Vec<u32> = d.shipments.iter().map(|id| id.get()).collect();
             (
@@ -99,6 +111,14 @@ pub(crate) fn insert(c: &Connection, event: &OrderEvent, now: i64) -> Result<(),
         ])
         .map_err(store_error)?;
     Ok(())
+}
+
+/// An order's lines and address as placed, kept once either changed.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Placed {
+    lines: Vec<LineRecord>,
+    shipping_address: Option<AddressRecord>,
 }
 
 fn json(value: &impl serde::Serialize) -> String {
@@ -141,12 +161,20 @@ pub(crate) fn event(row: &Row<'_>) -> Result<OrderEvent, StoreError> {
     let event = match name.as_str() {
         "orderPlaced" => {
             // The order as placed: its fixed part, pending, at version 1.
+            let (lines, shipping_address) = match column::<Option<String>>(row, "placed")? {
+                Some(placed) => {
+                    let placed: Placed = field("orders.placed", serde_json::from_str(&placed))?;
+                    let address = placed.shipping_address.map(|a| a.address()).transpose()?;
+                    (LineRecord::read_all(&placed.lines)?, address)
+                }
+                None => (rows::lines(row)?, rows::shipping_address(row)?),
+            };
             let placed = Order::place(NewOrder {
                 id: order_id,
                 number,
                 customer: rows::snapshot(row)?,
-                shipping_address: rows::shipping_address(row)?,
-                lines: rows::lines(row)?,
+                shipping_address,
+                lines,
                 payment_collected,
                 placed_by: rows::placed_by(row)?,
                 at,
@@ -220,6 +248,18 @@ pub(crate) fn event(row: &Row<'_>) -> Result<OrderEvent, StoreError> {
             by: by()?,
             version,
         }),
+        "orderItemsUpdated" => {
+            let edit = detail::<EditRecord>(row)?.edit()?;
+            OrderEvent::ItemsUpdated(OrderItemsUpdated {
+                order_id,
+                number,
+                placed_by,
+                edit,
+                at,
+                by: by()?,
+                version,
+            })
+        }
         other => return Err(corrupt(format_args!("events.name {other:?}"))),
     };
     if event.version() != version {

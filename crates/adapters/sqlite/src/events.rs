@@ -170,7 +170,7 @@ impl EventLog for SqliteStore {
                          e.from_status, e.to_status, e.by_user, e.by_role, e.payment_collected,
                          e.detail,
                          o.number, o.customer_id, o.customer_name, o.customer_email, o.lines,
-                         o.placed_by_role, o.shipping_address
+                         o.placed_by_role, o.shipping_address, o.placed
                          FROM events e LEFT JOIN orders o ON o.id = e.order_id
                          WHERE e.seq > ?1 ORDER BY e.seq LIMIT ?2",
                     )

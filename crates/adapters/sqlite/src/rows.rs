@@ -18,13 +18,13 @@ use oms_domain::order::shipment::Shipment;
 use oms_domain::order::{CustomerSnapshot, Order, OrderParts, StatusEntry};
 use oms_domain::password::PasswordHash;
 use oms_domain::product::Product;
-use oms_domain::quantity::Quantity;
 use oms_domain::stock::Stock;
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::{Actor, User};
 use oms_ports::error::StoreError;
 use oms_rules::activity::ActivityRecord;
 use oms_rules::address::AddressRecord;
+use oms_rules::line::LineRecord;
 use oms_rules::shipment::ShipmentRecord;
 use rusqlite::{OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -120,16 +120,6 @@ pub(crate) const ORDER_COLUMNS: &str = "id, number, customer_id, customer_name, 
      total, payment_collected, status, history, placed_by, placed_by_role, created_at, \
      updated_at, version, shipping_address, shipments, activity";
 
-/// One line as stored: its total follows from price and quantity.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct LineRecord {
-    product_id: String,
-    name: String,
-    unit_price: i64,
-    quantity: i64,
-}
-
 #[derive(Debug, Serialize, Deserialize)]
 struct HistoryRecord {
     from: String,
@@ -142,17 +132,7 @@ struct HistoryRecord {
 }
 
 pub(crate) fn lines_json(order: &Order) -> String {
-    let lines: Vec<LineRecord> = order
-        .lines()
-        .iter()
-        .map(|l| LineRecord {
-            product_id: l.product_id().to_string(),
-            name: l.name().as_str().to_owned(),
-            unit_price: l.unit_price().minor(),
-            quantity: i64::from(l.quantity().get()),
-        })
-        .collect();
-    serde_json::to_string(&lines).unwrap_or_default()
+    serde_json::to_string(&LineRecord::all(order.lines())).unwrap_or_default()
 }
 
 pub(crate) fn history_json(order: &Order) -> String {
@@ -177,20 +157,7 @@ pub(crate) fn lines(row: &Row<'_>) -> Result<Vec<OrderLine>, StoreError> {
         "lines",
         serde_json::from_str(&column::<String>(row, "lines")?),
     )?;
-    records
-        .into_iter()
-        .map(|l| {
-            field(
-                "lines",
-                OrderLine::new(
-                    field("lines.productId", l.product_id.parse())?,
-                    field("lines.name", Name::parse(&l.name))?,
-                    field("lines.unitPrice", Money::from_minor(l.unit_price))?,
-                    field("lines.quantity", Quantity::new(l.quantity))?,
-                ),
-            )
-        })
-        .collect()
+    LineRecord::read_all(&records)
 }
 
 fn history(row: &Row<'_>) -> Result<Vec<StatusEntry>, StoreError> {

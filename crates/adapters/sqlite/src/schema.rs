@@ -57,6 +57,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "activity",
         include_str!("../../../../migrations/sqlite/0009_activity.sql"),
     ),
+    (
+        10,
+        "placed_lines",
+        include_str!("../../../../migrations/sqlite/0010_placed_lines.sql"),
+    ),
 ];
 
 /// The schema version of `connection`'s database (0 for a new one).

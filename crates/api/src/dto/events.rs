@@ -16,7 +16,8 @@ use crate::openapi::rules;
 mod changes;
 
 pub use changes::{
-    OrderAddressUpdatedView, OrderNoteAddedView, OrderShipmentDeliveredView, OrderShippedView,
+    OrderAddressUpdatedView, OrderItemsUpdatedView, OrderNoteAddedView, OrderShipmentDeliveredView,
+    OrderShippedView,
 };
 
 /// One message of the feed.
@@ -92,6 +93,16 @@ pub enum EventMessage {
         at: String,
         /// The change.
         data: OrderAddressUpdatedView,
+    },
+    /// An order's lines changed.
+    OrderItemsUpdated {
+        /// Its position in the log.
+        id: String,
+        /// When it happened (RFC 3339).
+        #[schema(format = DateTime)]
+        at: String,
+        /// The lines before and after.
+        data: OrderItemsUpdatedView,
     },
     /// Events the subscriber should have had are gone: reload what it
     /// shows, then follow again without `since`.
@@ -185,6 +196,11 @@ impl EventMessage {
                 id,
                 at,
                 data: OrderAddressUpdatedView::of(updated, audience),
+            },
+            OrderEvent::ItemsUpdated(updated) => EventMessage::OrderItemsUpdated {
+                id,
+                at,
+                data: OrderItemsUpdatedView::of(updated, audience),
             },
         }
     }

@@ -12,7 +12,7 @@ pub use shipment::{
     CreateShipmentRequest, MarkDeliveredRequest, ShipmentItemRequest, ShipmentItemView,
     ShipmentView,
 };
-pub use story::{ActorView, AddNoteRequest, Names, NoteView, TimelineEntryView};
+pub use story::{ActorView, AddNoteRequest, EditedLineView, Names, NoteView, TimelineEntryView};
 pub use summary::{OrderSummaryView, StatusCounts};
 pub use view::{OrderCustomerView, OrderLineView, OrderView, StatusEntryView};
 
@@ -83,6 +83,16 @@ pub struct OrderItemRequest {
     pub quantity: i64,
 }
 
+impl OrderItemRequest {
+    /// The app's line.
+    pub fn into_app(self) -> oms_app::orders::ItemInput {
+        oms_app::orders::ItemInput {
+            product_id: self.product_id,
+            quantity: self.quantity,
+        }
+    }
+}
+
 impl PlaceOrderRequest {
     /// The app's command, with the `Idempotency-Key` header if sent.
     pub fn into_app(self, idempotency_key: Option<String>) -> oms_app::orders::PlaceOrder {
@@ -95,10 +105,7 @@ impl PlaceOrderRequest {
             items: self
                 .items
                 .into_iter()
-                .map(|i| oms_app::orders::ItemInput {
-                    product_id: i.product_id,
-                    quantity: i.quantity,
-                })
+                .map(OrderItemRequest::into_app)
                 .collect(),
             payment_collected: self.payment_collected,
             idempotency_key,
@@ -106,10 +113,18 @@ impl PlaceOrderRequest {
     }
 }
 
-/// `PATCH /api/orders/{id}` (staff and admins).
+/// `PATCH /api/orders/{id}`: one change a request, the lines or the
+/// address.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UpdateOrderRequest {
+    /// The order's lines from now on (staff on pending and confirmed
+    /// orders, a customer on its own pending ones): lines kept keep their
+    /// unit price, new products take today's, and the difference in stock
+    /// is reserved or released in the same step.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false, schema_with = rules::items)]
+    pub items: Option<Vec<OrderItemRequest>>,
     /// Where the order goes from now on; may change until every unit has
     /// shipped.
     #[serde(default, deserialize_with = "not_null")]
@@ -126,6 +141,9 @@ impl UpdateOrderRequest {
     pub fn into_app(self) -> oms_app::orders::UpdateOrder {
         oms_app::orders::UpdateOrder {
             shipping_address: self.shipping_address.map(AddressRequest::into_app),
+            items: self
+                .items
+                .map(|items| items.into_iter().map(OrderItemRequest::into_app).collect()),
             expected_version: self.expected_version,
         }
     }

@@ -114,6 +114,9 @@ impl Failures for ChangeStatusError {
             ProblemCode::AddressRequired,
             ProblemCode::OrderNotEditable,
             ProblemCode::VersionMismatch,
+            ProblemCode::UnknownProduct,
+            ProblemCode::ProductArchived,
+            ProblemCode::OutOfStock,
         ])
     }
 }
@@ -125,6 +128,7 @@ impl From<ChangeStatusError> for ApiError {
             ChangeStatusError::Invalid(invalid) => ApiError::invalid(&invalid),
             ChangeStatusError::Forbidden(_) => ApiError::forbidden(),
             ChangeStatusError::Rejected(rule) => rejected(&rule),
+            ChangeStatusError::Line(refusal) => ApiError::from(*refusal),
             ChangeStatusError::ShipmentNotFound => ApiError::not_found("shipment on this order"),
             ChangeStatusError::AddressRequired => ApiError::new(
                 ProblemCode::AddressRequired,
@@ -145,13 +149,18 @@ fn rejected(rule: &OrderError) -> ApiError {
         OrderError::IllegalTransition { .. } => ProblemCode::IllegalTransition,
         OrderError::PaymentOnCancelled => ProblemCode::PaymentOnCancelled,
         OrderError::NotEditable { .. } => ProblemCode::OrderNotEditable,
-        // Rules about an order's lines cannot fail on a change of status; if
-        // one does, the stored order is broken, which is ours to fix.
-        OrderError::Inconsistent(_)
-        | OrderError::NoLines
-        | OrderError::TooManyLines { .. }
-        | OrderError::DuplicateProduct(_)
-        | OrderError::TotalOverflow => {
+        OrderError::TooManyLines { .. } | OrderError::TotalOverflow => {
+            return ApiError::invalid(&oms_domain::invalid::Invalid::one("items", *rule));
+        }
+        // An edit checks its products before pricing them, so an unknown
+        // one here is a product gone meanwhile.
+        OrderError::UnknownProduct(product) => {
+            return ApiError::new(ProblemCode::UnknownProduct, rule.to_string())
+                .with("productId", product.to_string());
+        }
+        // The other rules about an order's lines cannot fail on a change;
+        // if one does, the stored order is broken, which is ours to fix.
+        OrderError::Inconsistent(_) | OrderError::NoLines | OrderError::DuplicateProduct(_) => {
             tracing::error!(error = %rule, "an order change broke a rule it cannot break");
             return ApiError::internal();
         }

@@ -18,6 +18,7 @@ mod configuration;
 mod crash;
 mod deploy;
 mod document;
+mod edits;
 mod embedded;
 mod export;
 mod feed;

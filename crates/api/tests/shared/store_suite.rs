@@ -24,6 +24,8 @@ mod helpers;
 mod numbers;
 #[path = "../api/operations.rs"]
 mod operations;
+#[path = "../api/edits.rs"]
+mod edits;
 #[path = "../api/order_changes.rs"]
 mod order_changes;
 #[path = "../api/orders.rs"]

@@ -209,7 +209,7 @@ fn parse_customer(v: &mut Validation, input: Option<&CustomerInput>) -> Option<(
     name.zip(email)
 }
 
-fn parse_items(v: &mut Validation, items: &[ItemInput]) -> Option<Vec<MergedLine>> {
+pub(super) fn parse_items(v: &mut Validation, items: &[ItemInput]) -> Option<Vec<MergedLine>> {
     if items.is_empty() {
         v.fail("items", Reason::Empty);
         return None;

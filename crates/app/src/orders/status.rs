@@ -14,6 +14,7 @@ use oms_ports::error::{ReviseError, StoreError};
 use oms_ports::store::OrderStore;
 
 use super::OrderService;
+use super::place::PlaceOrderError;
 use crate::contention::Attempt;
 
 /// A request to change an order's status, as the client sent it.
@@ -48,6 +49,10 @@ pub enum ChangeStatusError {
     /// on a cancelled order).
     #[error(transparent)]
     Rejected(#[from] OrderError),
+    /// An edit's line is refused as placing refuses it (an unknown or
+    /// archived product, too few units left), naming the line's field.
+    #[error(transparent)]
+    Line(Box<PlaceOrderError>),
     /// The order has no shipment by that number.
     #[error("no such shipment")]
     ShipmentNotFound,
@@ -155,10 +160,37 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
         repeat: Option<Repeat>,
         decide: impl Fn(&Order, Timestamp) -> Result<Order, ChangeStatusError>,
     ) -> Result<Order, ChangeStatusError> {
+        let prepare = || std::future::ready(Ok(()));
+        self.revise_order_with(order_id, expected, repeat, prepare, |order, now, ()| {
+            decide(order, now)
+        })
+        .await
+    }
+
+    /// As [`OrderService::revise_order`], reading what `decide` needs
+    /// besides the order (`prepare`) afresh on every attempt.
+    pub(super) async fn revise_order_with<P, F>(
+        &self,
+        order_id: &str,
+        expected: Option<u64>,
+        repeat: Option<Repeat>,
+        prepare: impl Fn() -> F,
+        decide: impl Fn(&Order, Timestamp, &P) -> Result<Order, ChangeStatusError>,
+    ) -> Result<Order, ChangeStatusError>
+    where
+        F: Future<Output = Result<P, ChangeStatusError>>,
+    {
         let id: OrderId = order_id.parse().map_err(|_| ChangeStatusError::NotFound)?;
         self.contention
             .retry(|| async {
-                match self.revise_once(id, expected, repeat, &decide).await {
+                let outcome = match prepare().await {
+                    Ok(prepared) => {
+                        let decide = |order: &Order, now| decide(order, now, &prepared);
+                        self.revise_once(id, expected, repeat, &decide).await
+                    }
+                    Err(e) => Err(e),
+                };
+                match outcome {
                     // Someone else changed the order first: decide again on
                     // what they left, unless the caller named the version.
                     Err(ChangeStatusError::VersionMismatch { .. }) if expected.is_none() => {
@@ -208,6 +240,19 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
                 ChangeStatusError::VersionMismatch { current }
             }
             ReviseError::NotFound => ChangeStatusError::NotFound,
+            ReviseError::OutOfStock {
+                product,
+                name,
+                requested,
+                available,
+            } => ChangeStatusError::Line(Box::new(PlaceOrderError::OutOfStock {
+                // The edit names the line's own field.
+                field: "items".to_owned(),
+                product,
+                name,
+                requested: u32::try_from(requested).unwrap_or(u32::MAX),
+                available,
+            })),
             ReviseError::Store(e) => e.into(),
         })
     }

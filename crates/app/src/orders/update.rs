@@ -1,12 +1,14 @@
-//! Changing an order after it was placed: its shipping address (staff),
-//! and the staff's notes on it.
+//! Changing an order after it was placed: its lines ([`edit`]), its
+//! shipping address (staff), and the staff's notes on it.
+//!
+//! [`edit`]: super::edit
 
 use oms_domain::invalid::{Invalid, Reason, Validation};
 use oms_domain::order::Order;
 use oms_domain::order::activity::{NoteText, OrderNote};
 use oms_domain::user::{Actor, Permission};
 use oms_ports::clock::Clock;
-use oms_ports::store::{OrderStore, UserStore};
+use oms_ports::store::{OrderStore, ProductStore, UserStore};
 
 use super::address::parse_address;
 use super::{AddressInput, OrderService};
@@ -17,18 +19,22 @@ use crate::orders::status::ChangeStatusError;
 pub struct UpdateOrder {
     /// Where the order goes from now on.
     pub shipping_address: Option<AddressInput>,
+    /// The order's lines from now on.
+    pub items: Option<Vec<super::ItemInput>>,
     /// Refuse unless the order is still at this version.
     pub expected_version: Option<u64>,
 }
 
-impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
-    /// Sets or corrects the shipping address of an order not yet fully
-    /// shipped (staff and admins). The same address again writes nothing.
+impl<S: OrderStore + ProductStore, C: Clock, I> OrderService<S, C, I> {
+    /// Changes the order's lines ([`OrderService::edit_items`]), or sets
+    /// or corrects the shipping address of an order not yet fully shipped
+    /// (staff and admins): one change a request. The same address or
+    /// lines again write nothing.
     ///
     /// # Errors
-    /// [`ChangeStatusError::Forbidden`] for customers,
+    /// [`ChangeStatusError::Forbidden`] for customers changing the address,
     /// [`ChangeStatusError::Invalid`] naming each bad part (or
-    /// `shippingAddress` when nothing was given),
+    /// `shippingAddress` when nothing was given, `items` when both were),
     /// [`ChangeStatusError::Rejected`] once every unit has shipped;
     /// otherwise as every change to an order.
     #[tracing::instrument(skip_all, fields(order_id = %order_id, user = %by.user))]
@@ -38,6 +44,15 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
         order_id: &str,
         cmd: UpdateOrder,
     ) -> Result<Order, ChangeStatusError> {
+        if let Some(items) = &cmd.items {
+            if cmd.shipping_address.is_some() {
+                let one = Reason::Rule("must not come with shippingAddress: change one at a time");
+                return Err(Invalid::one("items", one).into());
+            }
+            return self
+                .edit_items(by, order_id, items, cmd.expected_version)
+                .await;
+        }
         by.require(Permission::ChangeOrderStatus)?;
         let mut v = Validation::new();
         let address = match &cmd.shipping_address {

@@ -4,6 +4,7 @@ use crate::address::ShippingAddress;
 use crate::ids::{OrderId, UserId};
 use crate::order::Order;
 use crate::order::activity::OrderNote;
+use crate::order::edit::LinesEdit;
 use crate::order::number::OrderNumber;
 use crate::order::shipment::{Shipment, ShipmentId};
 use crate::order::status::OrderStatus;
@@ -141,6 +142,25 @@ pub struct OrderAddressUpdated {
     /// When.
     pub at: Timestamp,
     /// Who changed it.
+    pub by: Actor,
+    /// The order's version after the change.
+    pub version: u64,
+}
+
+/// An order's lines were changed (and its stock with them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderItemsUpdated {
+    /// Which order.
+    pub order_id: OrderId,
+    /// Its number.
+    pub number: OrderNumber,
+    /// Who placed the order, which decides who may follow it.
+    pub placed_by: UserId,
+    /// The lines before and after.
+    pub edit: LinesEdit,
+    /// When.
+    pub at: Timestamp,
+    /// Who changed them.
     pub by: Actor,
     /// The order's version after the change.
     pub version: u64,

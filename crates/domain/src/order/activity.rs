@@ -37,6 +37,8 @@ pub enum Change {
     Address(Box<ShippingAddress>),
     /// A note for the staff.
     Note(OrderNote),
+    /// The lines changed: what they were and what they became.
+    Edit(Box<super::edit::LinesEdit>),
 }
 
 /// A note the staff keep on an order ("customer called, leave at the

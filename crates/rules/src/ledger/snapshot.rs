@@ -47,7 +47,8 @@ pub enum Record<'a> {
     Order(OrderId),
 }
 
-/// What a group of writes names: the records to read before deciding it.
+/// What a group of writes names: the records to read before deciding it
+/// (a revision names its order and the products it is to hold).
 /// Two more follow from what is read: the orders the used keys point at,
 /// and the products the revised orders hold ([`Snapshot::products_wanted`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -56,7 +57,7 @@ pub struct Wanted {
     pub keys: Vec<(UserId, IdempotencyKey)>,
     /// Customer addresses.
     pub emails: Vec<Email>,
-    /// Products the placements order.
+    /// Products the placements order and the revised orders hold.
     pub products: Vec<ProductId>,
     /// Orders the revisions change.
     pub orders: Vec<OrderId>,
@@ -90,6 +91,12 @@ impl Wanted {
                     let id = revision.order.id();
                     if !wanted.orders.contains(&id) {
                         wanted.orders.push(id);
+                    }
+                    // An edit may add products the stored order lacks.
+                    for (id, _) in revision.order.reserved() {
+                        if seen_products.insert(id) {
+                            wanted.products.push(id);
+                        }
                     }
                 }
             }

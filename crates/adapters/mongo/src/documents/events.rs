@@ -5,13 +5,13 @@
 
 use mongodb::bson::DateTime;
 use oms_domain::event::{
-    OrderAddressUpdated, OrderEvent, OrderNoteAdded, OrderPaymentUpdated, OrderShipmentDelivered,
-    OrderShipped, OrderStatusUpdated,
+    OrderAddressUpdated, OrderEvent, OrderItemsUpdated, OrderNoteAdded, OrderPaymentUpdated,
+    OrderShipmentDelivered, OrderShipped, OrderStatusUpdated,
 };
 use oms_domain::order::Order;
 use oms_domain::order::shipment::ShipmentId;
 use oms_ports::error::StoreError;
-use oms_rules::activity::NoteRecord;
+use oms_rules::activity::{EditRecord, NoteRecord};
 use oms_rules::address::AddressRecord;
 use oms_rules::shipment::ShipmentRecord;
 use serde::{Deserialize, Serialize};
@@ -53,6 +53,8 @@ pub(crate) struct EventDoc {
     pub note: Option<NoteRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<AddressRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edit: Option<EditRecord>,
 }
 
 impl EventDoc {
@@ -76,6 +78,7 @@ impl EventDoc {
             shipment_ids: None,
             note: None,
             address: None,
+            edit: None,
         };
         let mut moved = |from: &str, to: &str, by, paid| {
             doc.from = Some(from.to_owned());
@@ -110,6 +113,10 @@ impl EventDoc {
             OrderEvent::AddressUpdated(a) => {
                 doc.by = Some(a.by.into());
                 doc.address = Some(AddressRecord::of(&a.address));
+            }
+            OrderEvent::ItemsUpdated(e) => {
+                doc.by = Some(e.by.into());
+                doc.edit = Some(EditRecord::of(&e.edit));
             }
             OrderEvent::ShipmentDelivered(d) => {
                 moved(
@@ -205,6 +212,15 @@ impl TryFrom<EventDoc> for OrderEvent {
                 number,
                 placed_by,
                 address: required("address", d.address)?.address()?,
+                at,
+                by: required("by", d.by)?.try_into()?,
+                version,
+            }),
+            "orderItemsUpdated" => OrderEvent::ItemsUpdated(OrderItemsUpdated {
+                order_id,
+                number,
+                placed_by,
+                edit: required("edit", d.edit)?.edit()?,
                 at,
                 by: required("by", d.by)?.try_into()?,
                 version,

@@ -175,7 +175,10 @@ impl MongoStore {
             let history = to_bson(&doc.history).map_err(|e| Abort::Refused(e.to_string()))?;
             let shipments = to_bson(&doc.shipments).map_err(|e| Abort::Refused(e.to_string()))?;
             let activity = to_bson(&doc.activity).map_err(|e| Abort::Refused(e.to_string()))?;
+            let lines = to_bson(&doc.lines).map_err(|e| Abort::Refused(e.to_string()))?;
             let mut set = doc! {
+                "lines": lines,
+                "total": doc.total,
                 "status": &doc.status,
                 "paymentCollected": doc.payment_collected,
                 "history": history,

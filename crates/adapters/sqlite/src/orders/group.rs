@@ -252,7 +252,12 @@ fn write(c: &Connection, changes: &Changes) -> Result<(), StoreError> {
     let mut revise = c
         .prepare_cached(
             "UPDATE orders SET status = ?2, payment_collected = ?3, history = ?4, updated_at = ?5,
-             version = ?6, shipments = ?8, activity = ?9, shipping_address = ?10
+             version = ?6, shipments = ?8, activity = ?9, shipping_address = ?10, lines = ?11,
+             total = ?12,
+             placed = CASE WHEN placed IS NULL
+                 AND (lines IS NOT ?11 OR shipping_address IS NOT ?10)
+                 THEN json_object('lines', json(lines), 'shippingAddress', json(shipping_address))
+                 ELSE placed END
              WHERE id = ?1 AND version = ?7",
         )
         .map_err(store_error)?;
@@ -270,6 +275,8 @@ fn write(c: &Connection, changes: &Changes) -> Result<(), StoreError> {
                 shipments_json(o),
                 activity_json(o),
                 address_json(o),
+                lines_json(o),
+                o.total().minor(),
             ])
             .map_err(store_error)?;
         if written != 1 {

@@ -1,15 +1,15 @@
 //! The messages' views of the changes after placing and moving an order:
-//! shipments, arrivals, notes and address changes.
+//! shipments, arrivals, notes, address changes and edits of the lines.
 
 use oms_domain::event::{
-    OrderAddressUpdated, OrderNoteAdded, OrderShipmentDelivered, OrderShipped,
+    OrderAddressUpdated, OrderItemsUpdated, OrderNoteAdded, OrderShipmentDelivered, OrderShipped,
 };
 use oms_domain::visibility::Audience;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::dto::address::AddressView;
-use crate::dto::orders::{ActorView, NoteView, ShipmentView};
+use crate::dto::orders::{ActorView, EditedLineView, NoteView, ShipmentView};
 use crate::openapi::rules;
 
 /// A shipment that left.
@@ -180,6 +180,48 @@ impl OrderAddressUpdatedView {
             shipping_address: audience
                 .sees_address()
                 .then(|| Box::new(AddressView::of(&updated.address))),
+            at: updated.at.to_string(),
+            by_role: audience
+                .sees_staff()
+                .then(|| updated.by.role.as_str().to_owned()),
+            version: updated.version,
+        }
+    }
+}
+
+/// An order's lines changed, and its stock with them.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderItemsUpdatedView {
+    /// The order.
+    pub order_id: String,
+    /// Its number.
+    pub order_number: u64,
+    /// The lines before.
+    pub items_before: Vec<EditedLineView>,
+    /// The lines from now on.
+    pub items: Vec<EditedLineView>,
+    /// The order's new total, minor units.
+    pub total: i64,
+    /// When (RFC 3339).
+    #[schema(format = DateTime)]
+    pub at: String,
+    /// The role of whoever changed them; staff and admins only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_role: Option<String>,
+    /// The order's version after the change.
+    pub version: u64,
+}
+
+impl OrderItemsUpdatedView {
+    /// The change as `audience` may see it.
+    pub fn of(updated: &OrderItemsUpdated, audience: Audience) -> Self {
+        OrderItemsUpdatedView {
+            order_id: updated.order_id.to_string(),
+            order_number: updated.number.get(),
+            items_before: EditedLineView::all(&updated.edit.before),
+            items: EditedLineView::all(&updated.edit.after),
+            total: updated.edit.total().minor(),
             at: updated.at.to_string(),
             by_role: audience
                 .sees_staff()

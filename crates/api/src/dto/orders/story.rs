@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use oms_domain::order::activity::{Change, OrderNote};
+use oms_domain::order::line::OrderLine;
 use oms_domain::order::{Moment, Order};
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::{Actor, Role};
@@ -53,7 +54,7 @@ pub struct NoteView {
 #[serde(rename_all = "camelCase")]
 pub struct TimelineEntryView {
     /// What happened: `placed`, `status`, `shipped`, `delivered`,
-    /// `payment`, `address` or `note`.
+    /// `payment`, `address`, `edit` or `note`.
     pub kind: String,
     /// When (RFC 3339).
     #[schema(format = DateTime)]
@@ -81,6 +82,44 @@ pub struct TimelineEntryView {
     /// Why, where a reason was given (`status`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The lines before the change (`edit`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items_before: Option<Vec<EditedLineView>>,
+    /// The lines after it (`edit`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items_after: Option<Vec<EditedLineView>>,
+}
+
+/// One line of an order before or after an edit.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EditedLineView {
+    /// The product's id.
+    pub product_id: String,
+    /// Its name on the order.
+    pub name: String,
+    /// Unit price on the order, minor units.
+    pub unit_price: i64,
+    /// Units.
+    pub quantity: u32,
+    /// `unitPrice * quantity`, minor units.
+    pub line_total: i64,
+}
+
+impl EditedLineView {
+    /// Every line of `lines`.
+    pub fn all(lines: &[OrderLine]) -> Vec<EditedLineView> {
+        lines
+            .iter()
+            .map(|l| EditedLineView {
+                product_id: l.product_id().to_string(),
+                name: l.name().as_str().to_owned(),
+                unit_price: l.unit_price().minor(),
+                quantity: l.quantity().get(),
+                line_total: l.line_total().minor(),
+            })
+            .collect()
+    }
 }
 
 /// Names of the people behind an order's changes, by user id.
@@ -146,6 +185,8 @@ impl Names {
                     shipping_address: None,
                     note: None,
                     reason: None,
+                    items_before: None,
+                    items_after: None,
                 };
                 entry.kind = match moment {
                     Moment::Placed(_) => "placed",
@@ -171,6 +212,11 @@ impl Names {
                         Change::Address(address) => {
                             entry.shipping_address = Some(Box::new(AddressView::of(address)));
                             "address"
+                        }
+                        Change::Edit(edit) => {
+                            entry.items_before = Some(EditedLineView::all(&edit.before));
+                            entry.items_after = Some(EditedLineView::all(&edit.after));
+                            "edit"
                         }
                         Change::Note(note) => {
                             let note = self.note(order, note, a.at, a.by);
