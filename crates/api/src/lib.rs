@@ -15,6 +15,7 @@ pub mod export;
 pub mod fallback;
 pub mod feed;
 pub mod headers;
+pub mod holds;
 pub mod json;
 pub mod kept_key;
 pub mod metrics;

@@ -146,7 +146,7 @@ async fn seed_account<S: Store>(
         // A configured administrator replaces the demo one.
         Role::Admin if settings.admin.is_some() => return Ok(()),
         Role::Staff => settings.demo_staff_password.clone(),
-        Role::Admin | Role::Customer => None,
+        Role::Admin | Role::Customer | Role::System => None,
     };
     if let Some(password) = configured {
         let cmd = Register {

@@ -3,6 +3,7 @@
 //! every mistake in one go. The types live here; reading them is in
 //! `parser.rs`, and where the values come from in `source.rs`.
 
+mod durations;
 mod parser;
 mod source;
 pub mod webhooks;
@@ -166,6 +167,9 @@ pub struct Settings {
     /// `OMS_SHIPPING_ADDRESS_REQUIRED` (true): a shipment of an order
     /// without a shipping address is refused.
     pub shipping_address_required: bool,
+    /// `OMS_UNPAID_HOLD` (off): how long a pending order nobody has paid
+    /// for keeps its stock before the shop cancels it.
+    pub unpaid_hold: Option<Duration>,
     /// `OMS_WEBHOOK_*`.
     pub webhooks: WebhookSettings,
 }
@@ -255,6 +259,7 @@ impl Settings {
             user_password: p.password("OMS_USER_PASSWORD"),
             currency: p.currency(),
             shipping_address_required: p.flag("OMS_SHIPPING_ADDRESS_REQUIRED", true),
+            unpaid_hold: p.optional_duration("OMS_UNPAID_HOLD"),
             webhooks: p.webhooks(feed.retention.max_age),
             feed,
         };

@@ -68,6 +68,7 @@ pub struct Application<S> {
     seeded: SeedReport,
     feed: Feed,
     delivery: crate::webhooks::Delivery,
+    holds: Option<crate::holds::HoldSweep>,
 }
 
 /// Stops a running [`Application`].
@@ -148,6 +149,9 @@ impl<S: Store> Application<S> {
         .map_err(StartupError::Events)?;
         let delivery =
             crate::webhooks::Delivery::start(state.dispatcher.clone()).map_err(|e| config(&e))?;
+        let holds = settings
+            .unpaid_hold
+            .map(|hold| crate::holds::HoldSweep::start(state.orders.clone(), hold));
         let metrics = web::Data::new(metrics);
         let server = serve(
             &settings,
@@ -171,6 +175,7 @@ impl<S: Store> Application<S> {
             seeded,
             feed,
             delivery,
+            holds,
         })
     }
 }
@@ -220,6 +225,9 @@ impl<S: Store> Application<S> {
         }
         self.feed.stop();
         self.delivery.stop();
+        if let Some(holds) = &self.holds {
+            holds.stop();
+        }
         // Writes queued by requests that were cut off at the shutdown
         // timeout still get their group's answer before the process ends.
         self.state.store.drain().await;

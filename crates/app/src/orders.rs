@@ -3,6 +3,7 @@
 mod address;
 mod edit;
 mod export;
+mod hold;
 mod listing;
 mod lookup;
 mod place;

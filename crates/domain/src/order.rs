@@ -5,6 +5,7 @@
 pub mod activity;
 pub mod edit;
 mod fulfilment;
+pub mod hold;
 pub mod line;
 pub mod number;
 mod restore;

@@ -52,6 +52,10 @@ pub enum Role {
     Staff,
     /// Orders for itself and follows its own orders.
     Customer,
+    /// The shop itself, acting on a rule (an unpaid hold running out):
+    /// never an account's role, so it signs in as no one and may nothing
+    /// a request asks.
+    System,
 }
 
 /// Something a user may or may not do.
@@ -133,7 +137,7 @@ impl Role {
     pub fn may(self, permission: Permission) -> bool {
         use Permission::*;
         match permission {
-            ViewCatalog | PlaceOwnOrder | CancelOwnPendingOrder => true,
+            ViewCatalog | PlaceOwnOrder | CancelOwnPendingOrder => self != Role::System,
             ManageCustomers | PlaceOrderForAnyone | ViewAllOrders | ChangeOrderStatus
             | CollectPayment => matches!(self, Role::Admin | Role::Staff),
             ManageCatalog | ExportOrders | ManageUsers | ManageWebhooks => self == Role::Admin,
@@ -146,6 +150,20 @@ impl Role {
             Role::Admin => "admin",
             Role::Staff => "staff",
             Role::Customer => "customer",
+            Role::System => "system",
+        }
+    }
+
+    /// The role of an actor a store recorded: an account's role, or the
+    /// system's. ([`str::parse`] reads account roles only, so no request,
+    /// token or account can claim to be the system.)
+    ///
+    /// # Errors
+    /// [`RoleError`] for any other text.
+    pub fn of_record(s: &str) -> Result<Role, RoleError> {
+        match s {
+            "system" => Ok(Role::System),
+            account => account.parse(),
         }
     }
 }
@@ -185,6 +203,17 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The shop itself, acting on a rule.
+    pub const SYSTEM: Actor = Actor {
+        user: UserId::MIN,
+        role: Role::System,
+    };
+
+    /// Whether this is the shop itself rather than a person.
+    pub fn is_system(self) -> bool {
+        self.role == Role::System
+    }
+
     /// Whether this actor may do `permission`.
     pub fn may(self, permission: Permission) -> bool {
         self.role.may(permission)

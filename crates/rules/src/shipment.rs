@@ -6,7 +6,7 @@
 use oms_domain::order::shipment::{Delivery, Shipment, ShipmentId, TrackingText, TrackingUrl};
 use oms_domain::quantity::Quantity;
 use oms_domain::timestamp::Timestamp;
-use oms_domain::user::Actor;
+use oms_domain::user::{Actor, Role};
 use oms_ports::error::{StoreError, field};
 use serde::{Deserialize, Serialize};
 
@@ -64,7 +64,7 @@ impl ActorRecord {
     pub fn actor(&self, name: &str) -> Result<Actor, StoreError> {
         Ok(Actor {
             user: field(name, self.id.parse())?,
-            role: field(name, self.role.parse())?,
+            role: field(name, Role::of_record(&self.role))?,
         })
     }
 }

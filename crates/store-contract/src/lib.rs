@@ -27,6 +27,7 @@ mod edits;
 mod events;
 pub mod fixtures;
 mod groups;
+mod holds;
 mod order_lists;
 mod order_numbers;
 mod orders;
@@ -56,6 +57,7 @@ pub fn cases<S: Store>() -> Vec<Case<S>> {
         orders::cases(),
         shipments::cases(),
         edits::cases(),
+        holds::cases(),
         activity::cases(),
         order_lists::cases(),
         order_numbers::cases(),

@@ -11,7 +11,7 @@ use oms_domain::event::{
 use oms_domain::order::shipment::ShipmentId;
 use oms_domain::order::{NewOrder, Order};
 use oms_domain::timestamp::Timestamp;
-use oms_domain::user::Actor;
+use oms_domain::user::{Actor, Role};
 use oms_ports::error::StoreError;
 use oms_rules::activity::{EditRecord, NoteRecord};
 use oms_rules::address::AddressRecord;
@@ -154,7 +154,10 @@ pub(crate) fn event(row: &Row<'_>) -> Result<OrderEvent, StoreError> {
     let by = || -> Result<Actor, StoreError> {
         Ok(Actor {
             user: field("events.by_user", column::<String>(row, "by_user")?.parse())?,
-            role: field("events.by_role", column::<String>(row, "by_role")?.parse())?,
+            role: field(
+                "events.by_role",
+                Role::of_record(&column::<String>(row, "by_role")?),
+            )?,
         })
     };
     let name: String = column(row, "name")?;

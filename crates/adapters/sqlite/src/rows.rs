@@ -20,7 +20,7 @@ use oms_domain::password::PasswordHash;
 use oms_domain::product::Product;
 use oms_domain::stock::Stock;
 use oms_domain::timestamp::Timestamp;
-use oms_domain::user::{Actor, User};
+use oms_domain::user::{Actor, Role, User};
 use oms_ports::error::StoreError;
 use oms_rules::activity::ActivityRecord;
 use oms_rules::address::AddressRecord;
@@ -174,7 +174,7 @@ fn history(row: &Row<'_>) -> Result<Vec<StatusEntry>, StoreError> {
                 at: field("history.at", Timestamp::from_unix_millis(h.at))?,
                 by: Actor {
                     user: field("history.by", h.by.parse())?,
-                    role: field("history.role", h.role.parse())?,
+                    role: field("history.role", Role::of_record(&h.role))?,
                 },
                 reason: h
                     .reason

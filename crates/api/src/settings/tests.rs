@@ -237,3 +237,25 @@ fn idempotency_keys_are_kept_for_their_own_days() {
     let SettingsError(problems) = refused.unwrap_err();
     assert_eq!(problems, ["OMS_IDEMPOTENCY_DAYS must be at least 1"]);
 }
+
+#[test]
+fn an_unpaid_hold_is_off_unless_set_to_a_duration() {
+    let off = Settings::load(&Source::from_pairs([])).unwrap();
+    assert_eq!(off.unpaid_hold, None);
+    for (raw, hold) in [("30m", 1_800), ("2h", 7_200), ("45s", 45)] {
+        let set = Settings::load(&Source::from_pairs([("OMS_UNPAID_HOLD", raw)])).unwrap();
+        assert_eq!(set.unpaid_hold, Some(Duration::from_secs(hold)), "{raw}");
+    }
+    let named_off = Settings::load(&Source::from_pairs([("OMS_UNPAID_HOLD", "off")])).unwrap();
+    assert_eq!(named_off.unpaid_hold, None);
+    for bad in ["soon", "0s", "10"] {
+        let refused = Settings::load(&Source::from_pairs([("OMS_UNPAID_HOLD", bad)]));
+        let problems = refused.expect_err(bad).0;
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("OMS_UNPAID_HOLD is not a duration")),
+            "{bad}: {problems:?}"
+        );
+    }
+}

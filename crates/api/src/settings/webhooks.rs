@@ -1,32 +1,18 @@
 //! `OMS_WEBHOOK_*`: where webhooks may call, how long an endpoint has to
 //! answer, when a failed delivery is tried again, and how long an
-//! endpoint may fail before it is disabled. Durations are written as a
-//! whole number and a unit: `45s`, `5m`, `2h`, `5d`.
+//! endpoint may fail before it is disabled. Durations are written as
+//! [`durations`](super::durations) reads them.
 
 use std::time::Duration;
 
 use oms_domain::webhook::delivery::RetrySchedule;
 
 use super::WebhookSettings;
+use super::durations::duration;
 use super::parser::Parser;
 
 /// The Standard Webhooks specification's schedule.
 pub const DEFAULT_SCHEDULE: &str = "0s,5s,5m,30m,2h,5h,10h,14h,20h,24h";
-
-/// `text` as a duration: a whole number and one of `s`, `m`, `h`, `d`.
-pub fn duration(text: &str) -> Option<Duration> {
-    let text = text.trim();
-    let unit = text.chars().last()?;
-    let scale = match unit {
-        's' => 1,
-        'm' => 60,
-        'h' => 3_600,
-        'd' => 86_400,
-        _ => return None,
-    };
-    let count: u64 = text[..text.len() - 1].parse().ok()?;
-    count.checked_mul(scale).map(Duration::from_secs)
-}
 
 fn schedule(text: &str) -> Option<RetrySchedule> {
     let pauses = text
@@ -37,21 +23,6 @@ fn schedule(text: &str) -> Option<RetrySchedule> {
 }
 
 impl Parser<'_> {
-    fn duration_setting(&mut self, name: &str, default: Duration) -> Duration {
-        match self.get(name) {
-            None => default,
-            Some(raw) => match duration(raw).filter(|d| !d.is_zero()) {
-                Some(d) => d,
-                None => {
-                    self.fail(format!(
-                        "{name} is not a duration such as 45s, 30m, 2h or 5d: {raw:?}"
-                    ));
-                    default
-                }
-            },
-        }
-    }
-
     /// The webhook settings; finished deliveries are kept as long as events
     /// (`keep_done`, the event retention).
     pub(super) fn webhooks(&mut self, keep_done: Duration) -> WebhookSettings {
@@ -86,14 +57,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn durations_are_a_number_and_a_unit() {
-        assert_eq!(duration("45s"), Some(Duration::from_secs(45)));
-        assert_eq!(duration("5m"), Some(Duration::from_secs(300)));
-        assert_eq!(duration("2h"), Some(Duration::from_secs(7_200)));
-        assert_eq!(duration("5d"), Some(Duration::from_secs(432_000)));
-        for bad in ["", "5", "m", "5w", "-5s", "1.5h"] {
-            assert_eq!(duration(bad), None, "{bad}");
-        }
+    fn the_default_schedule_is_the_specifications() {
         let default = schedule(DEFAULT_SCHEDULE).unwrap();
         assert_eq!(default.pauses().len(), 10);
         assert_eq!(default.pauses()[2], Duration::from_secs(300));

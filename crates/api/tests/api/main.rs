@@ -27,6 +27,7 @@ mod feed_client;
 mod feed_messages;
 mod flood;
 mod helpers;
+mod holds;
 mod hot;
 mod money;
 mod mongo;

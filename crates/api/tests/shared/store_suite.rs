@@ -26,6 +26,8 @@ mod numbers;
 mod operations;
 #[path = "../api/edits.rs"]
 mod edits;
+#[path = "../api/holds.rs"]
+mod holds;
 #[path = "../api/order_changes.rs"]
 mod order_changes;
 #[path = "../api/orders.rs"]

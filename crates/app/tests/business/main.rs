@@ -7,6 +7,7 @@ mod concurrency;
 mod conservation;
 mod customers;
 mod events;
+mod holds;
 mod listing;
 mod mocks;
 mod place_order;

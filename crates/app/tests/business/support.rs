@@ -35,6 +35,13 @@ impl Default for TestClock {
     }
 }
 
+impl TestClock {
+    /// Moves the clock on by `ms` milliseconds.
+    pub fn advance(&self, ms: i64) {
+        self.0.fetch_add(ms, Ordering::SeqCst);
+    }
+}
+
 impl Clock for TestClock {
     fn now(&self) -> Timestamp {
         Timestamp::from_unix_millis(self.0.fetch_add(1, Ordering::SeqCst)).unwrap()
@@ -90,6 +97,9 @@ pub struct World {
     pub catalog: CatalogService<MemoryStore, TestClock, SeqIds>,
     pub customers: CustomerService<MemoryStore, TestClock, SeqIds>,
     pub users: UserService<MemoryStore, Argon2Hashing, TestClock, SeqIds>,
+    /// The clock every service reads, and the ids they draw.
+    pub clock: TestClock,
+    pub ids: SeqIds,
 }
 
 /// Hashing cheap enough for tests; the parameters are not what is tested.
@@ -106,7 +116,9 @@ pub fn world() -> World {
         orders: OrderService::new(store.clone(), clock.clone(), ids.clone()),
         catalog: CatalogService::new(store.clone(), clock.clone(), ids.clone()),
         customers: CustomerService::new(store.clone(), clock.clone(), ids.clone()),
-        users: UserService::new(store.clone(), cheap_hashing(), clock, ids),
+        users: UserService::new(store.clone(), cheap_hashing(), clock.clone(), ids.clone()),
+        clock,
+        ids,
         store,
         start,
     }

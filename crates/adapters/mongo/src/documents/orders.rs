@@ -11,7 +11,7 @@ use oms_domain::order::line::OrderLine;
 use oms_domain::order::number::OrderNumber;
 use oms_domain::order::{CustomerSnapshot, Order, OrderParts, StatusEntry};
 use oms_domain::quantity::Quantity;
-use oms_domain::user::Actor;
+use oms_domain::user::{Actor, Role};
 use oms_ports::error::StoreError;
 use oms_rules::activity::ActivityRecord;
 use oms_rules::shipment::ShipmentRecord;
@@ -94,7 +94,7 @@ impl TryFrom<ActorDoc> for Actor {
     fn try_from(d: ActorDoc) -> Result<Self, StoreError> {
         Ok(Actor {
             user: field("actor.user", d.user.parse())?,
-            role: field("actor.role", d.role.parse())?,
+            role: field("actor.role", Role::of_record(&d.role))?,
         })
     }
 }

@@ -160,7 +160,7 @@ impl OrderNoteAddedView {
                 text: added.note.text.as_str().to_owned(),
                 at: added.at.to_string(),
                 by: ActorView {
-                    id: added.by.user.to_string(),
+                    id: Some(added.by.user.to_string()),
                     name: Some(added.note.author.as_str().to_owned()),
                     role: added.by.role.as_str().to_owned(),
                 },

@@ -23,11 +23,13 @@ pub struct AddNoteRequest {
     pub text: String,
 }
 
-/// Who did something.
+/// Who did something: a person (`id`, `name` where known, `role`), or the
+/// shop itself acting on a rule (`{"role": "system"}`).
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct ActorView {
-    /// Their user id.
-    pub id: String,
+    /// Their user id; absent for the system.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Their name, where known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -133,13 +135,20 @@ impl Names {
     }
 
     fn of(&self, order: &Order, actor: Actor) -> ActorView {
+        if actor.is_system() {
+            return ActorView {
+                id: None,
+                name: None,
+                role: actor.role.as_str().to_owned(),
+            };
+        }
         let id = actor.user.to_string();
         // A customer placing its own order is the customer on it.
         let own = (actor.user == order.placed_by().user && actor.role == Role::Customer)
             .then(|| order.customer().name.as_str().to_owned());
         ActorView {
             name: self.0.get(&id).cloned().or(own),
-            id,
+            id: Some(id),
             role: actor.role.as_str().to_owned(),
         }
     }

@@ -107,7 +107,7 @@ pub struct StatusEntryView {
     /// The role of whoever made the change; staff and admins only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by_role: Option<String>,
-    /// Their user id; staff and admins only.
+    /// Their user id; staff and admins only, absent for the system.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by_user_id: Option<String>,
     /// Why, when a reason was given; staff, admins and the order's
@@ -177,7 +177,8 @@ impl OrderView {
                     to: h.to.as_str().to_owned(),
                     at: h.at.to_string(),
                     by_role: audience.sees_staff().then(|| h.by.role.as_str().to_owned()),
-                    by_user_id: audience.sees_staff().then(|| h.by.user.to_string()),
+                    by_user_id: (audience.sees_staff() && !h.by.is_system())
+                        .then(|| h.by.user.to_string()),
                     reason: h
                         .reason
                         .as_ref()
