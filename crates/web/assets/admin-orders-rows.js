@@ -26,9 +26,10 @@ function refocus(fresh, key) {
 
 /**
  * Rows of `table` for the account's `perms`; `change(id, body)` is asked
- * to make a move or record payment. Keeps the orders shown, by id.
+ * to make a move or record payment, `open(id)` to show the order in full.
+ * Keeps the orders shown, by id.
  */
-export function initOrderRows({ table, perms, change }) {
+export function initOrderRows({ table, perms, change, open }) {
   const shown = new Map();
 
   // Choosing a status only prepares the move; the button (or Enter) makes
@@ -98,7 +99,12 @@ export function initOrderRows({ table, perms, change }) {
       el("td", { "data-label": "Status" }, badge(order.status)),
       el("td", { "data-label": "Move to" }, statusControl(order)),
       el("td", { "data-label": "Paid" }, paymentBox(order)),
-      el("td", {}, el("a", { href: `/track-order/${encodeURIComponent(order.id)}`, "aria-label": `Track order ${short}`, text: "Track" })),
+      el(
+        "td",
+        { class: "row-links" },
+        el("button", { type: "button", name: "details", class: "btn btn-outline btn-sm", "aria-label": `Open order ${short}`, text: "Details", onclick: () => open(order.id) }),
+        el("a", { href: `/track-order/${encodeURIComponent(order.id)}`, "aria-label": `Track order ${short}`, text: "Track" }),
+      ),
     );
   }
 

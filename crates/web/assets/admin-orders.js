@@ -8,6 +8,7 @@ import { showError } from "./fields.js";
 import { PAGE_SIZE } from "./list.js";
 import { describe } from "./messages.js";
 import { staleGuard } from "./stale.js";
+import { initOrderDetail } from "./admin-order-detail.js";
 import { initOrderChanges } from "./admin-orders-changes.js";
 import { initOrderExport } from "./admin-orders-export.js";
 import { initOrderFilters } from "./admin-orders-filters.js";
@@ -25,7 +26,8 @@ export function initOrders(perms) {
   let cursors = [null];
   let nextCursor = null;
 
-  const rows = initOrderRows({ table, perms, change: (id, body) => changes.change(id, body) });
+  const detail = initOrderDetail(perms);
+  const rows = initOrderRows({ table, perms, change: (id, body) => changes.change(id, body), open: detail.open });
   const changes = initOrderChanges(rows);
   const filters = initOrderFilters({ perms, onChange: restart });
   const live = initOrderLive({ rows, changes, filtered: filters.filtered, onFirstPage: () => cursors.length === 1, reload: load });
@@ -77,7 +79,10 @@ export function initOrders(perms) {
 
   return {
     reload: load,
-    onEvent: live.onEvent,
+    onEvent: (envelope) => {
+      live.onEvent(envelope);
+      detail.onEvent(envelope);
+    },
     filterByCustomer: filters.showCustomer,
   };
 }

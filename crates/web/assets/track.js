@@ -1,6 +1,7 @@
 // Public order tracking: anyone with the order's link may follow it, so the
 // page works signed out and only uses a session when there is one. Without
 // a link (`/track-order`), the order is found by its number and e-mail address.
+import { addressLines } from "./address-lines.js";
 import { onSignedOutElsewhere, request, session } from "./api.js";
 import { dateTime, timeEl } from "./dates.js";
 import { openDialog } from "./dialog.js";
@@ -10,6 +11,7 @@ import { showError } from "./fields.js";
 import { renderHeader, setLiveStatus } from "./header.js";
 import { describe } from "./messages.js";
 import { money } from "./money.js";
+import { initTrackEdit } from "./track-edit.js";
 
 const PREFIX = "/track-order/";
 
@@ -24,6 +26,8 @@ let shown = null;
 let feed = null;
 let loading = false;
 let again = false;
+// Declared before the first render; `render` is hoisted.
+const editor = initTrackEdit({ render: (order) => render(order) });
 
 // A refused token is dropped on the way (by request() or the feed), so the
 // header follows whatever session is left.
@@ -95,11 +99,6 @@ async function cancelOrder() {
   }
 }
 
-function addressLines(a) {
-  const town = `${a.postalCode} ${a.city}${a.region ? `, ${a.region}` : ""}`;
-  return [a.name, a.line1, a.line2, town, a.country, a.phone].filter(Boolean);
-}
-
 // Under a line of an order sent in parts: how many of its units have left.
 function shippedNote(order, line) {
   if (order.status !== "partially_shipped") return null;
@@ -139,6 +138,7 @@ function render(order) {
   document.title = `Order ${order.number} · oms`;
   $("order-number").textContent = `#${order.number}`;
   showCancel(order);
+  editor.show(order);
   const status = $("order-status");
   status.dataset.status = order.status;
   status.textContent = statusText(order.status);

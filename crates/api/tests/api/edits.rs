@@ -8,13 +8,8 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, fields, problem, spawn_app};
 
 async fn edit(app: &TestApp, token: &str, order: &str, body: &Value) -> reqwest::Response {
-    app.send(
-        reqwest::Method::PATCH,
-        &format!("/api/orders/{order}"),
-        Some(token),
-        Some(body),
-    )
-    .await
+    app.patch(&format!("/api/orders/{order}"), Some(token), body)
+        .await
 }
 
 fn items(lines: &[(&str, i64)]) -> Value {
@@ -41,11 +36,10 @@ async fn a_customer_edits_its_pending_order_and_the_stock_follows() {
 
     // Today's mug price moves; the kept line keeps the price it was sold at.
     let repriced = app
-        .send(
-            reqwest::Method::PATCH,
+        .patch(
             &format!("/api/products/{mug}"),
             Some(&app.admin),
-            Some(&json!({ "price": 900 })),
+            &json!({ "price": 900 }),
         )
         .await;
     assert_eq!(repriced.status(), StatusCode::OK);
@@ -143,11 +137,10 @@ async fn refused_edits_name_their_field_and_change_nothing() {
     let order = app.own_order(&customer, &mug).await;
     let id = order["id"].as_str().unwrap();
     let archived = app
-        .send(
-            reqwest::Method::PATCH,
+        .patch(
             &format!("/api/products/{gone}"),
             Some(&app.admin),
-            Some(&json!({ "archived": true })),
+            &json!({ "archived": true }),
         )
         .await;
     assert_eq!(archived.status(), StatusCode::OK);
@@ -219,11 +212,10 @@ async fn refused_edits_name_their_field_and_change_nothing() {
     let theirs = edit(&app, &other, id, &json!({ "items": items(&[(&mug, 2)]) })).await;
     assert_eq!(problem(theirs, 403).await["code"], "forbidden");
     let anonymous = app
-        .send(
-            reqwest::Method::PATCH,
+        .patch(
             &format!("/api/orders/{id}"),
             None,
-            Some(&json!({ "items": items(&[(&mug, 2)]) })),
+            &json!({ "items": items(&[(&mug, 2)]) }),
         )
         .await;
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);

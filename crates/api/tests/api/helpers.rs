@@ -161,6 +161,11 @@ impl TestApp {
         request.send().await.expect("the server answers")
     }
 
+    /// `PATCH path` with a JSON `body`.
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.send(Method::PATCH, path, token, Some(body)).await
+    }
+
     pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
         self.send(Method::GET, path, token, None).await
     }

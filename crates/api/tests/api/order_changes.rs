@@ -12,13 +12,8 @@ fn address(city: &str) -> Value {
 }
 
 async fn patch(app: &TestApp, token: &str, order: &str, body: &Value) -> reqwest::Response {
-    app.send(
-        reqwest::Method::PATCH,
-        &format!("/api/orders/{order}"),
-        Some(token),
-        Some(body),
-    )
-    .await
+    app.patch(&format!("/api/orders/{order}"), Some(token), body)
+        .await
 }
 
 async fn note(app: &TestApp, token: &str, order: &str, text: &str) -> reqwest::Response {

@@ -20,6 +20,7 @@ mod flows;
 mod helpers;
 mod layout;
 mod my_orders;
+mod order_detail;
 mod order_form;
 #[path = "../api/receiver.rs"]
 #[allow(dead_code)]
