@@ -10,8 +10,8 @@
 mod changes;
 
 pub use changes::{
-    OrderAddressUpdated, OrderItemsUpdated, OrderNoteAdded, OrderPaymentUpdated, OrderPlaced,
-    OrderShipmentDelivered, OrderShipped, OrderStatusUpdated,
+    OrderAddressUpdated, OrderAfterSale, OrderItemsUpdated, OrderNoteAdded, OrderPaymentUpdated,
+    OrderPlaced, OrderShipmentDelivered, OrderShipped, OrderStatusUpdated,
 };
 
 use crate::ids::{OrderId, UserId};
@@ -42,6 +42,14 @@ pub enum OrderEvent {
     AddressUpdated(OrderAddressUpdated),
     /// The lines changed (`orderItemsUpdated`).
     ItemsUpdated(OrderItemsUpdated),
+    /// A return asked for (`returnRequested`).
+    ReturnRequested(OrderAfterSale),
+    /// A return came back (`returnReceived`), restocked units on the shelf.
+    ReturnReceived(OrderAfterSale),
+    /// A return refused (`returnRejected`).
+    ReturnRejected(OrderAfterSale),
+    /// Money paid back (`orderRefunded`).
+    Refunded(OrderAfterSale),
 }
 
 impl OrderEvent {
@@ -161,6 +169,24 @@ impl OrderEvent {
                         version: after.version(),
                     }));
                 }
+                Change::ReturnRequested(_)
+                | Change::ReturnReceived { .. }
+                | Change::ReturnRejected { .. }
+                | Change::Refunded(_) => {
+                    let sale = OrderAfterSale {
+                        order_id: after.id(),
+                        number: after.number(),
+                        placed_by,
+                        activity: activity.clone(),
+                        version: after.version(),
+                    };
+                    return Some(match &activity.change {
+                        Change::ReturnRequested(_) => OrderEvent::ReturnRequested(sale),
+                        Change::ReturnReceived { .. } => OrderEvent::ReturnReceived(sale),
+                        Change::ReturnRejected { .. } => OrderEvent::ReturnRejected(sale),
+                        _ => OrderEvent::Refunded(sale),
+                    });
+                }
                 Change::Payment { .. } => {}
             }
         }
@@ -187,6 +213,10 @@ impl OrderEvent {
             OrderEvent::NoteAdded(e) => e.order_id,
             OrderEvent::AddressUpdated(e) => e.order_id,
             OrderEvent::ItemsUpdated(e) => e.order_id,
+            OrderEvent::ReturnRequested(e)
+            | OrderEvent::ReturnReceived(e)
+            | OrderEvent::ReturnRejected(e)
+            | OrderEvent::Refunded(e) => e.order_id,
         }
     }
 
@@ -201,6 +231,10 @@ impl OrderEvent {
             OrderEvent::NoteAdded(e) => e.number,
             OrderEvent::AddressUpdated(e) => e.number,
             OrderEvent::ItemsUpdated(e) => e.number,
+            OrderEvent::ReturnRequested(e)
+            | OrderEvent::ReturnReceived(e)
+            | OrderEvent::ReturnRejected(e)
+            | OrderEvent::Refunded(e) => e.number,
         }
     }
 
@@ -215,6 +249,10 @@ impl OrderEvent {
             OrderEvent::NoteAdded(e) => e.placed_by,
             OrderEvent::AddressUpdated(e) => e.placed_by,
             OrderEvent::ItemsUpdated(e) => e.placed_by,
+            OrderEvent::ReturnRequested(e)
+            | OrderEvent::ReturnReceived(e)
+            | OrderEvent::ReturnRejected(e)
+            | OrderEvent::Refunded(e) => e.placed_by,
         }
     }
 
@@ -229,6 +267,10 @@ impl OrderEvent {
             OrderEvent::NoteAdded(e) => e.version,
             OrderEvent::AddressUpdated(e) => e.version,
             OrderEvent::ItemsUpdated(e) => e.version,
+            OrderEvent::ReturnRequested(e)
+            | OrderEvent::ReturnReceived(e)
+            | OrderEvent::ReturnRejected(e)
+            | OrderEvent::Refunded(e) => e.version,
         }
     }
 
@@ -243,12 +285,16 @@ impl OrderEvent {
             OrderEvent::NoteAdded(e) => e.at,
             OrderEvent::AddressUpdated(e) => e.at,
             OrderEvent::ItemsUpdated(e) => e.at,
+            OrderEvent::ReturnRequested(e)
+            | OrderEvent::ReturnReceived(e)
+            | OrderEvent::ReturnRejected(e)
+            | OrderEvent::Refunded(e) => e.activity.at,
         }
     }
 
     /// Every event's name on the wire, for clients that choose among them
     /// (webhook endpoints): a new kind of event joins here.
-    pub const NAMES: [&'static str; 8] = [
+    pub const NAMES: [&'static str; 12] = [
         "orderPlaced",
         "orderStatusUpdated",
         "orderPaymentUpdated",
@@ -257,6 +303,10 @@ impl OrderEvent {
         "orderNoteAdded",
         "orderAddressUpdated",
         "orderItemsUpdated",
+        "returnRequested",
+        "returnReceived",
+        "returnRejected",
+        "orderRefunded",
     ];
 
     /// The event's name on the wire (one of [`OrderEvent::NAMES`]).
@@ -270,6 +320,10 @@ impl OrderEvent {
             OrderEvent::NoteAdded(_) => Self::NAMES[5],
             OrderEvent::AddressUpdated(_) => Self::NAMES[6],
             OrderEvent::ItemsUpdated(_) => Self::NAMES[7],
+            OrderEvent::ReturnRequested(_) => Self::NAMES[8],
+            OrderEvent::ReturnReceived(_) => Self::NAMES[9],
+            OrderEvent::ReturnRejected(_) => Self::NAMES[10],
+            OrderEvent::Refunded(_) => Self::NAMES[11],
         }
     }
 }

@@ -51,10 +51,15 @@ impl Audience {
         self == Audience::Staff
     }
 
-    /// Whether this audience is told of `event` at all (a note is news to
-    /// the staff only).
+    /// Whether this audience is told of `event` at all: a note is news to
+    /// the staff only, a refund to the staff and the order's customer.
     pub fn hears(self, event: &crate::event::OrderEvent) -> bool {
-        !matches!(event, crate::event::OrderEvent::NoteAdded(_)) || self.sees_notes()
+        use crate::event::OrderEvent;
+        match event {
+            OrderEvent::NoteAdded(_) => self.sees_notes(),
+            OrderEvent::Refunded(_) => self.sees_customer(),
+            _ => true,
+        }
     }
 }
 

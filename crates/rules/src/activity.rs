@@ -10,6 +10,7 @@ use oms_ports::error::{StoreError, corrupt, field};
 use serde::{Deserialize, Serialize};
 
 use crate::address::AddressRecord;
+use crate::after_sale::{RefundRecord, ReturnRecord};
 use crate::line::LineRecord;
 use crate::shipment::ActorRecord;
 
@@ -18,7 +19,8 @@ use crate::shipment::ActorRecord;
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct ActivityRecord {
-    /// `payment`, `address`, `note` or `edit`.
+    /// `payment`, `address`, `note`, `edit`, `returnRequested`,
+    /// `returnReceived`, `returnRejected` or `refund`.
     pub kind: String,
     pub at: i64,
     pub by: ActorRecord,
@@ -30,6 +32,10 @@ pub struct ActivityRecord {
     pub note: Option<NoteRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edit: Option<EditRecord>,
+    #[serde(default, rename = "return", skip_serializing_if = "Option::is_none")]
+    pub return_step: Option<ReturnRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund: Option<RefundRecord>,
 }
 
 /// A [`LinesEdit`] in plain values.
@@ -106,6 +112,8 @@ impl ActivityRecord {
             address: None,
             note: None,
             edit: None,
+            return_step: None,
+            refund: None,
         };
         match &activity.change {
             Change::Payment { collected } => {
@@ -124,6 +132,22 @@ impl ActivityRecord {
                 record.kind = "edit".to_owned();
                 record.edit = Some(EditRecord::of(edit));
             }
+            Change::ReturnRequested(request) => {
+                record.kind = "returnRequested".to_owned();
+                record.return_step = Some(ReturnRecord::requested(request));
+            }
+            Change::ReturnReceived { id, items } => {
+                record.kind = "returnReceived".to_owned();
+                record.return_step = Some(ReturnRecord::received(*id, items));
+            }
+            Change::ReturnRejected { id, reason } => {
+                record.kind = "returnRejected".to_owned();
+                record.return_step = Some(ReturnRecord::rejected(*id, reason));
+            }
+            Change::Refunded(refund) => {
+                record.kind = "refund".to_owned();
+                record.refund = Some(RefundRecord::of(refund));
+            }
         }
         record
     }
@@ -138,20 +162,30 @@ impl ActivityRecord {
     /// # Errors
     /// [`StoreError::Internal`] naming what is missing or broken.
     pub fn activity(&self) -> Result<Activity, StoreError> {
-        let change = match (
-            self.kind.as_str(),
-            self.collected,
-            &self.address,
-            &self.note,
-            &self.edit,
-        ) {
-            ("payment", Some(collected), None, None, None) => Change::Payment { collected },
-            ("address", None, Some(address), None, None) => {
-                Change::Address(Box::new(address.address()?))
-            }
-            ("note", None, None, Some(note), None) => Change::Note(note.note()?),
-            ("edit", None, None, None, Some(edit)) => Change::Edit(Box::new(edit.edit()?)),
-            (kind, ..) => return Err(corrupt(format_args!("activity of kind {kind:?}"))),
+        let missing = || corrupt(format_args!("activity of kind {:?}", self.kind));
+        let step = || self.return_step.as_ref().ok_or_else(missing);
+        let change = match self.kind.as_str() {
+            "payment" => Change::Payment {
+                collected: self.collected.ok_or_else(missing)?,
+            },
+            "address" => Change::Address(Box::new(
+                self.address.as_ref().ok_or_else(missing)?.address()?,
+            )),
+            "note" => Change::Note(self.note.as_ref().ok_or_else(missing)?.note()?),
+            "edit" => Change::Edit(Box::new(self.edit.as_ref().ok_or_else(missing)?.edit()?)),
+            "returnRequested" => Change::ReturnRequested(Box::new(step()?.request()?)),
+            "returnReceived" => Change::ReturnReceived {
+                id: step()?.id,
+                items: step()?.received_items()?,
+            },
+            "returnRejected" => Change::ReturnRejected {
+                id: step()?.id,
+                reason: step()?.rejection()?,
+            },
+            "refund" => Change::Refunded(Box::new(
+                self.refund.as_ref().ok_or_else(missing)?.refund()?,
+            )),
+            _ => return Err(missing()),
         };
         Ok(Activity {
             at: field("activity.at", Timestamp::from_unix_millis(self.at))?,
@@ -201,10 +235,42 @@ mod tests {
             before: vec![line(1, 2)],
             after: vec![line(1, 1), line(2, 3)],
         };
+        let reason = oms_domain::note::Note::parse("Chipped").unwrap();
+        let request = oms_domain::order::returns::ReturnRequest {
+            id: 1,
+            items: vec![(
+                crate::fixtures::id(1),
+                oms_domain::quantity::Quantity::new(2).unwrap(),
+            )],
+            reason: reason.clone(),
+        };
+        let received = vec![oms_domain::order::returns::ReceivedItem {
+            product: crate::fixtures::id(1),
+            quantity: oms_domain::quantity::Quantity::new(1).unwrap(),
+            restock: true,
+        }];
+        let refund = oms_domain::order::refunds::Refund {
+            id: 1,
+            amount: oms_domain::money::Money::from_minor(250).unwrap(),
+            reason: reason.clone(),
+            return_id: Some(1),
+            key: Some(oms_domain::order::refunds::RefundKey {
+                user: UserId::MIN,
+                key: oms_domain::idempotency::IdempotencyKey::parse("k-1").unwrap(),
+                fingerprint: oms_domain::idempotency::RequestFingerprint::new("f".to_owned()),
+            }),
+        };
         for change in [
             Change::Payment { collected: true },
             Change::Note(note),
             Change::Edit(Box::new(edit)),
+            Change::ReturnRequested(Box::new(request)),
+            Change::ReturnReceived {
+                id: 1,
+                items: received,
+            },
+            Change::ReturnRejected { id: 1, reason },
+            Change::Refunded(Box::new(refund)),
         ] {
             let activity = Activity { at, by, change };
             let record = ActivityRecord::of(&activity);

@@ -12,6 +12,7 @@
 
 pub mod activity;
 pub mod address;
+pub mod after_sale;
 pub mod assembly;
 #[cfg(test)]
 mod fixtures;

@@ -22,6 +22,7 @@
 #[macro_use]
 mod case;
 mod activity;
+mod after_sale;
 mod customers;
 mod edits;
 mod events;
@@ -58,6 +59,7 @@ pub fn cases<S: Store>() -> Vec<Case<S>> {
         shipments::cases(),
         edits::cases(),
         holds::cases(),
+        after_sale::cases(),
         activity::cases(),
         order_lists::cases(),
         order_numbers::cases(),

@@ -20,6 +20,10 @@ const EVENT_NAMES = {
   orderShipmentDelivered: "Shipment delivered",
   orderAddressUpdated: "Address changed",
   orderItemsUpdated: "Items changed",
+  returnRequested: "Return requested",
+  returnReceived: "Return received",
+  returnRejected: "Return rejected",
+  orderRefunded: "Refunded",
   orderNoteAdded: "Note added",
   ping: "Test",
 };

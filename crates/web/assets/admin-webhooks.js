@@ -24,6 +24,10 @@ const EVENT_LABELS = {
   orderShipmentDelivered: "Shipment delivered",
   orderAddressUpdated: "Address changed",
   orderItemsUpdated: "Items changed",
+  returnRequested: "Return requested",
+  returnReceived: "Return received",
+  returnRejected: "Return rejected",
+  orderRefunded: "Refunded",
   orderNoteAdded: "Note added",
 };
 

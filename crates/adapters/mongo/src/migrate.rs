@@ -46,6 +46,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0008_edits",
         include_str!("../../../../migrations/mongodb/0008_edits.json"),
     ),
+    (
+        "0009_returns",
+        include_str!("../../../../migrations/mongodb/0009_returns.json"),
+    ),
 ];
 
 #[derive(Debug, Deserialize)]

@@ -135,7 +135,7 @@ async fn migrations_apply_once_and_may_race() {
     let recorded = store.database().collection::<Document>("_migrations");
     assert_eq!(
         recorded.count_documents(doc! {}).await.unwrap(),
-        8,
+        9,
         "one record per migration"
     );
     let indexes = store

@@ -5,15 +5,15 @@
 //! as placed (`placed`, kept once either changed).
 
 use oms_domain::event::{
-    OrderAddressUpdated, OrderEvent, OrderItemsUpdated, OrderNoteAdded, OrderPaymentUpdated,
-    OrderShipmentDelivered, OrderShipped, OrderStatusUpdated,
+    OrderAddressUpdated, OrderAfterSale, OrderEvent, OrderItemsUpdated, OrderNoteAdded,
+    OrderPaymentUpdated, OrderShipmentDelivered, OrderShipped, OrderStatusUpdated,
 };
 use oms_domain::order::shipment::ShipmentId;
 use oms_domain::order::{NewOrder, Order};
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::{Actor, Role};
 use oms_ports::error::StoreError;
-use oms_rules::activity::{EditRecord, NoteRecord};
+use oms_rules::activity::{ActivityRecord, EditRecord, NoteRecord};
 use oms_rules::address::AddressRecord;
 use oms_rules::line::LineRecord;
 use oms_rules::shipment::ShipmentRecord;
@@ -75,6 +75,19 @@ pub(crate) fn insert(c: &Connection, event: &OrderEvent, now: i64) -> Result<(),
                 None,
                 Some(e.by.user.to_string()),
                 Some(e.by.role.as_str()),
+            ),
+            false,
+        ),
+        OrderEvent::ReturnRequested(a)
+        | OrderEvent::ReturnReceived(a)
+        | OrderEvent::ReturnRejected(a)
+        | OrderEvent::Refunded(a) => (
+            Some(json(&ActivityRecord::of(&a.activity))),
+            (
+                None,
+                None,
+                Some(a.activity.by.user.to_string()),
+                Some(a.activity.by.role.as_str()),
             ),
             false,
         ),
@@ -262,6 +275,21 @@ pub(crate) fn event(row: &Row<'_>) -> Result<OrderEvent, StoreError> {
                 by: by()?,
                 version,
             })
+        }
+        "returnRequested" | "returnReceived" | "returnRejected" | "orderRefunded" => {
+            let sale = OrderAfterSale {
+                order_id,
+                number,
+                placed_by,
+                activity: detail::<ActivityRecord>(row)?.activity()?,
+                version,
+            };
+            match name.as_str() {
+                "returnRequested" => OrderEvent::ReturnRequested(sale),
+                "returnReceived" => OrderEvent::ReturnReceived(sale),
+                "returnRejected" => OrderEvent::ReturnRejected(sale),
+                _ => OrderEvent::Refunded(sale),
+            }
         }
         other => return Err(corrupt(format_args!("events.name {other:?}"))),
     };

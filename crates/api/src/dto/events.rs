@@ -16,8 +16,8 @@ use crate::openapi::rules;
 mod changes;
 
 pub use changes::{
-    OrderAddressUpdatedView, OrderItemsUpdatedView, OrderNoteAddedView, OrderShipmentDeliveredView,
-    OrderShippedView,
+    OrderAddressUpdatedView, OrderItemsUpdatedView, OrderNoteAddedView, OrderRefundedView,
+    OrderShipmentDeliveredView, OrderShippedView, ReturnChangedView,
 };
 
 /// One message of the feed.
@@ -103,6 +103,46 @@ pub enum EventMessage {
         at: String,
         /// The lines before and after.
         data: OrderItemsUpdatedView,
+    },
+    /// A return was asked for.
+    ReturnRequested {
+        /// Its position in the log.
+        id: String,
+        /// When it happened (RFC 3339).
+        #[schema(format = DateTime)]
+        at: String,
+        /// The return.
+        data: ReturnChangedView,
+    },
+    /// A return came back; restocked units are on the shelf again.
+    ReturnReceived {
+        /// Its position in the log.
+        id: String,
+        /// When it happened (RFC 3339).
+        #[schema(format = DateTime)]
+        at: String,
+        /// The return.
+        data: ReturnChangedView,
+    },
+    /// A return was refused.
+    ReturnRejected {
+        /// Its position in the log.
+        id: String,
+        /// When it happened (RFC 3339).
+        #[schema(format = DateTime)]
+        at: String,
+        /// The return.
+        data: ReturnChangedView,
+    },
+    /// Money was paid back (staff and the order's customer only).
+    OrderRefunded {
+        /// Its position in the log.
+        id: String,
+        /// When it happened (RFC 3339).
+        #[schema(format = DateTime)]
+        at: String,
+        /// The refund.
+        data: OrderRefundedView,
     },
     /// Events the subscriber should have had are gone: reload what it
     /// shows, then follow again without `since`.
@@ -202,8 +242,47 @@ impl EventMessage {
                 at,
                 data: OrderItemsUpdatedView::of(updated, audience),
             },
+            OrderEvent::ReturnRequested(sale)
+            | OrderEvent::ReturnReceived(sale)
+            | OrderEvent::ReturnRejected(sale)
+            | OrderEvent::Refunded(sale) => after_sale(&logged.event, sale, id, at, audience),
         }
     }
+}
+
+/// The message of an after-sale event; a reset should an entry not be
+/// what its event says (only a bug could make one).
+fn after_sale(
+    event: &OrderEvent,
+    sale: &oms_domain::event::OrderAfterSale,
+    id: String,
+    at: String,
+    audience: Audience,
+) -> EventMessage {
+    let step = || ReturnChangedView::of(sale, audience);
+    let message = match event {
+        OrderEvent::ReturnRequested(_) => {
+            step().map(|data| EventMessage::ReturnRequested { id, at, data })
+        }
+        OrderEvent::ReturnReceived(_) => {
+            step().map(|data| EventMessage::ReturnReceived { id, at, data })
+        }
+        OrderEvent::ReturnRejected(_) => {
+            step().map(|data| EventMessage::ReturnRejected { id, at, data })
+        }
+        _ => OrderRefundedView::of(sale, audience).map(|data| EventMessage::OrderRefunded {
+            id,
+            at,
+            data,
+        }),
+    };
+    message.unwrap_or_else(|| {
+        tracing::error!(
+            event = event.name(),
+            "an after-sale event does not carry its step"
+        );
+        EventMessage::Reset
+    })
 }
 
 impl OrderStatusUpdatedView {

@@ -1,12 +1,14 @@
 //! Order wire types: what clients send here, what they see in `view` and
 //! `summary`.
 
+mod after_sale;
 mod lookup;
 mod shipment;
 mod story;
 mod summary;
 mod view;
 
+pub use after_sale::{RefundView, ReturnItemView, ReturnView};
 pub use lookup::LookupRequest;
 pub use shipment::{
     CreateShipmentRequest, MarkDeliveredRequest, ShipmentItemRequest, ShipmentItemView,

@@ -3,7 +3,7 @@
 use crate::address::ShippingAddress;
 use crate::ids::{OrderId, UserId};
 use crate::order::Order;
-use crate::order::activity::OrderNote;
+use crate::order::activity::{Activity, OrderNote};
 use crate::order::edit::LinesEdit;
 use crate::order::number::OrderNumber;
 use crate::order::shipment::{Shipment, ShipmentId};
@@ -162,6 +162,21 @@ pub struct OrderItemsUpdated {
     pub at: Timestamp,
     /// Who changed them.
     pub by: Actor,
+    /// The order's version after the change.
+    pub version: u64,
+}
+
+/// A step of a return, or a refund: the activity entry that records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderAfterSale {
+    /// Which order.
+    pub order_id: OrderId,
+    /// Its number.
+    pub number: OrderNumber,
+    /// Who placed the order, which decides who may follow it.
+    pub placed_by: UserId,
+    /// The entry: what, when and who.
+    pub activity: Activity,
     /// The order's version after the change.
     pub version: u64,
 }

@@ -39,6 +39,24 @@ pub enum Change {
     Note(OrderNote),
     /// The lines changed: what they were and what they became.
     Edit(Box<super::edit::LinesEdit>),
+    /// A return asked for.
+    ReturnRequested(Box<super::returns::ReturnRequest>),
+    /// A return came back: what, each line restocked or not.
+    ReturnReceived {
+        /// Which return.
+        id: u32,
+        /// What came back.
+        items: Vec<super::returns::ReceivedItem>,
+    },
+    /// A return refused.
+    ReturnRejected {
+        /// Which return.
+        id: u32,
+        /// Why.
+        reason: crate::note::Note,
+    },
+    /// Money paid back.
+    Refunded(Box<super::refunds::Refund>),
 }
 
 /// A note the staff keep on an order ("customer called, leave at the

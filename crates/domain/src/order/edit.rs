@@ -92,11 +92,16 @@ impl Order {
         Ok(true)
     }
 
-    /// Units of each product this order keeps off the shelf: its lines,
-    /// none once cancelled.
+    /// Units of each product this order keeps off the shelf: its lines
+    /// less what came back and was restocked, none once cancelled.
     pub fn held(&self) -> impl Iterator<Item = (ProductId, Quantity)> + '_ {
         let holds = self.status != OrderStatus::Cancelled;
-        self.reserved().filter(move |_| holds)
+        self.reserved()
+            .filter(move |_| holds)
+            .filter_map(|(id, q)| {
+                let kept = u64::from(q.get()).saturating_sub(self.restocked_units(id));
+                Some((id, Quantity::new(i64::try_from(kept).ok()?).ok()?))
+            })
     }
 
     /// How many more units of each product `self` holds than `before` did

@@ -175,20 +175,11 @@ impl Order {
         &self,
         items: Vec<(ProductId, Quantity)>,
     ) -> Result<Vec<(ProductId, Quantity)>, ShipError> {
-        let mut refused = Vec::new();
-        let mut seen = HashSet::with_capacity(items.len());
-        for (index, &(product, quantity)) in items.iter().enumerate() {
-            if !seen.insert(product) {
-                refused.push(ShipItemError::Repeated { index });
-            } else if self.lines.iter().all(|l| l.product_id() != product) {
-                refused.push(ShipItemError::NotOnOrder { index });
-            } else {
-                let left = self.units_of(product) - self.shipped_units(product);
-                if u64::from(quantity.get()) > left {
-                    refused.push(ShipItemError::MoreThanLeft { index, left });
-                }
-            }
-        }
+        let left = |product| {
+            (self.units_of(product) > 0)
+                .then(|| self.units_of(product) - self.shipped_units(product))
+        };
+        let refused = super::shipment::check_items(&items, left);
         if refused.is_empty() {
             Ok(items)
         } else {

@@ -131,8 +131,8 @@ pub struct ShipmentRequest {
     pub tracking_url: Option<TrackingUrl>,
 }
 
-/// Why one requested item cannot go in a shipment, with its place in the
-/// request.
+/// Why one requested item cannot go in a shipment or a return, with its
+/// place in the request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ShipItemError {
     /// The product is not on the order.
@@ -147,14 +147,40 @@ pub enum ShipItemError {
         /// Which item.
         index: usize,
     },
-    /// More units than the order has left to ship.
-    #[error("must be at most {left}, the units not yet shipped")]
+    /// More units than the order has left to ship (or to take back).
+    #[error("must be at most {left}, the units left")]
     MoreThanLeft {
         /// Which item.
         index: usize,
         /// The units left.
         left: u64,
     },
+}
+
+/// Checks `items` against what each product on the order allows
+/// (`left(product)`, `None` for a product not on the order): every item
+/// that repeats an earlier product, is not on the order or asks for more
+/// than is left, in request order.
+pub(crate) fn check_items(
+    items: &[(ProductId, Quantity)],
+    left: impl Fn(ProductId) -> Option<u64>,
+) -> Vec<ShipItemError> {
+    let mut refused = Vec::new();
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    for (index, &(product, quantity)) in items.iter().enumerate() {
+        if !seen.insert(product) {
+            refused.push(ShipItemError::Repeated { index });
+            continue;
+        }
+        match left(product) {
+            None => refused.push(ShipItemError::NotOnOrder { index }),
+            Some(left) if u64::from(quantity.get()) > left => {
+                refused.push(ShipItemError::MoreThanLeft { index, left });
+            }
+            Some(_) => {}
+        }
+    }
+    refused
 }
 
 impl ShipItemError {

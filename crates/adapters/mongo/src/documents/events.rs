@@ -5,13 +5,13 @@
 
 use mongodb::bson::DateTime;
 use oms_domain::event::{
-    OrderAddressUpdated, OrderEvent, OrderItemsUpdated, OrderNoteAdded, OrderPaymentUpdated,
-    OrderShipmentDelivered, OrderShipped, OrderStatusUpdated,
+    OrderAddressUpdated, OrderAfterSale, OrderEvent, OrderItemsUpdated, OrderNoteAdded,
+    OrderPaymentUpdated, OrderShipmentDelivered, OrderShipped, OrderStatusUpdated,
 };
 use oms_domain::order::Order;
 use oms_domain::order::shipment::ShipmentId;
 use oms_ports::error::StoreError;
-use oms_rules::activity::{EditRecord, NoteRecord};
+use oms_rules::activity::{ActivityRecord, EditRecord, NoteRecord};
 use oms_rules::address::AddressRecord;
 use oms_rules::shipment::ShipmentRecord;
 use serde::{Deserialize, Serialize};
@@ -55,6 +55,8 @@ pub(crate) struct EventDoc {
     pub address: Option<AddressRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edit: Option<EditRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<ActivityRecord>,
 }
 
 impl EventDoc {
@@ -79,6 +81,7 @@ impl EventDoc {
             note: None,
             address: None,
             edit: None,
+            activity: None,
         };
         let mut moved = |from: &str, to: &str, by, paid| {
             doc.from = Some(from.to_owned());
@@ -117,6 +120,13 @@ impl EventDoc {
             OrderEvent::ItemsUpdated(e) => {
                 doc.by = Some(e.by.into());
                 doc.edit = Some(EditRecord::of(&e.edit));
+            }
+            OrderEvent::ReturnRequested(a)
+            | OrderEvent::ReturnReceived(a)
+            | OrderEvent::ReturnRejected(a)
+            | OrderEvent::Refunded(a) => {
+                doc.by = Some(a.activity.by.into());
+                doc.activity = Some(ActivityRecord::of(&a.activity));
             }
             OrderEvent::ShipmentDelivered(d) => {
                 moved(
@@ -225,6 +235,21 @@ impl TryFrom<EventDoc> for OrderEvent {
                 by: required("by", d.by)?.try_into()?,
                 version,
             }),
+            "returnRequested" | "returnReceived" | "returnRejected" | "orderRefunded" => {
+                let sale = OrderAfterSale {
+                    order_id,
+                    number,
+                    placed_by,
+                    activity: required("activity", d.activity)?.activity()?,
+                    version,
+                };
+                match d.name.as_str() {
+                    "returnRequested" => OrderEvent::ReturnRequested(sale),
+                    "returnReceived" => OrderEvent::ReturnReceived(sale),
+                    "returnRejected" => OrderEvent::ReturnRejected(sale),
+                    _ => OrderEvent::Refunded(sale),
+                }
+            }
             other => return Err(corrupt(format_args!("event.name {other:?}"))),
         };
         if event.order_id() != order_id

@@ -2,14 +2,17 @@
 //! shipments, arrivals, notes, address changes and edits of the lines.
 
 use oms_domain::event::{
-    OrderAddressUpdated, OrderItemsUpdated, OrderNoteAdded, OrderShipmentDelivered, OrderShipped,
+    OrderAddressUpdated, OrderAfterSale, OrderItemsUpdated, OrderNoteAdded, OrderShipmentDelivered,
+    OrderShipped,
 };
 use oms_domain::visibility::Audience;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::dto::address::AddressView;
-use crate::dto::orders::{ActorView, EditedLineView, NoteView, ShipmentView};
+use crate::dto::orders::{
+    ActorView, EditedLineView, NoteView, RefundView, ReturnView, ShipmentView,
+};
 use crate::openapi::rules;
 
 /// A shipment that left.
@@ -228,5 +231,86 @@ impl OrderItemsUpdatedView {
                 .then(|| updated.by.role.as_str().to_owned()),
             version: updated.version,
         }
+    }
+}
+
+/// A step of a return: asked for, received or rejected.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReturnChangedView {
+    /// The order.
+    pub order_id: String,
+    /// Its number.
+    pub order_number: u64,
+    /// The return as the step left it (number and status only in the
+    /// public view).
+    #[serde(rename = "return")]
+    pub return_step: ReturnView,
+    /// The role of whoever made the step; staff and admins only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_role: Option<String>,
+    /// The order's version after the change.
+    pub version: u64,
+}
+
+/// Money paid back; staff and the order's customer only.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderRefundedView {
+    /// The order.
+    pub order_id: String,
+    /// Its number.
+    pub order_number: u64,
+    /// The refund.
+    pub refund: RefundView,
+    /// The order's version after the change.
+    pub version: u64,
+}
+
+/// Who made an after-sale step, as an event without the staff's names
+/// tells it.
+fn step_by(sale: &OrderAfterSale) -> ActorView {
+    ActorView {
+        id: (!sale.activity.by.is_system()).then(|| sale.activity.by.user.to_string()),
+        name: None,
+        role: sale.activity.by.role.as_str().to_owned(),
+    }
+}
+
+impl ReturnChangedView {
+    /// The step as `audience` may see it; `None` for an entry that is no
+    /// return step (only a bug could ask).
+    pub fn of(sale: &OrderAfterSale, audience: Audience) -> Option<Self> {
+        let step = ReturnView::of_step(&sale.activity, audience, step_by(sale))?;
+        Some(ReturnChangedView {
+            order_id: sale.order_id.to_string(),
+            order_number: sale.number.get(),
+            return_step: step,
+            by_role: audience
+                .sees_staff()
+                .then(|| sale.activity.by.role.as_str().to_owned()),
+            version: sale.version,
+        })
+    }
+}
+
+impl OrderRefundedView {
+    /// The refund as `audience` (staff or the customer) may see it.
+    pub fn of(sale: &OrderAfterSale, audience: Audience) -> Option<Self> {
+        let oms_domain::order::activity::Change::Refunded(refund) = &sale.activity.change else {
+            return None;
+        };
+        Some(OrderRefundedView {
+            order_id: sale.order_id.to_string(),
+            order_number: sale.number.get(),
+            refund: RefundView::of(
+                refund,
+                sale.activity.at,
+                audience,
+                step_by(sale),
+                sale.activity.by,
+            ),
+            version: sale.version,
+        })
     }
 }

@@ -8,6 +8,7 @@ use oms_domain::order::line::OrderLine;
 use oms_domain::order::{Moment, Order};
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::{Actor, Role};
+use oms_domain::visibility::Audience;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -56,7 +57,8 @@ pub struct NoteView {
 #[serde(rename_all = "camelCase")]
 pub struct TimelineEntryView {
     /// What happened: `placed`, `status`, `shipped`, `delivered`,
-    /// `payment`, `address`, `edit` or `note`.
+    /// `payment`, `address`, `edit`, `note`, `returnRequested`,
+    /// `returnReceived`, `returnRejected` or `refund`.
     pub kind: String,
     /// When (RFC 3339).
     #[schema(format = DateTime)]
@@ -90,6 +92,13 @@ pub struct TimelineEntryView {
     /// The lines after it (`edit`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items_after: Option<Vec<EditedLineView>>,
+    /// The return (`returnRequested`, `returnReceived`, `returnRejected`)
+    /// as the step left it.
+    #[serde(rename = "return", skip_serializing_if = "Option::is_none")]
+    pub return_step: Option<Box<super::ReturnView>>,
+    /// The refund (`refund`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund: Option<Box<super::RefundView>>,
 }
 
 /// One line of an order before or after an edit.
@@ -134,7 +143,8 @@ impl Names {
         Names(pairs.into_iter().collect())
     }
 
-    fn of(&self, order: &Order, actor: Actor) -> ActorView {
+    /// `actor` as staff see it on `order`: the name where known.
+    pub fn actor(&self, order: &Order, actor: Actor) -> ActorView {
         if actor.is_system() {
             return ActorView {
                 id: None,
@@ -159,7 +169,7 @@ impl Names {
             id: note.id,
             text: note.text.as_str().to_owned(),
             at: at.to_string(),
-            by: self.of(order, by),
+            by: self.actor(order, by),
         };
         view.by.name = Some(note.author.as_str().to_owned());
         view
@@ -186,7 +196,7 @@ impl Names {
                 let mut entry = TimelineEntryView {
                     kind: String::new(),
                     at: at.to_string(),
-                    by: self.of(order, moment.by()),
+                    by: self.actor(order, moment.by()),
                     from: None,
                     to: None,
                     shipment_id: None,
@@ -196,6 +206,8 @@ impl Names {
                     reason: None,
                     items_before: None,
                     items_after: None,
+                    return_step: None,
+                    refund: None,
                 };
                 entry.kind = match moment {
                     Moment::Placed(_) => "placed",
@@ -232,6 +244,23 @@ impl Names {
                             entry.by = note.by.clone();
                             entry.note = Some(note);
                             "note"
+                        }
+                        Change::Refunded(refund) => {
+                            let by = entry.by.clone();
+                            let view =
+                                super::RefundView::of(refund, a.at, Audience::Staff, by, a.by);
+                            entry.refund = Some(Box::new(view));
+                            "refund"
+                        }
+                        step => {
+                            let by = entry.by.clone();
+                            entry.return_step =
+                                super::ReturnView::of_step(a, Audience::Staff, by).map(Box::new);
+                            match step {
+                                Change::ReturnRequested(_) => "returnRequested",
+                                Change::ReturnReceived { .. } => "returnReceived",
+                                _ => "returnRejected",
+                            }
                         }
                     },
                 }

@@ -11,7 +11,9 @@ use serde::Serialize;
 
 use crate::currency::Currency;
 use crate::dto::address::AddressView;
-use crate::dto::orders::{Names, NoteView, ShipmentView, TimelineEntryView};
+use crate::dto::orders::{
+    Names, NoteView, RefundView, ReturnView, ShipmentView, TimelineEntryView,
+};
 use utoipa::ToSchema;
 
 /// An order.
@@ -48,6 +50,15 @@ pub struct OrderView {
     pub history: Vec<StatusEntryView>,
     /// The shipments the units left in, first first.
     pub shipments: Vec<ShipmentView>,
+    /// Returns, first first: each with its number and status only in
+    /// the public view.
+    pub returns: Vec<ReturnView>,
+    /// Money paid back, first first; staff and the order's customer only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refunds: Option<Vec<RefundView>>,
+    /// The sum of `refunds`, minor units; staff and the order's customer only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refunded_total: Option<i64>,
     /// The staff's notes, oldest first; staff and admins only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<NoteView>>,
@@ -90,6 +101,10 @@ pub struct OrderLineView {
     pub quantity: u32,
     /// Units of them that have left in a shipment.
     pub shipped_quantity: u64,
+    /// Units of them in returns asked for or received (not rejected);
+    /// absent from the public view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub returned_quantity: Option<u64>,
     /// `unitPrice * quantity`, minor units.
     pub line_total: i64,
 }
@@ -159,7 +174,11 @@ impl OrderView {
                 .shipping_address()
                 .filter(|_| audience.sees_address())
                 .map(|a| Box::new(AddressView::of(a))),
-            items: order.lines().iter().map(|l| line_view(order, l)).collect(),
+            items: order
+                .lines()
+                .iter()
+                .map(|l| line_view(order, l, full))
+                .collect(),
             total: order.total().minor(),
             currency: currency.code().to_owned(),
             payment_collected: full.then_some(order.payment_collected()),
@@ -191,6 +210,18 @@ impl OrderView {
                 .iter()
                 .map(|s| ShipmentView::of(order, s))
                 .collect(),
+            returns: order
+                .returns()
+                .iter()
+                .map(|r| ReturnView::of(order, r, audience, names.actor(order, r.requested_by)))
+                .collect(),
+            refunds: full.then(|| {
+                order
+                    .refunds()
+                    .map(|(r, at, by)| RefundView::of(r, at, audience, names.actor(order, by), by))
+                    .collect()
+            }),
+            refunded_total: full.then(|| order.refunded_total().minor()),
             notes: audience.sees_notes().then(|| names.notes(order)),
             timeline: audience.sees_notes().then(|| names.timeline(order)),
             created_at: order.created_at().to_string(),
@@ -200,9 +231,14 @@ impl OrderView {
     }
 }
 
-fn line_view(order: &Order, line: &oms_domain::order::line::OrderLine) -> OrderLineView {
+fn line_view(
+    order: &Order,
+    line: &oms_domain::order::line::OrderLine,
+    full: bool,
+) -> OrderLineView {
     OrderLineView {
         shipped_quantity: order.shipped_units(line.product_id()),
+        returned_quantity: full.then(|| order.returned_units(line.product_id())),
         product_id: line.product_id().to_string(),
         name: line.name().as_str().to_owned(),
         unit_price: line.unit_price().minor(),

@@ -1,0 +1,231 @@
+//! Returns and refunds as each audience sees them: the staff everything,
+//! the order's customer its own returns and refunds without the staff's
+//! names, the public a return's number and status only.
+
+use oms_domain::order::Order;
+use oms_domain::order::activity::{Activity, Change};
+use oms_domain::order::refunds::Refund;
+use oms_domain::order::returns::{Return, ReturnStatus};
+use oms_domain::timestamp::Timestamp;
+use oms_domain::user::Actor;
+use oms_domain::visibility::Audience;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::ActorView;
+
+/// One item of a return.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReturnItemView {
+    /// The product.
+    pub product_id: String,
+    /// Its name on the order, where the view knows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Units.
+    pub quantity: u32,
+    /// Whether they went back on the shelf (received items).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restock: Option<bool>,
+}
+
+/// A return.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReturnView {
+    /// Its number on the order: 1, 2, …
+    pub id: u32,
+    /// `requested`, `received` or `rejected`.
+    pub status: String,
+    /// The units asked for; absent from the public view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<ReturnItemView>>,
+    /// Why it was asked for; absent from the public view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// When it was asked for (RFC 3339); absent from the public view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = DateTime)]
+    pub requested_at: Option<String>,
+    /// Who asked; absent from the public view, the role alone for staff
+    /// in the customer's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<ActorView>,
+    /// What came back (received returns).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_items: Option<Vec<ReturnItemView>>,
+    /// When it was received or rejected (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = DateTime)]
+    pub decided_at: Option<String>,
+    /// Why it was rejected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejection_reason: Option<String>,
+}
+
+/// Money paid back.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundView {
+    /// Its number on the order: 1, 2, …
+    pub id: u32,
+    /// Minor units.
+    pub amount: i64,
+    /// Why.
+    pub reason: String,
+    /// The return it pays for, or null.
+    pub return_id: Option<u32>,
+    /// When (RFC 3339).
+    #[schema(format = DateTime)]
+    pub at: String,
+    /// Who recorded it (the role alone in the customer's view).
+    pub by: ActorView,
+}
+
+/// Who, as `audience` may be told: staff see the person, others the role.
+pub(crate) fn actor_for(audience: Audience, seen: ActorView, actor: Actor) -> ActorView {
+    if audience.sees_staff() {
+        seen
+    } else {
+        ActorView {
+            id: None,
+            name: None,
+            role: actor.role.as_str().to_owned(),
+        }
+    }
+}
+
+fn items_of(
+    order: Option<&Order>,
+    items: impl Iterator<Item = ReturnItemView>,
+) -> Vec<ReturnItemView> {
+    items
+        .map(|mut item| {
+            item.name = order.and_then(|o| {
+                o.lines()
+                    .iter()
+                    .find(|l| l.product_id().to_string() == item.product_id)
+                    .map(|l| l.name().as_str().to_owned())
+            });
+            item
+        })
+        .collect()
+}
+
+fn item(product: impl ToString, quantity: u32, restock: Option<bool>) -> ReturnItemView {
+    ReturnItemView {
+        product_id: product.to_string(),
+        name: None,
+        quantity,
+        restock,
+    }
+}
+
+impl ReturnView {
+    /// `r` of `order` as `audience` sees it, `by` naming who asked.
+    pub fn of(order: &Order, r: &Return, audience: Audience, by: ActorView) -> ReturnView {
+        let public = ReturnView {
+            id: r.request.id,
+            status: r.status.as_str().to_owned(),
+            items: None,
+            reason: None,
+            requested_at: None,
+            by: None,
+            received_items: None,
+            decided_at: None,
+            rejection_reason: None,
+        };
+        if !audience.sees_customer() {
+            return public;
+        }
+        let asked = r.request.items.iter().map(|&(p, q)| item(p, q.get(), None));
+        let received = r
+            .received
+            .iter()
+            .map(|i| item(i.product, i.quantity.get(), Some(i.restock)));
+        ReturnView {
+            items: Some(items_of(Some(order), asked)),
+            reason: Some(r.request.reason.as_str().to_owned()),
+            requested_at: Some(r.requested_at.to_string()),
+            by: Some(actor_for(audience, by, r.requested_by)),
+            received_items: (r.status == ReturnStatus::Received)
+                .then(|| items_of(Some(order), received)),
+            decided_at: r.decided.map(|(at, _)| at.to_string()),
+            rejection_reason: r.rejection.as_ref().map(|n| n.as_str().to_owned()),
+            ..public
+        }
+    }
+
+    /// The return step `activity` records, as an event tells it (the
+    /// order is not at hand: names are left out).
+    pub fn of_step(activity: &Activity, audience: Audience, by: ActorView) -> Option<ReturnView> {
+        let mut view = ReturnView {
+            id: 0,
+            status: String::new(),
+            items: None,
+            reason: None,
+            requested_at: None,
+            by: None,
+            received_items: None,
+            decided_at: None,
+            rejection_reason: None,
+        };
+        let full = audience.sees_customer();
+        match &activity.change {
+            Change::ReturnRequested(request) => {
+                view.id = request.id;
+                view.status = ReturnStatus::Requested.as_str().to_owned();
+                if full {
+                    let asked = request.items.iter().map(|&(p, q)| item(p, q.get(), None));
+                    view.items = Some(items_of(None, asked));
+                    view.reason = Some(request.reason.as_str().to_owned());
+                    view.requested_at = Some(activity.at.to_string());
+                    view.by = Some(actor_for(audience, by, activity.by));
+                }
+            }
+            Change::ReturnReceived { id, items } => {
+                view.id = *id;
+                view.status = ReturnStatus::Received.as_str().to_owned();
+                if full {
+                    let received = items
+                        .iter()
+                        .map(|i| item(i.product, i.quantity.get(), Some(i.restock)));
+                    view.received_items = Some(items_of(None, received));
+                    view.decided_at = Some(activity.at.to_string());
+                }
+            }
+            Change::ReturnRejected { id, reason } => {
+                view.id = *id;
+                view.status = ReturnStatus::Rejected.as_str().to_owned();
+                if full {
+                    view.rejection_reason = Some(reason.as_str().to_owned());
+                    view.decided_at = Some(activity.at.to_string());
+                }
+            }
+            _ => return None,
+        }
+        Some(view)
+    }
+}
+
+impl RefundView {
+    /// `refund`, recorded at `at` by someone seen as `by`, as `audience`
+    /// sees it.
+    pub fn of(
+        refund: &Refund,
+        at: Timestamp,
+        audience: Audience,
+        by: ActorView,
+        actor: Actor,
+    ) -> RefundView {
+        RefundView {
+            id: refund.id,
+            amount: refund.amount.minor(),
+            reason: refund.reason.as_str().to_owned(),
+            return_id: refund.return_id,
+            at: at.to_string(),
+            by: actor_for(audience, by, actor),
+        }
+    }
+}
