@@ -170,6 +170,9 @@ pub struct Settings {
     /// `OMS_UNPAID_HOLD` (off): how long a pending order nobody has paid
     /// for keeps its stock before the shop cancels it.
     pub unpaid_hold: Option<Duration>,
+    /// `OMS_RETURN_WINDOW_DAYS` (30): how long after delivery (or the last
+    /// shipment) a customer may ask for a return.
+    pub return_window: Duration,
     /// `OMS_WEBHOOK_*`.
     pub webhooks: WebhookSettings,
 }
@@ -260,6 +263,9 @@ impl Settings {
             currency: p.currency(),
             shipping_address_required: p.flag("OMS_SHIPPING_ADDRESS_REQUIRED", true),
             unpaid_hold: p.optional_duration("OMS_UNPAID_HOLD"),
+            return_window: Duration::from_secs(
+                u64::from(p.positive("OMS_RETURN_WINDOW_DAYS", 30)) * 86_400,
+            ),
             webhooks: p.webhooks(feed.retention.max_age),
             feed,
         };

@@ -259,7 +259,8 @@ fn services_with_metrics<S: Store>(
     .map_err(|e| config(&e))?;
     state.orders = state
         .orders
-        .with_address_required(settings.shipping_address_required);
+        .with_address_required(settings.shipping_address_required)
+        .with_return_window(settings.return_window);
     Ok((state, metrics))
 }
 

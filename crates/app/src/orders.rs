@@ -1,6 +1,7 @@
 //! Placing orders, reading them, and moving them through their statuses.
 
 mod address;
+mod after_sale;
 mod edit;
 mod export;
 mod hold;
@@ -19,6 +20,7 @@ use oms_ports::store::OrderStore;
 use crate::contention::Contention;
 
 pub use address::AddressInput;
+pub use after_sale::{ReceivedInput, RecordRefund, RequestReturn};
 pub use export::OrderExport;
 pub use listing::ListOrders;
 pub use lookup::LookupError;
@@ -37,6 +39,7 @@ pub struct OrderService<S, C, I> {
     ids: I,
     contention: Contention,
     address_required: bool,
+    return_window: std::time::Duration,
 }
 
 /// Why an order could not be read.
@@ -51,6 +54,10 @@ pub enum GetOrderError {
 }
 
 impl<S, C, I> OrderService<S, C, I> {
+    /// How long after delivery a customer may ask for a return, unless
+    /// the shop says otherwise: 30 days.
+    pub const RETURN_WINDOW: std::time::Duration = std::time::Duration::from_secs(30 * 86_400);
+
     /// A service over these ports.
     pub fn new(store: S, clock: C, ids: I) -> Self {
         OrderService {
@@ -59,6 +66,7 @@ impl<S, C, I> OrderService<S, C, I> {
             ids,
             contention: Contention::DEFAULT,
             address_required: true,
+            return_window: Self::RETURN_WINDOW,
         }
     }
 

@@ -8,7 +8,10 @@ mod story;
 mod summary;
 mod view;
 
-pub use after_sale::{RefundView, ReturnItemView, ReturnView};
+pub use after_sale::{
+    ReceiveReturnRequest, ReceivedItemRequest, RefundRequest, RefundView, RejectReturnRequest,
+    RequestReturnRequest, ReturnItemView, ReturnView,
+};
 pub use lookup::LookupRequest;
 pub use shipment::{
     CreateShipmentRequest, MarkDeliveredRequest, ShipmentItemRequest, ShipmentItemView,

@@ -3,6 +3,7 @@
 
 use oms_domain::email::Email;
 use oms_domain::idempotency::IdempotencyKey;
+use oms_domain::money::Money;
 use oms_domain::name::Name;
 use oms_domain::note::Note;
 use oms_domain::order::Order;
@@ -252,6 +253,24 @@ pub fn note() -> RefOr<Schema> {
             Note::MAX_LEN
         ),
         Note::MAX_LEN,
+    )
+}
+
+/// A refund's amount in minor units.
+pub fn refund_amount() -> RefOr<Schema> {
+    integer(
+        "Minor units paid back: more than zero, and with the refunds before at most the order's total",
+        1,
+        Money::MAX_EXACT,
+    )
+}
+
+/// A return's number on its order.
+pub fn return_id() -> RefOr<Schema> {
+    integer(
+        "The return's number on the order (1, 2, …)",
+        1,
+        i64::from(u32::MAX),
     )
 }
 

@@ -80,6 +80,14 @@ problem_codes! {
         "the order's status no longer allows this change (its address once every unit has shipped)";
     AddressRequired = "address_required", CONFLICT,
         "a shipment of an order without a shipping address, where the shop requires one (`OMS_SHIPPING_ADDRESS_REQUIRED`); set the address first";
+    NothingShipped = "nothing_shipped", CONFLICT,
+        "a return of an order nothing of which has shipped";
+    ReturnWindowClosed = "return_window_closed", CONFLICT,
+        "a customer asked for a return after the shop's window (`OMS_RETURN_WINDOW_DAYS` after the last delivery) closed; the staff may still take it";
+    ReturnNotOpen = "return_not_open", CONFLICT,
+        "the return was already received or rejected";
+    PaymentNotCollected = "payment_not_collected", CONFLICT,
+        "a refund of an order whose payment was not collected";
     VersionMismatch = "version_mismatch", CONFLICT,
         "`expectedVersion` (order or product) is stale; `currentVersion`";
     Contended = "contended", CONFLICT,

@@ -2,6 +2,8 @@
 
 use oms_app::orders::{ChangeStatusError, GetOrderError, LookupError, PlaceOrderError};
 use oms_domain::order::OrderError;
+use oms_domain::order::refunds::RefundError;
+use oms_domain::order::returns::ReturnError;
 use oms_ports::error::StoreError;
 
 use super::failures::{Failures, with};
@@ -117,6 +119,11 @@ impl Failures for ChangeStatusError {
             ProblemCode::UnknownProduct,
             ProblemCode::ProductArchived,
             ProblemCode::OutOfStock,
+            ProblemCode::NothingShipped,
+            ProblemCode::ReturnWindowClosed,
+            ProblemCode::ReturnNotOpen,
+            ProblemCode::PaymentNotCollected,
+            ProblemCode::IdempotencyKeyReused,
         ])
     }
 }
@@ -130,6 +137,9 @@ impl From<ChangeStatusError> for ApiError {
             ChangeStatusError::Rejected(rule) => rejected(&rule),
             ChangeStatusError::Line(refusal) => ApiError::from(*refusal),
             ChangeStatusError::ShipmentNotFound => ApiError::not_found("shipment on this order"),
+            ChangeStatusError::ReturnNotFound => ApiError::not_found("return on this order"),
+            ChangeStatusError::Return(refusal) => after_sale_refused(&refusal),
+            ChangeStatusError::Refund(refusal) => refund_refused(&refusal),
             ChangeStatusError::AddressRequired => ApiError::new(
                 ProblemCode::AddressRequired,
                 "the order has no shipping address; set one before it ships",
@@ -166,4 +176,36 @@ fn rejected(rule: &OrderError) -> ApiError {
         }
     };
     ApiError::new(code, rule.to_string())
+}
+
+fn after_sale_refused(refusal: &ReturnError) -> ApiError {
+    let code = match refusal {
+        ReturnError::NothingShipped => ProblemCode::NothingShipped,
+        ReturnError::WindowClosed => ProblemCode::ReturnWindowClosed,
+        ReturnError::NotOpen(_) => ProblemCode::ReturnNotOpen,
+        ReturnError::Order(rule) => return rejected(rule),
+        // Turned into fields or a 404 where they arise.
+        ReturnError::Items(_) | ReturnError::UnknownReturn => {
+            tracing::error!(error = %refusal, "a return refusal reached the API unconverted");
+            return ApiError::internal();
+        }
+    };
+    ApiError::new(code, refusal.to_string())
+}
+
+fn refund_refused(refusal: &RefundError) -> ApiError {
+    match refusal {
+        RefundError::NotPaid => {
+            ApiError::new(ProblemCode::PaymentNotCollected, refusal.to_string())
+        }
+        RefundError::KeyReused => ApiError::new(
+            ProblemCode::IdempotencyKeyReused,
+            "this Idempotency-Key was already used for a different refund",
+        ),
+        // Turned into fields where they arise.
+        RefundError::NotPositive | RefundError::OverTotal { .. } | RefundError::UnknownReturn => {
+            tracing::error!(error = %refusal, "a refund refusal reached the API unconverted");
+            ApiError::internal()
+        }
+    }
 }

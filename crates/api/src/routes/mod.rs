@@ -2,6 +2,7 @@
 //! responses and its completeness test read the same list, so a route
 //! cannot be added to one and not the other.
 
+pub mod after_sale;
 pub mod auth;
 pub mod customers;
 pub mod export;
@@ -201,6 +202,34 @@ pub fn table<S: Store>() -> Vec<RouteDef> {
             "/api/orders/{id}/shipments/{shipmentId}/delivered",
             General,
             shipments::delivered::<S>,
+        )
+        .or::<ChangeStatusError>(),
+        def(
+            M::POST,
+            "/api/orders/{id}/returns",
+            General,
+            after_sale::request::<S>,
+        )
+        .or::<ChangeStatusError>(),
+        def(
+            M::POST,
+            "/api/orders/{id}/returns/{returnId}/receive",
+            General,
+            after_sale::receive::<S>,
+        )
+        .or::<ChangeStatusError>(),
+        def(
+            M::POST,
+            "/api/orders/{id}/returns/{returnId}/reject",
+            General,
+            after_sale::reject::<S>,
+        )
+        .or::<ChangeStatusError>(),
+        def(
+            M::POST,
+            "/api/orders/{id}/refunds",
+            General,
+            after_sale::refund::<S>,
         )
         .or::<ChangeStatusError>(),
         def(M::GET, "/ws", Upgrades, ws::subscribe::<S>)

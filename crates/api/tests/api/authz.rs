@@ -97,6 +97,19 @@ fn matrix() -> Vec<Row> {
             "/api/orders/{id}/shipments/{shipmentId}/delivered",
             [401, 403, 200, 200],
         ),
+        // Another customer's order is not theirs to know of.
+        row(M::POST, "/api/orders/{id}/returns", [401, 404, 201, 201]),
+        row(
+            M::POST,
+            "/api/orders/{id}/returns/{returnId}/receive",
+            [401, 403, 200, 200],
+        ),
+        row(
+            M::POST,
+            "/api/orders/{id}/returns/{returnId}/reject",
+            [401, 403, 200, 200],
+        ),
+        row(M::POST, "/api/orders/{id}/refunds", [401, 403, 201, 201]),
         // A plain GET is no upgrade (400), but the token is checked first;
         // feed.rs covers the upgrade itself.
         row(M::GET, "/ws", [401, 400, 400, 400]),
@@ -119,13 +132,19 @@ async fn request(app: &TestApp, fx: &Fixture, row: &Row, who: Who) -> (String, O
             .unwrap()
             .to_owned(),
         "/api/orders/{id}/shipments" => confirmed(app, fx, false).await,
-        "/api/orders/{id}/shipments/{shipmentId}/delivered" => confirmed(app, fx, true).await,
+        "/api/orders/{id}/shipments/{shipmentId}/delivered" | "/api/orders/{id}/returns" => {
+            confirmed(app, fx, true).await
+        }
+        "/api/orders/{id}/returns/{returnId}/receive"
+        | "/api/orders/{id}/returns/{returnId}/reject" => with_return(app, fx).await,
+        "/api/orders/{id}/refunds" => paid(app, fx).await,
         _ => fx.order.clone(),
     };
     let path = row
         .pattern
         .replace("{id}", &id)
         .replace("{shipmentId}", "1")
+        .replace("{returnId}", "1")
         .replace("{deliveryId}", &fx.delivery);
     let email = format!("matrix-{}@example.com", uuid());
     let body = match (row.method.as_str(), row.pattern) {
@@ -142,6 +161,16 @@ async fn request(app: &TestApp, fx: &Fixture, row: &Row, who: Who) -> (String, O
             "name": "M", "line1": "2 Side St", "city": "Matrix", "postalCode": "1", "country": "NL"
         } })),
         ("POST", "/api/orders/{id}/notes") => Some(json!({ "text": "Matrix" })),
+        ("POST", "/api/orders/{id}/returns") => Some(json!({
+            "items": [{ "productId": fx.product, "quantity": 1 }], "reason": "Matrix"
+        })),
+        ("POST", "/api/orders/{id}/returns/{returnId}/receive") => Some(json!({
+            "items": [{ "productId": fx.product, "quantity": 1, "restock": true }]
+        })),
+        ("POST", "/api/orders/{id}/returns/{returnId}/reject") => {
+            Some(json!({ "reason": "Matrix" }))
+        }
+        ("POST", "/api/orders/{id}/refunds") => Some(json!({ "amount": 1, "reason": "Matrix" })),
         ("POST", "/api/webhooks") => Some(json!({ "url": HOOK_URL })),
         ("PATCH", _) => Some(json!({ "price": 2 })),
         ("POST", "/api/users") => Some(
@@ -178,6 +207,32 @@ async fn confirmed(app: &TestApp, fx: &Fixture, shipped: bool) -> String {
         let sent = app.post(&path, Some(&app.staff), &json!({})).await;
         assert_eq!(sent.status(), reqwest::StatusCode::CREATED);
     }
+    id
+}
+
+/// A new shipped order with return 1 asked for by the staff; its id.
+async fn with_return(app: &TestApp, fx: &Fixture) -> String {
+    let id = confirmed(app, fx, true).await;
+    let body = json!({ "items": [{ "productId": fx.product, "quantity": 1 }], "reason": "Matrix" });
+    let asked = app
+        .post(
+            &format!("/api/orders/{id}/returns"),
+            Some(&app.staff),
+            &body,
+        )
+        .await;
+    assert_eq!(asked.status(), reqwest::StatusCode::CREATED);
+    id
+}
+
+/// A new order with its payment collected; its id.
+async fn paid(app: &TestApp, fx: &Fixture) -> String {
+    let email = format!("m-{}@example.com", uuid());
+    let order = app.order_for(&email, &fx.product, 1).await;
+    let id = order["id"].as_str().unwrap().to_owned();
+    let body = json!({ "status": "pending", "paymentCollected": true });
+    let paid = app.set_status(&app.staff, &id, &body).await;
+    assert_eq!(paid.status(), reqwest::StatusCode::OK);
     id
 }
 

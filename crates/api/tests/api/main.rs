@@ -40,6 +40,7 @@ mod outage;
 mod pages;
 mod proxies;
 mod receiver;
+mod returns;
 mod revocation;
 mod security;
 mod shipments;

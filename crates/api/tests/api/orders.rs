@@ -33,8 +33,8 @@ async fn staff_place_an_order_for_a_customer_and_stock_is_reserved() {
     assert_eq!(
         order["items"],
         json!([
-            { "productId": mug, "name": "Blue Mug", "unitPrice": 1250, "quantity": 2, "shippedQuantity": 0, "lineTotal": 2500 },
-            { "productId": plate, "name": "Plate", "unitPrice": 800, "quantity": 1, "shippedQuantity": 0, "lineTotal": 800 },
+            { "productId": mug, "name": "Blue Mug", "unitPrice": 1250, "quantity": 2, "shippedQuantity": 0, "returnedQuantity": 0, "lineTotal": 2500 },
+            { "productId": plate, "name": "Plate", "unitPrice": 800, "quantity": 1, "shippedQuantity": 0, "returnedQuantity": 0, "lineTotal": 800 },
         ])
     );
     assert_eq!(order["total"], 3300);

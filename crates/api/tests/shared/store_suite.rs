@@ -28,6 +28,8 @@ mod operations;
 mod edits;
 #[path = "../api/holds.rs"]
 mod holds;
+#[path = "../api/returns.rs"]
+mod returns;
 #[path = "../api/order_changes.rs"]
 mod order_changes;
 #[path = "../api/orders.rs"]

@@ -53,6 +53,17 @@ pub enum ChangeStatusError {
     /// archived product, too few units left), naming the line's field.
     #[error(transparent)]
     Line(Box<PlaceOrderError>),
+    /// A return the order's state refuses (nothing shipped, the window
+    /// closed, the return already decided).
+    #[error(transparent)]
+    Return(oms_domain::order::returns::ReturnError),
+    /// A refund the order's state refuses (no payment collected, a key
+    /// used for another refund).
+    #[error(transparent)]
+    Refund(oms_domain::order::refunds::RefundError),
+    /// The order has no return by that number.
+    #[error("no such return")]
+    ReturnNotFound,
     /// The order has no shipment by that number.
     #[error("no such shipment")]
     ShipmentNotFound,

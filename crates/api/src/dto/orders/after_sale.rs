@@ -9,10 +9,12 @@ use oms_domain::order::returns::{Return, ReturnStatus};
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::Actor;
 use oms_domain::visibility::Audience;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::ActorView;
+use super::{ActorView, OrderItemRequest};
+use crate::dto::whole;
+use crate::openapi::rules;
 
 /// One item of a return.
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -226,6 +228,108 @@ impl RefundView {
             return_id: refund.return_id,
             at: at.to_string(),
             by: actor_for(audience, by, actor),
+        }
+    }
+}
+
+/// `POST /api/orders/{id}/returns`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RequestReturnRequest {
+    /// The units to send back: shipped, and not in another open or
+    /// received return.
+    #[schema(schema_with = rules::items)]
+    pub items: Vec<OrderItemRequest>,
+    /// Why.
+    #[schema(schema_with = rules::note)]
+    pub reason: String,
+}
+
+/// One line of what came back.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ReceivedItemRequest {
+    /// The product's id.
+    #[schema(schema_with = rules::line_product)]
+    pub product_id: String,
+    /// Units that came back: at most what the return asked for.
+    #[serde(deserialize_with = "whole::number")]
+    #[schema(schema_with = rules::quantity)]
+    pub quantity: i64,
+    /// Whether they go back on the shelf.
+    pub restock: bool,
+}
+
+/// `POST /api/orders/{id}/returns/{returnId}/receive`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiveReturnRequest {
+    /// What came back, one line per product.
+    pub items: Vec<ReceivedItemRequest>,
+}
+
+/// `POST /api/orders/{id}/returns/{returnId}/reject`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectReturnRequest {
+    /// Why, told to the customer.
+    #[schema(schema_with = rules::note)]
+    pub reason: String,
+}
+
+/// `POST /api/orders/{id}/refunds`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RefundRequest {
+    /// Minor units.
+    #[serde(deserialize_with = "whole::number")]
+    #[schema(schema_with = rules::refund_amount)]
+    pub amount: i64,
+    /// Why.
+    #[schema(schema_with = rules::note)]
+    pub reason: String,
+    /// The return it pays for.
+    #[serde(default, deserialize_with = "whole::optional")]
+    #[schema(schema_with = rules::return_id)]
+    pub return_id: Option<u64>,
+}
+
+impl RequestReturnRequest {
+    /// The app's command.
+    pub fn into_app(self) -> oms_app::orders::RequestReturn {
+        oms_app::orders::RequestReturn {
+            items: self
+                .items
+                .into_iter()
+                .map(OrderItemRequest::into_app)
+                .collect(),
+            reason: self.reason,
+        }
+    }
+}
+
+impl ReceiveReturnRequest {
+    /// The app's lines.
+    pub fn into_app(self) -> Vec<oms_app::orders::ReceivedInput> {
+        self.items
+            .into_iter()
+            .map(|i| oms_app::orders::ReceivedInput {
+                product_id: i.product_id,
+                quantity: i.quantity,
+                restock: i.restock,
+            })
+            .collect()
+    }
+}
+
+impl RefundRequest {
+    /// The app's command, with the `Idempotency-Key` header if sent.
+    pub fn into_app(self, idempotency_key: Option<String>) -> oms_app::orders::RecordRefund {
+        oms_app::orders::RecordRefund {
+            amount: self.amount,
+            reason: self.reason,
+            return_id: self.return_id,
+            idempotency_key,
         }
     }
 }
