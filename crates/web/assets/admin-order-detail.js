@@ -13,6 +13,7 @@ import { money } from "./money.js";
 import { printSlip } from "./packing-slip.js";
 import { toast } from "./toast.js";
 import { editForm, noteForm, shipForm } from "./admin-order-forms.js";
+import { refundForm, returnsSection } from "./admin-order-returns.js";
 
 // What each kind of timeline entry says.
 const MOMENTS = {
@@ -24,6 +25,10 @@ const MOMENTS = {
   address: () => "Shipping address set",
   edit: (e) => `Items changed: ${lineList(e.itemsBefore)} → ${lineList(e.itemsAfter)}`,
   note: () => "Note added",
+  returnRequested: (e) => `Return ${e.return?.id} asked for`,
+  returnReceived: (e) => `Return ${e.return?.id} received`,
+  returnRejected: (e) => `Return ${e.return?.id} rejected`,
+  refund: (e, order) => `Refunded ${e.refund ? money(e.refund.amount, order.currency) : ""}`,
 };
 
 function lineList(lines) {
@@ -107,6 +112,8 @@ export function initOrderDetail(perms) {
       shipments(order),
       shipForm(order, perms, changed),
       editForm(order, perms, changed),
+      returnsSection(order, perms, reload),
+      refundForm(order, perms, reload),
       notes(order),
       noteForm(order, perms, reload),
       timeline(order),
@@ -252,7 +259,7 @@ export function initOrderDetail(perms) {
         "ol",
         { id: "order-timeline", class: "timeline" },
         ...(order.timeline || []).map((e) =>
-          el("li", { "data-kind": e.kind }, el("span", { text: (MOMENTS[e.kind] || (() => e.kind))(e) }), el("span", { class: "cell-sub" }, `${who(e.by)}, `, timeEl(e.at))),
+          el("li", { "data-kind": e.kind }, el("span", { text: (MOMENTS[e.kind] || (() => e.kind))(e, order) }), el("span", { class: "cell-sub" }, `${who(e.by)}, `, timeEl(e.at))),
         ),
       ),
     );

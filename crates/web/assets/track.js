@@ -12,6 +12,7 @@ import { renderHeader, setLiveStatus } from "./header.js";
 import { describe } from "./messages.js";
 import { money } from "./money.js";
 import { initTrackEdit } from "./track-edit.js";
+import { initTrackReturns } from "./track-returns.js";
 
 const PREFIX = "/track-order/";
 
@@ -28,6 +29,7 @@ let loading = false;
 let again = false;
 // Declared before the first render; `render` is hoisted.
 const editor = initTrackEdit({ render: (order) => render(order) });
+const returns = initTrackReturns({ render: (order) => render(order) });
 
 // A refused token is dropped on the way (by request() or the feed), so the
 // header follows whatever session is left.
@@ -139,6 +141,7 @@ function render(order) {
   $("order-number").textContent = `#${order.number}`;
   showCancel(order);
   editor.show(order);
+  returns.show(order);
   const status = $("order-status");
   status.dataset.status = order.status;
   status.textContent = statusText(order.status);

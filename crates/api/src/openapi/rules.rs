@@ -265,6 +265,18 @@ pub fn refund_amount() -> RefOr<Schema> {
     )
 }
 
+/// What came back of a return: one line per product.
+pub fn received_items() -> RefOr<Schema> {
+    ArrayBuilder::new()
+        .items(Ref::from_schema_name("ReceivedItemRequest"))
+        .min_items(Some(1))
+        .max_items(Some(Order::MAX_LINES))
+        .description(Some(
+            "1 or more lines, each at most what the return asked for of its product",
+        ))
+        .into()
+}
+
 /// A return's number on its order.
 pub fn return_id() -> RefOr<Schema> {
     integer(

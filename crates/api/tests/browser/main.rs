@@ -26,6 +26,7 @@ mod order_form;
 #[allow(dead_code)]
 mod receiver;
 mod resume;
+mod returns;
 mod sessions;
 mod static_host;
 mod steps;

@@ -265,6 +265,7 @@ pub struct ReceivedItemRequest {
 #[serde(deny_unknown_fields)]
 pub struct ReceiveReturnRequest {
     /// What came back, one line per product.
+    #[schema(schema_with = rules::received_items)]
     pub items: Vec<ReceivedItemRequest>,
 }
 
