@@ -4,6 +4,7 @@
 
 pub mod address_rules;
 mod failures;
+pub mod return_rules;
 pub mod rules;
 pub mod shipment_rules;
 

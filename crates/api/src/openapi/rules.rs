@@ -3,7 +3,6 @@
 
 use oms_domain::email::Email;
 use oms_domain::idempotency::IdempotencyKey;
-use oms_domain::money::Money;
 use oms_domain::name::Name;
 use oms_domain::note::Note;
 use oms_domain::order::Order;
@@ -33,7 +32,7 @@ fn string(description: &str) -> ObjectBuilder {
         .description(Some(description))
 }
 
-fn integer(description: &str, min: i64, max: i64) -> RefOr<Schema> {
+pub(super) fn integer(description: &str, min: i64, max: i64) -> RefOr<Schema> {
     ObjectBuilder::new()
         .schema_type(Type::Integer)
         .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
@@ -253,36 +252,6 @@ pub fn note() -> RefOr<Schema> {
             Note::MAX_LEN
         ),
         Note::MAX_LEN,
-    )
-}
-
-/// A refund's amount in minor units.
-pub fn refund_amount() -> RefOr<Schema> {
-    integer(
-        "Minor units paid back: more than zero, and with the refunds before at most the order's total",
-        1,
-        Money::MAX_EXACT,
-    )
-}
-
-/// What came back of a return: one line per product.
-pub fn received_items() -> RefOr<Schema> {
-    ArrayBuilder::new()
-        .items(Ref::from_schema_name("ReceivedItemRequest"))
-        .min_items(Some(1))
-        .max_items(Some(Order::MAX_LINES))
-        .description(Some(
-            "1 or more lines, each at most what the return asked for of its product",
-        ))
-        .into()
-}
-
-/// A return's number on its order.
-pub fn return_id() -> RefOr<Schema> {
-    integer(
-        "The return's number on the order (1, 2, …)",
-        1,
-        i64::from(u32::MAX),
     )
 }
 

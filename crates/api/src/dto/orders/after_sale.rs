@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use super::{ActorView, OrderItemRequest};
 use crate::dto::whole;
-use crate::openapi::rules;
+use crate::openapi::{return_rules, rules};
 
 /// One item of a return.
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -265,7 +265,7 @@ pub struct ReceivedItemRequest {
 #[serde(deny_unknown_fields)]
 pub struct ReceiveReturnRequest {
     /// What came back, one line per product.
-    #[schema(schema_with = rules::received_items)]
+    #[schema(schema_with = return_rules::received_items)]
     pub items: Vec<ReceivedItemRequest>,
 }
 
@@ -284,14 +284,14 @@ pub struct RejectReturnRequest {
 pub struct RefundRequest {
     /// Minor units.
     #[serde(deserialize_with = "whole::number")]
-    #[schema(schema_with = rules::refund_amount)]
+    #[schema(schema_with = return_rules::refund_amount)]
     pub amount: i64,
     /// Why.
     #[schema(schema_with = rules::note)]
     pub reason: String,
     /// The return it pays for.
     #[serde(default, deserialize_with = "whole::optional")]
-    #[schema(schema_with = rules::return_id)]
+    #[schema(schema_with = return_rules::return_id)]
     pub return_id: Option<u64>,
 }
 
