@@ -7,6 +7,7 @@ import { el } from "./dom.js";
 import { clearFieldErrors, fieldErrors, showError } from "./fields.js";
 import { LIMITS } from "./limits.js";
 import { describe } from "./messages.js";
+import { itemNames, lineItems } from "./line-items.js";
 import { money } from "./money.js";
 import { toast } from "./toast.js";
 
@@ -58,15 +59,7 @@ export function shipForm(order, perms, changed) {
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const items = [];
-    for (const input of inputs) {
-      input.removeAttribute("data-field");
-      const quantity = Number(input.value);
-      if (quantity > 0) {
-        input.dataset.field = `items[${items.length}].quantity`;
-        items.push({ productId: input.dataset.productId, quantity });
-      }
-    }
+    const items = lineItems(inputs);
     if (!items.length) {
       showError(error, "Put at least one unit in the parcel.");
       inputs[0]?.focus();
@@ -76,7 +69,7 @@ export function shipForm(order, perms, changed) {
     for (const [key, input] of [["carrier", carrier], ["trackingNumber", number], ["trackingUrl", url]]) {
       if (input.value.trim()) body[key] = input.value.trim();
     }
-    const names = items.map((i) => order.items.find((l) => l.productId === i.productId)?.name);
+    const names = itemNames(order, items);
     const updated = await send(form, error, "POST", `/api/orders/${encodeURIComponent(order.id)}/shipments`, body, (i) => names[i]);
     if (updated) changed(updated, `Shipment ${updated.shipments.length} of order ${updated.number} has left.`);
   });
@@ -129,23 +122,14 @@ async function fill(form, error, order, changed) {
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const items = [];
-    const names = [];
-    const mark = (input, productId, name, quantity) => {
-      input.dataset.field = `items[${items.length}].quantity`;
-      items.push({ productId, quantity });
-      names.push(name);
-    };
-    order.items.forEach((l, i) => {
-      const input = rows[i][0];
-      input.removeAttribute("data-field");
-      const quantity = Number(input.value);
-      if (quantity > 0) mark(input, l.productId, l.name, quantity);
-    });
+    const items = lineItems(rows.map(([input]) => input));
+    const names = itemNames(order, items);
     addQty.removeAttribute("data-field");
     if (add.value && Number(addQty.value) > 0) {
       add.dataset.field = `items[${items.length}].productId`;
-      mark(addQty, add.value, stock.get(add.value)?.name, Number(addQty.value));
+      addQty.dataset.field = `items[${items.length}].quantity`;
+      items.push({ productId: add.value, quantity: Number(addQty.value) });
+      names.push(stock.get(add.value)?.name);
     }
     if (!items.length) {
       showError(error, "An order keeps at least one item; cancel it instead.");

@@ -7,6 +7,7 @@ import { timeEl } from "./dates.js";
 import { el } from "./dom.js";
 import { clearFieldErrors, fieldErrors, showError } from "./fields.js";
 import { describe } from "./messages.js";
+import { lineItems } from "./line-items.js";
 import { money, parseMoney, plainMoney } from "./money.js";
 import { toast } from "./toast.js";
 
@@ -60,14 +61,8 @@ function decideForm(order, r, reload) {
     el("div", { class: "row" }, reject),
   );
   receive.addEventListener("click", async () => {
-    const items = [];
-    for (const l of lines) {
-      l.qty.removeAttribute("data-field");
-      const quantity = Number(l.qty.value);
-      if (!(quantity > 0)) continue;
-      l.qty.dataset.field = `items[${items.length}].quantity`;
-      items.push({ productId: l.qty.dataset.productId, quantity, restock: l.restock.checked });
-    }
+    const restocked = new Map(lines.map((l) => [l.qty, l.restock]));
+    const items = lineItems(lines.map((l) => l.qty), (qty) => ({ restock: restocked.get(qty).checked }));
     if (!items.length) {
       showError(error, "Say how many units came back.");
       return;

@@ -6,6 +6,7 @@ import { request, session } from "./api.js";
 import { $, el } from "./dom.js";
 import { clearFieldErrors, fieldErrors, showError } from "./fields.js";
 import { describe } from "./messages.js";
+import { itemNames, lineItems } from "./line-items.js";
 
 export function initTrackEdit({ render }) {
   const box = $("edit-items-box");
@@ -53,16 +54,8 @@ export function initTrackEdit({ render }) {
     event.preventDefault();
     clearFieldErrors(form);
     showError(error, "");
-    const items = [];
-    const names = [];
-    for (const input of rows.querySelectorAll('input[name="edit-qty"]')) {
-      input.removeAttribute("data-field");
-      const quantity = Number(input.value);
-      if (!(quantity > 0)) continue;
-      input.dataset.field = `items[${items.length}].quantity`;
-      items.push({ productId: input.dataset.productId, quantity });
-      names.push(order.items.find((l) => l.productId === input.dataset.productId)?.name);
-    }
+    const items = lineItems(rows.querySelectorAll('input[name="edit-qty"]'));
+    const names = itemNames(order, items);
     if (!items.length) {
       showError(error, "Keep at least one item, or cancel the order instead.");
       return;

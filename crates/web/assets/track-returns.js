@@ -6,6 +6,7 @@ import { timeEl } from "./dates.js";
 import { $, el } from "./dom.js";
 import { clearFieldErrors, fieldErrors, showError } from "./fields.js";
 import { describe } from "./messages.js";
+import { itemNames, lineItems } from "./line-items.js";
 import { money } from "./money.js";
 
 const RETURNABLE = new Set(["partially_shipped", "shipped", "delivered"]);
@@ -72,16 +73,8 @@ export function initTrackReturns({ render }) {
     event.preventDefault();
     clearFieldErrors(form);
     showError(error, "");
-    const items = [];
-    const names = [];
-    for (const input of rows.querySelectorAll('input[name="return-qty"]')) {
-      input.removeAttribute("data-field");
-      const quantity = Number(input.value);
-      if (!(quantity > 0)) continue;
-      input.dataset.field = `items[${items.length}].quantity`;
-      items.push({ productId: input.dataset.productId, quantity });
-      names.push(order.items.find((l) => l.productId === input.dataset.productId)?.name);
-    }
+    const items = lineItems(rows.querySelectorAll('input[name="return-qty"]'));
+    const names = itemNames(order, items);
     if (!items.length) {
       showError(error, "Choose how many units to send back.");
       return;
