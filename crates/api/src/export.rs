@@ -1,8 +1,10 @@
 //! Orders as CSV for people: amounts in whole currency units with the
-//! currency in the header (`orderTotal (USD)`), written page by page so
+//! currency in the header (`orderTotal (USD)`; `refunded`, the last
+//! column, is in the same currency), written page by page so
 //! memory stays flat however many orders match. Two shapes: one row per
-//! order line (the order's total only on its first row, so a spreadsheet
-//! sum of the column is the takings), or one row per order. Text a
+//! order line (the order's total and refunds only on its first row, so a
+//! spreadsheet sum of either column is the takings or the refunds), or
+//! one row per order. Text a
 //! spreadsheet could take for a formula is neutralised.
 
 use oms_domain::order::Order;
@@ -60,6 +62,8 @@ pub fn header(shape: Shape, currency: Currency) -> Vec<String> {
             columns.extend(["lines".to_owned(), "units".to_owned(), money("orderTotal")])
         }
     }
+    // Last, so columns read by position before it stay where they were.
+    columns.push("refunded".to_owned());
     columns
 }
 
@@ -116,25 +120,38 @@ fn write_order(
         neutralise(customer.email.as_str()),
     ];
     let total = currency.decimal(order.total().minor());
+    let refunded = currency.decimal(order.refunded_total().minor());
     if shape == Shape::Orders {
         let units: u64 = order
             .lines()
             .iter()
             .map(|l| u64::from(l.quantity().get()))
             .sum();
-        let tail = [order.lines().len().to_string(), units.to_string(), total];
+        let tail = [
+            order.lines().len().to_string(),
+            units.to_string(),
+            total,
+            refunded,
+        ];
         return writer.write_record(head.iter().chain(tail.iter()));
     }
     for (n, line) in order.lines().iter().enumerate() {
-        // The total once per order: summing the column gives the takings.
-        let order_total = if n == 0 { total.clone() } else { String::new() };
+        // Amounts once per order: summing the column gives the takings.
+        let once = |amount: &String| {
+            if n == 0 {
+                amount.clone()
+            } else {
+                String::new()
+            }
+        };
         let tail = [
-            order_total,
+            once(&total),
             line.product_id().to_string(),
             neutralise(line.name().as_str()),
             currency.decimal(line.unit_price().minor()),
             line.quantity().get().to_string(),
             currency.decimal(line.line_total().minor()),
+            once(&refunded),
         ];
         writer.write_record(head.iter().chain(tail.iter()))?;
     }
@@ -153,6 +170,8 @@ pub fn file_name(filters: &[(&str, Option<&str>)], at: time::OffsetDateTime) -> 
         let part = match *name {
             "status" => value.to_owned(),
             "from" | "to" => format!("{name}-{}", value.chars().take(10).collect::<String>()),
+            "hasOpenReturn" if value == "false" => "no-open-returns".to_owned(),
+            "hasOpenReturn" => "open-returns".to_owned(),
             other => other.to_owned(),
         };
         let clean: String = part
@@ -189,12 +208,13 @@ mod tests {
                 ("from", Some("2026-12-01T00:00:00+01:00")),
                 ("search", Some("ann")),
                 ("customer", Some("")),
+                ("hasOpenReturn", Some("true")),
             ],
             at,
         );
         assert_eq!(
             filtered,
-            "orders-cancelled-from-2026-12-01-search-2026-12-06T104512Z.csv"
+            "orders-cancelled-from-2026-12-01-search-open-returns-2026-12-06T104512Z.csv"
         );
         let odd = file_name(&[("status", Some("a\"b/c"))], at);
         assert_eq!(odd, "orders-a-b-c-2026-12-06T104512Z.csv");
@@ -207,8 +227,12 @@ mod tests {
         assert!(lines.contains(&"orderTotal (EUR)".to_owned()));
         assert!(lines.contains(&"lineTotal (EUR)".to_owned()));
         assert!(!lines.contains(&"version".to_owned()));
+        assert_eq!(lines.last().map(String::as_str), Some("refunded"));
         let orders = header(Shape::Orders, eur);
-        assert_eq!(orders.last().map(String::as_str), Some("orderTotal (EUR)"));
+        assert_eq!(
+            orders[orders.len() - 2..],
+            ["orderTotal (EUR)".to_owned(), "refunded".to_owned()]
+        );
         assert_eq!(Shape::parse("orders"), Some(Shape::Orders));
         assert_eq!(Shape::parse("rows"), None);
     }

@@ -72,6 +72,15 @@ impl Money {
             .map(Money)
             .ok_or(MoneyError::Overflow)
     }
+
+    /// `self - other`.
+    ///
+    /// # Errors
+    /// [`MoneyError::Negative`] when `other` is the larger.
+    pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
+        // Both are non-negative, so the difference cannot overflow.
+        Money::from_minor(self.0 - other.0)
+    }
 }
 
 #[cfg(test)]
@@ -96,6 +105,18 @@ mod tests {
         let one = Money::from_minor(1).unwrap();
         assert_eq!(big.checked_add(one), Err(MoneyError::Overflow));
         assert_eq!(big.checked_add(Money::ZERO), Ok(big));
+    }
+
+    #[test]
+    fn a_difference_below_zero_is_refused() {
+        let (two, five) = (Money::from_minor(2).unwrap(), Money::from_minor(5).unwrap());
+        assert_eq!(five.checked_sub(two), Money::from_minor(3));
+        assert_eq!(two.checked_sub(five), Err(MoneyError::Negative(-3)));
+        let big = Money::from_minor(i64::MAX).unwrap();
+        assert_eq!(
+            Money::ZERO.checked_sub(big),
+            Err(MoneyError::Negative(-i64::MAX))
+        );
     }
 
     #[test]

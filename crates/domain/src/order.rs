@@ -151,6 +151,12 @@ pub enum OrderError {
         /// The order's status.
         status: OrderStatus,
     },
+    /// An edit would take the total below what was already refunded.
+    #[error("the total would fall below the {} already refunded", .refunded.minor())]
+    BelowRefunded {
+        /// The sum of the refunds.
+        refunded: Money,
+    },
     /// A new line names a product the catalogue does not hold.
     #[error("product {0} does not exist")]
     UnknownProduct(ProductId),

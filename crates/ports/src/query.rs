@@ -220,6 +220,9 @@ pub struct OrderFilter {
     pub created_to: Option<Timestamp>,
     /// Only orders this search finds.
     pub search: Option<OrderSearch>,
+    /// Only orders with (`true`) or without (`false`) a return asked for
+    /// and not yet received or rejected.
+    pub open_return: Option<bool>,
 }
 
 /// Orders, newest first.
@@ -243,6 +246,10 @@ pub struct OrderSummary {
     /// The sum of the totals of the orders not cancelled whose payment is
     /// not recorded.
     pub outstanding: Money,
+    /// The sum of the refunds recorded on the orders, cancelled ones too.
+    pub refunded: Money,
+    /// `revenue` less the refunds of the orders it counts.
+    pub net_revenue: Money,
 }
 
 impl OrderSummary {

@@ -4,26 +4,48 @@ use oms_domain::money::{Money, MoneyError};
 use oms_domain::order::status::OrderStatus;
 use oms_ports::query::OrderSummary;
 
-/// Adds `count` orders in `status`, paid or not, whose totals sum to
-/// `total`: they count under their status; unless they are cancelled, their
-/// total is revenue when paid and outstanding when not.
+/// A group of orders alike in what a summary asks: their status, whether
+/// paid, how many, and the sums of their totals and of their refunds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// Their status.
+    pub status: OrderStatus,
+    /// Whether their payment is recorded.
+    pub paid: bool,
+    /// How many.
+    pub count: u64,
+    /// The sum of their totals.
+    pub total: Money,
+    /// The sum of their refunds.
+    pub refunded: Money,
+}
+
+/// Adds a group of orders: they count under their status and their refunds
+/// as refunded; unless they are cancelled, their total is revenue (less
+/// their refunds, net) when paid and outstanding when not.
 ///
 /// # Errors
 /// [`MoneyError`] when a sum overflows; `summary` is then unchanged.
-pub fn tally(
-    summary: &mut OrderSummary,
-    status: OrderStatus,
-    paid: bool,
-    count: u64,
-    total: Money,
-) -> Result<(), MoneyError> {
+pub fn tally(summary: &mut OrderSummary, group: Group) -> Result<(), MoneyError> {
+    let Group {
+        status,
+        paid,
+        count,
+        total,
+        refunded,
+    } = group;
+    let mut next = summary.clone();
+    next.refunded = next.refunded.checked_add(refunded)?;
     if status != OrderStatus::Cancelled {
         if paid {
-            summary.revenue = summary.revenue.checked_add(total)?;
+            next.revenue = next.revenue.checked_add(total)?;
+            let net = total.checked_sub(refunded)?;
+            next.net_revenue = next.net_revenue.checked_add(net)?;
         } else {
-            summary.outstanding = summary.outstanding.checked_add(total)?;
+            next.outstanding = next.outstanding.checked_add(total)?;
         }
     }
+    *summary = next;
     match summary.by_status.iter_mut().find(|(s, _)| *s == status) {
         Some((_, n)) => *n += count,
         None => summary.by_status.push((status, count)),
@@ -39,12 +61,22 @@ mod tests {
         Money::from_minor(minor).unwrap()
     }
 
+    fn group(status: OrderStatus, paid: bool, count: u64, total: i64, refunded: i64) -> Group {
+        Group {
+            status,
+            paid,
+            count,
+            total: money(total),
+            refunded: money(refunded),
+        }
+    }
+
     #[test]
     fn cancelled_orders_are_counted_but_earn_nothing() {
         let mut summary = OrderSummary::default();
-        tally(&mut summary, OrderStatus::Pending, true, 2, money(500)).unwrap();
-        tally(&mut summary, OrderStatus::Cancelled, true, 1, money(900)).unwrap();
-        tally(&mut summary, OrderStatus::Pending, false, 1, money(100)).unwrap();
+        tally(&mut summary, group(OrderStatus::Pending, true, 2, 500, 0)).unwrap();
+        tally(&mut summary, group(OrderStatus::Cancelled, true, 1, 900, 0)).unwrap();
+        tally(&mut summary, group(OrderStatus::Pending, false, 1, 100, 0)).unwrap();
         assert_eq!(summary.count(OrderStatus::Pending), 3);
         assert_eq!(summary.count(OrderStatus::Cancelled), 1);
         assert_eq!(summary.orders(), 4);
@@ -53,18 +85,37 @@ mod tests {
     }
 
     #[test]
-    fn takings_past_the_largest_sum_are_refused_and_change_nothing() {
+    fn refunds_are_all_reported_and_net_revenue_loses_those_of_its_orders() {
         let mut summary = OrderSummary::default();
         tally(
             &mut summary,
-            OrderStatus::Delivered,
-            true,
-            1,
-            money(i64::MAX),
+            group(OrderStatus::Delivered, true, 2, 1_000, 300),
         )
         .unwrap();
+        tally(
+            &mut summary,
+            group(OrderStatus::Cancelled, true, 1, 400, 400),
+        )
+        .unwrap();
+        assert_eq!(summary.refunded, money(700), "every refund paid back");
+        assert_eq!(summary.revenue, money(1_000));
+        assert_eq!(
+            summary.net_revenue,
+            money(700),
+            "the cancelled order's refund was never revenue"
+        );
+    }
+
+    #[test]
+    fn takings_past_the_largest_sum_are_refused_and_change_nothing() {
+        let mut summary = OrderSummary::default();
+        let big = group(OrderStatus::Delivered, true, 1, i64::MAX, 0);
+        tally(&mut summary, big).unwrap();
         let before = summary.clone();
-        assert!(tally(&mut summary, OrderStatus::Delivered, true, 1, money(1)).is_err());
+        let one = group(OrderStatus::Delivered, true, 1, 1, 0);
+        assert!(tally(&mut summary, one).is_err());
         assert_eq!(summary, before);
+        let refunds = group(OrderStatus::Delivered, true, 1, 5, 10);
+        assert!(tally(&mut OrderSummary::default(), refunds).is_err());
     }
 }

@@ -174,6 +174,64 @@ pub async fn revise_ok<S: OrderStore>(
     revise_won(store, &revision).await.unwrap()
 }
 
+/// One change to an order, made in memory before it is stored.
+pub type Change = Box<dyn FnOnce(&mut oms_domain::order::Order) + Send>;
+
+/// Applies each change to `order` and stores it, one revision each (a
+/// revision carries one change); the order as last stored.
+pub async fn changed<S: OrderStore>(
+    store: &S,
+    order: &oms_domain::order::Order,
+    changes: Vec<Change>,
+) -> oms_domain::order::Order {
+    let mut order = order.clone();
+    for change in changes {
+        let mut next = order.clone();
+        change(&mut next);
+        let revision = oms_ports::draft::OrderRevision {
+            expected_version: order.version(),
+            order: next,
+        };
+        order = revise_ok(store, revision).await;
+    }
+    order
+}
+
+/// An order of two units of `product` at 250, confirmed, paid and
+/// shipped, with a return of one unit asked for at `at(200)` and 100
+/// refunded, stored.
+pub async fn returned_and_refunded<S: OrderStore>(
+    store: &S,
+    n: u128,
+    product: ProductId,
+) -> oms_domain::order::Order {
+    use oms_domain::order::shipment::ShipmentRequest;
+    use oms_domain::order::status::OrderStatus;
+    let staff = actor(1, Role::Staff);
+    let customer = actor(2, Role::Customer);
+    let why = || oms_domain::note::Note::parse("chipped").unwrap();
+    let order = placed(store, draft(n, "ann@example.com", &[(product, 2)])).await;
+    let changes: Vec<Change> = vec![
+        Box::new(move |o| {
+            o.change_status(OrderStatus::Confirmed, staff, at(100))
+                .unwrap();
+        }),
+        Box::new(move |o| assert!(o.set_payment_collected(true, staff, at(101)).unwrap())),
+        Box::new(move |o| {
+            o.ship(ShipmentRequest::default(), staff, at(102)).unwrap();
+        }),
+        Box::new(move |o| {
+            o.request_return(vec![(product, qty(1))], why(), customer, at(200), None)
+                .unwrap();
+        }),
+        Box::new(move |o| {
+            let amount = Money::from_minor(100).unwrap();
+            o.refund(amount, why(), None, None, staff, at(201)).unwrap();
+        }),
+    ];
+    changed(store, &order, changes).await
+}
+
 /// Places `draft`, sending it again while it loses a race; what the store
 /// finally answered.
 ///

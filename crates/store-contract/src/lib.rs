@@ -23,6 +23,7 @@
 mod case;
 mod activity;
 mod after_sale;
+mod after_sale_lists;
 mod customers;
 mod edits;
 mod events;
@@ -60,6 +61,7 @@ pub fn cases<S: Store>() -> Vec<Case<S>> {
         edits::cases(),
         holds::cases(),
         after_sale::cases(),
+        after_sale_lists::cases(),
         activity::cases(),
         order_lists::cases(),
         order_numbers::cases(),

@@ -84,5 +84,6 @@ export function initOrders(perms) {
       detail.onEvent(envelope);
     },
     filterByCustomer: filters.showCustomer,
+    open: detail.open,
   };
 }

@@ -12,6 +12,7 @@ import { initAccounts } from "./admin-accounts.js";
 import { initCatalog } from "./admin-catalog.js";
 import { initCustomers } from "./admin-customers.js";
 import { initOrders } from "./admin-orders.js";
+import { initReturns } from "./admin-returns.js";
 import { initSummary } from "./admin-summary.js";
 import { initWebhooks } from "./admin-webhooks.js";
 
@@ -41,8 +42,10 @@ async function initDashboard(user) {
   renderHeader(me);
 
   const orders = initOrders(perms);
+  const returns = perms.has("changeOrderStatus") ? initReturns({ open: orders.open }) : null;
   const panels = {
     "tab-orders": { show() {} },
+    "tab-returns": returns,
     "tab-products": perms.has("viewCatalog") || perms.has("manageCatalog") ? initCatalog(perms) : null,
     "tab-customers": perms.has("manageCustomers") ? initCustomers({ showOrdersOf }) : null,
     "tab-accounts": perms.has("manageUsers") ? initAccounts() : null,
@@ -63,17 +66,20 @@ async function initDashboard(user) {
       if (state === "live" && firstLive) {
         firstLive = false;
         orders.reload();
+        returns?.reload();
         summary.refresh();
       }
       setLiveStatus(state);
     },
     onReset: () => {
       orders.reload();
+      returns?.reload();
       summary.refresh();
     },
     onEvent: (envelope) => {
       summary.refresh();
       orders.onEvent(envelope);
+      returns?.onEvent(envelope);
     },
   });
 }

@@ -18,7 +18,7 @@ use oms_ports::error::{PlaceError, ReviseError, StoreError};
 use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page};
 use oms_ports::store::OrderStore;
 use oms_rules::ledger::{Changes, Ledger, OrderNumbers, Records, UsedKey};
-use oms_rules::summary::tally;
+use oms_rules::summary::{Group, tally};
 
 use crate::MemoryStore;
 use crate::state::{State, corrupt};
@@ -102,14 +102,14 @@ impl State {
     fn summarize_orders(&self, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
         let mut summary = OrderSummary::default();
         for order in self.selected(filter, None) {
-            tally(
-                &mut summary,
-                order.status(),
-                order.payment_collected(),
-                1,
-                order.total(),
-            )
-            .map_err(|_| corrupt("order totals overflow"))?;
+            let group = Group {
+                status: order.status(),
+                paid: order.payment_collected(),
+                count: 1,
+                total: order.total(),
+                refunded: order.refunded_total(),
+            };
+            tally(&mut summary, group).map_err(|_| corrupt("order totals overflow"))?;
         }
         Ok(summary)
     }
@@ -151,6 +151,9 @@ fn matches(filter: &OrderFilter, order: &Order) -> bool {
         && filter.customer.is_none_or(|c| order.customer().id == c)
         && filter.placed_by.is_none_or(|u| order.placed_by().user == u)
         && filter.search.as_ref().is_none_or(|s| s.matches(order))
+        && filter
+            .open_return
+            .is_none_or(|open| order.open_return_since().is_some() == open)
 }
 
 #[async_trait]

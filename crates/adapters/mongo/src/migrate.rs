@@ -50,6 +50,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0009_returns",
         include_str!("../../../../migrations/mongodb/0009_returns.json"),
     ),
+    (
+        "0010_after_sale",
+        include_str!("../../../../migrations/mongodb/0010_after_sale.json"),
+    ),
 ];
 
 #[derive(Debug, Deserialize)]
@@ -132,6 +136,7 @@ impl MongoStore {
     async fn step(&self, migration: &str, step: &str) -> Result<(), StoreError> {
         match step {
             "number_orders" => self.number_unnumbered_orders().await,
+            "summarize_after_sale" => self.keep_after_sale_fields().await,
             other => Err(corrupt(format_args!("{migration}: unknown step {other:?}"))),
         }
     }

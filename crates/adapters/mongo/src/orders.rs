@@ -2,6 +2,7 @@
 //! store's group commit, one transaction per group (see `group.rs`); reads
 //! and lists do not need one.
 
+mod after_sale;
 mod group;
 pub(crate) mod numbers;
 mod settle;
@@ -21,7 +22,7 @@ use oms_ports::error::{PlaceError, ReviseError, StoreError};
 use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page};
 use oms_ports::store::OrderStore;
 use oms_rules::ledger::Write;
-use oms_rules::summary::tally;
+use oms_rules::summary::{Group, tally};
 
 use crate::MongoStore;
 use crate::deadline::{READ_DEADLINE, read, read_all};
@@ -84,6 +85,7 @@ impl MongoStore {
                 "_id": { "status": "$status", "paid": "$paymentCollected" },
                 "count": { "$sum": 1 },
                 "total": { "$sum": "$total" },
+                "refunded": { "$sum": "$refunded" },
             } },
         ];
         let mut groups = self
@@ -110,8 +112,17 @@ impl MongoStore {
             let total = whole(&group, "total")
                 .and_then(|n| Money::from_minor(n).ok())
                 .ok_or_else(|| corrupt("order summary: total"))?;
-            tally(&mut summary, status, paid, count, total)
-                .map_err(|_| corrupt("order summary: totals overflow"))?;
+            let refunded = whole(&group, "refunded")
+                .and_then(|n| Money::from_minor(n).ok())
+                .ok_or_else(|| corrupt("order summary: refunded"))?;
+            let group = Group {
+                status,
+                paid,
+                count,
+                total,
+                refunded,
+            };
+            tally(&mut summary, group).map_err(|_| corrupt("order summary: totals overflow"))?;
         }
         Ok(summary)
     }
@@ -136,6 +147,7 @@ fn order_filter(query: &OrderQuery) -> Document {
         created_from,
         created_to,
         ref search,
+        open_return,
     } = query.filter;
     let mut filter = doc! {};
     if let Some(search) = search {
@@ -158,6 +170,9 @@ fn order_filter(query: &OrderQuery) -> Document {
     }
     if let Some(user) = placed_by {
         filter.insert("placedBy.user", user.to_string());
+    }
+    if let Some(open) = open_return {
+        filter.insert("openReturnSince", doc! { "$exists": open });
     }
     let mut created = doc! {};
     if let Some(from) = created_from {

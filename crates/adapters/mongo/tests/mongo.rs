@@ -6,6 +6,8 @@
 // Test setup that cannot go on panics on purpose: a failed step is a failed test.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+#[path = "mongo/after_sale.rs"]
+mod after_sale;
 #[path = "mongo/failpoints.rs"]
 mod failpoints;
 #[path = "mongo/numbers.rs"]
@@ -135,7 +137,7 @@ async fn migrations_apply_once_and_may_race() {
     let recorded = store.database().collection::<Document>("_migrations");
     assert_eq!(
         recorded.count_documents(doc! {}).await.unwrap(),
-        9,
+        10,
         "one record per migration"
     );
     let indexes = store
@@ -151,6 +153,7 @@ async fn migrations_apply_once_and_may_race() {
         "customer_newest",
         "placed_by_newest",
         "number_unique",
+        "open_returns",
     ] {
         assert!(
             indexes.iter().any(|i| i == index),

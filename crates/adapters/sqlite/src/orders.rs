@@ -13,7 +13,7 @@ use oms_ports::error::{PlaceError, ReviseError, StoreError};
 use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page};
 use oms_ports::store::OrderStore;
 use oms_rules::ledger::Write;
-use oms_rules::summary::tally;
+use oms_rules::summary::{Group, tally};
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
 
@@ -81,6 +81,11 @@ fn selection(filter: &OrderFilter, after: Option<OrderCursor>) -> (String, Vec<V
             values.len()
         ));
     }
+    match filter.open_return {
+        Some(true) => clauses.push("open_return_since IS NOT NULL".to_owned()),
+        Some(false) => clauses.push("open_return_since IS NULL".to_owned()),
+        None => {}
+    }
     (clauses.join(" AND "), values)
 }
 
@@ -105,7 +110,8 @@ fn list_orders(c: &Connection, query: &OrderQuery) -> Result<Page<Order, OrderCu
 fn summarize_orders(c: &Connection, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
     let (selected, values) = selection(filter, None);
     let sql = format!(
-        "SELECT status, payment_collected, count(*), sum(total) FROM orders WHERE {selected}
+        "SELECT status, payment_collected, count(*), sum(total), sum(refunded)
+         FROM orders WHERE {selected}
          GROUP BY status, payment_collected"
     );
     let mut statement = c.prepare_cached(&sql).map_err(store_error)?;
@@ -119,10 +125,15 @@ fn summarize_orders(c: &Connection, filter: &OrderFilter) -> Result<OrderSummary
         let paid: bool = group.get(1).map_err(store_error)?;
         let orders: i64 = group.get(2).map_err(store_error)?;
         let total: i64 = group.get(3).map_err(store_error)?;
-        let total = field("orders.total", Money::from_minor(total))?;
-        let orders = field("orders.count", u64::try_from(orders))?;
-        tally(&mut summary, status, paid, orders, total)
-            .map_err(|_| corrupt("order totals overflow"))?;
+        let refunded: i64 = group.get(4).map_err(store_error)?;
+        let group = Group {
+            status,
+            paid,
+            count: field("orders.count", u64::try_from(orders))?,
+            total: field("orders.total", Money::from_minor(total))?,
+            refunded: field("orders.refunded", Money::from_minor(refunded))?,
+        };
+        tally(&mut summary, group).map_err(|_| corrupt("order totals overflow"))?;
     }
     Ok(summary)
 }

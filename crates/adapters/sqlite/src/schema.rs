@@ -62,6 +62,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "placed_lines",
         include_str!("../../../../migrations/sqlite/0010_placed_lines.sql"),
     ),
+    (
+        11,
+        "after_sale",
+        include_str!("../../../../migrations/sqlite/0011_after_sale.sql"),
+    ),
 ];
 
 /// The schema version of `connection`'s database (0 for a new one).

@@ -269,3 +269,53 @@ async fn orders_stored_before_numbers_are_numbered_in_the_order_placed() {
     drop(store);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orders_with_returns_and_refunds_before_they_were_kept_are_filled_in() {
+    use oms_ports::query::{OrderFilter, OrderQuery};
+    let dir = scratch("after-sale");
+    let path = dir.join("oms.db");
+    let store = open(&path).unwrap();
+    let mug = given_product(&store, 1, "Mug", 250, 10).await;
+    let order = oms_store_contract::fixtures::returned_and_refunded(&store, 1, mug).await;
+    placed(&store, draft(2, "bob@example.com", &[(mug, 1)])).await;
+    drop(store);
+    {
+        // Back to what the build before them stored.
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "DROP INDEX orders_open_returns;
+             ALTER TABLE orders DROP COLUMN refunded;
+             ALTER TABLE orders DROP COLUMN open_return_since;
+             DELETE FROM schema_migrations WHERE version = 11;",
+        )
+        .unwrap();
+    }
+    let store = open(&path).unwrap();
+    let open = OrderQuery {
+        filter: OrderFilter {
+            open_return: Some(true),
+            ..OrderFilter::default()
+        },
+        ..OrderQuery::default()
+    };
+    let listed = store.list_orders(&open).await.unwrap();
+    let ids: Vec<_> = listed
+        .items
+        .iter()
+        .map(oms_domain::order::Order::id)
+        .collect();
+    assert_eq!(
+        ids,
+        [order.id()],
+        "the open return was found in the activity"
+    );
+    let summary = store
+        .summarize_orders(&OrderFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(summary.refunded.minor(), 100);
+    assert_eq!(summary.net_revenue.minor(), 400);
+    drop(store);
+    std::fs::remove_dir_all(dir).unwrap();
+}

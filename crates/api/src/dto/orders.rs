@@ -209,6 +209,10 @@ pub struct OrderFilterQuery {
     /// the customer's name or e-mail address contains.
     #[param(schema_with = rules::order_search)]
     pub q: Option<String>,
+    /// `true`: only orders with a return still open; `false`: only orders
+    /// without one.
+    #[param(schema_with = rules::open_return_filter)]
+    pub has_open_return: Option<String>,
 }
 
 impl OrderFilterQuery {
@@ -220,6 +224,7 @@ impl OrderFilterQuery {
             from: self.from,
             to: self.to,
             q: self.q,
+            has_open_return: self.has_open_return,
             ..oms_app::orders::ListOrders::default()
         }
     }

@@ -274,6 +274,13 @@ pub fn order_search() -> RefOr<Schema> {
     .into()
 }
 
+/// A yes-or-no filter.
+pub fn open_return_filter() -> RefOr<Schema> {
+    string("`true`: only orders with a return asked for and neither received nor rejected; `false`: only orders without one")
+        .enum_values(Some(["true", "false"]))
+        .into()
+}
+
 /// An order number, as a number or as text.
 pub fn order_number() -> RefOr<Schema> {
     let number = integer(

@@ -159,7 +159,9 @@ fn rejected(rule: &OrderError) -> ApiError {
         OrderError::IllegalTransition { .. } => ProblemCode::IllegalTransition,
         OrderError::PaymentOnCancelled => ProblemCode::PaymentOnCancelled,
         OrderError::NotEditable { .. } => ProblemCode::OrderNotEditable,
-        OrderError::TooManyLines { .. } | OrderError::TotalOverflow => {
+        OrderError::TooManyLines { .. }
+        | OrderError::TotalOverflow
+        | OrderError::BelowRefunded { .. } => {
             return ApiError::invalid(&oms_domain::invalid::Invalid::one("items", *rule));
         }
         // An edit checks its products before pricing them, so an unknown

@@ -36,6 +36,7 @@ pub async fn csv<S: Store>(
             ("from", filter.from.as_deref()),
             ("to", filter.to.as_deref()),
             ("search", filter.q.as_deref()),
+            ("hasOpenReturn", filter.has_open_return.as_deref()),
         ],
         time::OffsetDateTime::now_utc(),
     );

@@ -256,3 +256,63 @@ async fn refused_edits_name_their_field_and_change_nothing() {
     assert_eq!(problem(after, 409).await["code"], "order_not_editable");
     assert_eq!(app.stock_of(&mug).await, 4);
 }
+
+#[tokio::test]
+async fn an_edit_never_takes_the_total_below_what_was_refunded() {
+    let app = spawn_app().await;
+    let mug = app.product("Mug", 250, 10).await;
+    let order = app.order_for("ann@example.com", &mug, 4).await;
+    let id = order["id"].as_str().unwrap();
+    let paid = app
+        .set_status(
+            &app.staff,
+            id,
+            &json!({ "status": "pending", "paymentCollected": true }),
+        )
+        .await;
+    assert_eq!(paid.status(), StatusCode::OK);
+    let refund = json!({ "amount": 600, "reason": "Goodwill" });
+    let refunded = app
+        .post(
+            &format!("/api/orders/{id}/refunds"),
+            Some(&app.staff),
+            &refund,
+        )
+        .await;
+    assert_eq!(refunded.status(), StatusCode::CREATED);
+
+    let below = problem(
+        edit(
+            &app,
+            &app.staff,
+            id,
+            &json!({ "items": items(&[(&mug, 2)]) }),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(
+        fields(&below),
+        ["items"],
+        "500 would be less than the 600 refunded"
+    );
+    let kept: Value = app
+        .get(&format!("/api/orders/{id}"), Some(&app.staff))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (&kept["total"], &kept["refundedTotal"]),
+        (&json!(1_000), &json!(600))
+    );
+    let covered = edit(
+        &app,
+        &app.staff,
+        id,
+        &json!({ "items": items(&[(&mug, 3)]) }),
+    )
+    .await;
+    assert_eq!(covered.status(), StatusCode::OK, "750 still covers it");
+}

@@ -7,6 +7,7 @@
 pub const STORE: stores::TestStore = stores::TestStore::Memory;
 
 mod addresses;
+mod after_sale_lists;
 mod archive;
 mod auth;
 mod authz;
@@ -40,6 +41,7 @@ mod outage;
 mod pages;
 mod proxies;
 mod receiver;
+mod return_window;
 mod returns;
 mod revocation;
 mod security;

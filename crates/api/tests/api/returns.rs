@@ -10,7 +10,7 @@ use crate::helpers::{TestApp, fields, problem, spawn_app};
 
 /// An order of three mugs the customer `token` placed, confirmed, paid and
 /// two of them shipped; its id.
-async fn shipped_two(app: &TestApp, token: &str, mug: &str) -> String {
+pub async fn shipped_two(app: &TestApp, token: &str, mug: &str) -> String {
     let body = json!({
         "shippingAddress": { "name": "Casey", "line1": "1 Main St", "city": "Springfield", "postalCode": "12345", "country": "US" },
         "items": [{ "productId": mug, "quantity": 3 }],
@@ -57,7 +57,7 @@ async fn until_event(feed: &mut crate::feed_client::FeedClient, event: &str) -> 
     panic!("no {event} in {seen:?}");
 }
 
-fn ask(mug: &str, quantity: i64) -> Value {
+pub fn ask(mug: &str, quantity: i64) -> Value {
     json!({ "items": [{ "productId": mug, "quantity": quantity }], "reason": "Arrived chipped" })
 }
 

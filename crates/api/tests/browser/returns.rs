@@ -1,6 +1,7 @@
-//! A return from the customer's tracking page to the staff's detail view
-//! and back: asked for there, seen live by the staff, received with the
-//! units restocked, refunded, and the refund on the customer's page live.
+//! A return from the customer's tracking page to the staff's returns queue
+//! and back: asked for there, seen live in the queue, opened from it,
+//! received with the units restocked, refunded, and the refund on the
+//! customer's page live.
 
 use serde_json::{Value, json};
 
@@ -44,17 +45,15 @@ async fn a_customer_asks_for_a_return_the_staff_receive_and_refund_it() {
         .await;
     assert_eq!(sent.status(), 201);
 
-    // The staff keep the order open on 127.0.0.1; the customer is on localhost.
+    // The staff watch the returns queue on 127.0.0.1; the customer is on localhost.
     browser
         .sign_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
         .await;
     browser.until_live().await;
+    browser.click("#tab-returns").await;
     browser
-        .click(&format!(
-            "[data-order-id=\"{id}\"] button[name=\"details\"]"
-        ))
+        .until_text("#returns-table", "No returns are waiting.")
         .await;
-    browser.find("#order-detail-lines").await;
     let staff_tab = browser.client.window().await.unwrap();
     let customer_tab = browser.client.new_window(true).await.unwrap();
     browser
@@ -82,6 +81,16 @@ async fn a_customer_asks_for_a_return_the_staff_receive_and_refund_it() {
         .await
         .unwrap();
     browser
+        .until_text("#returns-table", "Arrived chipped")
+        .await;
+    browser.until_text("#tab-returns", "Returns (1)").await;
+    browser.screenshot("returns-queue").await;
+    browser
+        .click(&format!(
+            "[data-order-id=\"{id}\"] button[name=\"open-return\"]"
+        ))
+        .await;
+    browser
         .until_text("#order-detail-returns", "Return 1: requested")
         .await;
     browser
@@ -103,6 +112,10 @@ async fn a_customer_asks_for_a_return_the_staff_receive_and_refund_it() {
     browser.click("#refund-submit").await;
     browser.until_text("#order-refunds", "Chipped mug").await;
     browser.screenshot("order-detail-refund").await;
+    browser.click("#order-dialog-close").await;
+    browser
+        .until_text("#returns-table", "No returns are waiting.")
+        .await;
 
     browser
         .client

@@ -4,6 +4,8 @@
 
 #[path = "../api/addresses.rs"]
 mod addresses;
+#[path = "../api/after_sale_lists.rs"]
+mod after_sale_lists;
 #[path = "../api/archive.rs"]
 mod archive;
 #[path = "../api/auth.rs"]

@@ -257,8 +257,7 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
         let order = self
             .revise_order(order_id, None, None, |order, now| {
                 let mut next = order.clone();
-                let left = order.total().minor() - order.refunded_total().minor();
-                let left = Money::from_minor(left).unwrap_or(Money::ZERO);
+                let left = order.left_to_refund();
                 let refunded = next
                     .refund(amount, reason.clone(), return_id, key.clone(), by, now)
                     .map_err(|e| refund_refused(e, left))?;

@@ -27,6 +27,9 @@ pub struct ListOrders {
     pub to: Option<String>,
     /// An order number, or part of the customer's name or e-mail address.
     pub q: Option<String>,
+    /// `true`: only orders with a return still open; `false`: only
+    /// orders without one.
+    pub has_open_return: Option<String>,
     /// Page size, 1 to 100.
     pub limit: Option<i64>,
     /// From a previous page's `next_cursor`.
@@ -98,7 +101,19 @@ pub(super) fn filter(v: &mut Validation, by: Actor, request: &ListOrders) -> Ord
         v.fail("to", Reason::Rule("must not be before from"));
     }
     let search = list::search(v, request.q.as_deref()).map(OrderSearch::new);
+    let open_return = request
+        .has_open_return
+        .as_deref()
+        .and_then(|flag| match flag {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => {
+                v.fail("hasOpenReturn", Reason::Rule("must be true or false"));
+                None
+            }
+        });
     OrderFilter {
+        open_return,
         search,
         status,
         customer,

@@ -128,6 +128,7 @@ async fn every_malformed_filter_is_named() {
         from: Some("yesterday".to_owned()),
         to: Some("2026-11-25".to_owned()),
         q: Some("x".repeat(101)),
+        has_open_return: Some("yes".to_owned()),
         limit: Some(0),
         cursor: Some("not-a-cursor".to_owned()),
     };
@@ -135,7 +136,16 @@ async fn every_malformed_filter_is_named() {
     let fields: Vec<_> = err.errors().iter().map(|e| e.field.as_str()).collect();
     assert_eq!(
         fields,
-        vec!["status", "customerId", "from", "to", "q", "limit", "cursor"]
+        vec![
+            "status",
+            "customerId",
+            "from",
+            "to",
+            "q",
+            "hasOpenReturn",
+            "limit",
+            "cursor"
+        ]
     );
 }
 

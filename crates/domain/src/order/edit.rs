@@ -55,7 +55,8 @@ impl Order {
     /// # Errors
     /// [`OrderError::NotEditable`] when `by` may not change the lines in
     /// this status; [`OrderError::UnknownProduct`] for a new product
-    /// `price` does not know; the line rules of placing otherwise. The
+    /// `price` does not know; [`OrderError::BelowRefunded`] when the new
+    /// total is less than the refunds; the line rules of placing otherwise. The
     /// order is unchanged on error.
     pub fn edit_lines(
         &mut self,
@@ -82,6 +83,10 @@ impl Order {
         let total = check_lines(&after)?;
         if total.minor() > Money::MAX_EXACT {
             return Err(OrderError::TotalOverflow);
+        }
+        let refunded = self.refunded_total();
+        if total < refunded {
+            return Err(OrderError::BelowRefunded { refunded });
         }
         if after == self.lines {
             return Ok(false);
@@ -230,5 +235,30 @@ mod tests {
             .unwrap();
         assert!(!order.lines_editable_by(Role::Admin));
         assert_eq!(order.held_since(&before), vec![(id(1), -2)]);
+    }
+
+    #[test]
+    fn an_edit_never_takes_the_total_below_the_refunds() {
+        let mut order = order_with(&[(1, 4, 250)]);
+        let at = order.created_at();
+        order.set_payment_collected(true, staff(), at).unwrap();
+        let sorry = crate::note::Note::parse("late").unwrap();
+        let refunded = Money::from_minor(600).unwrap();
+        order
+            .refund(refunded, sorry, None, None, staff(), at)
+            .unwrap();
+        assert_eq!(
+            order
+                .clone()
+                .edit_lines(&[(id(1), qty(2))], catalogue, staff(), at),
+            Err(OrderError::BelowRefunded { refunded }),
+            "500 left of 1,000 with 600 paid back"
+        );
+        assert_eq!(
+            order.edit_lines(&[(id(1), qty(3))], catalogue, staff(), at),
+            Ok(true),
+            "750 still covers it"
+        );
+        assert_eq!(order.left_to_refund().minor(), 150);
     }
 }

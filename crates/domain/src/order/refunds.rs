@@ -88,6 +88,15 @@ impl Order {
         })
     }
 
+    /// What may still be refunded: the total less the refunds.
+    pub fn left_to_refund(&self) -> Money {
+        // An edit never takes the total below the refunds; were a stored
+        // order to say otherwise, nothing is left.
+        self.total
+            .checked_sub(self.refunded_total())
+            .unwrap_or(Money::ZERO)
+    }
+
     /// Records paying back `amount` because of `reason`.
     ///
     /// # Errors
@@ -122,9 +131,8 @@ impl Order {
         if amount.minor() <= 0 {
             return Err(RefundError::NotPositive);
         }
-        let refunded = self.refunded_total();
-        let left = Money::from_minor(self.total.minor() - refunded.minor()).unwrap_or(Money::ZERO);
-        if amount.minor() > left.minor() {
+        let left = self.left_to_refund();
+        if amount > left {
             return Err(RefundError::OverTotal { left });
         }
         if return_id.is_some_and(|id| self.returns().iter().all(|r| r.request.id != id)) {

@@ -156,6 +156,18 @@ impl Order {
             .sum()
     }
 
+    /// When the oldest return still open (asked for, neither received nor
+    /// rejected) was asked for; `None` when none is. Stores keep it beside
+    /// the order, so lists find the orders awaiting a return and the
+    /// returns queue runs oldest first.
+    pub fn open_return_since(&self) -> Option<Timestamp> {
+        self.returns()
+            .iter()
+            .filter(|r| r.status == ReturnStatus::Requested)
+            .map(|r| r.requested_at)
+            .min()
+    }
+
     /// Units of `product` that came back and went on the shelf.
     pub fn restocked_units(&self, product: ProductId) -> u64 {
         self.activity

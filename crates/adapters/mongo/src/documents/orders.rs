@@ -37,6 +37,13 @@ pub(crate) struct OrderDoc {
     pub shipments: Vec<ShipmentRecord>,
     #[serde(default)]
     pub activity: Vec<ActivityRecord>,
+    /// The sum of the refunds, for the summary (derived from `activity`).
+    #[serde(default)]
+    pub refunded: i64,
+    /// When the oldest return still open was asked for, for lists and the
+    /// returns queue (derived from `activity`; absent when none is open).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_return_since: Option<DateTime>,
     pub placed_by: ActorDoc,
     pub created_at: DateTime,
     pub updated_at: DateTime,
@@ -121,6 +128,8 @@ impl From<&Order> for OrderDoc {
             history: o.history().iter().map(HistoryDoc::from).collect(),
             shipments: ShipmentRecord::all(o.shipments()),
             activity: ActivityRecord::all(o.activity()),
+            refunded: o.refunded_total().minor(),
+            open_return_since: o.open_return_since().map(date),
             placed_by: o.placed_by().into(),
             created_at: date(o.created_at()),
             updated_at: date(o.updated_at()),

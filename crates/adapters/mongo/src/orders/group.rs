@@ -184,17 +184,25 @@ impl MongoStore {
                 "history": history,
                 "shipments": shipments,
                 "activity": activity,
+                "refunded": doc.refunded,
                 "updatedAt": doc.updated_at,
                 "version": doc.version,
             };
+            let mut update = doc! {};
             // An address is set or corrected, never taken away.
             if let Some(address) = &doc.shipping_address {
                 let address = to_bson(address).map_err(|e| Abort::Refused(e.to_string()))?;
                 set.insert("shippingAddress", address);
             }
+            if let Some(since) = doc.open_return_since {
+                set.insert("openReturnSince", since);
+            } else {
+                update.insert("$unset", doc! { "openReturnSince": "" });
+            }
+            update.insert("$set", set);
             revised.push(doc! {
                 "q": { "_id": &doc.id, "version": count(change.read_version) },
-                "u": { "$set": set },
+                "u": update,
             });
         }
         self.update_all(session, "orders", revised).await?;

@@ -253,7 +253,7 @@ fn write(c: &Connection, changes: &Changes) -> Result<(), StoreError> {
         .prepare_cached(
             "UPDATE orders SET status = ?2, payment_collected = ?3, history = ?4, updated_at = ?5,
              version = ?6, shipments = ?8, activity = ?9, shipping_address = ?10, lines = ?11,
-             total = ?12,
+             total = ?12, refunded = ?13, open_return_since = ?14,
              placed = CASE WHEN placed IS NULL
                  AND (lines IS NOT ?11 OR shipping_address IS NOT ?10)
                  THEN json_object('lines', json(lines), 'shippingAddress', json(shipping_address))
@@ -277,6 +277,8 @@ fn write(c: &Connection, changes: &Changes) -> Result<(), StoreError> {
                 address_json(o),
                 lines_json(o),
                 o.total().minor(),
+                o.refunded_total().minor(),
+                o.open_return_since().map(millis),
             ])
             .map_err(store_error)?;
         if written != 1 {

@@ -21,6 +21,12 @@ pub struct OrderSummaryView {
     /// The sum of the totals of the selected orders not cancelled whose
     /// payment is not recorded, minor units of `currency`.
     pub outstanding: i64,
+    /// The sum of the refunds recorded on the selected orders (cancelled
+    /// ones too), minor units of `currency`.
+    pub refunded: i64,
+    /// `revenue` less the refunds of the orders it counts, minor units of
+    /// `currency`.
+    pub net_revenue: i64,
     /// The shop's currency (ISO 4217), `OMS_CURRENCY`.
     pub currency: String,
 }
@@ -58,6 +64,8 @@ impl OrderSummaryView {
             orders: summary.orders(),
             revenue: summary.revenue.minor(),
             outstanding: summary.outstanding.minor(),
+            refunded: summary.refunded.minor(),
+            net_revenue: summary.net_revenue.minor(),
             currency: currency.code().to_owned(),
         }
     }

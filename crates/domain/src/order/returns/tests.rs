@@ -258,3 +258,40 @@ fn refunds_need_a_payment_never_pass_the_total_and_replay_by_key() {
     );
     assert_eq!(order.refunded_total().minor(), 1_500);
 }
+
+#[test]
+fn the_oldest_open_return_dates_the_order_until_every_return_is_decided() {
+    let mut order = shipped();
+    assert_eq!(order.open_return_since(), None);
+    let ask = |order: &mut Order, at_ms| {
+        order
+            .request_return(
+                vec![(product(1), qty(1))],
+                reason("chipped"),
+                staff(),
+                at(at_ms),
+                None,
+            )
+            .unwrap()
+    };
+    let first = ask(&mut order, 9_000);
+    let second = ask(&mut order, 9_500);
+    assert_eq!(order.open_return_since(), Some(at(9_000)));
+    order
+        .reject_return(first, reason("not ours"), staff(), at(9_600))
+        .unwrap();
+    assert_eq!(
+        order.open_return_since(),
+        Some(at(9_500)),
+        "the next one open"
+    );
+    let back = vec![ReceivedItem {
+        product: product(1),
+        quantity: qty(1),
+        restock: false,
+    }];
+    order
+        .receive_return(second, back, staff(), at(9_700))
+        .unwrap();
+    assert_eq!(order.open_return_since(), None);
+}
