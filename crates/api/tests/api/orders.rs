@@ -524,6 +524,8 @@ async fn the_summary_counts_orders_by_status_with_paid_revenue_and_what_is_outst
             "orders": 3,
             "revenue": 1250,
             "outstanding": 2500,
+            "refunded": 0,
+            "netRevenue": 1250,
             "currency": "USD",
         })
     );

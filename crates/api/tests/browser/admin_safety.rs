@@ -11,6 +11,16 @@ fn row(id: &str) -> String {
 }
 
 async fn choose(browser: &Browser, id: &str, status: &str) {
+    // The table is read again once the feed is live; a row found before
+    // that read ends is replaced under the test.
+    browser.until_live().await;
+    browser
+        .until(
+            "the orders table read",
+            "const body = document.querySelector('#orders-table tbody'); \
+             return !!body && !body.hasAttribute('aria-busy');",
+        )
+        .await;
     let select = browser
         .find(&format!("{} select[name=\"status\"]", row(id)))
         .await;

@@ -85,6 +85,17 @@ async fn a_customer_asks_for_a_return_the_staff_receive_and_refund_it() {
         .await;
     browser.until_text("#tab-returns", "Returns (1)").await;
     browser.screenshot("returns-queue").await;
+    browser.viewport(375, 740).await;
+    browser
+        .client
+        .execute(
+            "document.querySelector('#returns-table').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.screenshot("returns-queue-375").await;
+    browser.viewport(1280, 900).await;
     browser
         .click(&format!(
             "[data-order-id=\"{id}\"] button[name=\"open-return\"]"
