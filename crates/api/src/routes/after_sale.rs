@@ -30,7 +30,7 @@ async fn return_view<S: Store>(
     let audience = Audience::of(Some(caller), order.placed_by().user);
     let found = order.returns().into_iter().find(|r| r.request.id == id);
     let found = found.ok_or_else(|| ApiError::not_found("return on this order"))?;
-    let by = names.actor(order, found.requested_by);
+    let by = names.seen(order, found.requested_by, audience);
     Ok(ReturnView::of(order, &found, audience, by))
 }
 
@@ -123,7 +123,7 @@ pub async fn refund<S: Store>(
     let view = order
         .refunds()
         .find(|(r, _, _)| r.id == refunded.id)
-        .map(|(r, at, by)| RefundView::of(r, at, audience, names.actor(&order, by), by))
+        .map(|(r, at, by)| RefundView::of(r, at, names.seen(&order, by, audience)))
         .ok_or_else(|| ApiError::not_found("refund on this order"))?;
     Ok(HttpResponse::Created()
         .insert_header(("Idempotent-Replayed", refunded.replayed.to_string()))

@@ -162,11 +162,11 @@ impl OrderNoteAddedView {
                 id: added.note.id,
                 text: added.note.text.as_str().to_owned(),
                 at: added.at.to_string(),
-                by: ActorView {
-                    id: Some(added.by.user.to_string()),
-                    name: Some(added.note.author.as_str().to_owned()),
-                    role: added.by.role.as_str().to_owned(),
-                },
+                by: ActorView::seen_by(
+                    added.by,
+                    Some(added.note.author.as_str().to_owned()),
+                    Audience::Staff,
+                ),
             },
             order_id,
             version: added.version,
@@ -267,21 +267,11 @@ pub struct OrderRefundedView {
     pub version: u64,
 }
 
-/// Who made an after-sale step, as an event without the staff's names
-/// tells it.
-fn step_by(sale: &OrderAfterSale) -> ActorView {
-    ActorView {
-        id: (!sale.activity.by.is_system()).then(|| sale.activity.by.user.to_string()),
-        name: None,
-        role: sale.activity.by.role.as_str().to_owned(),
-    }
-}
-
 impl ReturnChangedView {
     /// The step as `audience` may see it; `None` for an entry that is no
     /// return step (only a bug could ask).
     pub fn of(sale: &OrderAfterSale, audience: Audience) -> Option<Self> {
-        let step = ReturnView::of_step(&sale.activity, audience, step_by(sale))?;
+        let step = ReturnView::of_step(&sale.activity, audience)?;
         Some(ReturnChangedView {
             order_id: sale.order_id.to_string(),
             order_number: sale.number.get(),
@@ -306,9 +296,7 @@ impl OrderRefundedView {
             refund: RefundView::of(
                 refund,
                 sale.activity.at,
-                audience,
-                step_by(sale),
-                sale.activity.by,
+                ActorView::seen_by(sale.activity.by, None, audience),
             ),
             version: sale.version,
         })

@@ -7,7 +7,6 @@ use oms_domain::order::activity::{Activity, Change};
 use oms_domain::order::refunds::Refund;
 use oms_domain::order::returns::{Return, ReturnStatus};
 use oms_domain::timestamp::Timestamp;
-use oms_domain::user::Actor;
 use oms_domain::visibility::Audience;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -85,19 +84,6 @@ pub struct RefundView {
     pub by: ActorView,
 }
 
-/// Who, as `audience` may be told: staff see the person, others the role.
-pub(crate) fn actor_for(audience: Audience, seen: ActorView, actor: Actor) -> ActorView {
-    if audience.sees_staff() {
-        seen
-    } else {
-        ActorView {
-            id: None,
-            name: None,
-            role: actor.role.as_str().to_owned(),
-        }
-    }
-}
-
 fn items_of(
     order: Option<&Order>,
     items: impl Iterator<Item = ReturnItemView>,
@@ -125,7 +111,8 @@ fn item(product: impl ToString, quantity: u32, restock: Option<bool>) -> ReturnI
 }
 
 impl ReturnView {
-    /// `r` of `order` as `audience` sees it, `by` naming who asked.
+    /// `r` of `order` as `audience` sees it, `by` who asked as that
+    /// audience may see them.
     pub fn of(order: &Order, r: &Return, audience: Audience, by: ActorView) -> ReturnView {
         let public = ReturnView {
             id: r.request.id,
@@ -150,7 +137,7 @@ impl ReturnView {
             items: Some(items_of(Some(order), asked)),
             reason: Some(r.request.reason.as_str().to_owned()),
             requested_at: Some(r.requested_at.to_string()),
-            by: Some(actor_for(audience, by, r.requested_by)),
+            by: Some(by),
             received_items: (r.status == ReturnStatus::Received)
                 .then(|| items_of(Some(order), received)),
             decided_at: r.decided.map(|(at, _)| at.to_string()),
@@ -161,7 +148,7 @@ impl ReturnView {
 
     /// The return step `activity` records, as an event tells it (the
     /// order is not at hand: names are left out).
-    pub fn of_step(activity: &Activity, audience: Audience, by: ActorView) -> Option<ReturnView> {
+    pub fn of_step(activity: &Activity, audience: Audience) -> Option<ReturnView> {
         let mut view = ReturnView {
             id: 0,
             status: String::new(),
@@ -183,7 +170,7 @@ impl ReturnView {
                     view.items = Some(items_of(None, asked));
                     view.reason = Some(request.reason.as_str().to_owned());
                     view.requested_at = Some(activity.at.to_string());
-                    view.by = Some(actor_for(audience, by, activity.by));
+                    view.by = Some(ActorView::seen_by(activity.by, None, audience));
                 }
             }
             Change::ReturnReceived { id, items } => {
@@ -212,22 +199,15 @@ impl ReturnView {
 }
 
 impl RefundView {
-    /// `refund`, recorded at `at` by someone seen as `by`, as `audience`
-    /// sees it.
-    pub fn of(
-        refund: &Refund,
-        at: Timestamp,
-        audience: Audience,
-        by: ActorView,
-        actor: Actor,
-    ) -> RefundView {
+    /// `refund`, recorded at `at` by `by` (as the reader may see them).
+    pub fn of(refund: &Refund, at: Timestamp, by: ActorView) -> RefundView {
         RefundView {
             id: refund.id,
             amount: refund.amount.minor(),
             reason: refund.reason.as_str().to_owned(),
             return_id: refund.return_id,
             at: at.to_string(),
-            by: actor_for(audience, by, actor),
+            by,
         }
     }
 }

@@ -38,6 +38,28 @@ pub struct ActorView {
     pub role: String,
 }
 
+impl ActorView {
+    /// Who did something, as `audience` may be told: the staff see the
+    /// person (id, and `name` where known), everyone else the role alone;
+    /// the system is only ever its role. The one rule for every view and
+    /// event that names an actor.
+    pub fn seen_by(actor: Actor, name: Option<String>, audience: Audience) -> ActorView {
+        let role = actor.role.as_str().to_owned();
+        if actor.is_system() || !audience.sees_staff() {
+            return ActorView {
+                id: None,
+                name: None,
+                role,
+            };
+        }
+        ActorView {
+            id: Some(actor.user.to_string()),
+            name,
+            role,
+        }
+    }
+}
+
 /// A staff note on an order.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct NoteView {
@@ -145,22 +167,17 @@ impl Names {
 
     /// `actor` as staff see it on `order`: the name where known.
     pub fn actor(&self, order: &Order, actor: Actor) -> ActorView {
-        if actor.is_system() {
-            return ActorView {
-                id: None,
-                name: None,
-                role: actor.role.as_str().to_owned(),
-            };
-        }
+        self.seen(order, actor, Audience::Staff)
+    }
+
+    /// `actor` on `order` as `audience` may see it (see
+    /// [`ActorView::seen_by`]), named where known.
+    pub fn seen(&self, order: &Order, actor: Actor, audience: Audience) -> ActorView {
         let id = actor.user.to_string();
         // A customer placing its own order is the customer on it.
         let own = (actor.user == order.placed_by().user && actor.role == Role::Customer)
             .then(|| order.customer().name.as_str().to_owned());
-        ActorView {
-            name: self.0.get(&id).cloned().or(own),
-            id: Some(id),
-            role: actor.role.as_str().to_owned(),
-        }
+        ActorView::seen_by(actor, self.0.get(&id).cloned().or(own), audience)
     }
 
     /// The note as staff see it.
@@ -246,16 +263,17 @@ impl Names {
                             "note"
                         }
                         Change::Refunded(refund) => {
-                            let by = entry.by.clone();
-                            let view =
-                                super::RefundView::of(refund, a.at, Audience::Staff, by, a.by);
+                            let view = super::RefundView::of(refund, a.at, entry.by.clone());
                             entry.refund = Some(Box::new(view));
                             "refund"
                         }
                         step => {
-                            let by = entry.by.clone();
-                            entry.return_step =
-                                super::ReturnView::of_step(a, Audience::Staff, by).map(Box::new);
+                            let mut view = super::ReturnView::of_step(a, Audience::Staff);
+                            // The timeline knows the name the event leaves out.
+                            if let Some(asked) = view.as_mut().and_then(|v| v.by.as_mut()) {
+                                asked.clone_from(&entry.by);
+                            }
+                            entry.return_step = view.map(Box::new);
                             match step {
                                 Change::ReturnRequested(_) => "returnRequested",
                                 Change::ReturnReceived { .. } => "returnReceived",

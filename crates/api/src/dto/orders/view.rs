@@ -213,12 +213,15 @@ impl OrderView {
             returns: order
                 .returns()
                 .iter()
-                .map(|r| ReturnView::of(order, r, audience, names.actor(order, r.requested_by)))
+                .map(|r| {
+                    let by = names.seen(order, r.requested_by, audience);
+                    ReturnView::of(order, r, audience, by)
+                })
                 .collect(),
             refunds: full.then(|| {
                 order
                     .refunds()
-                    .map(|(r, at, by)| RefundView::of(r, at, audience, names.actor(order, by), by))
+                    .map(|(r, at, by)| RefundView::of(r, at, names.seen(order, by, audience)))
                     .collect()
             }),
             refunded_total: full.then(|| order.refunded_total().minor()),
