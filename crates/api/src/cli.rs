@@ -33,7 +33,13 @@ pub enum Command {
     /// Apply pending store migrations, then exit.
     Migrate,
     /// Load the demo fixtures from `seed/` into the store, then exit.
-    Seed,
+    Seed {
+        /// Instead of the demo orders, place N bench orders by N customers
+        /// over the past year (for benchmarks); the store must hold no
+        /// order yet.
+        #[arg(long, value_name = "N")]
+        orders: Option<u64>,
+    },
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),

@@ -99,7 +99,7 @@ async fn on<S: Store>(command: Command, settings: Settings, store: S) -> Result<
             tracing::info!("the store schema is up to date");
             Ok(())
         }
-        Command::Seed => seed(settings, store).await,
+        Command::Seed { orders } => seed(settings, store, orders).await,
         Command::User(user) => account(&settings, store, user).await,
         // `main` answers these before any store or runtime is set up.
         Command::Health | Command::ExportPages { .. } => {
@@ -145,7 +145,7 @@ async fn migrate(store: &MongoStore) -> Result<(), String> {
 }
 
 /// Loads `seed/` (idempotently) and ensures the configured administrator.
-async fn seed<S: Store>(settings: Settings, store: S) -> Result<(), String> {
+async fn seed<S: Store>(settings: Settings, store: S, orders: Option<u64>) -> Result<(), String> {
     let state = services(&settings, store).map_err(|e| e.to_string())?;
     let report = seed::load(&state, &settings)
         .await
@@ -153,6 +153,14 @@ async fn seed<S: Store>(settings: Settings, store: S) -> Result<(), String> {
     seed::ensure_admin(&state, &settings)
         .await
         .map_err(|e| causes(&e))?;
+    if let Some(orders) = orders {
+        let started = std::time::Instant::now();
+        let placed = seed::bench_orders(&state, orders)
+            .await
+            .map_err(|e| causes(&e))?;
+        let seconds = started.elapsed().as_secs_f64();
+        tracing::info!(orders = placed, seconds, "bench orders placed");
+    }
     tracing::info!(
         products = report.products,
         customers = report.customers,

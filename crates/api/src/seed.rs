@@ -11,6 +11,7 @@ use oms_ports::store::Store;
 use serde::Deserialize;
 
 mod orders;
+mod volume;
 
 use crate::secret::Secret;
 use crate::settings::Settings;
@@ -177,6 +178,16 @@ async fn seed_account<S: Store>(
 /// # Errors
 /// [`SeedError`] on a broken fixture or a failing store.
 pub async fn demo_orders<S: Store>(state: &AppState<S>) -> Result<u64, SeedError> {
+    match demo_staff(state).await? {
+        Some(by) => orders::load(&state.store, by).await,
+        None => Ok(0),
+    }
+}
+
+/// The demo staff account of `users.json`, once loaded.
+async fn demo_staff<S: Store>(
+    state: &AppState<S>,
+) -> Result<Option<oms_domain::user::Actor>, SeedError> {
     let staff = fixture::<UserFixture>("users.json", USERS)?
         .into_iter()
         .find(|u| u.role == "staff")
@@ -188,13 +199,24 @@ pub async fn demo_orders<S: Store>(state: &AppState<S>) -> Result<u64, SeedError
         .await
         .map_err(|e| bad("users", e))?
     else {
-        return Ok(0);
+        return Ok(None);
     };
-    let by = oms_domain::user::Actor {
+    Ok(Some(oms_domain::user::Actor {
         user: user.id,
         role: user.role,
-    };
-    orders::load(&state.store, by).await
+    }))
+}
+
+/// `orders` bench orders (`oms seed --orders N`) placed by the demo staff
+/// account into a store that holds no order yet; returns how many.
+///
+/// # Errors
+/// [`SeedError`] on a store that holds orders or fails.
+pub async fn bench_orders<S: Store>(state: &AppState<S>, orders: u64) -> Result<u64, SeedError> {
+    let by = demo_staff(state)
+        .await?
+        .ok_or_else(|| bad("users.json", "the demo staff account was not created"))?;
+    volume::load(&state.store, by, orders).await
 }
 
 /// Creates or updates the administrator named by `OMS_ADMIN_EMAIL`.

@@ -75,3 +75,14 @@ pub fn nth_draft(order: u8, lines: &[(u8, i64)]) -> OrderDraft {
 pub fn catalogue(products: Vec<Product>) -> HashMap<ProductId, Product> {
     products.into_iter().map(|p| (p.id, p)).collect()
 }
+
+/// An order of two units of product 10 at 250, placed through a ledger.
+pub fn placed_order() -> oms_domain::order::Order {
+    let mut records = crate::ledger::Snapshot::default();
+    records.set_order_numbers(crate::ledger::OrderNumbers::after(None));
+    for product in catalogue(vec![product(10, "Mug", 250, 10)]).into_values() {
+        records.add_product(product);
+    }
+    let mut ledger = crate::ledger::Ledger::new(&records);
+    ledger.place(nth_draft(1, &[(10, 2)])).unwrap().order
+}

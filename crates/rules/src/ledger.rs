@@ -25,6 +25,7 @@ use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
 use oms_ports::error::{PlaceError, ReviseError, StoreError};
 
 use crate::assembly::{Assembly, assemble, resolve_customer};
+use crate::summary::kept::TallyChanges;
 
 mod numbers;
 mod snapshot;
@@ -57,6 +58,7 @@ pub struct Ledger<'r, R: Records + ?Sized> {
     key_at: HashMap<(UserId, IdempotencyKey), usize>,
     events: Vec<OrderEvent>,
     numbers: OrderNumbers,
+    tallies: TallyChanges,
 }
 
 impl<'r, R: Records + ?Sized> Ledger<'r, R> {
@@ -74,6 +76,7 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
             key_at: HashMap::new(),
             events: Vec::new(),
             numbers: records.order_numbers(),
+            tallies: TallyChanges::default(),
         }
     }
 
@@ -194,6 +197,7 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
             self.keys.push((scope.0, scope.1, used));
         }
         self.events.push(OrderEvent::placed(&order));
+        self.tallies.place(&order);
         self.order_at.insert(order.id(), self.orders.len());
         self.orders.push((order.clone(), None));
         Ok(Placement {
@@ -238,6 +242,9 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
         let effects = crate::revision::check(&revision, stored)?;
         self.check_new_prices(stored, &revision.order)?;
         let levels = self.levels_after(stored, &effects.stock)?;
+        let mut moved = TallyChanges::default();
+        moved.revise(stored, &revision.order);
+        self.tallies.merge(moved);
         let at = revision.order.updated_at();
         for (product, level) in levels {
             if let Some(p) = self.product_mut(product) {
@@ -337,6 +344,7 @@ impl<'r, R: Records + ?Sized> Ledger<'r, R> {
             revised,
             keys: self.keys,
             events: self.events,
+            tallies: self.tallies.into_changes(),
         }
     }
 }

@@ -1,4 +1,7 @@
-//! Tallying orders into a summary, as every store counts them.
+//! Tallying orders into a summary, as every store counts them, and the
+//! tallies every store keeps so that it need not count (`kept`).
+
+pub mod kept;
 
 use oms_domain::money::{Money, MoneyError};
 use oms_domain::order::status::OrderStatus;
@@ -50,6 +53,26 @@ pub fn tally(summary: &mut OrderSummary, group: Group) -> Result<(), MoneyError>
         Some((_, n)) => *n += count,
         None => summary.by_status.push((status, count)),
     }
+    Ok(())
+}
+
+/// Adds `other`, a summary of other orders, to `summary`.
+///
+/// # Errors
+/// [`MoneyError`] when a sum overflows; `summary` is then unchanged.
+pub fn merge(summary: &mut OrderSummary, other: &OrderSummary) -> Result<(), MoneyError> {
+    let mut next = summary.clone();
+    next.revenue = next.revenue.checked_add(other.revenue)?;
+    next.outstanding = next.outstanding.checked_add(other.outstanding)?;
+    next.refunded = next.refunded.checked_add(other.refunded)?;
+    next.net_revenue = next.net_revenue.checked_add(other.net_revenue)?;
+    for &(status, count) in &other.by_status {
+        match next.by_status.iter_mut().find(|(s, _)| *s == status) {
+            Some((_, n)) => *n += count,
+            None => next.by_status.push((status, count)),
+        }
+    }
+    *summary = next;
     Ok(())
 }
 

@@ -37,6 +37,7 @@ mod positions;
 mod products;
 mod shipments;
 mod stock;
+mod summaries;
 mod users;
 mod webhooks;
 
@@ -64,6 +65,7 @@ pub fn cases<S: Store>() -> Vec<Case<S>> {
         after_sale_lists::cases(),
         activity::cases(),
         order_lists::cases(),
+        summaries::cases(),
         order_numbers::cases(),
         stock::cases(),
         groups::cases(),

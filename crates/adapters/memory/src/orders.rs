@@ -18,7 +18,7 @@ use oms_ports::error::{PlaceError, ReviseError, StoreError};
 use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page};
 use oms_ports::store::OrderStore;
 use oms_rules::ledger::{Changes, Ledger, OrderNumbers, Records, UsedKey};
-use oms_rules::summary::{Group, tally};
+use oms_rules::summary::{Group, kept, tally};
 
 use crate::MemoryStore;
 use crate::state::{State, corrupt};
@@ -90,6 +90,7 @@ impl State {
         for event in changes.events {
             self.log.append(event);
         }
+        self.tallies.apply(&changes.tallies);
         Ok(())
     }
 
@@ -99,7 +100,20 @@ impl State {
         Page::cut(fetched, query.limit, OrderCursor::past)
     }
 
+    /// From the kept tallies where the filter allows, else by counting.
     fn summarize_orders(&self, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
+        let Some(plan) = kept::plan(filter) else {
+            return self.count_orders(filter);
+        };
+        let scanned: Vec<OrderSummary> = plan
+            .scans
+            .iter()
+            .map(|scan| self.count_orders(scan))
+            .collect::<Result<_, _>>()?;
+        kept::summary_of(self.tallies.sum(&plan), scanned)
+    }
+
+    fn count_orders(&self, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
         let mut summary = OrderSummary::default();
         for order in self.selected(filter, None) {
             let group = Group {

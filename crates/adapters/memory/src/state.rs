@@ -32,6 +32,8 @@ pub(crate) struct State {
     pub idempotency: Keys,
     /// Every order change, appended with the change.
     pub log: Log,
+    /// The order tallies summaries are added from.
+    pub tallies: oms_rules::summary::kept::TallyBook,
 }
 
 impl State {
@@ -47,6 +49,7 @@ impl State {
             order_numbers: BTreeMap::new(),
             idempotency: Keys::new(retention.idempotency_keys),
             log: Log::new(retention),
+            tallies: oms_rules::summary::kept::TallyBook::default(),
         }
     }
 }

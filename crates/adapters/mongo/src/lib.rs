@@ -57,6 +57,8 @@ pub struct MongoStore {
     group: Arc<GroupCommit<Write, Decision>>,
     /// Order numbers taken for this instance's placements.
     numbers: orders::numbers::NumberPool,
+    /// The summary tallies this instance adds to.
+    shard: u8,
 }
 
 impl std::fmt::Debug for MongoStore {
@@ -150,6 +152,7 @@ impl MongoStore {
             event_retention: EventRetention::default(),
             group: Arc::new(GroupCommit::new(orders::LARGEST_GROUP, Limits::default())),
             numbers: orders::numbers::NumberPool::default(),
+            shard: orders::tallies::pick_shard(),
         }
     }
 

@@ -54,6 +54,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0010_after_sale",
         include_str!("../../../../migrations/mongodb/0010_after_sale.json"),
     ),
+    (
+        "0011_order_tallies",
+        include_str!("../../../../migrations/mongodb/0011_order_tallies.json"),
+    ),
 ];
 
 #[derive(Debug, Deserialize)]
@@ -137,6 +141,7 @@ impl MongoStore {
         match step {
             "number_orders" => self.number_unnumbered_orders().await,
             "summarize_after_sale" => self.keep_after_sale_fields().await,
+            "tally_orders" => self.tally_stored_orders().await,
             other => Err(corrupt(format_args!("{migration}: unknown step {other:?}"))),
         }
     }

@@ -7,6 +7,7 @@ mod group;
 pub(crate) mod numbers;
 mod settle;
 mod snapshot;
+pub(crate) mod tallies;
 
 pub(crate) use group::LARGEST_GROUP;
 
@@ -22,7 +23,7 @@ use oms_ports::error::{PlaceError, ReviseError, StoreError};
 use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page};
 use oms_ports::store::OrderStore;
 use oms_rules::ledger::Write;
-use oms_rules::summary::{Group, tally};
+use oms_rules::summary::{Group, kept, tally};
 
 use crate::MongoStore;
 use crate::deadline::{READ_DEADLINE, read, read_all};
@@ -74,7 +75,19 @@ impl OrderStore for MongoStore {
 }
 
 impl MongoStore {
+    /// From the kept tallies where the filter allows, else by counting.
     async fn summarize(&self, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
+        let Some(plan) = kept::plan(filter) else {
+            return self.count_orders(filter).await;
+        };
+        let mut scanned = Vec::with_capacity(plan.scans.len());
+        for scan in &plan.scans {
+            scanned.push(self.count_orders(scan).await?);
+        }
+        kept::summary_of(self.sum_tallies(&plan).await?, scanned)
+    }
+
+    async fn count_orders(&self, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
         let query = OrderQuery {
             filter: filter.clone(),
             ..OrderQuery::default()
@@ -130,7 +143,7 @@ impl MongoStore {
 
 /// A whole number as the server summed it (a sum that overflowed 64 bits
 /// comes back as a double and is refused).
-fn whole(doc: &Document, key: &str) -> Option<i64> {
+pub(crate) fn whole(doc: &Document, key: &str) -> Option<i64> {
     match doc.get(key)? {
         Bson::Int32(n) => Some(i64::from(*n)),
         Bson::Int64(n) => Some(*n),

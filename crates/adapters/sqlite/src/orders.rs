@@ -8,11 +8,13 @@ use oms_domain::ids::OrderId;
 use oms_domain::money::Money;
 use oms_domain::order::Order;
 use oms_domain::order::number::OrderNumber;
+use oms_domain::order::status::OrderStatus;
 use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
 use oms_ports::error::{PlaceError, ReviseError, StoreError};
 use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page};
 use oms_ports::store::OrderStore;
 use oms_rules::ledger::Write;
+use oms_rules::summary::kept::{self, Grain, Plan, TallyDelta};
 use oms_rules::summary::{Group, tally};
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
@@ -107,7 +109,60 @@ fn list_orders(c: &Connection, query: &OrderQuery) -> Result<Page<Order, OrderCu
     Ok(Page::cut(fetched, query.limit, OrderCursor::past))
 }
 
+/// From the kept tallies where the filter allows, else by counting.
 fn summarize_orders(c: &Connection, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
+    let Some(plan) = kept::plan(filter) else {
+        return count_orders(c, filter);
+    };
+    let scanned: Vec<OrderSummary> = plan
+        .scans
+        .iter()
+        .map(|scan| count_orders(c, scan))
+        .collect::<Result<_, _>>()?;
+    kept::summary_of(sum_tallies(c, &plan)?, scanned)
+}
+
+/// The sums per status and payment of the tallies `plan` adds.
+fn sum_tallies(
+    c: &Connection,
+    plan: &Plan,
+) -> Result<Vec<(OrderStatus, bool, TallyDelta)>, StoreError> {
+    let mut ranges: Vec<(Grain, i64, i64)> = Vec::new();
+    if let Some((from, to)) = plan.days {
+        ranges.push((Grain::Day, from.unwrap_or(i64::MIN), to.unwrap_or(i64::MAX)));
+    }
+    ranges.extend(plan.hours.iter().map(|&(f, t)| (Grain::Hour, f, t)));
+    let status = plan.status.map(OrderStatus::as_str);
+    let mut statement = c
+        .prepare_cached(
+            "SELECT status, paid, sum(orders), sum(total), sum(refunded) FROM order_tallies
+             WHERE grain = ?1 AND start >= ?2 AND start < ?3 AND (?4 IS NULL OR status = ?4)
+             GROUP BY status, paid",
+        )
+        .map_err(store_error)?;
+    let mut sums = Vec::new();
+    for (grain, from, to) in ranges {
+        let mut rows = statement
+            .query(rusqlite::params![grain.as_str(), from, to, status])
+            .map_err(store_error)?;
+        while let Some(row) = rows.next().map_err(store_error)? {
+            let status: String = row.get(0).map_err(store_error)?;
+            let delta = TallyDelta {
+                orders: row.get(2).map_err(store_error)?,
+                total: row.get(3).map_err(store_error)?,
+                refunded: row.get(4).map_err(store_error)?,
+            };
+            sums.push((
+                field("order_tallies.status", status.parse())?,
+                row.get(1).map_err(store_error)?,
+                delta,
+            ));
+        }
+    }
+    Ok(sums)
+}
+
+fn count_orders(c: &Connection, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
     let (selected, values) = selection(filter, None);
     let sql = format!(
         "SELECT status, payment_collected, count(*), sum(total), sum(refunded)

@@ -67,6 +67,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "after_sale",
         include_str!("../../../../migrations/sqlite/0011_after_sale.sql"),
     ),
+    (
+        12,
+        "order_tallies",
+        include_str!("../../../../migrations/sqlite/0012_order_tallies.sql"),
+    ),
 ];
 
 /// The schema version of `connection`'s database (0 for a new one).

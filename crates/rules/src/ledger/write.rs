@@ -9,6 +9,7 @@ use oms_domain::order::Order;
 use oms_domain::product::Product;
 
 use super::UsedKey;
+use crate::summary::kept::{TallyDelta, TallyKey};
 
 use oms_ports::draft::{OrderDraft, OrderRevision, Placement};
 use oms_ports::error::{PlaceError, ReviseError, StoreError};
@@ -47,6 +48,9 @@ pub struct Changes {
     pub keys: Vec<(UserId, IdempotencyKey, UsedKey)>,
     /// One event per change, in commit order.
     pub events: Vec<OrderEvent>,
+    /// What the orders placed and revised change in the kept summary
+    /// tallies, each tally once.
+    pub tallies: Vec<(TallyKey, TallyDelta)>,
 }
 
 impl Changes {

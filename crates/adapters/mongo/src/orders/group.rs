@@ -206,6 +206,7 @@ impl MongoStore {
             });
         }
         self.update_all(session, "orders", revised).await?;
+        self.write_tallies(session, &changes.tallies).await?;
 
         if !changes.customers.is_empty() {
             let docs = changes.customers.iter().map(CustomerDoc::from);

@@ -1,5 +1,5 @@
 //! Orders with returns and refunds stored before lists and summaries kept
-//! them are filled in by the migration.
+//! them are filled in by the migrations (0010, and 0011's tallies).
 
 use mongodb::bson::{Document, doc};
 use oms_mongo::MongoStore;
@@ -28,13 +28,20 @@ async fn orders_with_returns_and_refunds_before_they_were_kept_are_filled_in() {
         )
         .await
         .unwrap();
+    db.collection::<Document>("order_tallies")
+        .drop()
+        .await
+        .unwrap();
     db.collection::<Document>("_migrations")
-        .delete_one(doc! { "_id": "0010_after_sale" })
+        .delete_many(doc! { "_id": { "$in": ["0010_after_sale", "0011_order_tallies"] } })
         .await
         .unwrap();
 
     let reopened = MongoStore::with_client(db.client().clone(), db.name());
-    assert_eq!(reopened.migrate().await.unwrap(), ["0010_after_sale"]);
+    assert_eq!(
+        reopened.migrate().await.unwrap(),
+        ["0010_after_sale", "0011_order_tallies"]
+    );
     let open = OrderQuery {
         filter: OrderFilter {
             open_return: Some(true),
@@ -57,6 +64,7 @@ async fn orders_with_returns_and_refunds_before_they_were_kept_are_filled_in() {
         .summarize_orders(&OrderFilter::default())
         .await
         .unwrap();
+    assert_eq!(summary.orders(), 2, "the stored orders were tallied");
     assert_eq!(summary.refunded.minor(), 100);
     assert_eq!(summary.net_revenue.minor(), 400);
 }

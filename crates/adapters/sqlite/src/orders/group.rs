@@ -285,6 +285,28 @@ fn write(c: &Connection, changes: &Changes) -> Result<(), StoreError> {
             return Err(corrupt("an order changed under the writer"));
         }
     }
+    let mut tally = c
+        .prepare_cached(
+            "INSERT INTO order_tallies (grain, start, status, paid, orders, total, refunded)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (grain, start, status, paid) DO UPDATE SET
+                 orders = orders + excluded.orders, total = total + excluded.total,
+                 refunded = refunded + excluded.refunded",
+        )
+        .map_err(store_error)?;
+    for (key, delta) in &changes.tallies {
+        tally
+            .execute(params![
+                key.grain.as_str(),
+                key.start,
+                key.status.as_str(),
+                key.paid,
+                delta.orders,
+                delta.total,
+                delta.refunded,
+            ])
+            .map_err(store_error)?;
+    }
     let now = now_millis();
     let mut key = c
         .prepare_cached(
