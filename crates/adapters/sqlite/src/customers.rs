@@ -84,12 +84,8 @@ impl CustomerStore for SqliteStore {
     ) -> Result<Page<Customer, NameCursor<CustomerId>>, StoreError> {
         let query = query.clone();
         self.read(move |c| {
-            let search = query.search.as_ref().map(|s| {
-                (
-                    "instr(name_key, ?1) > 0 OR instr(email, ?1) > 0",
-                    s.as_str(),
-                )
-            });
+            let fields: &[&str] = &["name_key", "email"];
+            let search = query.search.as_ref().map(|s| (fields, s.as_str()));
             let columns = CUSTOMER_COLUMNS;
             name_page(
                 c,

@@ -1,22 +1,64 @@
 //! Name-sorted lists (products, customers): pages by `(name_key, id)` on an
 //! index; a search is a literal `instr` on the case-folded name (and, for
-//! customers, the address), which no index can narrow.
+//! customers, the address), narrowed by the table's trigram index
+//! (`<table>_search`, migration 0013) when the text is long enough for
+//! one and the index proposes few rows. Many proposed rows are found as
+//! fast walking the name order, which meets a match every few rows.
 
 use oms_ports::error::StoreError;
 use oms_ports::query::{NameCursor, Page, PageLimit};
-use rusqlite::{Connection, Row, params};
+use rusqlite::types::Value;
+use rusqlite::{Connection, Row, params, params_from_iter};
 
 use crate::errors::store_error;
 use crate::rows;
 
+/// The most rows the trigram index may propose for the list to read them
+/// by row id rather than in name order.
+const FEW: i64 = 2_000;
+
+/// The condition over `?1` (the text) and `?5` (its index query) that
+/// keeps the rows of `table` whose `fields` contain the text.
+fn search_sql(
+    connection: &Connection,
+    table: &str,
+    fields: &[&str],
+    text: &str,
+) -> Result<(String, Option<String>), StoreError> {
+    let contains = fields
+        .iter()
+        .map(|f| format!("instr({f}, ?1) > 0"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    // A trigram index knows texts of three characters or more.
+    if text.chars().count() < 3 {
+        return Ok((contains, None));
+    }
+    let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+    let proposed: i64 = connection
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM (SELECT rowid FROM {table}_search
+             WHERE {table}_search MATCH ?1 LIMIT ?2)"
+        ))
+        .and_then(|mut s| s.query_row(params![phrase, FEW + 1], |row| row.get(0)))
+        .map_err(store_error)?;
+    if proposed > FEW {
+        return Ok((contains, None));
+    }
+    let narrowed = format!(
+        "rowid IN (SELECT rowid FROM {table}_search WHERE {table}_search MATCH ?5) AND ({contains})"
+    );
+    Ok((narrowed, Some(phrase)))
+}
+
 /// One page of `table` in name order, after `after`, keeping the rows
-/// `only` (an SQL condition) admits and, when a search is given, those its
-/// SQL (over `?1`) holds for.
+/// `only` (an SQL condition) admits and, when a search is given, those
+/// whose `fields` contain its text.
 pub(crate) fn name_page<T, I>(
     connection: &Connection,
     (table, only): (&str, &str),
     columns: &str,
-    search: Option<(&str, &str)>,
+    search: Option<(&[&str], &str)>,
     after: Option<&NameCursor<I>>,
     limit: PageLimit,
     read: impl Fn(&Row<'_>) -> Result<(String, I, T), StoreError>,
@@ -24,7 +66,13 @@ pub(crate) fn name_page<T, I>(
 where
     I: ToString + Copy,
 {
-    let (search_sql, text) = search.map_or(("1", None), |(sql, text)| (sql, Some(text)));
+    let (search_sql, text, phrase) = match search {
+        Some((fields, text)) => {
+            let (sql, phrase) = search_sql(connection, table, fields, text)?;
+            (sql, Some(text), phrase)
+        }
+        None => ("1".to_owned(), None, None),
+    };
     let sql = format!(
         "SELECT name_key, {columns} FROM {table}
          WHERE ({only}) AND ({search_sql}) AND (?2 IS NULL OR (name_key, id) > (?2, ?3))
@@ -32,13 +80,16 @@ where
     );
     let mut statement = connection.prepare_cached(&sql).map_err(store_error)?;
     let wanted = i64::try_from(limit.fetch()).unwrap_or(i64::MAX);
+    let mut values: Vec<Value> = vec![
+        text.map_or(Value::Null, |t| Value::Text(t.to_owned())),
+        after.map_or(Value::Null, |c| Value::Text(c.key.clone())),
+        after.map_or(Value::Null, |c| Value::Text(c.id.to_string())),
+        Value::Integer(wanted),
+    ];
+    // The index query is bound only where the condition names it.
+    values.extend(phrase.map(Value::Text));
     let rows = statement
-        .query(params![
-            text,
-            after.map(|c| c.key.clone()),
-            after.map(|c| c.id.to_string()),
-            wanted
-        ])
+        .query(params_from_iter(values))
         .map_err(store_error)?;
     let cursor = |(key, id, _): &(String, I, T)| NameCursor {
         key: key.clone(),

@@ -65,10 +65,8 @@ impl ProductStore for SqliteStore {
                 "archived = 0"
             };
             let query = query.names;
-            let search = query
-                .search
-                .as_ref()
-                .map(|s| ("instr(name_key, ?1) > 0", s.as_str()));
+            let fields: &[&str] = &["name_key"];
+            let search = query.search.as_ref().map(|s| (fields, s.as_str()));
             let columns = PRODUCT_COLUMNS;
             name_page(
                 c,

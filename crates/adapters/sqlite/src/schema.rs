@@ -72,6 +72,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "order_tallies",
         include_str!("../../../../migrations/sqlite/0012_order_tallies.sql"),
     ),
+    (
+        13,
+        "search_index",
+        include_str!("../../../../migrations/sqlite/0013_search_index.sql"),
+    ),
 ];
 
 /// The schema version of `connection`'s database (0 for a new one).

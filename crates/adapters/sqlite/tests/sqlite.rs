@@ -272,8 +272,8 @@ async fn orders_stored_before_numbers_are_numbered_in_the_order_placed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn orders_with_returns_and_refunds_before_they_were_kept_are_filled_in() {
-    // Migrations 11 (refunds and open returns) and 12 (summary tallies)
-    // fill in what they keep from the orders already stored.
+    // Migrations 11 (refunds and open returns), 12 (summary tallies) and
+    // 13 (search indexes) fill in what they keep from the rows stored.
     use oms_ports::query::{OrderFilter, OrderQuery};
     let dir = scratch("after-sale");
     let path = dir.join("oms.db");
@@ -288,6 +288,14 @@ async fn orders_with_returns_and_refunds_before_they_were_kept_are_filled_in() {
         c.execute_batch(
             "DROP INDEX orders_open_returns;
              DROP TABLE order_tallies;
+             DROP TRIGGER products_search_insert;
+             DROP TRIGGER products_search_delete;
+             DROP TRIGGER products_search_update;
+             DROP TRIGGER customers_search_insert;
+             DROP TRIGGER customers_search_delete;
+             DROP TRIGGER customers_search_update;
+             DROP TABLE products_search;
+             DROP TABLE customers_search;
              ALTER TABLE orders DROP COLUMN refunded;
              ALTER TABLE orders DROP COLUMN open_return_since;
              DELETE FROM schema_migrations WHERE version >= 11;",
@@ -319,6 +327,55 @@ async fn orders_with_returns_and_refunds_before_they_were_kept_are_filled_in() {
         .unwrap();
     assert_eq!(summary.refunded.minor(), 100);
     assert_eq!(summary.net_revenue.minor(), 400);
+    drop(store);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_finds_exactly_what_a_scan_finds_through_the_index_or_without_it() {
+    use oms_ports::query::{CustomerQuery, PageLimit, SearchText};
+    use oms_ports::store::CustomerStore;
+    let dir = scratch("search");
+    let store = open(&dir.join("oms.db")).unwrap();
+    let names: Vec<String> = (0..2_100u128).map(|n| format!("Bench Buyer {n}")).collect();
+    for (n, name) in (0u128..).zip(&names) {
+        let customer =
+            oms_store_contract::fixtures::customer(n, name, &format!("b{n}@Shop.example"));
+        store.insert_customer(&customer).await.unwrap();
+    }
+    // Few proposed rows (the index), many (name order), too short for it,
+    // none; each checked against the rule every store keeps.
+    for text in [
+        "buyer 2099",
+        "buyer 1",
+        "bench",
+        "r 7",
+        "b1",
+        "zzqx",
+        "shop.example",
+    ] {
+        let search = SearchText::new(text).unwrap();
+        let mut found = Vec::new();
+        let mut query = CustomerQuery {
+            search: Some(search.clone()),
+            limit: PageLimit::new(100).unwrap(),
+            ..CustomerQuery::default()
+        };
+        loop {
+            let page = store.list_customers(&query).await.unwrap();
+            found.extend(page.items.iter().map(|c| c.name.as_str().to_owned()));
+            let Some(next) = page.next else { break };
+            query.after = Some(next);
+        }
+        let expected = (0u128..)
+            .zip(&names)
+            .filter(|(n, name)| {
+                name.to_lowercase().contains(search.as_str())
+                    || format!("b{n}@shop.example").contains(search.as_str())
+            })
+            .count();
+        assert_eq!(found.len(), expected, "{text}");
+    }
     drop(store);
     std::fs::remove_dir_all(dir).unwrap();
 }
