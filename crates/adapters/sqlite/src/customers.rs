@@ -14,7 +14,7 @@ use rusqlite::{Connection, params};
 
 use crate::SqliteStore;
 use crate::errors::{corrupt, store_error};
-use crate::paging::name_page;
+use crate::paging::{Search, name_page};
 use crate::rows::{self, CUSTOMER_COLUMNS, breaks_unique, is_unique_violation, millis};
 
 pub(crate) fn customer_by_email(
@@ -84,8 +84,11 @@ impl CustomerStore for SqliteStore {
     ) -> Result<Page<Customer, NameCursor<CustomerId>>, StoreError> {
         let query = query.clone();
         self.read(move |c| {
-            let fields: &[&str] = &["name_key", "email"];
-            let search = query.search.as_ref().map(|s| (fields, s.as_str()));
+            let search = query.search.as_ref().map(|s| Search {
+                fields: &["name_key", "email"],
+                indexed: false,
+                text: s.as_str(),
+            });
             let columns = CUSTOMER_COLUMNS;
             name_page(
                 c,

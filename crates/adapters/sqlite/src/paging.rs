@@ -1,9 +1,10 @@
 //! Name-sorted lists (products, customers): pages by `(name_key, id)` on an
 //! index; a search is a literal `instr` on the case-folded name (and, for
-//! customers, the address), narrowed by the table's trigram index
-//! (`<table>_search`, migration 0013) when the text is long enough for
-//! one and the index proposes few rows. Many proposed rows are found as
-//! fast walking the name order, which meets a match every few rows.
+//! customers, the address), narrowed by the table's trigram index where
+//! it has one (`<table>_search`, migration 0013: products) when the text
+//! is long enough for one and the index proposes few rows. Many proposed
+//! rows are found as fast walking the name order, which meets a match
+//! every few rows.
 
 use oms_ports::error::StoreError;
 use oms_ports::query::{NameCursor, Page, PageLimit};
@@ -17,21 +18,33 @@ use crate::rows;
 /// by row id rather than in name order.
 const FEW: i64 = 2_000;
 
+/// What a list searches: the fields that must contain the text, and
+/// whether the table has a trigram index over them.
+pub(crate) struct Search<'a> {
+    pub fields: &'a [&'a str],
+    pub indexed: bool,
+    pub text: &'a str,
+}
+
 /// The condition over `?1` (the text) and `?5` (its index query) that
-/// keeps the rows of `table` whose `fields` contain the text.
+/// keeps the rows of `table` whose fields contain the text.
 fn search_sql(
     connection: &Connection,
     table: &str,
-    fields: &[&str],
-    text: &str,
+    search: &Search<'_>,
 ) -> Result<(String, Option<String>), StoreError> {
+    let Search {
+        fields,
+        indexed,
+        text,
+    } = *search;
     let contains = fields
         .iter()
         .map(|f| format!("instr({f}, ?1) > 0"))
         .collect::<Vec<_>>()
         .join(" OR ");
     // A trigram index knows texts of three characters or more.
-    if text.chars().count() < 3 {
+    if !indexed || text.chars().count() < 3 {
         return Ok((contains, None));
     }
     let phrase = format!("\"{}\"", text.replace('"', "\"\""));
@@ -53,12 +66,12 @@ fn search_sql(
 
 /// One page of `table` in name order, after `after`, keeping the rows
 /// `only` (an SQL condition) admits and, when a search is given, those
-/// whose `fields` contain its text.
+/// whose fields contain its text.
 pub(crate) fn name_page<T, I>(
     connection: &Connection,
     (table, only): (&str, &str),
     columns: &str,
-    search: Option<(&[&str], &str)>,
+    search: Option<Search<'_>>,
     after: Option<&NameCursor<I>>,
     limit: PageLimit,
     read: impl Fn(&Row<'_>) -> Result<(String, I, T), StoreError>,
@@ -67,9 +80,9 @@ where
     I: ToString + Copy,
 {
     let (search_sql, text, phrase) = match search {
-        Some((fields, text)) => {
-            let (sql, phrase) = search_sql(connection, table, fields, text)?;
-            (sql, Some(text), phrase)
+        Some(search) => {
+            let (sql, phrase) = search_sql(connection, table, &search)?;
+            (sql, Some(search.text), phrase)
         }
         None => ("1".to_owned(), None, None),
     };

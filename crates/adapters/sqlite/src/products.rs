@@ -13,7 +13,7 @@ use rusqlite::{Connection, TransactionBehavior, params};
 
 use crate::SqliteStore;
 use crate::errors::{corrupt, store_error};
-use crate::paging::name_page;
+use crate::paging::{Search, name_page};
 use crate::rows::{self, PRODUCT_COLUMNS, count, is_unique_violation, millis};
 
 pub(crate) fn get_product(c: &Connection, id: ProductId) -> Result<Option<Product>, StoreError> {
@@ -65,8 +65,11 @@ impl ProductStore for SqliteStore {
                 "archived = 0"
             };
             let query = query.names;
-            let fields: &[&str] = &["name_key"];
-            let search = query.search.as_ref().map(|s| (fields, s.as_str()));
+            let search = query.search.as_ref().map(|s| Search {
+                fields: &["name_key"],
+                indexed: true,
+                text: s.as_str(),
+            });
             let columns = PRODUCT_COLUMNS;
             name_page(
                 c,
