@@ -19,7 +19,7 @@ const HOUR: i64 = 3_600_000;
 
 /// The summary of `orders` a filter of a window and a status selects,
 /// counted one by one.
-fn recount(orders: &[Order], filter: &OrderFilter) -> OrderSummary {
+pub(crate) fn recount(orders: &[Order], filter: &OrderFilter) -> OrderSummary {
     let mut summary = OrderSummary::default();
     let selected = orders.iter().filter(|o| {
         filter.status.is_none_or(|s| o.status() == s)

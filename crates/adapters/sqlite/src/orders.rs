@@ -14,7 +14,7 @@ use oms_ports::error::{PlaceError, ReviseError, StoreError};
 use oms_ports::query::{OrderCursor, OrderFilter, OrderQuery, OrderSummary, Page};
 use oms_ports::store::OrderStore;
 use oms_rules::ledger::Write;
-use oms_rules::summary::kept::{self, Grain, Plan, TallyDelta};
+use oms_rules::summary::kept::{self, Plan, TallyDelta};
 use oms_rules::summary::{Group, tally};
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
@@ -127,11 +127,6 @@ fn sum_tallies(
     c: &Connection,
     plan: &Plan,
 ) -> Result<Vec<(OrderStatus, bool, TallyDelta)>, StoreError> {
-    let mut ranges: Vec<(Grain, i64, i64)> = Vec::new();
-    if let Some((from, to)) = plan.days {
-        ranges.push((Grain::Day, from.unwrap_or(i64::MIN), to.unwrap_or(i64::MAX)));
-    }
-    ranges.extend(plan.hours.iter().map(|&(f, t)| (Grain::Hour, f, t)));
     let status = plan.status.map(OrderStatus::as_str);
     let mut statement = c
         .prepare_cached(
@@ -141,7 +136,8 @@ fn sum_tallies(
         )
         .map_err(store_error)?;
     let mut sums = Vec::new();
-    for (grain, from, to) in ranges {
+    for (grain, from, to) in plan.ranges() {
+        let (from, to) = (from.unwrap_or(i64::MIN), to.unwrap_or(i64::MAX));
         let mut rows = statement
             .query(rusqlite::params![grain.as_str(), from, to, status])
             .map_err(store_error)?;

@@ -39,6 +39,27 @@ fn path(n: u64) -> &'static [OrderStatus] {
     }
 }
 
+/// Whether `store` holds any order: seeded orders go into a store without.
+pub(super) async fn holds_orders<S: Store>(store: &S) -> Result<bool, SeedError> {
+    let any = OrderQuery {
+        limit: PageLimit::new(1).unwrap_or_default(),
+        ..OrderQuery::default()
+    };
+    let existing = store
+        .list_orders(&any)
+        .await
+        .map_err(|e| bad("orders", e))?;
+    Ok(!existing.items.is_empty())
+}
+
+/// Now, in milliseconds since the epoch.
+pub(super) fn now_ms() -> Result<u64, SeedError> {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_err(|e| bad("clock", e))?;
+    u64::try_from(now.as_millis()).map_err(|e| bad("clock", e))
+}
+
 fn at(ms: u64) -> Result<Timestamp, SeedError> {
     let ms = i64::try_from(ms).map_err(|e| bad("demo order time", e))?;
     Timestamp::from_unix_millis(ms).map_err(|e| bad("demo order time", e))
@@ -50,15 +71,7 @@ fn at(ms: u64) -> Result<Timestamp, SeedError> {
 /// # Errors
 /// [`SeedError`] on a broken fixture or a failing store.
 pub async fn load<S: Store>(store: &S, by: Actor) -> Result<u64, SeedError> {
-    let any = OrderQuery {
-        limit: PageLimit::new(1).unwrap_or_default(),
-        ..OrderQuery::default()
-    };
-    let existing = store
-        .list_orders(&any)
-        .await
-        .map_err(|e| bad("orders", e))?;
-    if !existing.items.is_empty() {
+    if holds_orders(store).await? {
         return Ok(0);
     }
     // Only what the demo shelf holds: an order for a sold-out product fails.
@@ -67,10 +80,7 @@ pub async fn load<S: Store>(store: &S, by: Actor) -> Result<u64, SeedError> {
         .filter(|p| p.stock > 0)
         .collect();
     let customers = fixture::<CustomerFixture>("customers.json", CUSTOMERS)?;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_err(|e| bad("clock", e))?;
-    let now = u64::try_from(now.as_millis()).map_err(|e| bad("clock", e))?;
+    let now = now_ms()?;
     let span = Duration::from_secs(DAYS * 24 * 3600).as_millis();
     let span = u64::try_from(span).map_err(|e| bad("span", e))?;
     let step = span / ORDERS;

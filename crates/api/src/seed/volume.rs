@@ -5,8 +5,6 @@
 //! flight, so the group commit batches them as it does live traffic.
 //! Never into a store that holds an order.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use futures::{StreamExt, TryStreamExt, stream};
 use oms_app::system::RandomIds;
 use oms_domain::email::Email;
@@ -21,7 +19,6 @@ use oms_domain::timestamp::Timestamp;
 use oms_domain::user::Actor;
 use oms_ports::draft::{CustomerDraft, OrderDraft, OrderRevision};
 use oms_ports::ids::IdSource;
-use oms_ports::query::{OrderQuery, PageLimit};
 use oms_ports::store::Store;
 
 use super::{SeedError, bad};
@@ -56,24 +53,13 @@ fn at(ms: u64) -> Result<Timestamp, SeedError> {
 /// # Errors
 /// [`SeedError`] on a failing store.
 pub async fn load<S: Store>(store: &S, by: Actor, orders: u64) -> Result<u64, SeedError> {
-    let any = OrderQuery {
-        limit: PageLimit::new(1).unwrap_or_default(),
-        ..OrderQuery::default()
-    };
-    let existing = store
-        .list_orders(&any)
-        .await
-        .map_err(|e| bad("orders", e))?;
-    if !existing.items.is_empty() {
+    if super::orders::holds_orders(store).await? {
         return Err(bad(
             "--orders",
             "the store holds orders already; bench orders go into an empty store",
         ));
     }
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_err(|e| bad("clock", e))?;
-    let now = u64::try_from(now.as_millis()).map_err(|e| bad("clock", e))?;
+    let now = super::orders::now_ms()?;
     let shelf = shelf(store, now).await?;
     let step = (YEAR_MS / orders.max(1)).max(1);
     let start = now - step * orders;

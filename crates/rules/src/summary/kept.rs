@@ -185,6 +185,23 @@ pub struct Plan {
     pub scans: Vec<OrderFilter>,
 }
 
+impl Plan {
+    /// The tallies to add, by grain, each a range of starts (end
+    /// exclusive, `None` unbounded).
+    pub fn ranges(&self) -> Vec<(Grain, Option<i64>, Option<i64>)> {
+        let mut ranges = Vec::with_capacity(1 + self.hours.len());
+        if let Some((from, to)) = self.days {
+            ranges.push((Grain::Day, from, to));
+        }
+        ranges.extend(
+            self.hours
+                .iter()
+                .map(|&(f, t)| (Grain::Hour, Some(f), Some(t))),
+        );
+        ranges
+    }
+}
+
 /// How to summarize `filter` from tallies; `None` when a filter other than
 /// the window and the status makes the orders be counted one by one.
 pub fn plan(filter: &OrderFilter) -> Option<Plan> {
@@ -282,16 +299,7 @@ impl TallyBook {
     /// The sums per status and payment of the tallies `plan` adds.
     pub fn sum(&self, plan: &Plan) -> Vec<(OrderStatus, bool, TallyDelta)> {
         let mut sums: BTreeMap<(OrderStatus, bool), TallyDelta> = BTreeMap::new();
-        let mut ranges: Vec<(Grain, Option<i64>, Option<i64>)> = Vec::new();
-        if let Some((from, to)) = plan.days {
-            ranges.push((Grain::Day, from, to));
-        }
-        ranges.extend(
-            plan.hours
-                .iter()
-                .map(|&(f, t)| (Grain::Hour, Some(f), Some(t))),
-        );
-        for (grain, from, to) in ranges {
+        for (grain, from, to) in plan.ranges() {
             let lowest = TallyKey {
                 grain,
                 start: from.unwrap_or(i64::MIN),

@@ -10,7 +10,7 @@ use mongodb::bson::{Document, doc};
 use oms_domain::order::status::OrderStatus;
 use oms_domain::timestamp::Timestamp;
 use oms_ports::error::StoreError;
-use oms_rules::summary::kept::{Counted, Grain, Plan, TallyChanges, TallyDelta, TallyKey};
+use oms_rules::summary::kept::{Counted, Plan, TallyChanges, TallyDelta, TallyKey};
 
 use super::whole;
 use crate::MongoStore;
@@ -92,16 +92,8 @@ impl MongoStore {
         &self,
         plan: &Plan,
     ) -> Result<Vec<(OrderStatus, bool, TallyDelta)>, StoreError> {
-        let mut ranges: Vec<(Grain, Option<i64>, Option<i64>)> = Vec::new();
-        if let Some((from, to)) = plan.days {
-            ranges.push((Grain::Day, from, to));
-        }
-        ranges.extend(
-            plan.hours
-                .iter()
-                .map(|&(f, t)| (Grain::Hour, Some(f), Some(t))),
-        );
-        let any = ranges
+        let any = plan
+            .ranges()
             .iter()
             .map(|(grain, from, to)| {
                 let mut start = doc! {};
