@@ -10,6 +10,7 @@ use oms_app::system::RandomIds;
 use oms_domain::email::Email;
 use oms_domain::name::Name;
 use oms_domain::note::Note;
+use oms_domain::order::Order;
 use oms_domain::order::status::OrderStatus;
 use oms_domain::quantity::Quantity;
 use oms_domain::timestamp::Timestamp;
@@ -37,6 +38,35 @@ fn path(n: u64) -> &'static [OrderStatus] {
         7 => &[Confirmed, Cancelled],
         _ => &[],
     }
+}
+
+/// Moves `order` through `steps` as `by`, step `k` (from 1) at
+/// `when(k)`; a cancellation says the customer asked for it.
+pub(super) async fn move_along<S: Store>(
+    store: &S,
+    mut order: Order,
+    steps: &[OrderStatus],
+    by: Actor,
+    when: impl Fn(u64) -> u64,
+) -> Result<Order, SeedError> {
+    for (k, to) in (1..).zip(steps) {
+        let reason = (*to == OrderStatus::Cancelled)
+            .then(|| Note::parse("Customer asked to cancel"))
+            .transpose()
+            .map_err(|e| bad("reason", e))?;
+        let mut next = order.clone();
+        next.change_status_because(*to, by, at(when(k))?, reason)
+            .map_err(|e| bad("seeded order status", e))?;
+        let revision = OrderRevision {
+            expected_version: order.version(),
+            order: next,
+        };
+        order = store
+            .revise(revision)
+            .await
+            .map_err(|e| bad("seeded order status", e))?;
+    }
+    Ok(order)
 }
 
 /// Whether `store` holds any order: seeded orders go into a store without.
@@ -125,25 +155,10 @@ pub async fn load<S: Store>(store: &S, by: Actor) -> Result<u64, SeedError> {
             // A product sold out by the orders before: a demo needs no more.
             continue;
         };
-        let mut order = placement.order;
-        for (k, to) in steps.iter().enumerate() {
-            let when = at(placed_at + (u64::try_from(k).unwrap_or(0) + 1) * step / 4)?;
-            let reason = (*to == OrderStatus::Cancelled)
-                .then(|| Note::parse("Customer asked to cancel"))
-                .transpose()
-                .map_err(|e| bad("reason", e))?;
-            let mut next = order.clone();
-            next.change_status_because(*to, by, when, reason)
-                .map_err(|e| bad("demo order status", e))?;
-            let revision = OrderRevision {
-                expected_version: order.version(),
-                order: next,
-            };
-            order = store
-                .revise(revision)
-                .await
-                .map_err(|e| bad("demo order status", e))?;
-        }
+        move_along(store, placement.order, steps, by, |k| {
+            placed_at + k * step / 4
+        })
+        .await?;
         placed += 1;
     }
     Ok(placed)

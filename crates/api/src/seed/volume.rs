@@ -17,7 +17,7 @@ use oms_domain::quantity::Quantity;
 use oms_domain::stock::Stock;
 use oms_domain::timestamp::Timestamp;
 use oms_domain::user::Actor;
-use oms_ports::draft::{CustomerDraft, OrderDraft, OrderRevision};
+use oms_ports::draft::{CustomerDraft, OrderDraft};
 use oms_ports::ids::IdSource;
 use oms_ports::store::Store;
 
@@ -149,24 +149,11 @@ async fn one<S: Store>(
         at: at(placed_at)?,
         idempotency: None,
     };
-    let mut order = store
+    let order = store
         .place(draft)
         .await
         .map_err(|e| bad("bench order", e))?
         .order;
-    for (k, to) in steps.iter().enumerate() {
-        let when = at(placed_at + (u64::try_from(k).unwrap_or(0) + 1) * 60_000)?;
-        let mut next = order.clone();
-        next.change_status(*to, by, when)
-            .map_err(|e| bad("bench order status", e))?;
-        let revision = OrderRevision {
-            expected_version: order.version(),
-            order: next,
-        };
-        order = store
-            .revise(revision)
-            .await
-            .map_err(|e| bad("bench order status", e))?;
-    }
+    super::orders::move_along(store, order, steps, by, |k| placed_at + k * 60_000).await?;
     Ok(())
 }

@@ -11,6 +11,7 @@ mod after_sale_lists;
 mod archive;
 mod auth;
 mod authz;
+mod bench_seed;
 mod binary;
 mod buyers;
 mod catalog;
