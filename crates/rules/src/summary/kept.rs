@@ -85,6 +85,12 @@ impl TallyDelta {
     fn is_zero(self) -> bool {
         self == TallyDelta::default()
     }
+
+    fn add(&mut self, other: TallyDelta) {
+        self.orders += other.orders;
+        self.total += other.total;
+        self.refunded += other.refunded;
+    }
 }
 
 /// The start of the `grain` that `at` falls in.
@@ -129,9 +135,7 @@ impl TallyChanges {
     pub fn merge(&mut self, other: TallyChanges) {
         for (key, delta) in other.0 {
             let sum = self.0.entry(key).or_default();
-            sum.orders += delta.orders;
-            sum.total += delta.total;
-            sum.refunded += delta.refunded;
+            sum.add(delta);
         }
     }
 
@@ -287,9 +291,7 @@ impl TallyBook {
     pub fn apply(&mut self, changes: &[(TallyKey, TallyDelta)]) {
         for (key, delta) in changes {
             let sum = self.0.entry(*key).or_default();
-            sum.orders += delta.orders;
-            sum.total += delta.total;
-            sum.refunded += delta.refunded;
+            sum.add(*delta);
             if sum.is_zero() {
                 self.0.remove(key);
             }
@@ -313,9 +315,7 @@ impl TallyBook {
                 .filter(|(k, _)| plan.status.is_none_or(|s| k.status == s));
             for (key, delta) in tallies {
                 let sum = sums.entry((key.status, key.paid)).or_default();
-                sum.orders += delta.orders;
-                sum.total += delta.total;
-                sum.refunded += delta.refunded;
+                sum.add(*delta);
             }
         }
         sums.into_iter().map(|((s, p), d)| (s, p, d)).collect()
