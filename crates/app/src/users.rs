@@ -21,8 +21,10 @@ use tokio::sync::OnceCell;
 use crate::hashing_threads::HashingThreads;
 
 mod accounts;
+mod staff_names;
 
 pub use accounts::{AccountChange, AccountError};
+pub use staff_names::{FRESH as STAFF_NAMES_FRESH, StaffNames};
 
 /// The user use cases, over a store `S`, a hasher `H`, a clock `C` and ids `I`.
 #[derive(Debug)]
@@ -37,6 +39,7 @@ pub struct UserService<S, H, C, I> {
     /// One hash per core at a time: each takes megabytes and a core, so a
     /// burst of sign-ins queues instead of exhausting memory.
     hashing_threads: Arc<HashingThreads>,
+    staff_names: Arc<staff_names::Kept>,
 }
 
 impl<S: Clone, H, C: Clone, I: Clone> Clone for UserService<S, H, C, I> {
@@ -48,6 +51,7 @@ impl<S: Clone, H, C: Clone, I: Clone> Clone for UserService<S, H, C, I> {
             ids: self.ids.clone(),
             decoy: Arc::clone(&self.decoy),
             hashing_threads: Arc::clone(&self.hashing_threads),
+            staff_names: Arc::clone(&self.staff_names),
         }
     }
 }
@@ -135,6 +139,7 @@ impl<S, H, C, I> UserService<S, H, C, I> {
             ids,
             decoy: Arc::new(OnceCell::new()),
             hashing_threads: Arc::new(HashingThreads::new()),
+            staff_names: Arc::default(),
         }
     }
 }
@@ -158,7 +163,7 @@ impl<S: UserStore, H: PasswordHashing, C: Clock, I: IdSource> UserService<S, H, 
     #[tracing::instrument(skip_all, fields(%role))]
     pub async fn create(&self, cmd: Register, role: Role) -> Result<User, RegisterError> {
         let user = self.new_user(&cmd, role).await?;
-        match self.store.insert_user(&user).await {
+        match self.save_new(&user).await {
             Ok(()) => Ok(user),
             Err(InsertError::DuplicateEmail) => Err(RegisterError::DuplicateEmail),
             Err(InsertError::Store(e)) => Err(e.into()),
@@ -195,7 +200,7 @@ impl<S: UserStore, H: PasswordHashing, C: Clock, I: IdSource> UserService<S, H, 
                 } else {
                     existing.token_generation.saturating_add(1)
                 };
-                return match self.store.update_user(&user).await {
+                return match self.save(&user).await {
                     Ok(()) => Ok(user),
                     Err(UpdateUserError::DuplicateEmail) => Err(RegisterError::DuplicateEmail),
                     Err(UpdateUserError::LastAdmin) => Err(StoreError::Internal(
@@ -208,7 +213,7 @@ impl<S: UserStore, H: PasswordHashing, C: Clock, I: IdSource> UserService<S, H, 
                     Err(UpdateUserError::Store(e)) => Err(e.into()),
                 };
             }
-            match self.store.insert_user(&user).await {
+            match self.save_new(&user).await {
                 Ok(()) => return Ok(user),
                 Err(InsertError::DuplicateEmail) => continue,
                 Err(InsertError::Store(e)) => return Err(e.into()),
@@ -229,7 +234,7 @@ impl<S: UserStore, H: PasswordHashing, C: Clock, I: IdSource> UserService<S, H, 
         };
         user.token_generation = user.token_generation.saturating_add(1);
         user.updated_at = self.clock.now();
-        match self.store.update_user(&user).await {
+        match self.save(&user).await {
             Ok(()) => Ok(user),
             Err(UpdateUserError::NotFound) => Err(RevokeError::NoSuchAccount),
             Err(UpdateUserError::DuplicateEmail | UpdateUserError::LastAdmin) => Err(
@@ -282,6 +287,21 @@ impl<S: UserStore, H: PasswordHashing, C: Clock, I: IdSource> UserService<S, H, 
     /// [`StoreError`] when the store fails.
     pub async fn get(&self, id: UserId) -> Result<Option<User>, StoreError> {
         self.store.get_user(id).await
+    }
+
+    /// Inserts `user`; whatever the outcome, the staff's names are read
+    /// again next time.
+    async fn save_new(&self, user: &User) -> Result<(), InsertError> {
+        let saved = self.store.insert_user(user).await;
+        self.staff_names.forget();
+        saved
+    }
+
+    /// Writes `user` over its stored self, as [`UserService::save_new`].
+    async fn save(&self, user: &User) -> Result<(), UpdateUserError> {
+        let saved = self.store.update_user(user).await;
+        self.staff_names.forget();
+        saved
     }
 
     async fn new_user(&self, cmd: &Register, role: Role) -> Result<User, RegisterError> {

@@ -66,7 +66,7 @@ impl CustomerStore for SqliteStore {
     }
 
     async fn get_customer(&self, id: CustomerId) -> Result<Option<Customer>, StoreError> {
-        self.read(move |c| {
+        self.read_point(move |c| {
             let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?1");
             rows::one(c, &sql, &id.to_string(), rows::customer)
         })
@@ -75,7 +75,7 @@ impl CustomerStore for SqliteStore {
 
     async fn find_customer_by_email(&self, email: &Email) -> Result<Option<Customer>, StoreError> {
         let email = email.clone();
-        self.read(move |c| customer_by_email(c, &email)).await
+        self.read_point(move |c| customer_by_email(c, &email)).await
     }
 
     async fn list_customers(

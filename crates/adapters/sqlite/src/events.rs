@@ -131,7 +131,7 @@ fn retention_millis(age: Duration) -> i64 {
 #[async_trait]
 impl EventLog for SqliteStore {
     async fn tail(&self) -> Result<EventPosition, StoreError> {
-        let seq = self.read(last_seq).await?;
+        let seq = self.read_point(last_seq).await?;
         Ok(self.position(seq))
     }
 

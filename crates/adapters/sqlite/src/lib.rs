@@ -5,10 +5,11 @@
 //! disk. Speed comes from group commit, not weaker syncing: placements and
 //! revisions that arrive while the writer is busy are decided one by one
 //! against the running state and committed together, one fsync per group
-//! (`orders/group.rs`). One connection writes; reads go through a small pool
-//! of read connections, which WAL lets run beside the writer; a thread of
-//! its own copies the log back into the file (`checkpoint.rs`). Every call
-//! runs on tokio's blocking pool.
+//! (`orders/group.rs`). One connection writes; reads go through a fixed set
+//! of read connections (`readers.rs`), which WAL lets run beside the
+//! writer; a thread of its own copies the log back into the file
+//! (`checkpoint.rs`). Writes and reads that may scan run on tokio's
+//! blocking pool; a read of a few rows by key runs where it is asked.
 //!
 //! One process at a time: a lock file beside the database (`<file>.lock`)
 //! is held while the store is open, and a second opener is refused. The
@@ -25,6 +26,7 @@ mod open;
 mod orders;
 mod paging;
 mod products;
+mod readers;
 mod rows;
 mod schema;
 mod users;
@@ -51,9 +53,6 @@ pub use users::SharedUsers;
 /// The most writes one transaction carries.
 const LARGEST_GROUP: usize = 256;
 
-/// Read connections kept open for reuse.
-const IDLE_READERS: usize = 4;
-
 /// A store on one SQLite database. Clones share it.
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -63,7 +62,9 @@ pub struct SqliteStore {
 struct Inner {
     path: PathBuf,
     writer: Mutex<Connection>,
-    readers: Mutex<Vec<Connection>>,
+    readers: readers::Readers,
+    /// The orders last read or written, decoded (`orders/recent.rs`).
+    recent: orders::Recent,
     group: GroupCommit<Write, Decision>,
     /// Sent on after every commit that recorded events.
     committed: watch::Sender<()>,
@@ -96,29 +97,40 @@ impl SqliteStore {
         &self.inner.path
     }
 
-    /// Runs `work` on a read connection, on the blocking pool.
+    /// Runs `work` on a read connection, on the blocking pool: for reads
+    /// that may scan.
     async fn read<T, E, F>(&self, work: F) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
         F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     {
+        let permit = self.inner.readers.take().await?;
         let inner = Arc::clone(&self.inner);
         blocking(self.inner.runtime.as_ref(), move || {
-            let connection = match inner.readers.lock().pop() {
-                Some(connection) => connection,
-                None => open::reader(&inner.path)?,
-            };
-            let result = work(&connection);
-            // Only an idle connection goes back: one left inside a read
-            // transaction would serve that old snapshot from then on.
-            let mut idle = inner.readers.lock();
-            if idle.len() < IDLE_READERS && connection.is_autocommit() {
-                idle.push(connection);
-            }
-            result
+            inner.readers.run(permit, work)
         })
         .await
+    }
+
+    /// Runs `work`, a read of a few rows by key, on the caller's thread
+    /// when a read connection is free: from the page cache it takes
+    /// microseconds, less than the trip to the blocking pool and back.
+    async fn read_point<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+    {
+        // A lowered thread (background work) could sit on the connection
+        // while busier threads wait: it reads through the pool.
+        let free = (!oms_ports::background::lowered())
+            .then(|| self.inner.readers.try_take())
+            .flatten();
+        match free {
+            Some(permit) => self.inner.readers.run(permit, work),
+            None => self.read(work).await,
+        }
     }
 
     /// Runs `work` on the one writing connection, on the blocking pool.
@@ -187,7 +199,7 @@ where
 #[async_trait]
 impl StoreHealth for SqliteStore {
     async fn ping(&self) -> Result<(), StoreError> {
-        self.read(|c| {
+        self.read_point(|c| {
             c.query_row("SELECT 1", [], |_| Ok(()))
                 .map_err(errors::store_error)
         })

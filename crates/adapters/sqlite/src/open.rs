@@ -13,7 +13,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use tokio::sync::watch;
 
 use crate::errors::{OpenError, store_error};
-use crate::{Inner, LARGEST_GROUP, SqliteStore, checkpoint, schema};
+use crate::{Inner, LARGEST_GROUP, SqliteStore, checkpoint, readers, schema};
 
 /// How long a connection waits for another's lock before giving up.
 const BUSY_TIMEOUT_MS: u32 = 5_000;
@@ -68,11 +68,13 @@ impl SqliteStore {
         schema::migrate(&mut writer, &path)?;
         let log_id = log_id(&writer).map_err(|e| OpenError::from_sqlite(&path, &e))?;
         let checkpointer = checkpoint::start(path.clone());
+        let readers = readers::Readers::new(path.clone());
         Ok(SqliteStore {
             inner: Arc::new(Inner {
                 path,
                 writer: Mutex::new(writer),
-                readers: Mutex::new(Vec::new()),
+                readers,
+                recent: crate::orders::Recent::new(),
                 group: GroupCommit::new(LARGEST_GROUP, limits),
                 committed: watch::channel(()).0,
                 log_id,

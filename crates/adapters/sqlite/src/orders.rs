@@ -2,6 +2,9 @@
 //! store's group commit (`orders/group.rs`).
 
 mod group;
+mod recent;
+
+pub(crate) use recent::Recent;
 
 use async_trait::async_trait;
 use oms_domain::ids::OrderId;
@@ -197,11 +200,19 @@ impl OrderStore for SqliteStore {
     }
 
     async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError> {
-        self.read(move |c| get_order(c, id)).await
+        let mark = match self.inner.recent.get(id) {
+            Ok(order) => return Ok(Some(order)),
+            Err(mark) => mark,
+        };
+        let order = self.read_point(move |c| get_order(c, id)).await?;
+        if let Some(order) = &order {
+            self.inner.recent.offer_read(order, mark);
+        }
+        Ok(order)
     }
 
     async fn find_order_by_number(&self, number: OrderNumber) -> Result<Option<Order>, StoreError> {
-        self.read(move |c| {
+        self.read_point(move |c| {
             let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE number = ?1");
             let mut statement = c.prepare_cached(&sql).map_err(store_error)?;
             let rows = statement

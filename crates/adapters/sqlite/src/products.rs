@@ -50,7 +50,7 @@ impl ProductStore for SqliteStore {
     }
 
     async fn get_product(&self, id: ProductId) -> Result<Option<Product>, StoreError> {
-        self.read(move |c| get_product(c, id)).await
+        self.read_point(move |c| get_product(c, id)).await
     }
 
     async fn list_products(

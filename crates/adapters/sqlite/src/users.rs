@@ -122,13 +122,14 @@ impl UserStore for SqliteStore {
     }
 
     async fn get_user(&self, id: UserId) -> Result<Option<User>, StoreError> {
-        self.read(move |c| user_where(c, "id", id.to_string()))
+        self.read_point(move |c| user_where(c, "id", id.to_string()))
             .await
     }
 
     async fn find_user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
         let email = email.as_str().to_owned();
-        self.read(move |c| user_where(c, "email", email)).await
+        self.read_point(move |c| user_where(c, "email", email))
+            .await
     }
 }
 

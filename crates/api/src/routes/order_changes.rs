@@ -21,7 +21,7 @@ pub async fn names_for<S: Store>(state: &AppState<S>, caller: Actor) -> Names {
     match state.users.staff_names(caller).await {
         Ok(staff) => Names::new(
             staff
-                .into_iter()
+                .iter()
                 .map(|(id, name)| (id.to_string(), name.as_str().to_owned())),
         ),
         // Names are a courtesy: without them the view still says who by id.

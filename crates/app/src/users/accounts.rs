@@ -10,7 +10,7 @@ use oms_ports::ids::IdSource;
 use oms_ports::passwords::PasswordHashing;
 use oms_ports::store::UserStore;
 
-use super::{Register, RegisterError, UserService};
+use super::{Register, RegisterError, StaffNames, UserService};
 use crate::contention::{Attempt, Contention};
 
 /// An admin's change to an account: what is given changes, the rest stays.
@@ -54,13 +54,16 @@ impl<S: UserStore, H: PasswordHashing, C: Clock, I: IdSource> UserService<S, H, 
     ///
     /// # Errors
     /// [`AccountError::Forbidden`] unless `by` may see every order.
-    pub async fn staff_names(
-        &self,
-        by: Actor,
-    ) -> Result<Vec<(UserId, oms_domain::name::Name)>, AccountError> {
+    pub async fn staff_names(&self, by: Actor) -> Result<StaffNames, AccountError> {
         by.require(Permission::ViewAllOrders)?;
+        let mark = match self.staff_names.fresh() {
+            Ok(names) => return Ok(names),
+            Err(mark) => mark,
+        };
         let staff = self.store.staff_accounts().await?;
-        Ok(staff.into_iter().map(|u| (u.id, u.name)).collect())
+        let names: StaffNames = staff.into_iter().map(|u| (u.id, u.name)).collect();
+        self.staff_names.keep(mark, &names);
+        Ok(names)
     }
 
     /// A new account with `role`, made by an admin.
@@ -125,7 +128,7 @@ impl<S: UserStore, H: PasswordHashing, C: Clock, I: IdSource> UserService<S, H, 
             user.token_generation = stored.token_generation.saturating_add(1);
         }
         user.updated_at = self.clock.now();
-        self.store.update_user(&user).await?;
+        self.save(&user).await?;
         Ok(user)
     }
 }

@@ -142,3 +142,65 @@ async fn operators_create_users_in_any_role() {
         .unwrap_err();
     assert!(matches!(dup, RegisterError::DuplicateEmail));
 }
+
+/// The names every staff view of an order reads are kept for a moment, and
+/// forgotten whenever this service writes an account.
+#[tokio::test]
+async fn the_staff_names_are_kept_and_a_rename_here_shows_at_once() {
+    use oms_ports::store::UserStore;
+
+    let w = world();
+    let ann = w
+        .users
+        .ensure(register("ann@example.com", "correct horse"), Role::Admin)
+        .await
+        .unwrap();
+    let names = |list: &oms_app::users::StaffNames| -> Vec<(oms_domain::ids::UserId, String)> {
+        list.iter()
+            .map(|(id, name)| (*id, name.as_str().to_owned()))
+            .collect()
+    };
+    let first = w.users.staff_names(crate::support::ADMIN).await.unwrap();
+    assert_eq!(names(&first), vec![(ann.id, "Ann Lee".to_owned())]);
+
+    // Written behind the service's back (another instance): not read yet.
+    let mut behind = ann.clone();
+    behind.name = oms_domain::name::Name::parse("Ann Behind").unwrap();
+    w.store.update_user(&behind).await.unwrap();
+    let kept = w.users.staff_names(crate::support::ADMIN).await.unwrap();
+    assert_eq!(names(&kept), vec![(ann.id, "Ann Lee".to_owned())]);
+
+    // Written through the service: read again at once.
+    let renamed = Register {
+        name: "Ann Renamed".to_owned(),
+        ..register("ann@example.com", "correct horse")
+    };
+    w.users.ensure(renamed, Role::Admin).await.unwrap();
+    let staff = w
+        .users
+        .create_account(
+            crate::support::ADMIN,
+            register("bo@example.com", "another horse"),
+            Role::Staff,
+        )
+        .await
+        .unwrap();
+    let after = w.users.staff_names(crate::support::ADMIN).await.unwrap();
+    assert_eq!(
+        names(&after),
+        vec![
+            (ann.id, "Ann Renamed".to_owned()),
+            (staff.id, "Ann Lee".to_owned())
+        ]
+    );
+
+    let customer = oms_domain::user::Actor {
+        user: oms_domain::ids::UserId::from_uuid(uuid::Uuid::from_u128(0xC0FFEE)),
+        role: Role::Customer,
+    };
+    let refused = w.users.staff_names(customer).await;
+    assert!(matches!(
+        refused,
+        Err(oms_app::users::AccountError::Forbidden(_))
+    ));
+}

@@ -20,6 +20,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tokio::time::Instant;
 
 use super::get_order;
+use super::recent::Recent;
 use crate::SqliteStore;
 use crate::customers::{customer_by_email, insert_customer};
 use crate::errors::{corrupt, field, store_error};
@@ -38,13 +39,14 @@ impl Committer for SqliteStore {
         let kept = writes.clone();
         let start = Arc::new(Start::default());
         let started = Arc::clone(&start);
+        let inner = Arc::clone(&self.inner);
         let work = self.write(move |c| {
             if !started.begin() {
                 return Err(not_started());
             }
             let lock_wait = deadline.saturating_duration_since(Instant::now());
             c.busy_timeout(lock_wait).map_err(store_error)?;
-            let committed = commit_group(c, writes);
+            let committed = commit_group(c, writes, &inner.recent);
             c.busy_timeout(BUSY_TIMEOUT).map_err(store_error)?;
             committed
         });
@@ -66,6 +68,7 @@ impl Committer for SqliteStore {
                 decisions
             }
             Err(error) => {
+                self.inner.recent.clear();
                 tracing::error!(%error, writes = kept.len(), "a group of order writes failed");
                 let message = error.to_string();
                 let same = |error: &StoreError| match error {
@@ -119,6 +122,7 @@ fn not_started() -> StoreError {
 fn commit_group(
     c: &mut Connection,
     writes: Vec<Write>,
+    recent: &Recent,
 ) -> Result<(Vec<Decision>, bool), StoreError> {
     let transaction = c
         .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -131,6 +135,8 @@ fn commit_group(
     if !changes.is_empty() {
         write(&transaction, &changes)?;
         transaction.commit().map_err(store_error)?;
+        let revised = changes.revised.iter().map(|r| &r.order);
+        recent.offer_committed(changes.placed.iter().chain(revised));
     }
     Ok((decisions, recorded))
 }
