@@ -149,7 +149,8 @@ fn snapshot(c: &Connection, writes: &[Write]) -> Result<Snapshot, StoreError> {
     let wanted = Wanted::of(writes);
     if writes.iter().any(|w| matches!(w, Write::Place(_))) {
         let last: Option<i64> = c
-            .query_row("SELECT max(number) FROM orders", [], |row| row.get(0))
+            .prepare_cached("SELECT max(number) FROM orders")
+            .and_then(|mut s| s.query_row([], |row| row.get(0)))
             .map_err(store_error)?;
         let last = last
             .map(|n| {
