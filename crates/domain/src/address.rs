@@ -232,11 +232,18 @@ impl Country {
     /// # Errors
     /// [`AddressError::Country`] otherwise.
     pub fn parse(raw: &str) -> Result<Country, AddressError> {
-        let code = raw.to_ascii_uppercase();
-        let assigned = code.len() == 2 && ASSIGNED.split(' ').any(|c| c == code);
-        match code.as_bytes() {
-            [a, b] if assigned => Ok(Country([*a, *b])),
-            _ => Err(AddressError::Country),
+        let &[a, b] = raw.as_bytes() else {
+            return Err(AddressError::Country);
+        };
+        let code = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
+        // Every stored address is parsed again when its order is read: the
+        // sorted codes (two letters and a space each) are searched by halving.
+        let (codes, last) = ASSIGNED.as_bytes().as_chunks::<3>();
+        let assigned = last == code || codes.binary_search_by(|c| c[..2].cmp(&code)).is_ok();
+        if assigned {
+            Ok(Country(code))
+        } else {
+            Err(AddressError::Country)
         }
     }
 
@@ -267,6 +274,24 @@ mod tests {
         assert_eq!(ASSIGNED.split(' ').count(), 249);
         let codes: Vec<&str> = ASSIGNED.split(' ').collect();
         assert!(codes.windows(2).all(|w| w[0] < w[1]), "sorted, no repeats");
+        for code in codes {
+            assert_eq!(
+                Country::parse(code).map(|c| c.to_string()),
+                Ok(code.to_owned())
+            );
+            let lower = code.to_ascii_lowercase();
+            assert_eq!(
+                Country::parse(&lower).map(|c| c.to_string()),
+                Ok(code.to_owned())
+            );
+        }
+        for between in ["AA", "AC", "ZZ", "ZX", "MM1", "é"] {
+            assert_eq!(
+                Country::parse(between),
+                Err(AddressError::Country),
+                "{between}"
+            );
+        }
     }
 
     #[test]

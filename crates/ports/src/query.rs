@@ -20,6 +20,9 @@ impl PageLimit {
     pub const MAX: usize = 100;
     /// The page size when the client does not choose one.
     pub const DEFAULT: PageLimit = PageLimit(20);
+    /// The pages an export reads: no client sees them, and each page is a
+    /// trip to the store, so they are larger than a client may ask for.
+    pub const BULK: PageLimit = PageLimit(1_000);
 
     /// `n` when it is in `1..=MAX`.
     pub fn new(n: usize) -> Option<PageLimit> {

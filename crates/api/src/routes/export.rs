@@ -4,9 +4,12 @@
 
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpResponse, web};
-use futures::stream;
+use futures::{StreamExt, TryStreamExt, stream};
 use oms_app::orders::OrderExport;
+use oms_domain::order::Order;
+use oms_ports::error::StoreError;
 use oms_ports::store::Store;
+use tokio::sync::mpsc;
 
 use crate::auth::Caller;
 use crate::currency::Currency;
@@ -47,34 +50,47 @@ pub async fn csv<S: Store>(
     };
     // The first page is read before answering, so an unreachable store
     // still gets a proper status instead of a cut stream.
-    let first = chunk(&mut export, true, layout).await?;
-    let body = stream::try_unfold(Some((first, export)), move |step| async move {
-        let Some((bytes, mut export)) = step else {
-            return Ok(None);
-        };
-        let Some(bytes) = bytes else {
-            return Ok(None);
-        };
-        let next = chunk(&mut export, false, layout).await?;
-        Ok::<_, ApiError>(Some((web::Bytes::from(bytes), Some((next, export)))))
-    });
+    let first = chunk(export.next_page().await, true, layout)?;
+    let mut rest = read_ahead(export);
+    let later =
+        stream::poll_fn(move |cx| rest.poll_recv(cx)).map(move |page| chunk(page, false, layout));
+    let body = stream::once(async move { Ok::<_, ApiError>(first) })
+        .chain(later)
+        .try_filter_map(|bytes| async move { Ok(bytes.map(web::Bytes::from)) });
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header(disposition(name))
         .streaming(body))
 }
 
-/// The next page as CSV rows (after the header row on the first), or
-/// `None` when every order has been written.
-async fn chunk<S: Store>(
-    export: &mut OrderExport<S>,
+/// Pages still to be read come through here, each read while the one
+/// before is being written out (the store reads on its own threads). The
+/// reading stops at the last page, at a failure, or when the download is
+/// dropped.
+fn read_ahead<S: Store>(
+    mut export: OrderExport<S>,
+) -> mpsc::Receiver<Result<Option<Vec<Order>>, StoreError>> {
+    let (pages, read) = mpsc::channel(1);
+    actix_web::rt::spawn(async move {
+        loop {
+            let page = export.next_page().await;
+            let more = matches!(page, Ok(Some(_)));
+            if pages.send(page).await.is_err() || !more {
+                return;
+            }
+        }
+    });
+    read
+}
+
+/// A page as CSV rows (after the header row on the first), or `None` when
+/// every order has been written.
+fn chunk(
+    page: Result<Option<Vec<Order>>, StoreError>,
     header: bool,
     layout: Layout,
 ) -> Result<Option<Vec<u8>>, ApiError> {
-    let page = export
-        .next_page()
-        .await
-        .map_err(|e| ApiError::from_store(&e))?;
+    let page = page.map_err(|e| ApiError::from_store(&e))?;
     page.map(|orders| rows(&orders, header, layout.shape, layout.currency).map_err(csv_failed))
         .transpose()
 }

@@ -23,6 +23,7 @@ mod document;
 mod edits;
 mod embedded;
 mod export;
+mod export_pages;
 mod feed;
 mod feed_caps;
 mod feed_client;

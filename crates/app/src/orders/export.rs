@@ -38,7 +38,7 @@ impl<S: OrderStore + Clone, C, I> OrderService<S, C, I> {
             query: OrderQuery {
                 filter,
                 after: None,
-                limit: PageLimit::new(PageLimit::MAX).unwrap_or_default(),
+                limit: PageLimit::BULK,
             },
             done: false,
         })
