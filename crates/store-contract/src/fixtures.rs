@@ -131,6 +131,28 @@ pub fn user(n: u128, address: &str, role: Role) -> User {
 
 /// Order `n` for `address`, placed by staff user 1 at `at(n)`, asking for
 /// `lines` (product, units).
+/// Order `n`, pending, one free mug for Ann, built by the domain alone:
+/// never placed in any store.
+pub fn unplaced_order(n: u128) -> oms_domain::order::Order {
+    use oms_domain::order::line::OrderLine;
+    use oms_domain::order::{CustomerSnapshot, NewOrder, Order};
+    Order::place(NewOrder {
+        id: order_id(n),
+        number: oms_domain::order::number::OrderNumber::FIRST,
+        customer: CustomerSnapshot {
+            id: customer(1, "Ann", "ann@example.com").id,
+            name: name("Ann"),
+            email: email("ann@example.com"),
+        },
+        shipping_address: None,
+        lines: vec![OrderLine::new(product_id(1), name("Mug"), Money::ZERO, qty(1)).unwrap()],
+        payment_collected: false,
+        placed_by: actor(1, Role::Staff),
+        at: at(1),
+    })
+    .unwrap()
+}
+
 pub fn draft(n: u128, address: &str, lines: &[(ProductId, i64)]) -> OrderDraft {
     let when = at(i64::try_from(n).unwrap());
     OrderDraft {

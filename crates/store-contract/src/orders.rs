@@ -6,7 +6,7 @@ use oms_domain::idempotency::{IdempotencyKey, RequestFingerprint};
 use oms_domain::money::Money;
 use oms_domain::order::line::OrderLine;
 use oms_domain::order::status::OrderStatus;
-use oms_domain::order::{CustomerSnapshot, NewOrder, Order, OrderParts};
+use oms_domain::order::{Order, OrderParts};
 use oms_domain::user::Role;
 use oms_ports::draft::{IdempotencyClaim, OrderRevision};
 use oms_ports::error::{PlaceError, ReviseError};
@@ -14,7 +14,7 @@ use oms_ports::store::Store;
 
 use crate::fixtures::{
     actor, at, customer, draft, email, given_product, name, order_id, place_won, placed,
-    product_id, qty, revise_ok, shipping_address, stock_of,
+    product_id, qty, revise_ok, shipping_address, stock_of, unplaced_order,
 };
 
 cases! {
@@ -226,21 +226,7 @@ cases! {
         assert_eq!(store.get_order(order_id(9)).await.unwrap(), None);
 
         // An order that was never placed in this store, built by the domain alone.
-        let ghost = Order::place(NewOrder {
-            id: order_id(9),
-            number: oms_domain::order::number::OrderNumber::FIRST,
-            customer: CustomerSnapshot {
-                id: customer(1, "Ann", "ann@example.com").id,
-                name: name("Ann"),
-                email: email("ann@example.com"),
-            },
-            shipping_address: None,
-            lines: vec![OrderLine::new(product_id(1), name("Mug"), Money::ZERO, qty(1)).unwrap()],
-            payment_collected: false,
-            placed_by: actor(1, Role::Staff),
-            at: at(1),
-        })
-        .unwrap();
+        let ghost = unplaced_order(9);
         let err = store
             .revise(OrderRevision {
                 order: ghost,

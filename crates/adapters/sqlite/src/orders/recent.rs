@@ -88,36 +88,11 @@ impl std::fmt::Debug for Recent {
 
 #[cfg(test)]
 mod tests {
-    use oms_domain::money::Money;
     use oms_domain::order::activity::NoteText;
-    use oms_domain::order::line::OrderLine;
-    use oms_domain::order::number::OrderNumber;
-    use oms_domain::order::{CustomerSnapshot, NewOrder};
     use oms_domain::user::Role;
-    use oms_store_contract::fixtures::{
-        actor, at, customer, email, name, order_id, product_id, qty,
-    };
+    use oms_store_contract::fixtures::{actor, at, name, order_id, unplaced_order as order};
 
     use super::*;
-
-    fn order(n: u128) -> Order {
-        let buyer = customer(n, "Ann", "ann@example.com");
-        Order::place(NewOrder {
-            id: order_id(n),
-            number: OrderNumber::FIRST,
-            customer: CustomerSnapshot {
-                id: buyer.id,
-                name: name("Ann"),
-                email: email("ann@example.com"),
-            },
-            shipping_address: None,
-            lines: vec![OrderLine::new(product_id(1), name("Mug"), Money::ZERO, qty(1)).unwrap()],
-            payment_collected: false,
-            placed_by: actor(1, Role::Staff),
-            at: at(1),
-        })
-        .unwrap()
-    }
 
     fn noted(mut order: Order) -> Order {
         let text = NoteText::parse("Leave at the door.").unwrap();
