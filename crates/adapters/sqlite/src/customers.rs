@@ -14,7 +14,7 @@ use rusqlite::{Connection, params};
 
 use crate::SqliteStore;
 use crate::errors::{corrupt, store_error};
-use crate::paging::{Search, name_page};
+use crate::paging::{Index, Search, name_page};
 use crate::rows::{self, CUSTOMER_COLUMNS, breaks_unique, is_unique_violation, millis};
 
 pub(crate) fn customer_by_email(
@@ -83,26 +83,30 @@ impl CustomerStore for SqliteStore {
         query: &CustomerQuery,
     ) -> Result<Page<Customer, NameCursor<CustomerId>>, StoreError> {
         let query = query.clone();
-        self.read(move |c| {
-            let search = query.search.as_ref().map(|s| Search {
-                fields: &["name_key", "email"],
-                indexed: false,
-                text: s.as_str(),
-            });
-            let columns = CUSTOMER_COLUMNS;
-            name_page(
-                c,
-                ("customers", "1"),
-                columns,
-                search,
-                query.after.as_ref(),
-                query.limit,
-                |row| {
-                    let customer = rows::customer(row)?;
-                    Ok((rows::column(row, "name_key")?, customer.id, customer))
-                },
-            )
-        })
-        .await
+        self.read(move |c| customer_page(c, &query)).await
     }
+}
+
+/// One page of the customers `query` asks for.
+pub(crate) fn customer_page(
+    c: &Connection,
+    query: &CustomerQuery,
+) -> Result<Page<Customer, NameCursor<CustomerId>>, StoreError> {
+    let search = query.search.as_ref().map(|s| Search {
+        fields: &["name_key", "email"],
+        index: Index::UpToMark,
+        text: s.as_str(),
+    });
+    name_page(
+        c,
+        ("customers", "1"),
+        CUSTOMER_COLUMNS,
+        search,
+        query.after.as_ref(),
+        query.limit,
+        |row| {
+            let customer = rows::customer(row)?;
+            Ok((rows::column(row, "name_key")?, customer.id, customer))
+        },
+    )
 }

@@ -17,6 +17,7 @@
 //!
 //! Depends on `oms-domain`, `oms-ports` and `rusqlite`; never on `oms-app`.
 
+mod background;
 mod checkpoint;
 mod customers;
 mod errors;
@@ -29,6 +30,7 @@ mod products;
 mod readers;
 mod rows;
 mod schema;
+mod search_index;
 mod users;
 mod webhooks;
 
@@ -61,7 +63,8 @@ pub struct SqliteStore {
 
 struct Inner {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    /// Shared with the search indexer, which writes between groups.
+    writer: Arc<Mutex<Connection>>,
     readers: readers::Readers,
     /// The orders last read or written, decoded (`orders/recent.rs`).
     recent: orders::Recent,
@@ -73,8 +76,10 @@ struct Inner {
     retention: EventRetention,
     /// When the writer last deleted expired events (at first, the open).
     pruned_at: Mutex<std::time::Instant>,
-    /// Stopped and joined when the store is dropped.
-    _checkpointer: checkpoint::Checkpointer,
+    /// Stopped and joined when the store is dropped (the indexer before
+    /// the lock is let go, as it holds the writing connection).
+    _indexer: background::Background,
+    _checkpointer: background::Background,
     /// Held while the store is open: the lock that keeps others out.
     _lock: File,
     /// The runtime the store was opened on: its blocking pool runs every
@@ -160,16 +165,25 @@ impl SqliteStore {
         E: From<StoreError> + Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
     {
-        self.write(move |c| {
-            c.execute_batch("PRAGMA synchronous = NORMAL")
-                .map_err(errors::store_error)?;
-            let done = work(c);
-            c.execute_batch("PRAGMA synchronous = FULL")
-                .map_err(errors::store_error)?;
-            done
-        })
-        .await
+        self.write(move |c| unsynced(c, work)).await
     }
+}
+
+/// Runs `work` on the writing connection `c` with commits not waited onto
+/// the disk.
+fn unsynced<T, E>(
+    c: &mut Connection,
+    work: impl FnOnce(&mut Connection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<StoreError>,
+{
+    c.execute_batch("PRAGMA synchronous = NORMAL")
+        .map_err(errors::store_error)?;
+    let done = work(c);
+    c.execute_batch("PRAGMA synchronous = FULL")
+        .map_err(errors::store_error)?;
+    done
 }
 
 /// Runs `work` on the blocking pool of `runtime` (else the caller's); a

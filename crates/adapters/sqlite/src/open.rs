@@ -75,11 +75,13 @@ impl SqliteStore {
         schema::migrate(&mut writer, &path)?;
         let log_id = log_id(&writer).map_err(|e| OpenError::from_sqlite(&path, &e))?;
         let checkpointer = checkpoint::start(path.clone());
+        let writer = Arc::new(Mutex::new(writer));
+        let indexer = crate::search_index::start(Arc::clone(&writer));
         let readers = readers::Readers::new(path.clone());
         Ok(SqliteStore {
             inner: Arc::new(Inner {
                 path,
-                writer: Mutex::new(writer),
+                writer,
                 readers,
                 recent: crate::orders::Recent::new(),
                 group: GroupCommit::new(LARGEST_GROUP, limits),
@@ -87,6 +89,7 @@ impl SqliteStore {
                 log_id,
                 retention,
                 pruned_at: Mutex::new(std::time::Instant::now()),
+                _indexer: indexer,
                 _checkpointer: checkpointer,
                 _lock: lock,
                 runtime: tokio::runtime::Handle::try_current().ok(),

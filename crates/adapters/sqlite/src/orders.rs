@@ -24,6 +24,7 @@ use rusqlite::{Connection, params_from_iter};
 
 use crate::SqliteStore;
 use crate::errors::{corrupt, field, store_error};
+use crate::paging::{Index, narrowing};
 use crate::rows::{self, ORDER_COLUMNS, count, millis};
 
 pub(crate) fn get_order(c: &Connection, id: OrderId) -> Result<Option<Order>, StoreError> {
@@ -33,7 +34,11 @@ pub(crate) fn get_order(c: &Connection, id: OrderId) -> Result<Option<Order>, St
 
 /// The `WHERE` clause and its values for `filter`, and for a page after
 /// `after` (newest first).
-fn selection(filter: &OrderFilter, after: Option<OrderCursor>) -> (String, Vec<Value>) {
+fn selection(
+    c: &Connection,
+    filter: &OrderFilter,
+    after: Option<OrderCursor>,
+) -> Result<(String, Vec<Value>), StoreError> {
     let mut clauses = vec!["1".to_owned()];
     let mut values = Vec::new();
     let mut bind = |clause: &str, value: Value, values: &mut Vec<Value>| {
@@ -80,10 +85,17 @@ fn selection(filter: &OrderFilter, after: Option<OrderCursor>) -> (String, Vec<V
         // Text that is not a number looks for number 0, which no order has.
         let number = search.number().map_or(0, |n| count(n.get()));
         values.push(Value::Integer(number));
+        let number = values.len();
+        if let Some(asked) = narrowing(c, "orders", Index::UpToMark, search.text().as_str())? {
+            values.push(Value::Text(asked));
+            clauses.push(format!(
+                "rowid IN (SELECT rowid FROM orders WHERE number = ?{number} UNION ALL {})",
+                Index::UpToMark.proposed("orders", values.len())
+            ));
+        }
         clauses.push(format!(
-            "(number = ?{} OR instr(customer_name_key, ?{text}) > 0 \
-             OR instr(customer_email, ?{text}) > 0)",
-            values.len()
+            "(number = ?{number} OR instr(customer_name_key, ?{text}) > 0 \
+             OR instr(customer_email, ?{text}) > 0)"
         ));
     }
     match filter.open_return {
@@ -91,11 +103,11 @@ fn selection(filter: &OrderFilter, after: Option<OrderCursor>) -> (String, Vec<V
         Some(false) => clauses.push("open_return_since IS NULL".to_owned()),
         None => {}
     }
-    (clauses.join(" AND "), values)
+    Ok((clauses.join(" AND "), values))
 }
 
 fn list_orders(c: &Connection, query: &OrderQuery) -> Result<Page<Order, OrderCursor>, StoreError> {
-    let (selected, mut values) = selection(&query.filter, query.after);
+    let (selected, mut values) = selection(c, &query.filter, query.after)?;
     values.push(Value::Integer(
         i64::try_from(query.limit.fetch()).unwrap_or(i64::MAX),
     ));
@@ -162,7 +174,7 @@ fn sum_tallies(
 }
 
 fn count_orders(c: &Connection, filter: &OrderFilter) -> Result<OrderSummary, StoreError> {
-    let (selected, values) = selection(filter, None);
+    let (selected, values) = selection(c, filter, None)?;
     let sql = format!(
         "SELECT status, payment_collected, count(*), sum(total), sum(refunded)
          FROM orders WHERE {selected}

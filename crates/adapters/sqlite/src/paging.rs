@@ -1,10 +1,9 @@
 //! Name-sorted lists (products, customers): pages by `(name_key, id)` on an
 //! index; a search is a literal `instr` on the case-folded name (and, for
-//! customers, the address), narrowed by the table's trigram index where
-//! it has one (`<table>_search`, migration 0013: products) when the text
-//! is long enough for one and the index proposes few rows. Many proposed
-//! rows are found as fast walking the name order, which meets a match
-//! every few rows.
+//! customers, the address), narrowed by the table's trigram index
+//! (`<table>_search`) when the text is long enough for one and the index
+//! proposes few rows. Many proposed rows are found as fast walking the
+//! name order, which meets a match every few rows.
 
 use oms_ports::error::StoreError;
 use oms_ports::query::{NameCursor, Page, PageLimit};
@@ -18,12 +17,81 @@ use crate::rows;
 /// by row id rather than in name order.
 const FEW: i64 = 2_000;
 
-/// What a list searches: the fields that must contain the text, and
-/// whether the table has a trigram index over them.
+/// How a table's trigram index covers its rows.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Index {
+    /// Kept in the commit that writes a row (products, migration 0013),
+    /// with the trigrams' positions: asked for the text as a phrase.
+    Kept,
+    /// Kept by the indexer (`search_index.rs`) up to its mark in
+    /// `search_marks` (customers and orders, migration 0014), without
+    /// positions: asked for every trigram of the text. The rows after the
+    /// mark are proposed as they are.
+    UpToMark,
+}
+
+impl Index {
+    /// What the index is asked for `text` (three characters or more).
+    fn query(self, text: &str) -> String {
+        let quoted = |t: &str| format!("\"{}\"", t.replace('"', "\"\""));
+        match self {
+            Index::Kept => quoted(text),
+            Index::UpToMark => {
+                let chars: Vec<char> = text.chars().collect();
+                let mut trigrams: Vec<String> = chars
+                    .windows(3)
+                    .map(|w| quoted(&w.iter().collect::<String>()))
+                    .collect();
+                trigrams.sort_unstable();
+                trigrams.dedup();
+                trigrams.join(" AND ")
+            }
+        }
+    }
+
+    /// The rowids of `table` the index proposes for its query `?n`.
+    pub(crate) fn proposed(self, table: &str, n: usize) -> String {
+        let matched = format!("SELECT rowid FROM {table}_search WHERE {table}_search MATCH ?{n}");
+        match self {
+            Index::Kept => matched,
+            Index::UpToMark => format!(
+                "{matched} UNION ALL SELECT rowid FROM {table}
+                 WHERE rowid > (SELECT indexed FROM search_marks WHERE name = '{table}')"
+            ),
+        }
+    }
+}
+
+/// What a list searches: the fields that must contain the text, and the
+/// table's trigram index over them.
 pub(crate) struct Search<'a> {
     pub fields: &'a [&'a str],
-    pub indexed: bool,
+    pub index: Index,
     pub text: &'a str,
+}
+
+/// The query for `text` in `table`'s trigram index when the index can
+/// narrow a search for it: the text is long enough for one, and the index
+/// proposes few rows.
+pub(crate) fn narrowing(
+    connection: &Connection,
+    table: &str,
+    index: Index,
+    text: &str,
+) -> Result<Option<String>, StoreError> {
+    // A trigram index knows texts of three characters or more.
+    if text.chars().count() < 3 {
+        return Ok(None);
+    }
+    let asked = index.query(text);
+    let proposed: i64 = connection
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM ({} LIMIT ?2)",
+            index.proposed(table, 1)
+        ))
+        .and_then(|mut s| s.query_row(params![asked, FEW + 1], |row| row.get(0)))
+        .map_err(store_error)?;
+    Ok((proposed <= FEW).then_some(asked))
 }
 
 /// The condition over `?1` (the text) and `?5` (its index query) that
@@ -33,35 +101,24 @@ fn search_sql(
     table: &str,
     search: &Search<'_>,
 ) -> Result<(String, Option<String>), StoreError> {
-    let Search {
-        fields,
-        indexed,
-        text,
-    } = *search;
-    let contains = fields
+    let contains = search
+        .fields
         .iter()
         .map(|f| format!("instr({f}, ?1) > 0"))
         .collect::<Vec<_>>()
         .join(" OR ");
-    // A trigram index knows texts of three characters or more.
-    if !indexed || text.chars().count() < 3 {
-        return Ok((contains, None));
-    }
-    let phrase = format!("\"{}\"", text.replace('"', "\"\""));
-    let proposed: i64 = connection
-        .prepare_cached(&format!(
-            "SELECT count(*) FROM (SELECT rowid FROM {table}_search
-             WHERE {table}_search MATCH ?1 LIMIT ?2)"
-        ))
-        .and_then(|mut s| s.query_row(params![phrase, FEW + 1], |row| row.get(0)))
-        .map_err(store_error)?;
-    if proposed > FEW {
-        return Ok((contains, None));
-    }
-    let narrowed = format!(
-        "rowid IN (SELECT rowid FROM {table}_search WHERE {table}_search MATCH ?5) AND ({contains})"
-    );
-    Ok((narrowed, Some(phrase)))
+    Ok(
+        match narrowing(connection, table, search.index, search.text)? {
+            Some(asked) => (
+                format!(
+                    "rowid IN ({}) AND ({contains})",
+                    search.index.proposed(table, 5)
+                ),
+                Some(asked),
+            ),
+            None => (contains, None),
+        },
+    )
 }
 
 /// One page of `table` in name order, after `after`, keeping the rows
@@ -79,10 +136,10 @@ pub(crate) fn name_page<T, I>(
 where
     I: ToString + Copy,
 {
-    let (search_sql, text, phrase) = match search {
+    let (search_sql, text, asked) = match search {
         Some(search) => {
-            let (sql, phrase) = search_sql(connection, table, &search)?;
-            (sql, Some(search.text), phrase)
+            let (sql, asked) = search_sql(connection, table, &search)?;
+            (sql, Some(search.text), asked)
         }
         None => ("1".to_owned(), None, None),
     };
@@ -100,7 +157,7 @@ where
         Value::Integer(wanted),
     ];
     // The index query is bound only where the condition names it.
-    values.extend(phrase.map(Value::Text));
+    values.extend(asked.map(Value::Text));
     let rows = statement
         .query(params_from_iter(values))
         .map_err(store_error)?;

@@ -13,7 +13,7 @@ use rusqlite::{Connection, TransactionBehavior, params};
 
 use crate::SqliteStore;
 use crate::errors::{corrupt, store_error};
-use crate::paging::{Search, name_page};
+use crate::paging::{Index, Search, name_page};
 use crate::rows::{self, PRODUCT_COLUMNS, count, is_unique_violation, millis};
 
 pub(crate) fn get_product(c: &Connection, id: ProductId) -> Result<Option<Product>, StoreError> {
@@ -67,7 +67,7 @@ impl ProductStore for SqliteStore {
             let query = query.names;
             let search = query.search.as_ref().map(|s| Search {
                 fields: &["name_key"],
-                indexed: true,
+                index: Index::Kept,
                 text: s.as_str(),
             });
             let columns = PRODUCT_COLUMNS;

@@ -77,6 +77,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "search_index",
         include_str!("../../../../migrations/sqlite/0013_search_index.sql"),
     ),
+    (
+        14,
+        "marked_search",
+        include_str!("../../../../migrations/sqlite/0014_marked_search.sql"),
+    ),
 ];
 
 /// The schema version of `connection`'s database (0 for a new one).

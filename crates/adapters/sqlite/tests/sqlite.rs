@@ -272,8 +272,8 @@ async fn orders_stored_before_numbers_are_numbered_in_the_order_placed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn orders_with_returns_and_refunds_before_they_were_kept_are_filled_in() {
-    // Migrations 11 (refunds and open returns), 12 (summary tallies) and
-    // 13 (search indexes) fill in what they keep from the rows stored.
+    // Migrations 11 (refunds and open returns), 12 (summary tallies), 13
+    // and 14 (search indexes) fill in what they keep from the rows stored.
     use oms_ports::query::{OrderFilter, OrderQuery};
     let dir = scratch("after-sale");
     let path = dir.join("oms.db");
@@ -292,6 +292,9 @@ async fn orders_with_returns_and_refunds_before_they_were_kept_are_filled_in() {
              DROP TRIGGER products_search_delete;
              DROP TRIGGER products_search_update;
              DROP TABLE products_search;
+             DROP TABLE customers_search;
+             DROP TABLE orders_search;
+             DROP TABLE search_marks;
              ALTER TABLE orders DROP COLUMN refunded;
              ALTER TABLE orders DROP COLUMN open_return_since;
              DELETE FROM schema_migrations WHERE version >= 11;",
@@ -364,6 +367,79 @@ async fn a_search_finds_exactly_what_a_scan_finds_through_the_index_or_without_i
         found.sort_by_key(|name| name.to_lowercase());
         assert_eq!(found, expected, "{text}");
     }
+    drop(store);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_customers_and_orders_made_are_indexed_for_search_in_the_background() {
+    use oms_ports::query::{OrderFilter, OrderQuery, OrderSearch, SearchText};
+    let dir = scratch("indexer");
+    let path = dir.join("oms.db");
+    let store = open(&path).unwrap();
+    let mug = given_product(&store, 1, "Mug", 250, 1_000).await;
+    for n in 1..=600 {
+        placed(&store, draft(n, &format!("b{n}@example.com"), &[(mug, 1)])).await;
+    }
+    let c = rusqlite::Connection::open(&path).unwrap();
+    let marks = |c: &rusqlite::Connection| -> Vec<(String, i64, i64)> {
+        ["customers", "orders"]
+            .iter()
+            .map(|table| {
+                let sql = format!(
+                    "SELECT (SELECT indexed FROM search_marks WHERE name = ?1),
+                            (SELECT count(*) FROM {table}_search WHERE {table}_search MATCH '\"b60\" AND \"600\" AND \"00@\"')"
+                );
+                let (mark, found) = c
+                    .query_row(&sql, [table], |row| Ok((row.get(0)?, row.get(1)?)))
+                    .unwrap();
+                ((*table).to_owned(), mark, found)
+            })
+            .collect()
+    };
+    let done = vec![
+        ("customers".to_owned(), 600, 1),
+        ("orders".to_owned(), 600, 1),
+    ];
+    // The indexer looks a few times a second; 10 s is far beyond that.
+    let mut seen = marks(&c);
+    for _ in 0..200 {
+        if seen == done {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        seen = marks(&c);
+    }
+    assert_eq!(seen, done, "every row indexed, the last findable");
+    // Through the index, and with rows placed since (after the mark).
+    placed(&store, draft(601, "b601@example.com", &[(mug, 1)])).await;
+    let cases: [(&str, &[&str]); 3] = [
+        ("b600@", &["b600@example.com"]),
+        (
+            "b60",
+            &["b601@example.com", "b600@example.com", "b60@example.com"],
+        ),
+        ("zzqx", &[]),
+    ];
+    for (text, expected) in cases {
+        let query = OrderQuery {
+            filter: OrderFilter {
+                search: Some(OrderSearch::new(SearchText::new(text).unwrap())),
+                ..OrderFilter::default()
+            },
+            ..OrderQuery::default()
+        };
+        let found: Vec<String> = store
+            .list_orders(&query)
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|o| o.customer().email.as_str().to_owned())
+            .collect();
+        assert_eq!(found, expected, "{text}");
+    }
+    drop(c);
     drop(store);
     std::fs::remove_dir_all(dir).unwrap();
 }
