@@ -17,10 +17,10 @@ use oms_rules::activity::{ActivityRecord, EditRecord, NoteRecord};
 use oms_rules::address::AddressRecord;
 use oms_rules::line::LineRecord;
 use oms_rules::shipment::ShipmentRecord;
-use rusqlite::{Connection, Row, params};
+use rusqlite::{Connection, params};
 
 use crate::errors::{corrupt, field, store_error};
-use crate::rows::{self, column, count, millis};
+use crate::rows::{self, Fields, column, count, millis};
 
 /// Records `event`, logged at `now`.
 pub(crate) fn insert(c: &Connection, event: &OrderEvent, now: i64) -> Result<(), StoreError> {
@@ -139,14 +139,14 @@ fn json(value: &impl serde::Serialize) -> String {
 }
 
 /// The `detail` of an event row, read as `T`.
-fn detail<T: serde::de::DeserializeOwned>(row: &Row<'_>) -> Result<T, StoreError> {
+fn detail<T: serde::de::DeserializeOwned>(row: &Fields<'_, '_>) -> Result<T, StoreError> {
     let text = column::<Option<String>>(row, "detail")?
         .ok_or_else(|| corrupt("events.detail is missing"))?;
     field("events.detail", serde_json::from_str(&text))
 }
 
 /// The event in a row of `events` joined with its order.
-pub(crate) fn event(row: &Row<'_>) -> Result<OrderEvent, StoreError> {
+pub(crate) fn event(row: &Fields<'_, '_>) -> Result<OrderEvent, StoreError> {
     let order_id = field(
         "events.order_id",
         column::<String>(row, "order_id")?.parse(),

@@ -8,10 +8,10 @@
 use oms_ports::error::StoreError;
 use oms_ports::query::{NameCursor, Page, PageLimit};
 use rusqlite::types::Value;
-use rusqlite::{Connection, Row, params, params_from_iter};
+use rusqlite::{Connection, params, params_from_iter};
 
 use crate::errors::store_error;
-use crate::rows;
+use crate::rows::{self, Fields};
 
 /// The most rows the trigram index may propose for the list to read them
 /// by row id rather than in name order.
@@ -131,7 +131,7 @@ pub(crate) fn name_page<T, I>(
     search: Option<Search<'_>>,
     after: Option<&NameCursor<I>>,
     limit: PageLimit,
-    read: impl Fn(&Row<'_>) -> Result<(String, I, T), StoreError>,
+    read: impl Fn(&Fields<'_, '_>) -> Result<(String, I, T), StoreError>,
 ) -> Result<Page<T, NameCursor<I>>, StoreError>
 where
     I: ToString + Copy,

@@ -148,9 +148,10 @@ fn one_delivery(
         "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE id = ?1 AND webhook_id = ?2"
     );
     let mut statement = c.prepare_cached(&sql).map_err(store_error)?;
+    let names = rows::names(&statement);
     statement
         .query_row(params![id.to_string(), webhook.to_string()], |row| {
-            Ok(delivery(row))
+            Ok(delivery(&rows::Fields::new(row, &names)))
         })
         .optional()
         .map_err(store_error)?

@@ -7,10 +7,10 @@ use oms_ports::error::StoreError;
 use oms_ports::events::EventPosition;
 use oms_ports::webhooks::{Lease, StoredWebhook};
 use oms_rules::webhook::{DeliveryRecord, WebhookRecord};
-use rusqlite::{Connection, Row, params};
+use rusqlite::{Connection, params};
 
 use crate::errors::{field, store_error};
-use crate::rows::column;
+use crate::rows::{Fields, column};
 
 pub(super) const WEBHOOK_COLUMNS: &str = "id, url, events, description, disabled_reason, disabled_at, \
      secret, retired_secret, retired_until, failing_since, created_at, updated_at, version, position";
@@ -18,7 +18,7 @@ pub(super) const WEBHOOK_COLUMNS: &str = "id, url, events, description, disabled
 pub(super) const DELIVERY_COLUMNS: &str =
     "id, webhook_id, event, event_id, body, status, attempts, next_attempt_at, created_at";
 
-pub(super) fn stored_webhook(row: &Row<'_>) -> Result<StoredWebhook, StoreError> {
+pub(super) fn stored_webhook(row: &Fields<'_, '_>) -> Result<StoredWebhook, StoreError> {
     let events: Option<String> = column(row, "events")?;
     let record = WebhookRecord {
         id: column(row, "id")?,
@@ -43,7 +43,7 @@ pub(super) fn stored_webhook(row: &Row<'_>) -> Result<StoredWebhook, StoreError>
     })
 }
 
-pub(super) fn delivery(row: &Row<'_>) -> Result<Delivery, StoreError> {
+pub(super) fn delivery(row: &Fields<'_, '_>) -> Result<Delivery, StoreError> {
     let attempts: String = column(row, "attempts")?;
     DeliveryRecord {
         id: column(row, "id")?,
