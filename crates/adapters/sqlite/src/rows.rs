@@ -3,6 +3,7 @@
 //! arrays in its row. A row that breaks a domain rule on the way back is
 //! reported as corrupt, never trusted.
 
+use std::borrow::Cow;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use oms_domain::address::ShippingAddress;
@@ -168,15 +169,21 @@ pub(crate) const ORDER_COLUMNS: &str = "id, number, customer_id, customer_name, 
      total, payment_collected, status, history, placed_by, placed_by_role, created_at, \
      updated_at, version, shipping_address, shipments, activity";
 
+/// A status change as stored; its text is borrowed from the row where
+/// it needs no unescaping (every order read decodes its history).
 #[derive(Debug, Serialize, Deserialize)]
-struct HistoryRecord {
-    from: String,
-    to: String,
+struct HistoryRecord<'a> {
+    #[serde(borrow)]
+    from: Cow<'a, str>,
+    #[serde(borrow)]
+    to: Cow<'a, str>,
     at: i64,
-    by: String,
-    role: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    reason: Option<String>,
+    #[serde(borrow)]
+    by: Cow<'a, str>,
+    #[serde(borrow)]
+    role: Cow<'a, str>,
+    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    reason: Option<Cow<'a, str>>,
 }
 
 pub(crate) fn lines_json(order: &Order) -> String {
@@ -188,12 +195,12 @@ pub(crate) fn history_json(order: &Order) -> String {
         .history()
         .iter()
         .map(|h| HistoryRecord {
-            from: h.from.as_str().to_owned(),
-            to: h.to.as_str().to_owned(),
+            from: h.from.as_str().into(),
+            to: h.to.as_str().into(),
             at: millis(h.at),
-            by: h.by.user.to_string(),
-            role: h.by.role.as_str().to_owned(),
-            reason: h.reason.as_ref().map(|r| r.as_str().to_owned()),
+            by: h.by.user.to_string().into(),
+            role: h.by.role.as_str().into(),
+            reason: h.reason.as_ref().map(|r| r.as_str().into()),
         })
         .collect();
     serde_json::to_string(&history).unwrap_or_default()
