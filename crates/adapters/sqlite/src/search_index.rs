@@ -51,27 +51,18 @@ const BACKLOG: usize = 10_000;
 pub(crate) fn start(writer: Arc<Mutex<Connection>>) -> Background {
     background::spawn(
         "oms-sqlite-index",
-        "no search indexer thread; customer searches read every row",
+        "no search indexer thread; customer and order searches read every row",
         move |rounds| {
             let mut pause = Duration::ZERO;
             let mut caught_up = 0;
             while rounds.wait(pause) {
-                let mut done: Result<usize, StoreError> = Ok(0);
-                for marked in [CUSTOMERS, ORDERS] {
-                    let mut connection = writer.lock();
-                    let indexed = index(&mut connection, marked, BATCH);
-                    // A group commit waiting for the writer goes before
-                    // the next batch.
-                    MutexGuard::unlock_fair(connection);
-                    done = done.and_then(|most: usize| Ok(most.max(indexed?)));
-                }
-                pause = match done {
-                    Ok(most) if most == BATCH => {
-                        caught_up += most;
+                pause = match round(&writer) {
+                    Ok((indexed, true)) => {
+                        caught_up += indexed;
                         Duration::ZERO
                     }
-                    Ok(most) => {
-                        caught_up += most;
+                    Ok((indexed, false)) => {
+                        caught_up += indexed;
                         if caught_up >= BACKLOG {
                             tracing::info!(
                                 rows = caught_up,
@@ -89,6 +80,22 @@ pub(crate) fn start(writer: Arc<Mutex<Connection>>) -> Background {
             }
         },
     )
+}
+
+/// One batch of each index: how many rows they took, and whether a batch
+/// was full (more are waiting).
+fn round(writer: &Mutex<Connection>) -> Result<(usize, bool), StoreError> {
+    let (mut total, mut full) = (0, false);
+    for marked in [CUSTOMERS, ORDERS] {
+        let mut connection = writer.lock();
+        let indexed = index(&mut connection, marked, BATCH);
+        // A group commit waiting for the writer goes before the next batch.
+        MutexGuard::unlock_fair(connection);
+        let indexed = indexed?;
+        total += indexed;
+        full |= indexed == BATCH;
+    }
+    Ok((total, full))
 }
 
 /// Indexes up to `most` rows of `marked` after its mark and moves the mark

@@ -9,8 +9,6 @@ use tokio::process::{Child, Command};
 use crate::helpers::answers_within_10s;
 use crate::stores::mongo_uri;
 
-/// A data directory of its own, so no test writes into the source tree and
-/// no two share a database.
 /// Sends `signal` (`TERM`, `INT`, `KILL`) to `child`, as an orchestrator,
 /// a terminal or a crash would.
 pub async fn signal(child: &Child, signal: &str) {
@@ -24,6 +22,8 @@ pub async fn signal(child: &Child, signal: &str) {
     assert!(sent.success(), "kill {flag} {pid}");
 }
 
+/// A data directory of its own, so no test writes into the source tree and
+/// no two share a database.
 pub fn scratch_dir() -> std::path::PathBuf {
     std::env::temp_dir().join(format!("oms-binary-{}", crate::helpers::uuid()))
 }
