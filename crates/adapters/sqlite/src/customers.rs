@@ -16,6 +16,7 @@ use crate::SqliteStore;
 use crate::errors::{corrupt, store_error};
 use crate::paging::{Index, Search, name_page};
 use crate::rows::{self, CUSTOMER_COLUMNS, breaks_unique, is_unique_violation, millis};
+use crate::search_index::CUSTOMERS;
 
 pub(crate) fn customer_by_email(
     c: &Connection,
@@ -93,7 +94,7 @@ pub(crate) fn customer_page(
     query: &CustomerQuery,
 ) -> Result<Page<Customer, NameCursor<CustomerId>>, StoreError> {
     let search = query.search.as_ref().map(|s| Search {
-        fields: &["name_key", "email"],
+        fields: CUSTOMERS.fields,
         index: Index::UpToMark,
         text: s.as_str(),
     });

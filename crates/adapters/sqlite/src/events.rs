@@ -23,7 +23,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::SqliteStore;
 use crate::errors::{field, store_error};
 use crate::rows::now_millis;
-use crate::rows::{Fields, column};
+use crate::rows::{Fields, column, names};
 
 /// How often the writer deletes what the retention no longer keeps.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
@@ -176,7 +176,7 @@ impl EventLog for SqliteStore {
                     )
                     .map_err(store_error)?;
                 let wanted = i64::try_from(limit).unwrap_or(i64::MAX);
-                let names = crate::rows::names(&statement);
+                let names = names(&statement);
                 let mut found = statement.query(params![seq, wanted]).map_err(store_error)?;
                 let (mut events, mut rows, mut last_row) = (Vec::new(), 0, seq);
                 while let Some(row) = found.next().map_err(store_error)? {

@@ -24,8 +24,9 @@ use rusqlite::{Connection, params_from_iter};
 
 use crate::SqliteStore;
 use crate::errors::{corrupt, field, store_error};
-use crate::paging::{Index, narrowing};
+use crate::paging::{Index, contains, narrowing};
 use crate::rows::{self, ORDER_COLUMNS, count, millis};
+use crate::search_index::ORDERS;
 
 pub(crate) fn get_order(c: &Connection, id: OrderId) -> Result<Option<Order>, StoreError> {
     let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1");
@@ -94,8 +95,8 @@ fn selection(
             ));
         }
         clauses.push(format!(
-            "(number = ?{number} OR instr(customer_name_key, ?{text}) > 0 \
-             OR instr(customer_email, ?{text}) > 0)"
+            "(number = ?{number} OR {})",
+            contains(ORDERS.fields, text)
         ));
     }
     match filter.open_return {

@@ -94,6 +94,16 @@ pub(crate) fn narrowing(
     Ok((proposed <= FEW).then_some(asked))
 }
 
+/// The condition that keeps the rows one of whose `fields` contains the
+/// text bound as `?text`.
+pub(crate) fn contains(fields: &[&str], text: usize) -> String {
+    fields
+        .iter()
+        .map(|f| format!("instr({f}, ?{text}) > 0"))
+        .collect::<Vec<_>>()
+        .join(" OR ")
+}
+
 /// The condition over `?1` (the text) and `?5` (its index query) that
 /// keeps the rows of `table` whose fields contain the text.
 fn search_sql(
@@ -101,12 +111,7 @@ fn search_sql(
     table: &str,
     search: &Search<'_>,
 ) -> Result<(String, Option<String>), StoreError> {
-    let contains = search
-        .fields
-        .iter()
-        .map(|f| format!("instr({f}, ?1) > 0"))
-        .collect::<Vec<_>>()
-        .join(" OR ");
+    let contains = contains(search.fields, 1);
     Ok(
         match narrowing(connection, table, search.index, search.text)? {
             Some(asked) => (

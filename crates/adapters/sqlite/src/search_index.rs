@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use oms_ports::error::StoreError;
 use parking_lot::{Mutex, MutexGuard};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use crate::background::{self, Background};
 use crate::errors::store_error;
@@ -21,17 +21,18 @@ use crate::errors::store_error;
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Marked {
     pub table: &'static str,
-    pub fields: &'static str,
+    /// What a search of the table looks in, and so what its index holds.
+    pub fields: &'static [&'static str],
 }
 
 pub(crate) const CUSTOMERS: Marked = Marked {
     table: "customers",
-    fields: "name_key, email",
+    fields: &["name_key", "email"],
 };
 
 pub(crate) const ORDERS: Marked = Marked {
     table: "orders",
-    fields: "customer_name_key, customer_email",
+    fields: &["customer_name_key", "customer_email"],
 };
 
 /// The most rows one transaction indexes: a few milliseconds of the
@@ -103,6 +104,7 @@ fn round(writer: &Mutex<Connection>) -> Result<(usize, bool), StoreError> {
 /// disk: a power cut that undoes it undoes the mark with the entries.
 pub(crate) fn index(c: &mut Connection, marked: Marked, most: usize) -> Result<usize, StoreError> {
     let Marked { table, fields } = marked;
+    let fields = fields.join(", ");
     crate::unsynced(c, |c| {
         let transaction = c.transaction().map_err(store_error)?;
         let mark: i64 = transaction
@@ -121,10 +123,8 @@ pub(crate) fn index(c: &mut Connection, marked: Marked, most: usize) -> Result<u
                 s.query_row((mark, i64::try_from(most).unwrap_or(i64::MAX)), |row| {
                     row.get(0)
                 })
-                .optional()
             })
-            .map_err(store_error)?
-            .flatten();
+            .map_err(store_error)?;
         let Some(top) = top else {
             return Ok(0);
         };

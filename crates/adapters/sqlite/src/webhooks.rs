@@ -143,19 +143,14 @@ fn one_delivery(
     webhook: WebhookId,
     id: DeliveryId,
 ) -> Result<Option<Delivery>, StoreError> {
-    use rusqlite::OptionalExtension;
     let sql = format!(
         "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE id = ?1 AND webhook_id = ?2"
     );
     let mut statement = c.prepare_cached(&sql).map_err(store_error)?;
-    let names = rows::names(&statement);
-    statement
-        .query_row(params![id.to_string(), webhook.to_string()], |row| {
-            Ok(delivery(&rows::Fields::new(row, &names)))
-        })
-        .optional()
-        .map_err(store_error)?
-        .transpose()
+    let found = statement
+        .query(params![id.to_string(), webhook.to_string()])
+        .map_err(store_error)?;
+    Ok(rows::collect(found, delivery)?.pop())
 }
 
 #[async_trait]
