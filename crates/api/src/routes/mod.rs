@@ -291,44 +291,84 @@ fn by_path(table: Vec<RouteDef>) -> Vec<PathRoutes> {
 
 /// Registers every route of [`table`], sign-in routes behind their own
 /// budget, and answers other methods with 405 and `Allow`.
+///
+/// The routes of one `/api/<name>` family share a scope: actix tries a
+/// path against each resource in turn, and a resource with a `{param}`
+/// is a regular expression run with captures, so a request for an order
+/// would otherwise be tried against every product, customer, user and
+/// webhook pattern first. A scope's prefix is a plain string comparison.
 pub fn configure<S: Store>(cfg: &mut web::ServiceConfig, budgets: &RouteBudgets) {
-    for (path, budget, routes) in by_path(table::<S>()) {
-        let allow: Vec<String> = routes
-            .iter()
-            .map(|(method, ..)| method.to_string())
-            .collect();
-        let documented: Arc<[(Method, Vec<ProblemCode>)]> = routes
-            .iter()
-            .map(|(method, _, codes)| (method.clone(), codes.clone()))
-            .collect();
-        let allow = allow.join(", ");
-        let refuse = move || {
-            let allow = allow.clone();
-            async move { Err::<HttpResponse, _>(ApiError::method_not_allowed(&allow)) }
-        };
-        let mut resource = web::resource(path).default_service(web::to(refuse));
-        for (_, route, _) in routes {
-            resource = resource.route(route);
+    let mut families: Vec<(&'static str, Vec<PathRoutes>)> = Vec::new();
+    for routes in by_path(table::<S>()) {
+        match family(routes.0) {
+            Some(prefix) => match families.iter_mut().find(|(p, _)| *p == prefix) {
+                Some((_, members)) => members.push(routes),
+                None => families.push((prefix, vec![routes])),
+            },
+            None => register(cfg, routes.0, routes, budgets),
         }
-        let resource = resource.wrap_fn(move |req, service| {
-            // Release builds skip the check and pay for nothing but the call.
-            let checked =
-                cfg!(debug_assertions).then(|| (req.method().clone(), Arc::clone(&documented)));
-            let answered = service.call(req);
-            async move {
-                let res = answered.await?;
-                if let Some((method, documented)) = checked {
-                    check_documented(path, &method, &documented, &res);
-                }
-                Ok(res)
-            }
-        });
-        match budget {
-            Budget::General => cfg.service(resource),
-            Budget::SignIn => cfg.service(resource.wrap(Governor::new(&budgets.sign_in))),
-            Budget::Upgrades => cfg.service(resource.wrap(Governor::new(&budgets.upgrades))),
-        };
     }
+    for (prefix, members) in families {
+        cfg.service(web::scope(prefix).configure(|scope| {
+            for routes in members {
+                let at = routes.0.strip_prefix(prefix).unwrap_or(routes.0);
+                register(scope, at, routes, budgets);
+            }
+        }));
+    }
+}
+
+/// The family of `/api/orders/{id}` is `/api/orders`; a path outside
+/// `/api/` has none.
+fn family(path: &'static str) -> Option<&'static str> {
+    let rest = path.strip_prefix("/api/")?;
+    let end = rest.find('/').map_or(path.len(), |at| "/api/".len() + at);
+    Some(&path[..end])
+}
+
+/// One path's resource, registered at `at` (its path within its scope):
+/// its methods, 405 for the others, its budget.
+fn register(
+    cfg: &mut web::ServiceConfig,
+    at: &str,
+    (path, budget, routes): PathRoutes,
+    budgets: &RouteBudgets,
+) {
+    let allow: Vec<String> = routes
+        .iter()
+        .map(|(method, ..)| method.to_string())
+        .collect();
+    let documented: Arc<[(Method, Vec<ProblemCode>)]> = routes
+        .iter()
+        .map(|(method, _, codes)| (method.clone(), codes.clone()))
+        .collect();
+    let allow = allow.join(", ");
+    let refuse = move || {
+        let allow = allow.clone();
+        async move { Err::<HttpResponse, _>(ApiError::method_not_allowed(&allow)) }
+    };
+    let mut resource = web::resource(at).default_service(web::to(refuse));
+    for (_, route, _) in routes {
+        resource = resource.route(route);
+    }
+    let resource = resource.wrap_fn(move |req, service| {
+        // Release builds skip the check and pay for nothing but the call.
+        let checked =
+            cfg!(debug_assertions).then(|| (req.method().clone(), Arc::clone(&documented)));
+        let answered = service.call(req);
+        async move {
+            let res = answered.await?;
+            if let Some((method, documented)) = checked {
+                check_documented(path, &method, &documented, &res);
+            }
+            Ok(res)
+        }
+    });
+    match budget {
+        Budget::General => cfg.service(resource),
+        Budget::SignIn => cfg.service(resource.wrap(Governor::new(&budgets.sign_in))),
+        Budget::Upgrades => cfg.service(resource.wrap(Governor::new(&budgets.upgrades))),
+    };
 }
 
 /// Every error a route answers must be one of its codes, or the document
@@ -369,6 +409,14 @@ mod tests {
         for route in table::<oms_memory::MemoryStore>() {
             assert!(is_api_path(route.path), "{route:?}");
         }
+    }
+
+    #[test]
+    fn a_family_is_the_first_segment_under_api() {
+        assert_eq!(family("/api/orders/{id}/returns"), Some("/api/orders"));
+        assert_eq!(family("/api/orders"), Some("/api/orders"));
+        assert_eq!(family("/auth/login"), None);
+        assert_eq!(family("/healthz"), None);
     }
 
     #[test]
