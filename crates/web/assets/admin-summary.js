@@ -1,7 +1,7 @@
 // The summary cards. Which statuses there are is the server's to say: the
 // cards follow the keys of `byStatus`, so a new status needs no change here.
 import { query, request } from "./api.js";
-import { $, el, statusText } from "./dom.js";
+import { $, countText, el, statusText } from "./dom.js";
 import { todayStart } from "./dates.js";
 import { describe } from "./messages.js";
 import { money, rememberCurrency } from "./money.js";
@@ -40,7 +40,7 @@ export function initSummary() {
         request("GET", `/api/orders/summary${query({ from: todayStart() })}`),
       ]);
       if (stale()) return;
-      for (const [status, count] of Object.entries(all.byStatus || {})) valueOf(status).textContent = String(count);
+      for (const [status, count] of Object.entries(all.byStatus || {})) valueOf(status).textContent = countText(count);
       rememberCurrency(today.currency);
       revenue.textContent = money(today.revenue, today.currency);
     } catch (err) {

@@ -30,3 +30,10 @@ export function badge(status) {
 export function statusText(status) {
   return String(status).replaceAll("_", " ");
 }
+
+const counts = new Intl.NumberFormat();
+
+// A count as the reader's locale groups it: 855000 is "855,000" in English.
+export function countText(n) {
+  return counts.format(Number(n) || 0);
+}
