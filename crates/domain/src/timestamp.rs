@@ -102,12 +102,38 @@ impl Timestamp {
 }
 
 impl fmt::Display for Timestamp {
-    /// RFC 3339 in UTC, e.g. `2026-11-25T08:00:00.123Z`.
+    /// RFC 3339 in UTC, e.g. `2026-11-25T08:00:00.123Z`, as `time`'s
+    /// `Rfc3339` writes it (the fraction without trailing zeros, none when
+    /// zero), written in place: every order view carries several, and
+    /// `time`'s formatter builds a `String` for each.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.to_datetime().format(&Rfc3339) {
-            Ok(text) => f.write_str(&text),
-            Err(_) => Err(fmt::Error),
-        }
+        let at = self.to_datetime();
+        // The range check keeps the year within four digits.
+        let year = u32::try_from(at.year()).map_err(|_| fmt::Error)?;
+        let mut text = *b"0000-00-00T00:00:00.000Z";
+        let mut put = |at: usize, digits: usize, value: u32| {
+            let mut value = value;
+            for slot in text[at..at + digits].iter_mut().rev() {
+                *slot = b'0' + (value % 10) as u8;
+                value /= 10;
+            }
+        };
+        put(0, 4, year);
+        put(5, 2, u32::from(u8::from(at.month())));
+        put(8, 2, u32::from(at.day()));
+        put(11, 2, u32::from(at.hour()));
+        put(14, 2, u32::from(at.minute()));
+        put(17, 2, u32::from(at.second()));
+        let millis = at.millisecond();
+        put(20, 3, u32::from(millis));
+        let end = match millis {
+            0 => 19,
+            m if m % 100 == 0 => 21,
+            m if m % 10 == 0 => 22,
+            _ => 23,
+        };
+        f.write_str(std::str::from_utf8(&text[..end]).map_err(|_| fmt::Error)?)?;
+        f.write_str("Z")
     }
 }
 
@@ -124,6 +150,22 @@ mod tests {
             prop_assert_eq!(Timestamp::parse_rfc3339(&at.to_string()), Ok(at));
             prop_assert_eq!(Timestamp::from_datetime(at.to_datetime()), Ok(at));
         }
+
+        #[test]
+        fn it_is_written_as_times_rfc3339_writes_it(millis in 0i64..=253_402_300_799_999) {
+            let at = Timestamp::from_unix_millis(millis).unwrap();
+            prop_assert_eq!(at.to_string(), at.to_datetime().format(&Rfc3339).unwrap());
+        }
+    }
+
+    #[test]
+    fn the_fraction_loses_its_trailing_zeros() {
+        let text = |millis| Timestamp::from_unix_millis(millis).unwrap().to_string();
+        assert_eq!(text(0), "1970-01-01T00:00:00Z");
+        assert_eq!(text(1_500), "1970-01-01T00:00:01.5Z");
+        assert_eq!(text(1_520), "1970-01-01T00:00:01.52Z");
+        assert_eq!(text(1_523), "1970-01-01T00:00:01.523Z");
+        assert_eq!(text(253_402_300_799_999), "9999-12-31T23:59:59.999Z");
     }
 
     #[test]

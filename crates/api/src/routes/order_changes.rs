@@ -19,11 +19,7 @@ pub async fn names_for<S: Store>(state: &AppState<S>, caller: Actor) -> Names {
         return Names::default();
     }
     match state.users.staff_names(caller).await {
-        Ok(staff) => Names::new(
-            staff
-                .iter()
-                .map(|(id, name)| (id.to_string(), name.as_str().to_owned())),
-        ),
+        Ok(staff) => Names::new(staff),
         // Names are a courtesy: without them the view still says who by id.
         Err(error) => {
             tracing::warn!(%error, "the staff's names could not be read");

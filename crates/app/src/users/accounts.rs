@@ -61,7 +61,7 @@ impl<S: UserStore, H: PasswordHashing, C: Clock, I: IdSource> UserService<S, H, 
             Err(mark) => mark,
         };
         let staff = self.store.staff_accounts().await?;
-        let names: StaffNames = staff.into_iter().map(|u| (u.id, u.name)).collect();
+        let names = StaffNames::new(staff.into_iter().map(|u| (u.id, u.name)));
         self.staff_names.keep(mark, &names);
         Ok(names)
     }

@@ -13,8 +13,29 @@ use oms_domain::name::Name;
 /// How long the names read are used before they are read again.
 pub const FRESH: Duration = Duration::from_secs(2);
 
-/// The names by account, as last read.
-pub type StaffNames = Arc<[(UserId, Name)]>;
+/// The names by account, as last read; cheap to clone (shared).
+#[derive(Clone, Debug, Default)]
+pub struct StaffNames(Arc<[(UserId, Name)]>);
+
+impl StaffNames {
+    /// The names of `pairs`, in order of account for lookup.
+    pub fn new(pairs: impl IntoIterator<Item = (UserId, Name)>) -> StaffNames {
+        let mut pairs: Vec<(UserId, Name)> = pairs.into_iter().collect();
+        pairs.sort_unstable_by_key(|(id, _)| *id);
+        StaffNames(pairs.into())
+    }
+
+    /// The name of account `id`, when it is staff's.
+    pub fn name_of(&self, id: UserId) -> Option<&Name> {
+        let at = self.0.binary_search_by_key(&id, |(id, _)| *id).ok()?;
+        Some(&self.0[at].1)
+    }
+
+    /// Every account and its name, in order of account.
+    pub fn iter(&self) -> std::slice::Iter<'_, (UserId, Name)> {
+        self.0.iter()
+    }
+}
 
 #[derive(Debug, Default)]
 struct State {
@@ -37,7 +58,7 @@ impl Kept {
     pub(crate) fn fresh(&self) -> Result<StaffNames, Mark> {
         let state = self.state();
         match &state.names {
-            Some((at, names)) if at.elapsed() < FRESH => Ok(Arc::clone(names)),
+            Some((at, names)) if at.elapsed() < FRESH => Ok(names.clone()),
             _ => Err(Mark {
                 asked: Instant::now(),
                 writes: state.writes,
@@ -49,7 +70,7 @@ impl Kept {
     pub(crate) fn keep(&self, mark: Mark, names: &StaffNames) {
         let mut state = self.state();
         if state.writes == mark.writes {
-            state.names = Some((mark.asked, Arc::clone(names)));
+            state.names = Some((mark.asked, names.clone()));
         }
     }
 

@@ -1,7 +1,7 @@
 //! What staff see of an order's story: its notes and its timeline, each
 //! entry naming who (id, name, role) or the system, and when.
 
-use std::collections::HashMap;
+use oms_app::users::StaffNames;
 
 use oms_domain::order::activity::{Change, OrderNote};
 use oms_domain::order::line::OrderLine;
@@ -155,14 +155,14 @@ impl EditedLineView {
     }
 }
 
-/// Names of the people behind an order's changes, by user id.
+/// Names of the people behind an order's changes: the staff's, as kept.
 #[derive(Clone, Debug, Default)]
-pub struct Names(HashMap<String, String>);
+pub struct Names(StaffNames);
 
 impl Names {
-    /// Names from `(user id, name)` pairs.
-    pub fn new(pairs: impl IntoIterator<Item = (String, String)>) -> Names {
-        Names(pairs.into_iter().collect())
+    /// The names of `staff`.
+    pub fn new(staff: StaffNames) -> Names {
+        Names(staff)
     }
 
     /// `actor` as staff see it on `order`: the name where known.
@@ -173,11 +173,11 @@ impl Names {
     /// `actor` on `order` as `audience` may see it (see
     /// [`ActorView::seen_by`]), named where known.
     pub fn seen(&self, order: &Order, actor: Actor, audience: Audience) -> ActorView {
-        let id = actor.user.to_string();
         // A customer placing its own order is the customer on it.
         let own = (actor.user == order.placed_by().user && actor.role == Role::Customer)
-            .then(|| order.customer().name.as_str().to_owned());
-        ActorView::seen_by(actor, self.0.get(&id).cloned().or(own), audience)
+            .then_some(&order.customer().name);
+        let name = self.0.name_of(actor.user).or(own);
+        ActorView::seen_by(actor, name.map(|n| n.as_str().to_owned()), audience)
     }
 
     /// The note as staff see it.
