@@ -5,6 +5,7 @@ mod after_sale;
 mod edit;
 mod export;
 mod hold;
+mod items;
 mod listing;
 mod lookup;
 mod place;

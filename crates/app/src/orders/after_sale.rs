@@ -15,13 +15,12 @@ use oms_domain::note::Note;
 use oms_domain::order::Order;
 use oms_domain::order::refunds::{RefundError, RefundKey, Refunded};
 use oms_domain::order::returns::{ReceivedItem, ReturnError};
-use oms_domain::quantity::Quantity;
 use oms_domain::user::{Actor, Permission};
 use oms_ports::clock::Clock;
 use oms_ports::store::OrderStore;
 use sha2::{Digest, Sha256};
 
-use super::{ItemInput, OrderService};
+use super::{ItemInput, OrderService, items};
 use crate::orders::status::ChangeStatusError;
 
 /// A return as the client asked for it.
@@ -55,27 +54,6 @@ pub struct RecordRefund {
     pub return_id: Option<u64>,
     /// The client's idempotency key, if it sent one.
     pub idempotency_key: Option<String>,
-}
-
-/// Checks each item's product id and quantity, naming `items[i]...`.
-fn parse_lines<T>(
-    v: &mut Validation,
-    items: &[T],
-    part: impl Fn(&T) -> (&str, i64),
-) -> Vec<(oms_domain::ids::ProductId, Quantity)> {
-    if items.is_empty() {
-        v.fail("items", Reason::Empty);
-    }
-    items
-        .iter()
-        .enumerate()
-        .filter_map(|(i, item)| {
-            let (product, quantity) = part(item);
-            let product = v.check(format!("items[{i}].productId"), product.parse());
-            let quantity = v.check(format!("items[{i}].quantity"), Quantity::new(quantity));
-            Some((product?, quantity?))
-        })
-        .collect()
 }
 
 /// A refused return as every change's outcome.
@@ -128,7 +106,7 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
             by.require(Permission::PlaceOwnOrder)?;
         }
         let mut v = Validation::new();
-        let items = parse_lines(&mut v, &cmd.items, |i| (i.product_id.as_str(), i.quantity));
+        let items = items::parse(&mut v, &cmd.items, |i| (i.product_id.as_str(), i.quantity));
         let reason = v.check("reason", Note::parse(&cmd.reason));
         let reason = v.finish_with("reason", reason)?;
         let window = (!staff).then_some(self.return_window);
@@ -169,7 +147,7 @@ impl<S: OrderStore, C: Clock, I> OrderService<S, C, I> {
             .parse()
             .map_err(|_| ChangeStatusError::ReturnNotFound)?;
         let mut v = Validation::new();
-        let lines = parse_lines(&mut v, items, |i| (i.product_id.as_str(), i.quantity));
+        let lines = items::parse(&mut v, items, |i| (i.product_id.as_str(), i.quantity));
         v.finish()?;
         let received: Vec<_> = lines
             .iter()

@@ -11,7 +11,6 @@ use oms_domain::invalid::{Invalid, Reason, Validation};
 use oms_domain::name::Name;
 use oms_domain::order::Order;
 use oms_domain::order::line::{MergedLine, merge_lines};
-use oms_domain::quantity::Quantity;
 use oms_domain::user::{Actor, Forbidden, Permission};
 use oms_ports::clock::Clock;
 use oms_ports::draft::{CustomerDraft, IdempotencyClaim, OrderDraft, Placement};
@@ -223,19 +222,10 @@ pub(super) fn parse_items(v: &mut Validation, items: &[ItemInput]) -> Option<Vec
         );
         return None;
     }
-    let parsed: Vec<_> = items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let id = v.check(
-                format!("items[{i}].productId"),
-                item.product_id.parse::<ProductId>(),
-            );
-            let qty = v.check(format!("items[{i}].quantity"), Quantity::new(item.quantity));
-            id.zip(qty)
-        })
-        .collect();
-    let parsed: Vec<_> = parsed.into_iter().collect::<Option<_>>()?;
+    let parsed = super::items::parse(v, items, |i| (i.product_id.as_str(), i.quantity));
+    if parsed.len() != items.len() {
+        return None;
+    }
     match merge_lines(parsed) {
         Ok(merged) => Some(merged),
         Err(e) => {

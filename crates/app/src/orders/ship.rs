@@ -1,15 +1,14 @@
 //! Sending an order's units in shipments and recording their arrival, each
 //! a compare-and-set on the order's version like every other change.
 
-use oms_domain::invalid::{Invalid, Reason, Validation};
+use oms_domain::invalid::{Invalid, Validation};
 use oms_domain::order::shipment::{ShipmentId, ShipmentRequest, TrackingText, TrackingUrl};
 use oms_domain::order::{DeliverError, Order, ShipError};
-use oms_domain::quantity::Quantity;
 use oms_domain::user::{Actor, Permission};
 use oms_ports::clock::Clock;
 use oms_ports::store::OrderStore;
 
-use super::{ItemInput, OrderService};
+use super::{ItemInput, OrderService, items};
 use crate::orders::status::ChangeStatusError;
 
 /// A shipment as the client asked for it.
@@ -32,21 +31,9 @@ impl ShipOrder {
     /// the items against what it has left.
     fn parse(self) -> Result<ShipmentRequest, Invalid> {
         let mut v = Validation::new();
-        let items = self.items.map(|items| {
-            if items.is_empty() {
-                v.fail("items", Reason::Empty);
-            }
-            items
-                .iter()
-                .enumerate()
-                .filter_map(|(i, item)| {
-                    let product = v.check(format!("items[{i}].productId"), item.product_id.parse());
-                    let quantity =
-                        v.check(format!("items[{i}].quantity"), Quantity::new(item.quantity));
-                    Some((product?, quantity?))
-                })
-                .collect()
-        });
+        let items = self
+            .items
+            .map(|all| items::parse(&mut v, &all, |i| (i.product_id.as_str(), i.quantity)));
         let text = |v: &mut Validation, field: &str, raw: Option<String>| {
             raw.and_then(|raw| v.check(field, TrackingText::parse(&raw)))
         };
