@@ -7,7 +7,7 @@
 use std::fmt;
 
 /// A currency with minor units: an ISO 4217 code, and its exponent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Currency {
     code: iso_currency::Currency,
     exponent: u32,

@@ -2,6 +2,7 @@
 //! `summary`.
 
 mod after_sale;
+mod kept;
 mod lookup;
 mod shipment;
 mod story;
@@ -12,6 +13,7 @@ pub use after_sale::{
     ReceiveReturnRequest, ReceivedItemRequest, RefundRequest, RefundView, RejectReturnRequest,
     RequestReturnRequest, ReturnItemView, ReturnView,
 };
+pub use kept::view_json;
 pub use lookup::LookupRequest;
 pub use shipment::{
     CreateShipmentRequest, MarkDeliveredRequest, ShipmentItemRequest, ShipmentItemView,

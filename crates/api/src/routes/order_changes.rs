@@ -7,7 +7,9 @@ use oms_domain::visibility::Audience;
 use oms_ports::store::Store;
 
 use crate::auth::Caller;
-use crate::dto::orders::{AddNoteRequest, Names, NoteView, OrderView, UpdateOrderRequest};
+use crate::dto::orders::{
+    AddNoteRequest, Names, NoteView, OrderView, UpdateOrderRequest, view_json,
+};
 use crate::json::JsonBody;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -37,6 +39,25 @@ pub async fn view_for<S: Store>(
     let names = names_for(state, caller).await;
     let audience = Audience::of(Some(caller), order.placed_by().user);
     OrderView::named(order, audience, state.currency, &names)
+}
+
+/// The order as `viewer` (anonymous when `None`) sees it, as JSON: kept
+/// by the order's version, so a read of an order seen before writes
+/// nothing again (`dto::orders::view_json`).
+pub async fn json_for<S: Store>(
+    state: &AppState<S>,
+    viewer: Option<Actor>,
+    order: &oms_domain::order::Order,
+) -> Result<web::Bytes, ApiError> {
+    let names = match viewer {
+        Some(caller) => names_for(state, caller).await,
+        None => Names::default(),
+    };
+    let audience = Audience::of(viewer, order.placed_by().user);
+    view_json(order, audience, state.currency, &names).map_err(|e| {
+        tracing::error!(error = %e, "an order's view could not be written as JSON");
+        ApiError::internal()
+    })
 }
 
 /// Sets or corrects an order's shipping address (staff and admins) until

@@ -76,11 +76,10 @@ pub async fn get<S: Store>(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let order = state.orders.get(&id).await?;
-    let view = match viewer {
-        Some(caller) => crate::routes::order_changes::view_for(&state, caller, &order).await,
-        None => OrderView::seen_by(&order, None, state.currency),
-    };
-    Ok(HttpResponse::Ok().json(view))
+    let json = crate::routes::order_changes::json_for(&state, viewer, &order).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(json))
 }
 
 /// Finds an order by its number and the e-mail address it was placed with

@@ -4,6 +4,7 @@
 //! shows at once (its writes forget what was kept); one changed on another
 //! within [`FRESH`].
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -15,25 +16,41 @@ pub const FRESH: Duration = Duration::from_secs(2);
 
 /// The names by account, as last read; cheap to clone (shared).
 #[derive(Clone, Debug, Default)]
-pub struct StaffNames(Arc<[(UserId, Name)]>);
+pub struct StaffNames {
+    names: Arc<[(UserId, Name)]>,
+    read: u64,
+}
+
+/// Numbers each list read, so what was made from one can be told apart
+/// from what was made from another (0: none read).
+static READS: AtomicU64 = AtomicU64::new(1);
 
 impl StaffNames {
     /// The names of `pairs`, in order of account for lookup.
     pub fn new(pairs: impl IntoIterator<Item = (UserId, Name)>) -> StaffNames {
         let mut pairs: Vec<(UserId, Name)> = pairs.into_iter().collect();
         pairs.sort_unstable_by_key(|(id, _)| *id);
-        StaffNames(pairs.into())
+        StaffNames {
+            names: pairs.into(),
+            read: READS.fetch_add(1, Ordering::Relaxed),
+        }
+    }
+
+    /// Which read this is: equal for clones of one list, different for
+    /// lists made apart (which may hold other names).
+    pub fn read(&self) -> u64 {
+        self.read
     }
 
     /// The name of account `id`, when it is staff's.
     pub fn name_of(&self, id: UserId) -> Option<&Name> {
-        let at = self.0.binary_search_by_key(&id, |(id, _)| *id).ok()?;
-        Some(&self.0[at].1)
+        let at = self.names.binary_search_by_key(&id, |(id, _)| *id).ok()?;
+        Some(&self.names[at].1)
     }
 
     /// Every account and its name, in order of account.
     pub fn iter(&self) -> std::slice::Iter<'_, (UserId, Name)> {
-        self.0.iter()
+        self.names.iter()
     }
 }
 

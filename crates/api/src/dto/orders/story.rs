@@ -165,6 +165,11 @@ impl Names {
         Names(staff)
     }
 
+    /// Which read of the staff's names these are (0: none).
+    pub fn read(&self) -> u64 {
+        self.0.read()
+    }
+
     /// `actor` as staff see it on `order`: the name where known.
     pub fn actor(&self, order: &Order, actor: Actor) -> ActorView {
         self.seen(order, actor, Audience::Staff)
